@@ -1,0 +1,1 @@
+//! Identifier and identity-document checks (MRZ, INN, SNILS, OGRN, ...); no IO.

@@ -1,0 +1,1 @@
+//! crosscheck-ingest (being built).

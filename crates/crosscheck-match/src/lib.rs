@@ -1,0 +1,1 @@
+//! Features and versioned scorers with explanations; no IO.

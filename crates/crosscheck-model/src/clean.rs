@@ -1,0 +1,99 @@
+//! Cleaning a raw value into the canonical form of its property type.
+//!
+//! Cleaning never fails: a value that cannot be read as its type becomes [`Cleaned::Dropped`]
+//! with the reason, so loaders can count it and explanations can mention it. This follows
+//! FollowTheMoney's `types/common.py`, where an invalid value cleans to "no value".
+
+use crate::schema::PropType;
+use crate::{country, date::PartialDate};
+use unicode_normalization::UnicodeNormalization;
+
+/// The outcome of cleaning one raw value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cleaned {
+    /// The canonical value.
+    Value(String),
+    /// Nothing to keep (blank input).
+    Empty,
+    /// The value could not be read as its type; the reason says why.
+    Dropped(&'static str),
+}
+
+/// Collapses whitespace, strips control and zero-width characters, and composes to NFC.
+pub fn collapse(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.nfc() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' || c == '\u{200c}' || c == '\u{200d}' {
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+            }
+            continue;
+        }
+        if c.is_control() {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Normalises gender spellings to FtM's `male`, `female`, `other`.
+pub fn gender(raw: &str) -> Option<&'static str> {
+    match raw.trim().to_lowercase().as_str() {
+        "m" | "male" | "man" | "м" | "муж" | "мужской" | "чоловіча" => Some("male"),
+        "f" | "female" | "woman" | "ж" | "жен" | "женский" | "жіноча" => Some("female"),
+        "x" | "other" | "diverse" => Some("other"),
+        _ => None,
+    }
+}
+
+/// Cleans `raw` as a value of type `kind`.
+pub fn clean_value(kind: PropType, raw: &str) -> Cleaned {
+    let text = collapse(raw);
+    if text.is_empty() {
+        return Cleaned::Empty;
+    }
+    match kind {
+        PropType::Date => match PartialDate::parse_loose(&text) {
+            Some(d) => Cleaned::Value(d.to_string()),
+            None => Cleaned::Dropped("not a date"),
+        },
+        PropType::Country => match country::code(&text) {
+            Some(c) => Cleaned::Value(c),
+            None => Cleaned::Dropped("not a known country"),
+        },
+        PropType::Gender => match gender(&text) {
+            Some(g) => Cleaned::Value(g.to_string()),
+            None => Cleaned::Dropped("not a gender"),
+        },
+        PropType::Email => Cleaned::Value(text.to_lowercase()),
+        _ => Cleaned::Value(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_table() {
+        let table = [
+            (PropType::Name, "  Gleb \u{200b} Ivanov\n", Cleaned::Value("Gleb Ivanov".into())),
+            (PropType::Name, "   ", Cleaned::Empty),
+            (PropType::Date, "14.03.1991", Cleaned::Value("1991-03-14".into())),
+            (PropType::Date, "someday", Cleaned::Dropped("not a date")),
+            (PropType::Country, "Russian Federation", Cleaned::Value("ru".into())),
+            (PropType::Gender, "M", Cleaned::Value("male".into())),
+            (PropType::Gender, "жен", Cleaned::Value("female".into())),
+            (PropType::Email, "A@B.org", Cleaned::Value("a@b.org".into())),
+        ];
+        for (kind, input, want) in table {
+            assert_eq!(clean_value(kind, input), want, "{kind:?} {input:?}");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The FtM entity: `{"id", "schema", "properties": {"prop": ["value", ...]}}`.
+//!
+//! This is a wire type (it is what we read and write), so it derives serde. Values are kept
+//! cleaned: [`Entity::add`] cleans by the property's type and drops what cannot be read,
+//! counting it in [`Entity::dropped`] so that loaders can report it.
+
+use crate::clean::{clean_value, Cleaned};
+use crate::schema::{PropType, Schema};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Why a record cannot become an entity.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntityError {
+    #[error("missing `id`")]
+    MissingId,
+    #[error("missing `schema`")]
+    MissingSchema,
+    #[error("unknown schema `{0}`")]
+    UnknownSchema(String),
+    #[error("cannot merge `{left}` into `{right}`: the schemata are unrelated")]
+    SchemaConflict { left: String, right: String },
+}
+
+/// One FollowTheMoney entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Entity {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub schema: String,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Vec<String>>,
+    /// Values dropped while cleaning: (property, raw value, reason). Not serialised.
+    #[serde(skip)]
+    pub dropped: Vec<(String, String, &'static str)>,
+}
+
+impl Entity {
+    /// An empty entity of `schema` (not checked here; see [`Entity::validate`]).
+    pub fn new(id: impl Into<String>, schema: impl Into<String>) -> Self {
+        Self { id: id.into(), schema: schema.into(), ..Self::default() }
+    }
+
+    /// The schema definition, when known.
+    pub fn schema_def(&self) -> Option<&'static Schema> {
+        Schema::get(&self.schema)
+    }
+
+    /// The type of `prop` for this entity; undeclared properties are text.
+    pub fn prop_type(&self, prop: &str) -> PropType {
+        self.schema_def().and_then(|s| s.prop_type(prop)).unwrap_or(PropType::Text)
+    }
+
+    /// Adds a raw value, cleaned by its type; duplicates are ignored. Returns whether a value was kept.
+    pub fn add(&mut self, prop: &str, raw: &str) -> bool {
+        match clean_value(self.prop_type(prop), raw) {
+            Cleaned::Value(v) => {
+                self.add_clean(prop, v);
+                true
+            }
+            Cleaned::Empty => false,
+            Cleaned::Dropped(reason) => {
+                self.dropped.push((prop.to_string(), raw.to_string(), reason));
+                false
+            }
+        }
+    }
+
+    /// Adds an already clean value (no cleaning, no type check); duplicates are ignored.
+    pub fn add_clean(&mut self, prop: &str, value: String) {
+        let values = self.properties.entry(prop.to_string()).or_default();
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+
+    /// All values of `prop`.
+    pub fn get(&self, prop: &str) -> &[String] {
+        self.properties.get(prop).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first value of `prop`.
+    pub fn first(&self, prop: &str) -> Option<&str> {
+        self.get(prop).first().map(String::as_str)
+    }
+
+    /// All values of every property of the given type, in property order.
+    pub fn values_of_type(&self, kind: PropType) -> impl Iterator<Item = (&str, &str)> {
+        self.properties
+            .iter()
+            .filter(move |(p, _)| self.prop_type(p) == kind)
+            .flat_map(|(p, vs)| vs.iter().map(move |v| (p.as_str(), v.as_str())))
+    }
+
+    /// Every name the entity goes by: `name`, `alias`, `previousName`, then a name assembled from
+    /// its parts (`firstName`, `secondName`, `middleName`, `fatherName`, `lastName`) when it has no
+    /// full name. `weakAlias` is left out: it is too weak to match on.
+    pub fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for prop in ["name", "alias", "previousName"] {
+            for v in self.get(prop) {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+        }
+        if out.is_empty() {
+            if let Some(assembled) = self.assembled_name() {
+                out.push(assembled);
+            }
+        }
+        out
+    }
+
+    /// A full name from the name parts, given names first; `None` without a last or first name.
+    pub fn assembled_name(&self) -> Option<String> {
+        let mut parts: Vec<&str> = Vec::new();
+        for prop in ["firstName", "secondName", "middleName", "fatherName", "lastName"] {
+            parts.extend(self.get(prop).first().map(String::as_str));
+        }
+        if self.get("firstName").is_empty() && self.get("lastName").is_empty() {
+            return None;
+        }
+        Some(parts.join(" "))
+    }
+
+    /// What to call the entity in reports: its first name, else an assembled name, else its id.
+    pub fn caption(&self) -> String {
+        self.names().into_iter().next().unwrap_or_else(|| self.id.clone())
+    }
+
+    /// Checks that the entity has an id and a known schema, and cleans every value by its type.
+    pub fn validate(mut self) -> Result<Self, EntityError> {
+        if self.id.trim().is_empty() {
+            return Err(EntityError::MissingId);
+        }
+        if self.schema.trim().is_empty() {
+            return Err(EntityError::MissingSchema);
+        }
+        if self.schema_def().is_none() {
+            return Err(EntityError::UnknownSchema(self.schema));
+        }
+        let raw = std::mem::take(&mut self.properties);
+        for (prop, values) in raw {
+            for v in values {
+                self.add(&prop, &v);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Merges `other` (same id) into `self`: values are united in order; the schema becomes the
+    /// more specific of the two.
+    pub fn merge(&mut self, other: Entity) -> Result<(), EntityError> {
+        let (Some(a), Some(b)) = (self.schema_def(), other.schema_def()) else {
+            return Err(EntityError::UnknownSchema(other.schema));
+        };
+        let schema = a
+            .common(b)
+            .ok_or_else(|| EntityError::SchemaConflict { left: other.schema.clone(), right: self.schema.clone() })?;
+        self.schema = schema.name.to_string();
+        for (prop, values) in other.properties {
+            for v in values {
+                self.add_clean(&prop, v);
+            }
+        }
+        self.dropped.extend(other.dropped);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validate_cleans_and_rejects() {
+        let e: Entity = serde_json::from_str(
+            r#"{"id":"p1","schema":"Person","properties":{"name":["  Anna  Ivanova "],"birthDate":["02.07.1962","soon"],"nationality":["Russia"]}}"#,
+        )
+        .unwrap();
+        let e = e.validate().unwrap();
+        assert_eq!(e.get("name"), ["Anna Ivanova"]);
+        assert_eq!(e.get("birthDate"), ["1962-07-02"]);
+        assert_eq!(e.get("nationality"), ["ru"]);
+        assert_eq!(e.dropped.len(), 1);
+        let unknown: Entity = serde_json::from_str(r#"{"id":"x","schema":"Spaceship"}"#).unwrap();
+        assert_eq!(unknown.validate(), Err(EntityError::UnknownSchema("Spaceship".into())));
+        let no_id: Entity = serde_json::from_str(r#"{"schema":"Person"}"#).unwrap();
+        assert_eq!(no_id.validate(), Err(EntityError::MissingId));
+    }
+
+    #[test]
+    fn merge_keeps_specific_schema_and_unites_values() {
+        let mut a = Entity::new("x", "LegalEntity");
+        a.add("name", "ACME");
+        let mut b = Entity::new("x", "Company");
+        b.add("name", "ACME");
+        b.add("name", "Acme Ltd");
+        a.merge(b).unwrap();
+        assert_eq!(a.schema, "Company");
+        assert_eq!(a.get("name"), ["ACME", "Acme Ltd"]);
+        let mut p = Entity::new("x", "Person");
+        assert!(p.merge(Entity::new("x", "Company")).is_err());
+    }
+
+    #[test]
+    fn names_from_parts() {
+        let mut e = Entity::new("x", "Person");
+        e.add("firstName", "Hans");
+        e.add("lastName", "Friedrich");
+        assert_eq!(e.names(), ["Hans Friedrich"]);
+        assert_eq!(e.caption(), "Hans Friedrich");
+    }
+}
