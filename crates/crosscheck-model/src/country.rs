@@ -122,10 +122,7 @@ pub fn code(raw: &str) -> Option<String> {
     if key == "su" || key == "xk" {
         return Some(key);
     }
-    celes::Country::from_str(&key)
-        .or_else(|_| celes::Country::from_str(raw))
-        .ok()
-        .map(|c| c.alpha2.to_lowercase())
+    celes::Country::from_str(&key).or_else(|_| celes::Country::from_str(raw)).ok().map(|c| c.alpha2.to_lowercase())
 }
 
 #[cfg(test)]

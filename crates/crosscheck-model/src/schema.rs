@@ -116,7 +116,8 @@ const PERSON: &[(&str, PropType)] = &[
     ("profession", String),
 ];
 
-const ORGANIZATION: &[(&str, PropType)] = &[("imoNumber", Identifier), ("permId", Identifier), ("cageCode", Identifier)];
+const ORGANIZATION: &[(&str, PropType)] =
+    &[("imoNumber", Identifier), ("permId", Identifier), ("cageCode", Identifier)];
 
 const COMPANY: &[(&str, PropType)] =
     &[("kppCode", Identifier), ("isinCode", Identifier), ("ticker", Identifier), ("capital", String)];
@@ -149,13 +150,8 @@ const ADDRESS: &[(&str, PropType)] = &[
     ("longitude", Number),
 ];
 
-const IDENTIFICATION: &[(&str, PropType)] = &[
-    ("holder", Entity),
-    ("type", String),
-    ("number", Identifier),
-    ("authority", String),
-    ("country", Country),
-];
+const IDENTIFICATION: &[(&str, PropType)] =
+    &[("holder", Entity), ("type", String), ("number", Identifier), ("authority", String), ("country", Country)];
 
 const PASSPORT: &[(&str, PropType)] = &[
     ("surname", String),
@@ -216,7 +212,12 @@ static SCHEMATA: &[Schema] = &[
     Schema { name: "Organization", extends: &["LegalEntity"], matchable: true, properties: ORGANIZATION },
     Schema { name: "Company", extends: &["Organization"], matchable: true, properties: COMPANY },
     Schema { name: "PublicBody", extends: &["Organization"], matchable: true, properties: &[] },
-    Schema { name: "Vessel", extends: &["Thing"], matchable: true, properties: &[("imoNumber", Identifier), ("flag", Country)] },
+    Schema {
+        name: "Vessel",
+        extends: &["Thing"],
+        matchable: true,
+        properties: &[("imoNumber", Identifier), ("flag", Country)],
+    },
     Schema { name: "Address", extends: &["Thing"], matchable: false, properties: ADDRESS },
     Schema { name: "Interval", extends: &[], matchable: false, properties: INTERVAL },
     Schema { name: "Identification", extends: &["Interval"], matchable: false, properties: IDENTIFICATION },
