@@ -17,6 +17,13 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+mod gender;
+pub mod normalize;
+mod tables;
+pub mod translit;
+
+pub use gender::Gender;
+
 /// What kind of thing a name names; decides which rules apply (patronymics, legal forms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameKind {
@@ -72,6 +79,13 @@ impl Name {
         let key = latin_key(raw);
         let tokens = key.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
         Self { raw: raw.to_string(), kind, tokens }
+    }
+
+    /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
+    /// gendered surname (-ova, -skaya, -ina / -ov, -sky), or a given name known to the tables.
+    /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
+    pub fn gender_hint(&self) -> Option<Gender> {
+        gender::hint(&self.tokens)
     }
 
     /// Keys for a candidate index: one per token of two letters or more, reduced to a skeleton
@@ -176,5 +190,15 @@ mod tests {
         assert!(compare(&p("Иван Петрович Сидоров"), &p("Ivan Sidorov")).score > 0.7);
         assert!(compare(&p("John Smith"), &p("Smith, John")).score >= 0.99);
         assert!(compare(&p("John Smith"), &p("Maria Gonzalez")).score < 0.5);
+    }
+
+    #[test]
+    fn gender_hints() {
+        let g = |s| Name::parse(s, NameKind::Person).gender_hint();
+        assert_eq!(g("Иванова Мария Петровна"), Some(Gender::Female));
+        assert_eq!(g("Ivanov Ivan Ivanovich"), Some(Gender::Male));
+        assert_eq!(g("Olena Viktorivna Kovalenko"), Some(Gender::Female));
+        assert_eq!(g("Anna Zavershinskaya"), Some(Gender::Female));
+        assert_eq!(g("John Smith"), None);
     }
 }

@@ -1,0 +1,81 @@
+//! Gender hints from the forms of a name (for scoring a mismatch against a pair, never as a fact).
+//!
+//! Decision: patronymics are the strongest signal (-ovich/-evich/-ich/-ovych vs -ovna/-evna/-ichna/
+//! -ivna), then surname endings with a known opposite form (-ova/-eva/-ina/-skaya/-aya vs -ov/-ev/
+//! -in/-sky), then given names. Tokens arrive already transliterated to Latin, so one rule set
+//! serves Cyrillic and Latin input; endings cover the common romanisations (-skiy, -skii, -sky,
+//! -skyi, -skij). Contradicting signals give `None`.
+
+/// Grammatical gender of a person's name forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+const PATRONYMIC_F: &[&str] = &["ovna", "evna", "ievna", "ichna", "ivna", "yevna", "ovnaa", "ovny"];
+const PATRONYMIC_M: &[&str] =
+    &["ovich", "evich", "ovych", "evych", "ich", "ych", "ovic", "ovitch", "evitch", "ovitsch"];
+const SURNAME_F: &[&str] =
+    &["ova", "eva", "yova", "ina", "yna", "skaya", "skaia", "skaja", "tskaya", "tskaia", "zkaya", "aya", "aia", "kaya"];
+const SURNAME_M: &[&str] = &[
+    "ov", "ev", "yov", "in", "yn", "sky", "skiy", "skii", "skij", "skyi", "skyy", "ski", "tskiy", "tsky", "oy", "iy",
+    "off", "ow", "ew",
+];
+
+/// (Latin token) → gender of a patronymic form, if it is one.
+pub(crate) fn patronymic_gender(token: &str) -> Option<Gender> {
+    if token.len() < 6 {
+        return None;
+    }
+    if PATRONYMIC_F.iter().any(|s| token.ends_with(s)) {
+        return Some(Gender::Female);
+    }
+    if PATRONYMIC_M.iter().any(|s| token.ends_with(s)) && token.len() >= 7 {
+        return Some(Gender::Male);
+    }
+    None
+}
+
+/// (Latin token) → gender of a Slavic surname form, if its ending marks one.
+pub(crate) fn surname_gender(token: &str) -> Option<Gender> {
+    if token.len() < 4 {
+        return None;
+    }
+    if SURNAME_F.iter().any(|s| token.ends_with(s)) {
+        return Some(Gender::Female);
+    }
+    if SURNAME_M.iter().any(|s| token.ends_with(s)) {
+        return Some(Gender::Male);
+    }
+    None
+}
+
+pub(crate) fn hint(tokens: &[String]) -> Option<Gender> {
+    let mut female: u32 = 0;
+    let mut male: u32 = 0;
+    for t in tokens {
+        if let Some(g) = patronymic_gender(t) {
+            match g {
+                Gender::Female => female += 3,
+                Gender::Male => male += 3,
+            }
+        } else if let Some(g) = crate::tables::given_name_gender(t) {
+            match g {
+                Gender::Female => female += 2,
+                Gender::Male => male += 2,
+            }
+        } else if let Some(g) = surname_gender(t) {
+            match g {
+                Gender::Female => female += 1,
+                Gender::Male => male += 1,
+            }
+        }
+    }
+    match (female, male) {
+        (0, 0) => None,
+        (f, m) if f > 0 && m > 0 && f.abs_diff(m) < 2 => None,
+        (f, m) if f > m => Some(Gender::Female),
+        _ => Some(Gender::Male),
+    }
+}
