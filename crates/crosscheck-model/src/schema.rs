@@ -28,6 +28,7 @@ pub enum PropType {
 }
 
 /// One schema: its name, its parents and the properties it declares itself.
+/// Schemata are static and unique by name, so equality is by name.
 #[derive(Debug)]
 pub struct Schema {
     pub name: &'static str,
@@ -231,6 +232,14 @@ static SCHEMATA: &[Schema] = &[
     Schema { name: "Note", extends: &["Thing"], matchable: false, properties: NOTE },
     Schema { name: "Document", extends: &["Thing"], matchable: false, properties: DOCUMENT },
 ];
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Schema {}
 
 impl Schema {
     /// Looks a schema up by its FtM name (`Person`, `Company`, ...).

@@ -1,0 +1,307 @@
+//! `crosscheck load`: read files into a dataset of the embedded store.
+//!
+//! The summary counts source records: every record read is either part of a loaded entity or a
+//! line of the rejects file (`DATA_DIR/rejects/<dataset>.jsonl`, JSON lines `{"file", "line",
+//! "reason", "raw"}`, replaced by each load of the dataset). Loading a dataset again replaces it
+//! atomically: a failed or interrupted load, or one that loads no entity, keeps the previous
+//! version and exits 2.
+
+use crate::output::{user_error, user_error_hint, write_json_line};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use crosscheck_ingest::{Format, IngestError, Mapping, ReaderOptions, Record};
+use crosscheck_store::{AddError, DatasetMeta, Store};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Load records into a dataset (replacing it atomically).
+///
+/// Formats: FtM JSON lines (`ftm`), CSV with a column mapping (`csv`), OFAC SDN CSV (`ofac-sdn`),
+/// UN Security Council XML (`un-xml`), the EU journal CSV (`eu-journal`), OpenSanctions
+/// `targets.simple.csv` (`opensanctions-simple`); detected when `--format` is absent.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  crosscheck load examples/screening/watchlist.jsonl
+  crosscheck load --dataset un --retrieved-at 2025-04-19 consolidated.xml
+  crosscheck load --mapping leak.mapping.yml --kind leak --origin leak-2020 leak.csv
+  crosscheck load --format ofac-sdn sdn.csv alt.csv add.csv
+
+Bad records go to the rejects file named in the summary; a load with rejects exits 0.
+Exit codes: 0 loaded; 2 usage or input error (the previous version of the dataset is kept).")]
+pub struct LoadArgs {
+    /// Dataset name [default: the first file's stem]
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Input format [default: detected from the content]
+    #[arg(long, value_name = "FMT", value_parser = format_names())]
+    pub format: Option<String>,
+    /// Column mapping (YAML) for CSV input
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Text encoding of the input, e.g. `windows-1251`, `koi8-r` [default: UTF-8, else detected]
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<String>,
+    /// What the dataset is [default: `watchlist` for official lists, else `other`]
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Provenance: datasets with the same origin count as one source [default: the dataset name]
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// Who published the data
+    #[arg(long, value_name = "TEXT")]
+    pub publisher: Option<String>,
+    /// When the data was retrieved (a date, `YYYY-MM-DD`)
+    #[arg(long, value_name = "DATE")]
+    pub retrieved_at: Option<String>,
+    /// Summary for people (`text`) or one JSON object (`json`)
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+    /// Files to load, all into the one dataset
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// How a summary is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// Dataset kinds (PRODUCT.md, the case file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Government,
+    Leak,
+    Social,
+    Registry,
+    Watchlist,
+    Press,
+    Other,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Government => "government",
+            Kind::Leak => "leak",
+            Kind::Social => "social",
+            Kind::Registry => "registry",
+            Kind::Watchlist => "watchlist",
+            Kind::Press => "press",
+            Kind::Other => "other",
+        }
+    }
+}
+
+fn format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name))
+}
+
+/// The load summary (`--output-format json`).
+#[derive(Debug, serde::Serialize)]
+struct Summary {
+    dataset: String,
+    files: Vec<String>,
+    read: u64,
+    loaded: u64,
+    rejected: u64,
+    rejects_file: Option<String>,
+    format: String,
+    encoding: String,
+    encoding_detected: bool,
+    values_dropped: u64,
+    kind: String,
+    origin: String,
+}
+
+pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let dataset = match &args.dataset {
+        Some(d) => d.clone(),
+        None => args.files[0]
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .ok_or_else(|| user_error("cannot name the dataset after the first file: pass `--dataset NAME`"))?,
+    };
+    let mapping = match &args.mapping {
+        Some(path) => {
+            let text = fs_err::read_to_string(path).map_err(|e| {
+                user_error(format!("cannot read mapping `{}`: {}", path.display(), super::io_reason(&e)))
+            })?;
+            Some(Mapping::parse(&text).map_err(|e| user_error(format!("mapping `{}`: {e}", path.display())))?)
+        }
+        None => None,
+    };
+    if let Some(date) = &args.retrieved_at {
+        if crosscheck_model::PartialDate::parse(date).is_none() {
+            return Err(user_error(format!("`--retrieved-at {date}` is not a date (use YYYY-MM-DD)")));
+        }
+    }
+    let format = args.format.as_deref().and_then(Format::from_name);
+    let options = ReaderOptions {
+        mapping,
+        mapping_path: args.mapping.clone(),
+        encoding: args.encoding.clone(),
+        dataset: dataset.clone(),
+    };
+    // Open every file first: a file that cannot be read fails the load before anything is built.
+    let mut opened = Vec::new();
+    for path in &args.files {
+        if !path.is_file() {
+            return Err(user_error(format!("cannot read `{}`: no such file", path.display())));
+        }
+        let file = crosscheck_ingest::open(path, format, &options).map_err(ingest_error)?;
+        opened.push((path.display().to_string(), file));
+    }
+    let first_format = opened[0].1.format;
+    let kind = args.kind.map_or(first_format.default_kind(), Kind::name);
+    let mut meta = DatasetMeta::new(&dataset, args.origin.as_deref().unwrap_or(&dataset), kind);
+    meta.publisher = args.publisher.clone();
+    meta.retrieved_at = args.retrieved_at.clone();
+    meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
+    meta.format = first_format.name().to_string();
+
+    let store =
+        Store::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;
+    let mut builder = store.builder(meta).map_err(|e| user_error(e.to_string()))?;
+    let rejects_path = data_dir.join("rejects").join(format!("{dataset}.jsonl"));
+    let mut rejects: Option<BufWriter<fs_err::File>> = None;
+    let progress = progress_bar();
+    let (mut read, mut rejected, mut dropped) = (0u64, 0u64, 0u64);
+    let encoding = opened[0].1.encoding.clone();
+    for (display, file) in opened {
+        progress.set_message(display.clone());
+        for record in file.records {
+            read += 1;
+            if read % 1024 == 0 {
+                progress.set_position(read);
+            }
+            let reject = match record {
+                Record::Rejected(r) => Some(r),
+                Record::Entities { line, entities } => {
+                    let mut failure = None;
+                    for entity in &entities {
+                        dropped += entity.dropped.len() as u64;
+                        match builder.add(entity) {
+                            Ok(()) => {}
+                            Err(AddError::Entity(e)) => {
+                                failure = Some(crosscheck_ingest::Reject {
+                                    file: display.clone(),
+                                    line,
+                                    reason: e.to_string(),
+                                    raw: serde_json::to_string(entity).unwrap_or_default(),
+                                });
+                                break;
+                            }
+                            Err(AddError::Store(e)) => {
+                                return Err(anyhow::Error::new(e).context("cannot write the new dataset version"))
+                            }
+                        }
+                    }
+                    failure
+                }
+            };
+            if let Some(r) = reject {
+                rejected += 1;
+                let out = match &mut rejects {
+                    Some(out) => out,
+                    None => {
+                        fs_err::create_dir_all(data_dir.join("rejects"))?;
+                        rejects.insert(BufWriter::new(fs_err::File::create(&rejects_path)?))
+                    }
+                };
+                write_json_line(out, &r)?;
+            }
+        }
+    }
+    progress.finish_and_clear();
+    if let Some(mut out) = rejects {
+        out.flush()?;
+    } else if rejects_path.exists() {
+        // The previous load's rejects no longer describe this dataset.
+        let _ = fs_err::remove_file(&rejects_path);
+    }
+    if builder.is_empty() {
+        let hint = if rejected > 0 {
+            format!("all {rejected} records were rejected: see `{}`", rejects_path.display())
+        } else {
+            "the input holds no records".to_string()
+        };
+        return Err(user_error_hint(
+            format!("nothing was loaded into `{dataset}`: the previous version, if any, is kept"),
+            hint,
+        ));
+    }
+    {
+        let meta = builder.meta_mut();
+        meta.read = read;
+        meta.rejected = rejected;
+    }
+    let origin = builder.meta_mut().origin.clone();
+    let stats = builder.finish().context("cannot store the dataset; the previous version, if any, is kept")?;
+    let summary = Summary {
+        dataset: dataset.clone(),
+        files: args.files.iter().map(|p| p.display().to_string()).collect(),
+        read,
+        loaded: stats.entities,
+        rejected,
+        rejects_file: (rejected > 0).then(|| rejects_path.display().to_string()),
+        format: first_format.name().to_string(),
+        encoding: encoding.name.to_string(),
+        encoding_detected: encoding.detected,
+        values_dropped: dropped,
+        kind: kind.to_string(),
+        origin,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match args.output_format {
+        OutputFormat::Json => write_json_line(&mut stdout, &summary)?,
+        OutputFormat::Text => {
+            writeln!(
+                stdout,
+                "loaded `{}` ({}, {}): {} records read, {} entities stored, {} rejected",
+                summary.dataset, summary.format, summary.kind, read, summary.loaded, rejected
+            )?;
+            if encoding.detected {
+                writeln!(stdout, "encoding: detected as {} (pass `--encoding` if this is wrong)", encoding.name)?;
+            }
+            if dropped > 0 {
+                writeln!(
+                    stdout,
+                    "{dropped} values could not be read as their type (dates, countries) and were left out"
+                )?;
+            }
+            if let Some(path) = &summary.rejects_file {
+                writeln!(stdout, "rejects: {path}")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest_error(e: IngestError) -> anyhow::Error {
+    match &e {
+        IngestError::MappingRequired { .. } => {
+            user_error_hint(e.to_string(), "pass `--mapping FILE` (see `crosscheck load --help`) or `--format`")
+        }
+        IngestError::UnknownFormat { .. } => user_error_hint(e.to_string(), "pass `--format FMT`"),
+        _ => user_error(e.to_string()),
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg}: {pos} records ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}

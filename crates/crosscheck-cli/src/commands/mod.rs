@@ -1,0 +1,100 @@
+//! One module per command. Each resolves its settings from the raw arguments and runs.
+
+pub mod compare;
+pub mod datasets;
+pub mod load;
+pub mod matching;
+
+use crate::cli::{Cli, Command};
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Runs the chosen command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data_dir = || data_dir(cli.data_dir.as_deref());
+    match cli.command {
+        Command::Load(args) => load::run(args, &data_dir()?),
+        Command::Match(args) => matching::run(args, &data_dir()?),
+        Command::Compare(args) => compare::run(args),
+        Command::Datasets(args) => datasets::run(args, &data_dir()?),
+    }
+}
+
+/// The data directory: the flag, else `CROSSCHECK_DATA_DIR`, else the per-user data directory.
+pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(dir) = std::env::var_os("CROSSCHECK_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("crosscheck")).ok_or_else(|| {
+        crate::output::user_error_hint(
+            "no data directory: this system has no per-user data folder",
+            "pass `--data-dir DIR` or set `CROSSCHECK_DATA_DIR`",
+        )
+    })
+}
+
+/// Opens `--input` (a file, or stdin for `None` and `-`) as buffered lines.
+pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, Box<dyn BufRead>)> {
+    match input {
+        None => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
+        Some(p) if p.as_os_str() == "-" => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
+        Some(p) => {
+            let file = fs_err::File::open(p)
+                .map_err(|e| crate::output::user_error(format!("cannot read `{}`: {}", p.display(), io_reason(&e))))?;
+            Ok((p.display().to_string(), Box::new(BufReader::with_capacity(1 << 16, file))))
+        }
+    }
+}
+
+/// The reason of an IO error without the path (fs-err adds one we already print).
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number.
+/// Invalid UTF-8 is kept as replacement characters so the line still gets its answer.
+pub fn line_batches(
+    mut reader: Box<dyn BufRead>,
+    batch: usize,
+) -> impl Iterator<Item = io::Result<Vec<(u64, String)>>> {
+    let mut line_no = 0u64;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut out = Vec::with_capacity(batch);
+        let mut buf = Vec::new();
+        while out.len() < batch {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(_) => {
+                    line_no += 1;
+                    let text = String::from_utf8_lossy(&buf);
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        out.push((line_no, text.trim_start_matches('\u{feff}').to_string()));
+                    }
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        if out.is_empty() {
+            None
+        } else {
+            Some(Ok(out))
+        }
+    })
+}

@@ -1,0 +1,93 @@
+//! Telling a file's format from its name and first bytes, when `--format` is absent.
+//!
+//! Content wins over the extension: the UN list is XML with a `CONSOLIDATED_LIST` root; the EU
+//! journal CSV starts with `celex,recordId`; OpenSanctions' simple export with `id,schema,name`;
+//! OFAC's SDN file is headerless, its first field a number and `-0-` marking empty fields.
+//! Anything else ending in `.csv`/`.tsv`/`.txt` is CSV and needs a mapping; JSON is FtM.
+
+use crate::text::{looks_binary, sample};
+use crate::{Format, IngestError};
+use std::path::Path;
+
+/// Detects the format of `path`. `has_mapping` makes unrecognised CSV into [`Format::Csv`].
+pub fn detect_format(path: &Path, has_mapping: bool) -> Result<Format, IngestError> {
+    let head = sample(path, 64 * 1024)?;
+    if head.is_empty() {
+        // An empty file reads as zero records of whatever it claims to be.
+        return Ok(if has_mapping { Format::Csv } else { Format::Ftm });
+    }
+    if looks_binary(&head) {
+        return Err(IngestError::Binary { path: path.into(), expected: "a dataset in a known format" });
+    }
+    let text = String::from_utf8_lossy(&head);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if text.starts_with('<') {
+        if text.contains("CONSOLIDATED_LIST") {
+            return Ok(Format::UnXml);
+        }
+        return Err(IngestError::UnknownFormat {
+            path: path.into(),
+            reason: "XML that is not the UN Security Council consolidated list".into(),
+        });
+    }
+    if text.starts_with('{') {
+        return Ok(Format::Ftm);
+    }
+    let first_line = text.lines().next().unwrap_or("").trim();
+    let header = first_line.to_ascii_lowercase();
+    if header.starts_with("celex,recordid") {
+        return Ok(Format::EuJournal);
+    }
+    if header.starts_with("id,schema,name,aliases") {
+        return Ok(Format::OpenSanctionsSimple);
+    }
+    if has_mapping {
+        return Ok(Format::Csv);
+    }
+    let first_field = first_line.split(',').next().unwrap_or("");
+    if !first_field.is_empty() && first_field.bytes().all(|b| b.is_ascii_digit()) && first_line.contains("-0-") {
+        return Ok(Format::OfacSdn);
+    }
+    if matches!(ext.as_str(), "json" | "jsonl" | "ijson" | "ndjson" | "ftm") {
+        return Ok(Format::Ftm);
+    }
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        return Err(IngestError::MappingRequired { path: path.into() });
+    }
+    Err(IngestError::UnknownFormat {
+        path: path.into(),
+        reason: "not FtM JSON lines, CSV, or an official list format".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn detect(name: &str, content: &[u8], mapping: bool) -> Result<Format, IngestError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        fs_err::File::create(&path).unwrap().write_all(content).unwrap();
+        detect_format(&path, mapping)
+    }
+
+    #[test]
+    fn detection_table() {
+        let table: [(&str, &[u8], bool, Option<Format>); 8] = [
+            ("a.jsonl", b"{\"id\":\"x\"}\n", false, Some(Format::Ftm)),
+            ("a.txt", b"\xEF\xBB\xBF{\"id\":\"x\"}\n", false, Some(Format::Ftm)),
+            ("un.xml", b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST>", false, Some(Format::UnXml)),
+            ("eu.csv", b"celex,recordId,programKey\n", false, Some(Format::EuJournal)),
+            ("t.csv", b"id,schema,name,aliases,birth_date\n", false, Some(Format::OpenSanctionsSimple)),
+            ("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n", false, Some(Format::OfacSdn)),
+            ("people.csv", b"fio;dob\n", true, Some(Format::Csv)),
+            ("people.csv", b"fio;dob\n", false, None),
+        ];
+        for (name, content, mapping, want) in table {
+            assert_eq!(detect(name, content, mapping).ok(), want, "{name}");
+        }
+        assert!(matches!(detect("x.bin", b"\x00\x01\x02", false), Err(IngestError::Binary { .. })));
+    }
+}

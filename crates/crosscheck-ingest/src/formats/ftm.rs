@@ -1,0 +1,117 @@
+//! FtM JSON lines: one `{"id", "schema", "properties"}` object per line.
+//!
+//! Blank lines are not records. A line that is not JSON, not an object, or not a valid entity
+//! (no id, unknown schema) is rejected with the parser's reason and column. Extra top-level
+//! fields (`caption`, `datasets`, `referents`, ...) that exports carry are ignored.
+
+use super::reject;
+use crate::text::open_text;
+use crate::{IngestError, Opened, Record};
+use crosscheck_model::Entity;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// Opens an FtM JSON-lines file.
+pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
+    let text = open_text(path, None, "FtM JSON lines")?;
+    let encoding = text.encoding.clone();
+    let mut reader = BufReader::with_capacity(1 << 16, text.reader);
+    let mut line_no = 0u64;
+    let mut buf = String::new();
+    let records = std::iter::from_fn(move || loop {
+        buf.clear();
+        match reader.read_line(&mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                line_no += 1;
+                return Some(Record::Rejected(reject(&display, line_no, format!("unreadable: {e}"), "")));
+            }
+        }
+        line_no += 1;
+        let line = buf.trim();
+        if line.is_empty() {
+            continue;
+        }
+        return Some(parse_line(&display, line_no, line));
+    });
+    Ok(Opened { format: crate::Format::Ftm, encoding, records: Box::new(records) })
+}
+
+/// Parses one line into a record.
+pub fn parse_line(display: &str, line_no: u64, line: &str) -> Record {
+    let entity: Entity = match serde_json::from_str(line) {
+        Ok(e) => e,
+        Err(e) => {
+            let reason = match e.classify() {
+                serde_json::error::Category::Eof => format!("truncated JSON (ends at column {})", e.column()),
+                serde_json::error::Category::Data => format!("not an FtM entity: {e}"),
+                _ => format!("invalid JSON: {e}"),
+            };
+            return Record::Rejected(reject(display, line_no, reason, line));
+        }
+    };
+    match entity.validate() {
+        Ok(entity) => Record::Entities { line: line_no, entities: vec![entity] },
+        Err(e) => Record::Rejected(reject(display, line_no, e.to_string(), line)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read(content: &[u8]) -> Vec<Record> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content).unwrap();
+        open(f.path(), "f.jsonl".into()).unwrap().records.collect()
+    }
+
+    fn reasons(records: &[Record]) -> Vec<String> {
+        records
+            .iter()
+            .map(|r| match r {
+                Record::Entities { entities, .. } => format!("ok {}", entities[0].id),
+                Record::Rejected(r) => format!("{} {}", r.line, r.reason),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn good_bad_and_blank_lines() {
+        let records = read(
+            b"{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n\n{not json\n\
+              {\"id\":\"b\",\"schema\":\"Starship\"}\n[1,2]\n{\"schema\":\"Person\"}\n{\"id\":\"c\",\"schema\":\"Person\",\"prop",
+        );
+        let got = reasons(&records);
+        assert_eq!(got[0], "ok a");
+        assert!(got[1].starts_with("3 invalid JSON"), "{}", got[1]);
+        assert_eq!(got[2], "4 unknown schema `Starship`");
+        assert!(got[3].starts_with("5 not an FtM entity"), "{}", got[3]);
+        assert_eq!(got[4], "6 missing `id`");
+        assert!(got[5].starts_with("7 truncated JSON"), "{}", got[5]);
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn huge_line_is_rejected_with_a_capped_raw() {
+        let mut content = b"{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"".to_vec();
+        content.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+        content.extend(b"\n");
+        let records = read(&content);
+        let Record::Rejected(r) = &records[0] else { panic!("expected a reject") };
+        assert!(r.reason.starts_with("truncated JSON"), "{}", r.reason);
+        assert!(r.raw.len() <= 64 * 1024);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mangled_lines_never_panic_and_every_line_is_accounted(lines in proptest::collection::vec("\\PC{0,40}", 0..20)) {
+            let content = lines.iter().map(|l| l.replace('\n', " ")).collect::<Vec<_>>().join("\n");
+            let records = read(content.as_bytes());
+            let non_blank = content.lines().filter(|l| !l.trim().is_empty()).count();
+            proptest::prop_assert_eq!(records.len(), non_blank);
+        }
+    }
+}

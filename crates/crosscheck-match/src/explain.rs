@@ -1,0 +1,61 @@
+//! The explanation object of PRODUCT.md: `{"summary", "features": [{"name", "weight", "value",
+//! "contribution", "detail"}]}`. A wire type, so it derives `Serialize`.
+
+use serde::Serialize;
+
+/// One feature's part in a score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeatureResult {
+    /// Feature name: `name`, `birthDate`, `identifier`, `country`, `gender`, `birthPlace`.
+    pub name: &'static str,
+    /// The weight applied.
+    pub weight: f64,
+    /// The feature's value in [-1, 1]: 1 agrees fully, -1 disagrees, 0 neutral.
+    pub value: f64,
+    /// `weight * value`: what the feature added to the raw score.
+    pub contribution: f64,
+    /// One plain sentence on what was compared.
+    pub detail: String,
+}
+
+/// Why a pair scored what it did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub summary: String,
+    pub features: Vec<FeatureResult>,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl Explanation {
+    pub(crate) fn new(score: f64, raw: f64, mut features: Vec<FeatureResult>) -> Explanation {
+        for f in &mut features {
+            f.weight = round(f.weight);
+            f.value = round(f.value);
+            f.contribution = round(f.contribution);
+        }
+        let mut for_ = Vec::new();
+        let mut against = Vec::new();
+        for f in &features {
+            if f.contribution > 0.0 && f.name != "name" {
+                for_.push(f.name);
+            } else if f.contribution < 0.0 {
+                against.push(f.name);
+            }
+        }
+        let name = features.iter().find(|f| f.name == "name").map_or(0.0, |f| f.value);
+        let mut summary = format!("score {score:.2}: names {:.0}% alike", name * 100.0);
+        if !for_.is_empty() {
+            summary.push_str(&format!("; for: {}", for_.join(", ")));
+        }
+        if !against.is_empty() {
+            summary.push_str(&format!("; against: {}", against.join(", ")));
+        }
+        if raw > score + 1e-9 {
+            summary.push_str(&format!(" (raw {raw:.2}, compressed above 0.9 to keep the ranking)"));
+        }
+        Explanation { summary, features }
+    }
+}

@@ -1,0 +1,143 @@
+//! The features of `crosscheck-v1`, computed on entities prepared once.
+//!
+//! Preparing (parsing names, dates, identifiers) is the expensive part; a screening query is
+//! prepared once and compared with many candidates.
+
+use crate::explain::FeatureResult;
+use crate::Weights;
+use crosscheck_model::date::DateRelation;
+use crosscheck_model::{identifier, Entity, PartialDate, PropType};
+use crosscheck_names::{compare_best, latin_key, Name, NameKind};
+
+/// An entity in the form the features compare.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub kind: NameKind,
+    pub names: Vec<Name>,
+    pub birth_dates: Vec<PartialDate>,
+    pub identifiers: Vec<String>,
+    pub countries: Vec<String>,
+    pub gender: Option<String>,
+    pub birth_places: Vec<Vec<String>>,
+}
+
+impl Prepared {
+    /// Prepares an entity for scoring.
+    pub fn new(entity: &Entity) -> Prepared {
+        let kind = match entity.schema_def() {
+            Some(s) if s.is_a("Person") => NameKind::Person,
+            Some(s) if s.is_a("Organization") => NameKind::Organization,
+            _ => NameKind::Any,
+        };
+        let names = entity.names().iter().map(|n| Name::parse(n, kind)).filter(|n| !n.tokens.is_empty()).collect();
+        let birth_dates = entity.get("birthDate").iter().filter_map(|d| PartialDate::parse(d)).collect();
+        let mut identifiers: Vec<String> = entity
+            .values_of_type(PropType::Identifier)
+            .map(|(_, v)| identifier::normalize(v))
+            .filter(|v| v.chars().count() >= 5)
+            .collect();
+        identifiers.sort();
+        identifiers.dedup();
+        let mut countries: Vec<String> = ["nationality", "citizenship", "country", "birthCountry", "jurisdiction"]
+            .iter()
+            .flat_map(|p| entity.get(p).iter().cloned())
+            .collect();
+        countries.sort();
+        countries.dedup();
+        let gender = entity.first("gender").filter(|g| *g == "male" || *g == "female").map(str::to_string);
+        let birth_places = entity
+            .get("birthPlace")
+            .iter()
+            .map(|p| latin_key(p).split(' ').filter(|t| t.len() >= 4).map(str::to_string).collect())
+            .collect();
+        Prepared { kind, names, birth_dates, identifiers, countries, gender, birth_places }
+    }
+}
+
+fn feature(name: &'static str, weight: f64, value: f64, detail: String) -> FeatureResult {
+    FeatureResult { name, weight, value, contribution: weight * value, detail }
+}
+
+/// Evaluates every feature of `left` against `right`.
+pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureResult> {
+    let mut out = Vec::with_capacity(6);
+    out.push(match compare_best(&left.names, &right.names) {
+        Some((i, j, m)) => feature(
+            "name",
+            w.name,
+            m.score,
+            format!("`{}` against `{}`: {}", left.names[i].raw, right.names[j].raw, m.detail),
+        ),
+        None => feature("name", w.name, 0.0, "one side has no name".into()),
+    });
+    if let Some(f) = birth_date(left, right, w) {
+        out.push(f);
+    }
+    if let Some(shared) = left.identifiers.iter().find(|i| right.identifiers.binary_search(i).is_ok()) {
+        out.push(feature("identifier", w.identifier, 1.0, format!("both carry the identifier `{shared}`")));
+    }
+    if !left.countries.is_empty() && !right.countries.is_empty() {
+        let shared: Vec<&String> = left.countries.iter().filter(|c| right.countries.contains(c)).collect();
+        out.push(if shared.is_empty() {
+            feature(
+                "country",
+                w.country_disagrees,
+                -1.0,
+                format!("countries differ: {} against {}", left.countries.join(", "), right.countries.join(", ")),
+            )
+        } else {
+            feature("country", w.country_agrees, 1.0, format!("both linked to {}", shared[0]))
+        });
+    }
+    if let (Some(a), Some(b)) = (&left.gender, &right.gender) {
+        out.push(if a == b {
+            feature("gender", w.gender_agrees, 1.0, format!("both {a}"))
+        } else {
+            feature("gender", w.gender_disagrees, -1.0, format!("{a} against {b}"))
+        });
+    }
+    let place =
+        left.birth_places.iter().flat_map(|a| a.iter()).find(|t| right.birth_places.iter().any(|b| b.contains(t)));
+    if let Some(t) = place {
+        out.push(feature("birthPlace", w.birth_place, 1.0, format!("birth places share `{t}`")));
+    }
+    out
+}
+
+fn birth_date(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureResult> {
+    if left.birth_dates.is_empty() || right.birth_dates.is_empty() {
+        return None;
+    }
+    let mut best: Option<(DateRelation, &PartialDate, &PartialDate)> = None;
+    let mut closest_years = i32::MAX;
+    for a in &left.birth_dates {
+        for b in &right.birth_dates {
+            let rel = a.relation(b);
+            closest_years = closest_years.min((a.year - b.year).abs());
+            let rank = |r: DateRelation| match r {
+                DateRelation::Exact => 2,
+                DateRelation::Contains => 1,
+                DateRelation::Differs => 0,
+            };
+            if best.is_none_or(|(r, _, _)| rank(rel) > rank(r)) {
+                best = Some((rel, a, b));
+            }
+        }
+    }
+    let (rel, a, b) = best?;
+    Some(match rel {
+        DateRelation::Exact => feature("birthDate", w.birth_date_agrees, 1.0, format!("both born {a}")),
+        DateRelation::Contains => {
+            let (lo, hi) = if a.precision() <= b.precision() { (a, b) } else { (b, a) };
+            // A shared year alone says less than a shared month.
+            let value = if lo.precision() >= 2 { 0.8 } else { 0.6 };
+            feature("birthDate", w.birth_date_agrees, value, format!("{hi} falls within {lo}"))
+        }
+        DateRelation::Differs if closest_years <= 1 => {
+            feature("birthDate", w.birth_date_disagrees, -0.5, format!("birth dates differ slightly: {a} against {b}"))
+        }
+        DateRelation::Differs => {
+            feature("birthDate", w.birth_date_disagrees, -1.0, format!("birth dates differ: {a} against {b}"))
+        }
+    })
+}

@@ -1,0 +1,82 @@
+//! Scoring rules as tables: (left, right, expectation) rows and (better, worse) ranking pairs.
+
+use super::*;
+use crosscheck_model::Entity;
+
+fn person(props: &[(&str, &str)]) -> Entity {
+    let mut e = Entity::new("x", "Person");
+    for (p, v) in props {
+        e.add(p, v);
+    }
+    e
+}
+
+fn s(a: &[(&str, &str)], b: &[(&str, &str)]) -> f64 {
+    score(&person(a), &person(b)).score
+}
+
+#[test]
+fn decisions_table() {
+    let table: &[(&[(&str, &str)], &[(&str, &str)], bool)] = &[
+        (&[("name", "John Smith")], &[("name", "Smith, John")], true),
+        (&[("name", "Иван Петрович Сидоров")], &[("name", "Ivan Sidorov")], true),
+        (
+            &[("name", "Ivan Sidorov"), ("birthDate", "1970-05-01")],
+            &[("name", "Ivan Sidorov"), ("birthDate", "1985-02-11")],
+            false,
+        ),
+        (&[("name", "Maria Gonzalez")], &[("name", "Ivan Sidorov")], false),
+        (&[("firstName", "Hans"), ("lastName", "Friedrich")], &[("name", "Hans Friedrich")], true),
+        (&[("name", "Anna Smith"), ("gender", "female")], &[("name", "Anna Smith"), ("gender", "male")], false),
+    ];
+    for (a, b, want) in table {
+        let got = s(a, b);
+        assert_eq!(got >= DEFAULT_THRESHOLD, *want, "{a:?} vs {b:?}: {got}");
+    }
+}
+
+#[test]
+fn ranking_pairs() {
+    // (better pair, worse pair): evidence for must raise the score, evidence against lower it.
+    let base: &[(&str, &str)] = &[("name", "Gleb Ivanov"), ("birthDate", "1991-03-14"), ("nationality", "ru")];
+    let exact = s(base, base);
+    let year_only = s(base, &[("name", "Gleb Ivanov"), ("birthDate", "1991"), ("nationality", "ru")]);
+    let no_date = s(base, &[("name", "Gleb Ivanov")]);
+    let other_date = s(base, &[("name", "Gleb Ivanov"), ("birthDate", "1975-01-01")]);
+    assert!(exact > year_only, "{exact} > {year_only}");
+    assert!(year_only > no_date, "{year_only} > {no_date}");
+    assert!(no_date > other_date, "{no_date} > {other_date}");
+    assert!(exact < 1.0, "a strong pair still ranks below 1.0: {exact}");
+    let with_id = s(
+        &[("name", "Gleb Ivanov"), ("passportNumber", "75 1234567")],
+        &[("name", "G. Ivanov"), ("passportNumber", "751234567")],
+    );
+    let without_id = s(&[("name", "Gleb Ivanov")], &[("name", "G. Ivanov")]);
+    assert!(with_id > without_id, "{with_id} > {without_id}");
+}
+
+#[test]
+fn explanation_sums_and_serialises() {
+    let r = score(
+        &person(&[("name", "Gleb Ivanov"), ("birthDate", "1991")]),
+        &person(&[("name", "Gleb Ivanov"), ("birthDate", "1991-03-14")]),
+    );
+    let raw: f64 = r.explanation.features.iter().map(|f| f.contribution).sum();
+    assert!((squash(raw) - r.score).abs() < 1e-3);
+    let json = serde_json::to_value(&r.explanation).unwrap();
+    assert!(json["summary"].is_string());
+    for key in ["name", "weight", "value", "contribution", "detail"] {
+        assert!(json["features"][0].get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn squash_is_monotone_and_below_one() {
+    let mut last = -1.0;
+    for i in 0..200 {
+        let x = i as f64 / 100.0;
+        let y = squash(x);
+        assert!(y >= last && y < 1.0, "{x} -> {y}");
+        last = y;
+    }
+}

@@ -1,0 +1,155 @@
+//! Reading one dataset version: memory-mapped, nothing loaded per entity.
+
+use crate::meta::{DatasetMeta, FORMAT_VERSION};
+use crate::StoreError;
+use crosscheck_model::Entity;
+use memmap2::Mmap;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A live dataset version, open for reading.
+pub struct Dataset {
+    meta: DatasetMeta,
+    entities: Mmap,
+    offsets: Mmap,
+    ids: fst::Map<Mmap>,
+    keys: fst::Map<Mmap>,
+    postings: Mmap,
+}
+
+/// An entity number and how strongly the index suggests it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub index: u32,
+    pub weight: f32,
+}
+
+fn map(path: &Path) -> Result<Mmap, StoreError> {
+    let file = fs_err::File::open(path)?;
+    // SAFETY: version folders are immutable once live: a reload writes a new folder and never
+    // modifies a published one, so the mapping cannot change under us.
+    #[allow(unsafe_code)]
+    let mmap = unsafe { Mmap::map(file.file())? };
+    Ok(mmap)
+}
+
+impl Dataset {
+    pub(crate) fn open(name: &str, dir: &Path) -> Result<Dataset, StoreError> {
+        let damaged = |reason: String| StoreError::Damaged { name: name.to_string(), reason };
+        let meta_text = fs_err::read_to_string(dir.join("meta.json"))?;
+        let version: serde_json::Value = serde_json::from_str(&meta_text).map_err(|e| damaged(e.to_string()))?;
+        let found = version.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if found != FORMAT_VERSION {
+            return Err(StoreError::Incompatible { name: name.to_string(), found, expected: FORMAT_VERSION });
+        }
+        let meta: DatasetMeta = serde_json::from_value(version).map_err(|e| damaged(e.to_string()))?;
+        let offsets = map(&dir.join("offsets.bin"))?;
+        if offsets.len() % 8 != 0 || offsets.len() / 8 != meta.records as usize + 1 {
+            return Err(damaged("offsets do not match the entity count".into()));
+        }
+        let ids = fst::Map::new(map(&dir.join("ids.fst"))?).map_err(|e| damaged(e.to_string()))?;
+        let keys = fst::Map::new(map(&dir.join("keys.fst"))?).map_err(|e| damaged(e.to_string()))?;
+        Ok(Dataset {
+            meta,
+            entities: map(&dir.join("entities.jsonl"))?,
+            offsets,
+            ids,
+            keys,
+            postings: map(&dir.join("postings.bin"))?,
+        })
+    }
+
+    /// Provenance and counts.
+    pub fn meta(&self) -> &DatasetMeta {
+        &self.meta
+    }
+
+    /// The dataset name.
+    pub fn name(&self) -> &str {
+        &self.meta.dataset
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.offsets.len() / 8 - 1
+    }
+
+    /// Whether the dataset holds no entity (never true for a live version).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn offset(&self, i: usize) -> usize {
+        let b = &self.offsets[i * 8..i * 8 + 8];
+        u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) as usize
+    }
+
+    /// The raw JSON of entity `index`.
+    pub fn raw(&self, index: u32) -> &[u8] {
+        let i = index as usize;
+        if i >= self.len() {
+            return &[];
+        }
+        let (start, end) = (self.offset(i), self.offset(i + 1).saturating_sub(1));
+        self.entities.get(start..end).unwrap_or(&[])
+    }
+
+    /// Entity number `index`.
+    pub fn entity(&self, index: u32) -> Result<Entity, StoreError> {
+        serde_json::from_slice(self.raw(index)).map_err(|e| StoreError::Damaged {
+            name: self.meta.dataset.clone(),
+            reason: format!("entity {index}: {e}"),
+        })
+    }
+
+    /// The entity with this id.
+    pub fn get(&self, id: &str) -> Result<Option<Entity>, StoreError> {
+        match self.ids.get(id) {
+            Some(i) => self.entity(i as u32).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// All entities in stored order.
+    pub fn iter(&self) -> impl Iterator<Item = Result<Entity, StoreError>> + '_ {
+        (0..self.len() as u32).map(|i| self.entity(i))
+    }
+
+    /// The entity numbers filed under `key`.
+    pub fn postings(&self, key: &str) -> impl Iterator<Item = u32> + '_ {
+        let (start, count) = match self.keys.get(key) {
+            Some(v) => ((v >> 32) as usize, (v & 0xffff_ffff) as usize),
+            None => (0, 0),
+        };
+        let bytes = self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]);
+        bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    fn postings_len(&self, key: &str) -> usize {
+        self.keys.get(key).map_or(0, |v| (v & 0xffff_ffff) as usize)
+    }
+
+    /// Candidates for a query filed under `keys` (see [`crate::index_keys`]), best first, at most
+    /// `limit`. A key weighs more the fewer entities share it (an inverse document frequency), so
+    /// agreeing on a rare surname outranks agreeing on "Ivan"; identifier keys weigh most.
+    pub fn candidates(&self, keys: &[String], limit: usize) -> Vec<Candidate> {
+        let n = self.len().max(1) as f32;
+        let mut weights: HashMap<u32, f32> = HashMap::new();
+        for key in keys {
+            let df = self.postings_len(key);
+            if df == 0 {
+                continue;
+            }
+            let idf = (1.0 + n / df as f32).ln();
+            let w = if key.starts_with("i:") { idf * 4.0 } else { idf };
+            // Keys shared by a large part of the dataset say little and cost a lot: cap the scan.
+            for idx in self.postings(key).take(50_000) {
+                *weights.entry(idx).or_default() += w;
+            }
+        }
+        let mut out: Vec<Candidate> = weights.into_iter().map(|(index, weight)| Candidate { index, weight }).collect();
+        out.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.index.cmp(&b.index)));
+        out.truncate(limit);
+        out
+    }
+}
