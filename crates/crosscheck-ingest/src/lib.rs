@@ -24,6 +24,7 @@
 mod detect;
 pub mod formats;
 pub mod mapping;
+pub mod pipeline;
 mod text;
 
 use crosscheck_model::Entity;
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use detect::detect_format;
 pub use mapping::Mapping;
+pub use pipeline::{load, LoadError, LoadReport, LoadRequest};
 
 /// The formats `load --format` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -9,10 +9,10 @@
 use crate::output::{user_error, user_error_hint, write_json_line};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use crosscheck_ingest::{Format, IngestError, Mapping, ReaderOptions, Record};
-use crosscheck_store::{AddError, DatasetMeta, Store};
+use crosscheck_ingest::{Format, IngestError, LoadError, LoadRequest, Mapping, ReaderOptions};
+use crosscheck_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -139,121 +139,45 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             return Err(user_error(format!("`--retrieved-at {date}` is not a date (use YYYY-MM-DD)")));
         }
     }
-    let format = args.format.as_deref().and_then(Format::from_name);
-    let options = ReaderOptions {
-        mapping,
-        mapping_path: args.mapping.clone(),
-        encoding: args.encoding.clone(),
-        dataset: dataset.clone(),
+    let request = LoadRequest {
+        files: args.files.clone(),
+        format: args.format.as_deref().and_then(Format::from_name),
+        options: ReaderOptions {
+            mapping,
+            mapping_path: args.mapping.clone(),
+            encoding: args.encoding.clone(),
+            dataset: dataset.clone(),
+        },
+        kind: args.kind.map(|k| k.name().to_string()),
+        origin: args.origin.clone(),
+        publisher: args.publisher.clone(),
+        retrieved_at: args.retrieved_at.clone(),
+        rejects_path: data_dir.join("rejects").join(format!("{dataset}.jsonl")),
     };
-    // Open every file first: a file that cannot be read fails the load before anything is built.
-    let mut opened = Vec::new();
-    for path in &args.files {
-        if !path.is_file() {
-            return Err(user_error(format!("cannot read `{}`: no such file", path.display())));
-        }
-        let file = crosscheck_ingest::open(path, format, &options).map_err(ingest_error)?;
-        opened.push((path.display().to_string(), file));
-    }
-    let first_format = opened[0].1.format;
-    let kind = args.kind.map_or(first_format.default_kind(), Kind::name);
-    let mut meta = DatasetMeta::new(&dataset, args.origin.as_deref().unwrap_or(&dataset), kind);
-    meta.publisher = args.publisher.clone();
-    meta.retrieved_at = args.retrieved_at.clone();
-    meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
-    meta.format = first_format.name().to_string();
-
     let store =
         Store::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;
-    let mut builder = store.builder(meta).map_err(|e| user_error(e.to_string()))?;
-    let rejects_path = data_dir.join("rejects").join(format!("{dataset}.jsonl"));
-    let mut rejects: Option<BufWriter<fs_err::File>> = None;
     let progress = progress_bar();
-    let (mut read, mut rejected, mut dropped) = (0u64, 0u64, 0u64);
-    let encoding = opened[0].1.encoding.clone();
-    for (display, file) in opened {
-        progress.set_message(display.clone());
-        for record in file.records {
-            read += 1;
-            if read % 1024 == 0 {
-                progress.set_position(read);
-            }
-            let reject = match record {
-                Record::Rejected(r) => Some(r),
-                Record::Entities { line, entities } => {
-                    let mut failure = None;
-                    for entity in &entities {
-                        dropped += entity.dropped.len() as u64;
-                        match builder.add(entity) {
-                            Ok(()) => {}
-                            Err(AddError::Entity(e)) => {
-                                failure = Some(crosscheck_ingest::Reject {
-                                    file: display.clone(),
-                                    line,
-                                    reason: e.to_string(),
-                                    raw: serde_json::to_string(entity).unwrap_or_default(),
-                                });
-                                break;
-                            }
-                            Err(AddError::Store(e)) => {
-                                return Err(anyhow::Error::new(e).context("cannot write the new dataset version"))
-                            }
-                        }
-                    }
-                    failure
-                }
-            };
-            if let Some(r) = reject {
-                rejected += 1;
-                let out = match &mut rejects {
-                    Some(out) => out,
-                    None => {
-                        fs_err::create_dir_all(data_dir.join("rejects"))?;
-                        rejects.insert(BufWriter::new(fs_err::File::create(&rejects_path)?))
-                    }
-                };
-                write_json_line(out, &r)?;
-            }
+    let report = crosscheck_ingest::load(&store, &request, &mut |file, n| {
+        if !file.is_empty() {
+            progress.set_message(file.to_string());
         }
-    }
+        progress.set_position(n);
+    });
     progress.finish_and_clear();
-    if let Some(mut out) = rejects {
-        out.flush()?;
-    } else if rejects_path.exists() {
-        // The previous load's rejects no longer describe this dataset.
-        let _ = fs_err::remove_file(&rejects_path);
-    }
-    if builder.is_empty() {
-        let hint = if rejected > 0 {
-            format!("all {rejected} records were rejected: see `{}`", rejects_path.display())
-        } else {
-            "the input holds no records".to_string()
-        };
-        return Err(user_error_hint(
-            format!("nothing was loaded into `{dataset}`: the previous version, if any, is kept"),
-            hint,
-        ));
-    }
-    {
-        let meta = builder.meta_mut();
-        meta.read = read;
-        meta.rejected = rejected;
-    }
-    let origin = builder.meta_mut().origin.clone();
-    let stats = builder.finish().context("cannot store the dataset; the previous version, if any, is kept")?;
+    let report = report.map_err(load_error)?;
     let summary = Summary {
-        dataset: dataset.clone(),
+        dataset: report.dataset.clone(),
         files: args.files.iter().map(|p| p.display().to_string()).collect(),
-        read,
-        loaded: stats.entities,
-        rejected,
-        rejects_file: (rejected > 0).then(|| rejects_path.display().to_string()),
-        format: first_format.name().to_string(),
-        encoding: encoding.name.to_string(),
-        encoding_detected: encoding.detected,
-        values_dropped: dropped,
-        kind: kind.to_string(),
-        origin,
+        read: report.read,
+        loaded: report.loaded,
+        rejected: report.rejected,
+        rejects_file: report.rejects_file.as_ref().map(|p| p.display().to_string()),
+        format: report.format.name().to_string(),
+        encoding: report.encoding.name.to_string(),
+        encoding_detected: report.encoding.detected,
+        values_dropped: report.values_dropped,
+        kind: report.kind.clone(),
+        origin: report.origin.clone(),
     };
     let mut stdout = std::io::stdout().lock();
     match args.output_format {
@@ -261,16 +185,23 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         OutputFormat::Text => {
             writeln!(
                 stdout,
-                "loaded `{}` ({}, {}): {} records read, {} entities stored, {} rejected",
-                summary.dataset, summary.format, summary.kind, read, summary.loaded, rejected
+                "loaded `{}` ({}, kind {}, origin {}): {} records read, {} entities stored, {} rejected",
+                summary.dataset,
+                summary.format,
+                summary.kind,
+                summary.origin,
+                summary.read,
+                summary.loaded,
+                summary.rejected
             )?;
-            if encoding.detected {
-                writeln!(stdout, "encoding: detected as {} (pass `--encoding` if this is wrong)", encoding.name)?;
+            if summary.encoding_detected {
+                writeln!(stdout, "encoding: detected as {} (pass `--encoding` if this is wrong)", summary.encoding)?;
             }
-            if dropped > 0 {
+            if summary.values_dropped > 0 {
                 writeln!(
                     stdout,
-                    "{dropped} values could not be read as their type (dates, countries) and were left out"
+                    "{} values could not be read as their type (dates, countries) and were left out",
+                    summary.values_dropped
                 )?;
             }
             if let Some(path) = &summary.rejects_file {
@@ -279,6 +210,21 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn load_error(e: LoadError) -> anyhow::Error {
+    match e {
+        LoadError::Ingest(e) => ingest_error(e),
+        LoadError::Empty { rejected, ref rejects_file, .. } => {
+            let hint = match rejects_file {
+                Some(path) if rejected > 0 => format!("all {rejected} records were rejected: see `{}`", path.display()),
+                _ => "the input holds no records".to_string(),
+            };
+            user_error_hint(e.to_string(), hint)
+        }
+        LoadError::Store(crosscheck_store::StoreError::InvalidName(_)) => user_error(e.to_string()),
+        other => anyhow::Error::new(other).context("the load failed; the previous version, if any, is kept"),
+    }
 }
 
 fn ingest_error(e: IngestError) -> anyhow::Error {

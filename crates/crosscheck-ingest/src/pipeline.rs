@@ -1,0 +1,191 @@
+//! A whole load: open every file, read records, store entities, write rejects, switch versions.
+//!
+//! Used by `crosscheck load` and by `verify` for a case's own evidence files (into a scratch
+//! store), so both count, reject and replace the same way.
+
+use crate::{open, EncodingUsed, Format, IngestError, ReaderOptions, Record, Reject};
+use crosscheck_store::{AddError, DatasetMeta, Store, StoreError};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// What to load, and the provenance to record.
+#[derive(Debug, Clone, Default)]
+pub struct LoadRequest {
+    pub files: Vec<PathBuf>,
+    /// `None`: detected per file.
+    pub format: Option<Format>,
+    pub options: ReaderOptions,
+    /// `None`: `watchlist` for official lists, else `other`.
+    pub kind: Option<String>,
+    /// `None`: the dataset name.
+    pub origin: Option<String>,
+    pub publisher: Option<String>,
+    pub retrieved_at: Option<String>,
+    /// Where rejected records go (replaced by each load; removed when there are none).
+    pub rejects_path: PathBuf,
+}
+
+/// The outcome of a load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadReport {
+    pub dataset: String,
+    pub read: u64,
+    pub loaded: u64,
+    pub rejected: u64,
+    pub rejects_file: Option<PathBuf>,
+    pub format: Format,
+    pub encoding: EncodingUsed,
+    pub values_dropped: u64,
+    pub kind: String,
+    pub origin: String,
+}
+
+/// Why a load failed. The previous version of the dataset is kept in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("nothing was loaded into `{dataset}`: the previous version, if any, is kept")]
+    Empty { dataset: String, rejected: u64, rejects_file: Option<PathBuf> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write rejects to `{path}`")]
+    Rejects {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Loads `request.files` into dataset `request.options.dataset` of `store`. `progress` is called
+/// with the file being read and the number of records read so far, every 1,024 records.
+pub fn load(
+    store: &Store,
+    request: &LoadRequest,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<LoadReport, LoadError> {
+    let dataset = request.options.dataset.clone();
+    let mut opened = Vec::new();
+    for path in &request.files {
+        if !path.is_file() {
+            return Err(IngestError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            }
+            .into());
+        }
+        opened.push((path.display().to_string(), open(path, request.format, &request.options)?));
+    }
+    let Some(first) = opened.first() else {
+        return Err(LoadError::Empty { dataset, rejected: 0, rejects_file: None });
+    };
+    let format = first.1.format;
+    let encoding = first.1.encoding.clone();
+    let kind = request.kind.clone().unwrap_or_else(|| format.default_kind().to_string());
+    let origin = request.origin.clone().unwrap_or_else(|| dataset.clone());
+    let mut meta = DatasetMeta::new(&dataset, &origin, &kind);
+    meta.publisher = request.publisher.clone();
+    meta.retrieved_at = request.retrieved_at.clone();
+    meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
+    meta.format = format.name().to_string();
+    let mut builder = store.builder(meta)?;
+    let mut rejects = RejectsFile::new(&request.rejects_path);
+    let (mut read, mut dropped) = (0u64, 0u64);
+    for (display, file) in opened {
+        for record in file.records {
+            read += 1;
+            if read % 1024 == 0 {
+                progress(&display, read);
+            }
+            match record {
+                Record::Rejected(r) => rejects.write(&r)?,
+                Record::Entities { line, entities } => {
+                    for entity in &entities {
+                        dropped += entity.dropped.len() as u64;
+                        match builder.add(entity) {
+                            Ok(()) => {}
+                            Err(AddError::Entity(e)) => {
+                                let raw = serde_json::to_string(entity).unwrap_or_default();
+                                rejects.write(&Reject { file: display.clone(), line, reason: e.to_string(), raw })?;
+                                break;
+                            }
+                            Err(AddError::Store(e)) => return Err(e.into()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    progress("", read);
+    let rejected = rejects.count;
+    let rejects_file = rejects.finish()?;
+    if builder.is_empty() {
+        return Err(LoadError::Empty { dataset, rejected, rejects_file });
+    }
+    builder.meta_mut().read = read;
+    builder.meta_mut().rejected = rejected;
+    let stats = builder.finish()?;
+    Ok(LoadReport {
+        dataset,
+        read,
+        loaded: stats.entities,
+        rejected,
+        rejects_file,
+        format,
+        encoding,
+        values_dropped: dropped,
+        kind,
+        origin,
+    })
+}
+
+/// The rejects file, created at the first reject.
+struct RejectsFile<'a> {
+    path: &'a Path,
+    out: Option<BufWriter<fs_err::File>>,
+    count: u64,
+}
+
+impl<'a> RejectsFile<'a> {
+    fn new(path: &'a Path) -> Self {
+        RejectsFile { path, out: None, count: 0 }
+    }
+
+    fn err(&self, source: std::io::Error) -> LoadError {
+        LoadError::Rejects { path: self.path.to_path_buf(), source }
+    }
+
+    fn write(&mut self, reject: &Reject) -> Result<(), LoadError> {
+        self.count += 1;
+        if self.out.is_none() {
+            if let Some(dir) = self.path.parent() {
+                fs_err::create_dir_all(dir).map_err(|e| self.err(e))?;
+            }
+            let file = fs_err::File::create(self.path).map_err(|e| self.err(e))?;
+            self.out = Some(BufWriter::new(file));
+        }
+        let line = serde_json::to_string(reject).map_err(|e| self.err(e.into()))?;
+        let result = match &mut self.out {
+            Some(out) => writeln!(out, "{line}"),
+            None => Ok(()),
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    /// Flushes; returns the path when anything was rejected. A rejects file left by an earlier
+    /// load no longer describes the dataset and is removed.
+    fn finish(mut self) -> Result<Option<PathBuf>, LoadError> {
+        match self.out.take() {
+            Some(mut out) => {
+                out.flush().map_err(|e| self.err(e))?;
+                Ok(Some(self.path.to_path_buf()))
+            }
+            None => {
+                if self.path.exists() {
+                    let _ = fs_err::remove_file(self.path);
+                }
+                Ok(None)
+            }
+        }
+    }
+}
