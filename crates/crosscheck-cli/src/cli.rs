@@ -28,4 +28,6 @@ pub enum Command {
     Match(commands::matching::MatchArgs),
     Compare(commands::compare::CompareArgs),
     Datasets(commands::datasets::DatasetsArgs),
+    /// Validate identity documents and identifiers (MRZ, INN, SNILS, OGRN, IBAN, LEI, ...)
+    CheckId(commands::check_id::CheckIdArgs),
 }

@@ -1,5 +1,6 @@
 //! One module per command. Each resolves its settings from the raw arguments and runs.
 
+pub mod check_id;
 pub mod compare;
 pub mod datasets;
 pub mod load;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Match(args) => matching::run(args, &data_dir()?),
         Command::Compare(args) => compare::run(args),
         Command::Datasets(args) => datasets::run(args, &data_dir()?),
+        Command::CheckId(args) => check_id::run(args),
     }
 }
 
