@@ -1,9 +1,188 @@
-//! Runtime tables derived from the shared reference data (see `scripts/derive_names_*.py`).
-//! Loaded lazily on first use.
+//! Runtime tables derived from the shared reference data by `scripts/derive_names_tables.py`
+//! (sources, versions and licences are in each file's header under `data/`).
+//!
+//! Decision: the files are plain TSV compiled in with `include_str!` and parsed once, on first
+//! use, behind `LazyLock`: they stay diffable in review, need no decompression dependency, and
+//! the parse (about 40,000 rows, a few milliseconds) happens once per process. Keys are the
+//! matcher's own phonetic keys, computed at load, so the tables follow any change to the key.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::gender::Gender;
+use crate::key::phonetic_key;
+use crate::normalize::normalize;
 
-/// Gender of a given name (Latin form), when the tables know it.
-pub(crate) fn given_name_gender(_token: &str) -> Option<Gender> {
-    None
+const PERSON_PREFIXES: &str = include_str!("../data/person_prefixes.tsv");
+const NICKNAMES: &str = include_str!("../data/nicknames.tsv");
+const ORG_TYPES: &str = include_str!("../data/org_types.tsv");
+const NAME_GROUPS: &str = include_str!("../data/name_groups.tsv");
+const NAME_FREQ: &str = include_str!("../data/name_freq.tsv");
+
+fn rows(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+}
+
+/// Latin transliteration of a normalised word, as the parser does it.
+fn latin(word: &str) -> String {
+    crate::latin_word(word)
+}
+
+/// Honorifics and titles, as sequences of normalised words.
+pub(crate) static PERSON_PREFIX_SET: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    let mut v: Vec<Vec<String>> = rows(PERSON_PREFIXES)
+        .map(|l| normalize(l).split(' ').map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty() && !w[0].is_empty())
+        .collect();
+    v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    v
+});
+
+/// Legal form: (compare form, generic form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LegalForm {
+    pub compare: String,
+    pub generic: String,
+    /// An org-name symbol (Corporation → CO), not a legal form proper.
+    pub symbol: bool,
+}
+
+pub(crate) struct OrgTypes {
+    pub by_phrase: HashMap<String, LegalForm>,
+    pub max_words: usize,
+}
+
+pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
+    let mut by_phrase = HashMap::new();
+    let mut max_words = 1;
+    for line in rows(ORG_TYPES) {
+        let mut cols = line.split('\t');
+        let (Some(alias), Some(compare), Some(generic)) = (cols.next(), cols.next(), cols.next()) else {
+            continue;
+        };
+        let symbol = cols.next() == Some("symbol");
+        let form = LegalForm {
+            compare: normalize(compare).replace(' ', ""),
+            generic: normalize(generic).replace(' ', ""),
+            symbol,
+        };
+        let norm = normalize(&crate::collapse_dotted(alias));
+        if norm.is_empty() {
+            continue;
+        }
+        // "o o o" and "ooo" are one form: also index the phrase with single letters joined
+        let joined = join_single_letters(&norm);
+        max_words = max_words.max(norm.split(' ').count());
+        let lat = norm.split(' ').map(latin).collect::<Vec<_>>().join(" ");
+        for key in [norm, joined, lat] {
+            by_phrase.entry(key).or_insert_with(|| form.clone());
+        }
+    }
+    OrgTypes { by_phrase, max_words }
+});
+
+/// "o o o" → "ooo", "a b c company" → "abc company".
+pub(crate) fn join_single_letters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev_single = false;
+    for w in text.split(' ') {
+        let single = w.chars().count() == 1;
+        if !(out.is_empty() || single && prev_single) {
+            out.push(' ');
+        }
+        out.push_str(w);
+        prev_single = single;
+    }
+    out
+}
+
+/// Given-name equivalence groups: phonetic key → group ids (nicknames and Wikidata groups).
+pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLock::new(|| {
+    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    let groups = rows(NAME_GROUPS).chain(rows(NICKNAMES));
+    for (id, line) in groups.enumerate() {
+        for form in line.split('\t') {
+            let norm = normalize(form);
+            if norm.is_empty() || norm.contains(' ') {
+                continue;
+            }
+            let key = phonetic_key(&latin(&norm));
+            if key.len() < 2 {
+                continue;
+            }
+            let ids = index.entry(key).or_default();
+            if !ids.contains(&(id as u32)) {
+                ids.push(id as u32);
+            }
+        }
+    }
+    for ids in index.values_mut() {
+        ids.sort_unstable();
+    }
+    index
+});
+
+/// What the frequency table knows about a token key.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FreqInfo {
+    pub given_count: u32,
+    pub surname_count: u32,
+    pub given_gender: Option<Gender>,
+}
+
+pub(crate) static FREQ: LazyLock<HashMap<String, FreqInfo>> = LazyLock::new(|| {
+    let mut map: HashMap<String, FreqInfo> = HashMap::new();
+    for line in rows(NAME_FREQ) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 4 {
+            continue;
+        }
+        let count: u32 = cols[2].parse().unwrap_or(0);
+        let gender = match cols[3] {
+            "m" => Some(Gender::Male),
+            "f" => Some(Gender::Female),
+            _ => None,
+        };
+        let key = phonetic_key(&latin(&normalize(cols[1])));
+        let e = map.entry(key).or_default();
+        if cols[0] == "g" {
+            e.given_count = e.given_count.saturating_add(count);
+            if e.given_gender.is_none() {
+                e.given_gender = gender;
+            }
+        } else {
+            e.surname_count = e.surname_count.saturating_add(count);
+            if let Some(f_form) = cols.get(4).filter(|f| !f.is_empty()) {
+                let fk = phonetic_key(&latin(&normalize(f_form)));
+                let fe = map.entry(fk).or_default();
+                fe.surname_count = fe.surname_count.saturating_add(count);
+            }
+        }
+    }
+    map
+});
+
+/// Gender of a given name (Latin token), when the tables know it.
+pub(crate) fn given_name_gender(token: &str) -> Option<Gender> {
+    let key = phonetic_key(token);
+    FREQ.get(&key).filter(|f| f.given_count >= 20).and_then(|f| f.given_gender)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load() {
+        assert!(PERSON_PREFIX_SET.iter().any(|p| p == &vec!["mr".to_string()]));
+        let t = &*ORG_TYPES_TABLE;
+        assert_eq!(t.by_phrase.get("ооо").map(|f| f.generic.as_str()), Some("llc"));
+        assert_eq!(t.by_phrase.get("ooo").map(|f| f.generic.as_str()), Some("llc"));
+        assert!(t.by_phrase.contains_key("limited liability company"));
+        let sasha = &NAME_GROUP_INDEX[&phonetic_key("sasha")];
+        let alex = &NAME_GROUP_INDEX[&phonetic_key("aleksandr")];
+        assert!(sasha.iter().any(|g| alex.contains(g)));
+        assert!(FREQ[&phonetic_key("ivanov")].surname_count > 1000);
+        assert_eq!(given_name_gender("mariya"), Some(Gender::Female));
+    }
 }

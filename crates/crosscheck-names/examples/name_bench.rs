@@ -1,0 +1,311 @@
+//! Accuracy and speed of the name score on the shared reference data, beside OpenSanctions'
+//! logic-v2 where its scores are available.
+//!
+//! `cargo run --release -p crosscheck-names --example name_bench [-- --errors] [-- --dump DIR]`
+//!
+//! - nomenklatura's name benchmark (826 labelled pairs; logic-v2's frozen scores beside it);
+//! - rupep: the Latin and Cyrillic names of the same person (positives) against as many
+//!   negatives built from the same file, a third each: same surname with another given name
+//!   (another person), same given name and patronymic with another surname, and the other
+//!   gender's form of the surname with another given name. Pairs are built deterministically.
+//! - speed: name pairs scored per second on one core, names prepared beforehand.
+//!
+//! `--dump DIR` writes the rupep pairs to DIR/rupep_pairs.csv so that
+//! `scripts/bench_logic_v2_names.py` can score exactly the same pairs with logic-v2. The file
+//! holds personal data: keep DIR outside the project (e.g. /tmp).
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark report is printed output
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crosscheck_names::normalize::normalize;
+use crosscheck_names::{compare, Name, NameKind};
+
+fn kind_of(schema: &str) -> NameKind {
+    match schema {
+        "Person" => NameKind::Person,
+        "Company" | "Organization" => NameKind::Organization,
+        _ => NameKind::Any,
+    }
+}
+
+struct Case {
+    kind: NameKind,
+    a: String,
+    b: String,
+    truth: bool,
+    peer: Option<f64>,
+}
+
+fn f1(scores: &[(f64, bool)], threshold: f64) -> (f64, f64, f64) {
+    let tp = scores.iter().filter(|(s, t)| *t && *s >= threshold).count() as f64;
+    let fp = scores.iter().filter(|(s, t)| !*t && *s >= threshold).count() as f64;
+    let fn_ = scores.iter().filter(|(s, t)| *t && *s < threshold).count() as f64;
+    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+    let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    (p, r, f)
+}
+
+fn best_threshold(scores: &[(f64, bool)]) -> (f64, f64) {
+    let mut best = (0.0, 0.0);
+    for k in 30..=98 {
+        let t = k as f64 / 100.0;
+        let (_, _, f) = f1(scores, t);
+        if f > best.1 {
+            best = (t, f);
+        }
+    }
+    best
+}
+
+fn name_bench(root: &std::path::Path, show_errors: bool) {
+    let dir = root.join("bench/nomenklatura");
+    let mut peer: HashMap<(String, String, String, String), f64> = HashMap::new();
+    let mut rdr =
+        csv::Reader::from_path(dir.join("contrib_name_bench_run_data_logicv2-frozen.csv")).expect("frozen run");
+    for rec in rdr.records().flatten() {
+        peer.insert((rec[0].into(), rec[2].into(), rec[3].into(), rec[4].into()), rec[9].parse().unwrap_or(0.0));
+    }
+    let mut cases = Vec::new();
+    let mut rdr = csv::Reader::from_path(dir.join("contrib_name_bench_cases.csv")).expect("cases");
+    for rec in rdr.records().flatten() {
+        let key = (rec[0].to_string(), rec[1].to_string(), rec[2].to_string(), rec[3].to_string());
+        cases.push(Case {
+            kind: kind_of(&rec[1]),
+            a: rec[2].into(),
+            b: rec[3].into(),
+            truth: &rec[4] == "true",
+            peer: peer.get(&key).copied(),
+        });
+    }
+    // pairs labelled both ways (same two names, any order, any schema)
+    let mut labels: HashMap<(String, String), (bool, bool)> = HashMap::new();
+    for c in &cases {
+        let k = if c.a <= c.b { (c.a.clone(), c.b.clone()) } else { (c.b.clone(), c.a.clone()) };
+        let e = labels.entry(k).or_insert((false, false));
+        if c.truth {
+            e.0 = true;
+        } else {
+            e.1 = true;
+        }
+    }
+    let both_ways = labels.values().filter(|(t, f)| *t && *f).count();
+    let t0 = Instant::now();
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    let mut exact_one = 0;
+    let mut differing_true = 0;
+    let mut peer_exact_one = 0;
+    for c in &cases {
+        let m = compare(&Name::parse(&c.a, c.kind), &Name::parse(&c.b, c.kind));
+        ours.push((m.score, c.truth));
+        if let Some(p) = c.peer {
+            theirs.push((p, c.truth));
+        }
+        if c.truth && normalize(&c.a) != normalize(&c.b) {
+            differing_true += 1;
+            if m.score >= 1.0 {
+                exact_one += 1;
+            }
+            if c.peer.is_some_and(|p| p >= 1.0) {
+                peer_exact_one += 1;
+            }
+        }
+        if show_errors && ((m.score >= 0.7) != c.truth) {
+            println!(
+                "  {} {:.3} peer {:.3} | {} | {} | {}",
+                if c.truth { "FN" } else { "FP" },
+                m.score,
+                c.peer.unwrap_or(-1.0),
+                c.a,
+                c.b,
+                m.detail
+            );
+        }
+    }
+    let elapsed = t0.elapsed();
+    let (p, r, f) = f1(&ours, 0.7);
+    let (pp, pr, pf) = f1(&theirs, 0.7);
+    let (bt, bf) = best_threshold(&ours);
+    println!(
+        "nomenklatura name bench: {} pairs ({} peer scores), {} pairs labelled both ways",
+        cases.len(),
+        theirs.len(),
+        both_ways
+    );
+    println!("  crosscheck-names @0.70: P {p:.3} R {r:.3} F1 {f:.3}   (best threshold {bt:.2}: F1 {bf:.3})");
+    println!("  logic-v2 (frozen) @0.70: P {pp:.3} R {pr:.3} F1 {pf:.3}   ratio F1 {:.3}", f / pf);
+    println!(
+        "  true pairs with differing normalised names scored exactly 1.0: ours {exact_one}/{differing_true} ({:.1}%), logic-v2 {peer_exact_one}/{differing_true} ({:.1}%)",
+        100.0 * exact_one as f64 / differing_true.max(1) as f64,
+        100.0 * peer_exact_one as f64 / differing_true.max(1) as f64
+    );
+    println!("  parse + compare: {:.1} µs per pair", elapsed.as_secs_f64() * 1e6 / cases.len() as f64);
+}
+
+struct Person {
+    en: String,
+    ru: String,
+    ru_words: Vec<String>,
+}
+
+/// Positives and negatives (Latin name, Cyrillic name, is same person), built from the file.
+fn rupep_pairs(root: &std::path::Path) -> Vec<(String, String, bool, &'static str)> {
+    let mut rdr = csv::Reader::from_path(root.join("cross_script/rupep_persons_2022.csv")).expect("rupep");
+    let mut people = Vec::new();
+    for rec in rdr.records().flatten() {
+        let (en, ru) = (rec[0].trim().to_string(), rec[1].trim().to_string());
+        let ru_words: Vec<String> = normalize(&ru).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        if en.is_empty() || ru_words.len() < 2 {
+            continue;
+        }
+        people.push(Person { en, ru, ru_words });
+    }
+    let surname = |p: &Person| p.ru_words.last().cloned().unwrap_or_default();
+    let given = |p: &Person| p.ru_words[0].clone();
+    let given_patr = |p: &Person| p.ru_words[..p.ru_words.len() - 1].join(" ");
+    let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_given_patr: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in people.iter().enumerate() {
+        by_surname.entry(surname(p)).or_default().push(i);
+        if p.ru_words.len() == 3 {
+            by_given_patr.entry(given_patr(p)).or_default().push(i);
+        }
+    }
+    // masculine stem of a surname for the opposite-gender negatives
+    let stem = |s: &str| -> Option<(String, bool)> {
+        for (f, m) in [
+            ("ская", "ский"),
+            ("цкая", "цкий"),
+            ("ова", "ов"),
+            ("ева", "ев"),
+            ("ёва", "ёв"),
+            ("ина", "ин"),
+            ("ына", "ын"),
+        ] {
+            if let Some(st) = s.strip_suffix(f) {
+                return Some((format!("{st}{m}"), true));
+            }
+        }
+        for m in ["ский", "цкий", "ов", "ев", "ёв", "ин", "ын"] {
+            if s.ends_with(m) {
+                return Some((s.to_string(), false));
+            }
+        }
+        None
+    };
+    let mut by_stem: HashMap<(String, bool), Vec<usize>> = HashMap::new();
+    for (i, p) in people.iter().enumerate() {
+        if let Some(k) = stem(&surname(p)) {
+            by_stem.entry(k).or_default().push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for p in &people {
+        pairs.push((p.en.clone(), p.ru.clone(), true, "same person"));
+    }
+    let n_pos = pairs.len();
+    // negatives, round robin over the three kinds, deterministic order
+    let mut kind = 0usize;
+    let mut cursor = [0usize; 3];
+    let mut guard = 0;
+    while pairs.len() < 2 * n_pos && guard < 20 * n_pos {
+        guard += 1;
+        let k = kind % 3;
+        kind += 1;
+        let i = cursor[k] % people.len();
+        cursor[k] += 1;
+        let p = &people[i];
+        let other = match k {
+            0 => by_surname.get(&surname(p)).and_then(|v| v.iter().find(|&&j| given(&people[j]) != given(p))),
+            1 if p.ru_words.len() == 3 => {
+                by_given_patr.get(&given_patr(p)).and_then(|v| v.iter().find(|&&j| surname(&people[j]) != surname(p)))
+            }
+            2 => stem(&surname(p)).and_then(|(st, fem)| {
+                by_stem.get(&(st, !fem)).and_then(|v| v.iter().find(|&&j| given(&people[j]) != given(p)))
+            }),
+            _ => None,
+        };
+        if let Some(&j) = other {
+            let what = [
+                "same surname, other person",
+                "same given name and patronymic, other surname",
+                "other gender's surname, other given name",
+            ][k];
+            pairs.push((p.en.clone(), people[j].ru.clone(), false, what));
+        }
+    }
+    pairs
+}
+
+fn rupep(root: &std::path::Path, show_errors: bool, dump: Option<&str>) {
+    let pairs = rupep_pairs(root);
+    if let Some(dir) = dump {
+        let path = std::path::Path::new(dir).join("rupep_pairs.csv");
+        let mut w = csv::Writer::from_path(&path).expect("dump file");
+        w.write_record(["name_latin", "name_cyrillic", "is_match", "kind"]).expect("write");
+        for (a, b, t, k) in &pairs {
+            w.write_record([a.as_str(), b.as_str(), if *t { "true" } else { "false" }, k]).expect("write");
+        }
+        println!("wrote {}", path.display());
+    }
+    let prepared: Vec<(Name, Name, bool)> = pairs
+        .iter()
+        .map(|(a, b, t, _)| (Name::parse(a, NameKind::Person), Name::parse(b, NameKind::Person), *t))
+        .collect();
+    let mut scores = Vec::with_capacity(prepared.len());
+    for ((a, b, t), (ra, rb, _, what)) in prepared.iter().zip(&pairs) {
+        let m = compare(a, b);
+        scores.push((m.score, *t));
+        if show_errors && ((m.score >= 0.7) != *t) {
+            println!("  {} {:.3} | {ra} | {rb} | {what} | {}", if *t { "FN" } else { "FP" }, m.score, m.detail);
+        }
+    }
+    let n_pos = scores.iter().filter(|s| s.1).count();
+    let n_neg = scores.len() - n_pos;
+    let (p, r, f) = f1(&scores, 0.7);
+    // best recall at precision >= 0.99
+    let mut best = (0.0, 0.0, 0.0);
+    for k in 30..=99 {
+        let t = k as f64 / 100.0;
+        let (pp, rr, _) = f1(&scores, t);
+        if pp >= 0.99 && rr > best.1 {
+            best = (t, rr, pp);
+        }
+    }
+    println!("rupep Latin vs Cyrillic: {n_pos} positives, {n_neg} negatives");
+    println!("  crosscheck-names @0.70: P {p:.4} R {r:.4} F1 {f:.4}");
+    println!("  best recall at precision >= 0.99: threshold {:.2}, R {:.4}, P {:.4}", best.0, best.1, best.2);
+    let pos_mean = scores.iter().filter(|s| s.1).map(|s| s.0).sum::<f64>() / n_pos.max(1) as f64;
+    let neg_mean = scores.iter().filter(|s| !s.1).map(|s| s.0).sum::<f64>() / n_neg.max(1) as f64;
+    println!("  mean score: positives {pos_mean:.3}, negatives {neg_mean:.3}");
+
+    // speed: prepared names, one core
+    let rounds = 5;
+    let t0 = Instant::now();
+    let mut sink = 0.0;
+    for _ in 0..rounds {
+        for (a, b, _) in &prepared {
+            sink += compare(a, b).score;
+        }
+    }
+    let dt = t0.elapsed().as_secs_f64();
+    let n = (rounds * prepared.len()) as f64;
+    println!("  speed: {:.0} name pairs/s on one core (prepared names; checksum {sink:.1})", n / dt);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let show_errors = args.iter().any(|a| a == "--errors");
+    let dump = args.iter().position(|a| a == "--dump").and_then(|i| args.get(i + 1)).map(String::as_str);
+    let root = std::env::var_os("CROSSCHECK_REFERENCE_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("../shared/data"));
+    if !root.exists() {
+        eprintln!("reference data not found at `{}`: set CROSSCHECK_REFERENCE_DATA", root.display());
+        std::process::exit(2);
+    }
+    name_bench(&root, show_errors);
+    rupep(&root, show_errors, dump);
+}

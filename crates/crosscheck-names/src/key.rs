@@ -1,0 +1,291 @@
+//! Phonetic keys for name tokens and a weighted edit similarity between them.
+//!
+//! Decision: rather than comparing a Cyrillic token with a Latin one under each of a dozen
+//! schemes (a dozen comparisons per token pair, and still blind to German or French
+//! spellings), every token is reduced once, at parse time, to a key in which the choices that
+//! separate the schemes disappear: `kh`/`h`/`x`, `ts`/`tz`/`c`, `y`/`j`/`i`/`ie`, `yo`/`e`,
+//! `w`/`v`, `ph`/`f`, `ou`/`oo`/`u`, doubled letters, soft and hard signs. Sounds that really
+//! differ keep distinct symbols (`ч` is `C`, `ш`/`щ` `S`, `ж` `Z`, `дж` `J`) and the edit
+//! similarity charges a reduced cost for the pairs a scheme or a language can swap (č written
+//! `c`, German `ch` for `х`, Ukrainian `h` for Russian `g`, `e`/`i`, `o`/`u`). The same key
+//! serves Latin, Cyrillic (through transliteration) and other scripts (through `any_ascii`).
+//!
+//! The edit similarity is hand-written: it needs per-pair substitution costs and a band limit
+//! for speed, which strsim's Levenshtein does not offer; it runs on ASCII bytes and allocates
+//! nothing for keys up to 32 bytes.
+
+/// Substitution cost for pairs that spelling systems swap.
+const SIMILAR_COST: f32 = 0.4;
+/// Inserting or deleting a vowel costs less than a consonant (Aleksandr/Aleksander).
+const VOWEL_INDEL: f32 = 0.7;
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Reduces a lower-case Latin token (diacritics allowed) to its phonetic key.
+pub fn phonetic_key(token: &str) -> String {
+    // 1. letters with diacritics that carry a sound of their own
+    let mut s = String::with_capacity(token.len() + 4);
+    for c in token.chars() {
+        match c {
+            'č' | 'ć' | 'ç' => s.push_str("ch"),
+            'š' | 'ś' | 'ş' | 'ŝ' => s.push_str("sh"),
+            'ž' | 'ź' | 'ż' => s.push_str("zh"),
+            'â' => s.push_str("ia"),
+            'û' => s.push_str("iu"),
+            'ë' => s.push('e'),
+            _ => s.push(c),
+        }
+    }
+    let folded = crate::normalize::ascii_fold(&s);
+    let src: Vec<u8> = folded.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect();
+    // 2. digraphs and letters to key symbols
+    let mut out: Vec<u8> = Vec::with_capacity(src.len());
+    let n = src.len();
+    let at = |i: usize, pat: &[u8]| src.len() >= i + pat.len() && &src[i..i + pat.len()] == pat;
+    let mut i = 0;
+    while i < n {
+        let (sym, len): (u8, usize) = if at(i, b"shch") {
+            (b'S', 4)
+        } else if at(i, b"tsch") {
+            (b'C', 4)
+        } else if at(i, b"sch") {
+            (b'S', 3)
+        } else if at(i, b"tch") {
+            (b'C', 3)
+        } else if at(i, b"dzh") {
+            (b'J', 3)
+        } else if at(i, b"ch") {
+            (b'C', 2)
+        } else if at(i, b"sh") || at(i, b"sz") {
+            (b'S', 2)
+        } else if at(i, b"zh") {
+            (b'Z', 2)
+        } else if at(i, b"kh") {
+            (b'h', 2)
+        } else if at(i, b"dj") {
+            (b'J', 2)
+        } else if at(i, b"ts") || at(i, b"tz") || at(i, b"cz") || at(i, b"tc") {
+            (b'c', 2)
+        } else if at(i, b"ck") || at(i, b"qu") {
+            (b'k', 2)
+        } else if at(i, b"ph") {
+            (b'f', 2)
+        } else if at(i, b"th") {
+            (b't', 2)
+        } else if at(i, b"gh") {
+            (b'g', 2)
+        } else if at(i, b"dh") {
+            (b'd', 2)
+        } else if at(i, b"ou") || at(i, b"oo") {
+            (b'u', 2)
+        } else {
+            let b = src[i];
+            let sym = match b {
+                b'y' | b'j' => b'i',
+                b'w' => b'v',
+                b'q' => b'k',
+                b'x' => {
+                    out.push(b'k');
+                    b's'
+                }
+                b'c' => {
+                    if matches!(src.get(i + 1), Some(b'e' | b'i' | b'y')) || i + 1 == n {
+                        b'c'
+                    } else {
+                        b'k'
+                    }
+                }
+                _ => b,
+            };
+            (sym, 1)
+        };
+        out.push(sym);
+        i += len;
+    }
+    // 3. glides and vowels: "ie"/"ye" → "e" (Yelena, Sergeyevich, Anatol'yevna), "io" after a
+    //    consonant → "e" (Fyodor/Fedor, Semyon/Semen), then doubled symbols collapse.
+    let mut res: Vec<u8> = Vec::with_capacity(out.len());
+    let m = out.len();
+    let mut k = 0;
+    while k < m {
+        let b = out[k];
+        if b == b'i' && k + 1 < m && out[k + 1] == b'e' {
+            k += 1;
+            continue;
+        }
+        if b == b'i' && k + 1 < m && out[k + 1] == b'o' && k > 0 && !is_vowel(out[k - 1]) && k + 2 < m {
+            res.push(b'e');
+            k += 2;
+            continue;
+        }
+        if res.last() == Some(&b) {
+            k += 1;
+            continue;
+        }
+        res.push(b);
+        k += 1;
+    }
+    // ASCII only by construction
+    String::from_utf8(res).unwrap_or_default()
+}
+
+/// Pairs a transliteration or a language swaps (ordered, lower byte first).
+fn similar(a: u8, b: u8) -> bool {
+    let (x, y) = if a < b { (a, b) } else { (b, a) };
+    matches!(
+        (x, y),
+        (b'e', b'i')
+            | (b'o', b'u')
+            | (b'C', b'c')
+            | (b'S', b's')
+            | (b'Z', b'z')
+            | (b'g', b'h')
+            | (b'J', b'i')
+            | (b'J', b'Z')
+            | (b'J', b'g')
+            | (b'C', b'h')
+            | (b'f', b'v')
+            | (b'c', b'k')
+            | (b'c', b's')
+            | (b'a', b'o')
+            | (b'd', b't')
+            | (b'b', b'p')
+            | (b'k', b'g')
+            | (b'a', b'e')
+            | (b'c', b'z')
+            | (b's', b'z')
+    )
+}
+
+fn indel(b: u8) -> f32 {
+    if is_vowel(b) {
+        VOWEL_INDEL
+    } else {
+        1.0
+    }
+}
+
+/// Weighted edit distance between two keys, or `None` when it exceeds `max_cost`.
+pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
+    if a == b {
+        return Some(0.0);
+    }
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) as f32 * VOWEL_INDEL > max_cost {
+        return None;
+    }
+    if n == 0 || m == 0 {
+        let c: f32 = a.iter().chain(b.iter()).map(|&x| indel(x)).sum();
+        return (c <= max_cost).then_some(c);
+    }
+    const MAX: usize = 32;
+    if m >= MAX || n >= MAX {
+        let sim = strsim::normalized_levenshtein(
+            std::str::from_utf8(a).unwrap_or_default(),
+            std::str::from_utf8(b).unwrap_or_default(),
+        ) as f32;
+        let c = (1.0 - sim) * n.max(m) as f32;
+        return (c <= max_cost).then_some(c);
+    }
+    let mut prev2 = [0f32; MAX + 1];
+    let mut prev = [0f32; MAX + 1];
+    let mut cur = [0f32; MAX + 1];
+    for j in 1..=m {
+        prev[j] = prev[j - 1] + indel(b[j - 1]);
+    }
+    for i in 1..=n {
+        cur[0] = prev[0] + indel(a[i - 1]);
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let sub = if a[i - 1] == b[j - 1] {
+                0.0
+            } else if similar(a[i - 1], b[j - 1]) {
+                SIMILAR_COST
+            } else {
+                1.0
+            };
+            let mut v = prev[j - 1] + sub;
+            let del = prev[j] + indel(a[i - 1]);
+            if del < v {
+                v = del;
+            }
+            let ins = cur[j - 1] + indel(b[j - 1]);
+            if ins < v {
+                v = ins;
+            }
+            // transposition (Donlad/Donald)
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                let t = prev2[j - 2] + 1.0;
+                if t < v {
+                    v = t;
+                }
+            }
+            cur[j] = v;
+            if v < row_min {
+                row_min = v;
+            }
+        }
+        if row_min > max_cost + 1.0 {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let c = prev[m];
+    (c <= max_cost).then_some(c)
+}
+
+/// Similarity of two keys in [0, 1]: 1 − cost / longer length; 0 below `floor`.
+pub fn key_similarity(a: &str, b: &str, floor: f32) -> f32 {
+    let len = a.len().max(b.len());
+    if len == 0 {
+        return 0.0;
+    }
+    let max_cost = (1.0 - floor) * len as f32;
+    match edit_cost(a.as_bytes(), b.as_bytes(), max_cost) {
+        Some(c) => 1.0 - c / len as f32,
+        None => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(phonetic_key(a), phonetic_key(b), "{a} vs {b}");
+    }
+
+    #[test]
+    fn keys_unify_transliterations() {
+        same("yuliya", "iuliia");
+        same("julia", "yulia");
+        same("sergey", "sergei");
+        same("yelena", "elena");
+        same("andreyev", "andreev");
+        same("anatolyevna", "anatolevna");
+        same("fyodor", "fedor");
+        same("khodorkovsky", "khodorkovskii");
+        same("tsvetkov", "tcvetkov");
+        same("shcheglova", "ščeglova");
+        same("shcheglova", "ŝeglova");
+        same("vybornyy", "vybornyi");
+        same("wladimir", "vladimir");
+        same("hussein", "husein");
+        same("alexander", "aleksander");
+    }
+
+    #[test]
+    fn similarity_is_graded() {
+        let s = |a: &str, b: &str| key_similarity(&phonetic_key(a), &phonetic_key(b), 0.0);
+        assert!(s("vucic", "vučić") > 0.8);
+        assert!(s("oleg", "oleh") > 0.85);
+        assert!(s("donald", "donlad") > 0.8);
+        assert!(s("scholz", "scholze") > 0.8);
+        assert!(s("ivanov", "petrov") < 0.6);
+        assert!(s("", "abc") < 0.2);
+        assert!((s("richter", "rikhter") - 1.0).abs() > 0.0);
+    }
+}

@@ -1,0 +1,479 @@
+//! The name score: token-pair scores, an optimal one-to-one alignment, and the aggregate.
+//!
+//! Decisions and reasons (numbers are calibrated so that the match scorer's 0.7 line separates
+//! "same person, written differently" from "different person"):
+//! - Pair scores are capped below 1.0 unless the tokens are identical, so a score of exactly 1.0
+//!   means "the same normalised name" and everything else ranks below it.
+//! - Alignment is an optimal assignment (exhaustive over subsets of the shorter side, which has
+//!   at most 8 tokens in practice; greedy beyond), maximising rarity-weighted pair scores.
+//! - Missing tokens cost little for people (a middle name or patronymic is often left out) but
+//!   more for organisations (an extra word usually names a sister company). Tokens both sides
+//!   have but that disagree multiply the score down: one conflicting given name, surname or
+//!   patronymic takes a perfect pair from 1.0 to about 0.55, however many other tokens agree,
+//!   because that is what separates "Sergey Viktorovich Lavrov" from "Sergey Ivanovich Lavrov".
+//! - Gender: gendered forms of one surname align (Ivanov/Ivanova), but when the two names point
+//!   to different genders the score is multiplied by 0.7.
+//! - Two fallbacks catch what token alignment cannot: a name written without spaces
+//!   ("SergeiLavrov") compared on joined keys, and an abbreviation ("PLA") compared with the
+//!   initials of the other name.
+
+use crate::key::key_similarity;
+use crate::translit::Scheme;
+use crate::{Name, NameKind, NameMatch, Token, TokenClass};
+
+/// Multiplier for each pair of disagreeing word tokens.
+const CONFLICT: f32 = 0.55;
+/// Multiplier for an initial that disagrees with the other side's word or initial.
+const CONFLICT_INITIAL: f32 = 0.6;
+/// Multiplier for different legal forms (AG vs GmbH).
+const CONFLICT_LEGAL: f32 = 0.65;
+/// Multiplier for different org-name symbols (Company vs International).
+const CONFLICT_SYMBOL: f32 = 0.75;
+/// Multiplier for different numbers.
+const CONFLICT_NUMBER: f32 = 0.75;
+/// Multiplier when the names' forms point to different genders.
+const GENDER_MISMATCH: f32 = 0.7;
+/// Weight (relative to the token's own) that a token only one person name has costs.
+const OMIT_PERSON: f32 = 0.3;
+/// The same for organisation names: an extra word usually means another company.
+const OMIT_ORG: f32 = 0.9;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rel {
+    Exact,
+    Variant,
+    GenderForm,
+    Equivalent,
+    Initial,
+    Typo,
+    LegalGeneric,
+    None,
+}
+
+fn rel_name(rel: Rel) -> &'static str {
+    match rel {
+        Rel::Exact => "same",
+        Rel::Variant => "spelling variant",
+        Rel::GenderForm => "gendered form",
+        Rel::Equivalent => "name variant",
+        Rel::Initial => "initial",
+        Rel::Typo => "close spelling",
+        Rel::LegalGeneric => "same legal form",
+        Rel::None => "",
+    }
+}
+
+fn min_similarity(len: usize) -> f32 {
+    match len {
+        0..=3 => 0.8,
+        4..=5 => 0.62,
+        6..=8 => 0.56,
+        _ => 0.5,
+    }
+}
+
+/// Score of one token pair, in [0, 1): 0 means "do not align".
+fn pair(a: &Token, b: &Token) -> (f32, Rel) {
+    use TokenClass::*;
+    if a.exact_only || b.exact_only {
+        return if a.orig == b.orig { (1.0, Rel::Exact) } else { (0.0, Rel::None) };
+    }
+    if a.text == b.text && !a.text.is_empty() {
+        return (1.0, Rel::Exact);
+    }
+    match (a.class, b.class) {
+        (Legal, Legal) => {
+            let (la, lb) = (a.legal.as_ref(), b.legal.as_ref());
+            return match (la, lb) {
+                (Some(x), Some(y)) if x.0 == y.0 => (1.0, Rel::Exact),
+                (Some(x), Some(y)) if x.1 == y.1 => (0.9, Rel::LegalGeneric),
+                _ => (0.0, Rel::None),
+            };
+        }
+        (Legal, _) | (_, Legal) => return (0.0, Rel::None),
+        (Initial, Word) | (Word, Initial) => {
+            let (i, w) = if a.class == Initial { (a, b) } else { (b, a) };
+            let first = i.key.as_bytes().first();
+            return if first.is_some()
+                && (w.key.as_bytes().first() == first || w.text.as_bytes().first() == i.text.as_bytes().first())
+            {
+                (0.85, Rel::Initial)
+            } else {
+                (0.0, Rel::None)
+            };
+        }
+        (Initial, _) | (_, Initial) => return (0.0, Rel::None),
+        (Number, _) | (_, Number) => return (0.0, Rel::None),
+        _ => {}
+    }
+    if a.key == b.key || a.alt_key.as_ref() == Some(&b.key) || b.alt_key.as_ref() == Some(&a.key) {
+        return (0.97, Rel::Variant);
+    }
+    if let (Some((sa, ga)), Some((sb, gb))) = (&a.stem, &b.stem) {
+        if sa == sb && ga != gb {
+            return (0.92, Rel::GenderForm);
+        }
+    }
+    if !a.groups.is_empty() && !b.groups.is_empty() && shares(&a.groups, &b.groups) {
+        return (0.88, Rel::Equivalent);
+    }
+    if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
+        return (0.0, Rel::None);
+    }
+    // a patronymic is not a given name or a surname: Vladimir is not Vladimirovich
+    if a.patronymic != b.patronymic {
+        return (0.0, Rel::None);
+    }
+    let len = a.core.len().max(b.core.len());
+    let floor = min_similarity(len);
+    let mut sim = key_similarity(&a.core, &b.core, floor);
+    for (x, y) in [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())] {
+        if let (Some(x), Some(y)) = (x, y) {
+            sim = sim.max(key_similarity(x, y, floor));
+        }
+    }
+    if sim >= floor {
+        (0.95 * sim, Rel::Typo)
+    } else {
+        (0.0, Rel::None)
+    }
+}
+
+fn shares(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    false
+}
+
+const MAX_TOKENS: usize = 12;
+
+/// Optimal assignment maximising Σ score·weight; returns, for each row, the aligned column.
+fn assign(
+    score: &[[f32; MAX_TOKENS]; MAX_TOKENS],
+    weight: &[[f32; MAX_TOKENS]; MAX_TOKENS],
+    n: usize,
+    m: usize,
+) -> [Option<usize>; MAX_TOKENS] {
+    let mut best = [None; MAX_TOKENS];
+    if m <= 8 && n <= MAX_TOKENS {
+        // DP over rows, state = set of used columns
+        let states = 1usize << m;
+        let mut dp = vec![f32::NEG_INFINITY; (n + 1) * states];
+        let mut choice = vec![u8::MAX; (n + 1) * states];
+        dp[0] = 0.0;
+        for i in 0..n {
+            for mask in 0..states {
+                let cur = dp[i * states + mask];
+                if cur == f32::NEG_INFINITY {
+                    continue;
+                }
+                // leave row i unaligned
+                let next = (i + 1) * states + mask;
+                if cur > dp[next] {
+                    dp[next] = cur;
+                    choice[next] = u8::MAX;
+                }
+                for j in 0..m {
+                    if mask & (1 << j) != 0 || score[i][j] <= 0.0 {
+                        continue;
+                    }
+                    let v = cur + score[i][j] * weight[i][j];
+                    let next = (i + 1) * states + (mask | (1 << j));
+                    if v > dp[next] {
+                        dp[next] = v;
+                        choice[next] = j as u8;
+                    }
+                }
+            }
+        }
+        let (mut mask, _) = (0..states).map(|s| (s, dp[n * states + s])).fold((0, f32::NEG_INFINITY), |acc, x| {
+            if x.1 > acc.1 {
+                x
+            } else {
+                acc
+            }
+        });
+        for i in (0..n).rev() {
+            let c = choice[(i + 1) * states + mask];
+            if c != u8::MAX {
+                best[i] = Some(c as usize);
+                mask &= !(1 << c);
+            }
+        }
+        return best;
+    }
+    // greedy for long names
+    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    for i in 0..n {
+        for j in 0..m {
+            if score[i][j] > 0.0 {
+                pairs.push((score[i][j] * weight[i][j], i, j));
+            }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut used = [false; MAX_TOKENS];
+    for (_, i, j) in pairs {
+        if best[i].is_none() && !used[j] {
+            best[i] = Some(j);
+            used[j] = true;
+        }
+    }
+    best
+}
+
+/// Scores two prepared names. Symmetric up to ties in the alignment.
+pub fn compare(a: &Name, b: &Name) -> NameMatch {
+    if a.parts.is_empty() || b.parts.is_empty() {
+        return NameMatch { score: 0.0, detail: "one of the names is empty".into() };
+    }
+    if a.norm == b.norm {
+        return NameMatch { score: 1.0, detail: format!("`{}` and `{}` are the same name", a.raw, b.raw) };
+    }
+    let (pa, pb) = (&a.parts[..a.parts.len().min(MAX_TOKENS)], &b.parts[..b.parts.len().min(MAX_TOKENS)]);
+    // rows = the longer side, columns = the shorter (the DP enumerates column subsets)
+    let swap = pb.len() > pa.len();
+    let (rows, cols) = if swap { (pb, pa) } else { (pa, pb) };
+    let (n, m) = (rows.len(), cols.len());
+    let mut score = [[0f32; MAX_TOKENS]; MAX_TOKENS];
+    let mut rel = [[Rel::None; MAX_TOKENS]; MAX_TOKENS];
+    let mut weight = [[0f32; MAX_TOKENS]; MAX_TOKENS];
+    for i in 0..n {
+        for j in 0..m {
+            let (s, r) = pair(&rows[i], &cols[j]);
+            score[i][j] = s;
+            rel[i][j] = r;
+            // the lighter token decides: an initial aligned with a full name counts as an initial
+            weight[i][j] = rows[i].weight.min(cols[j].weight);
+        }
+    }
+    let aligned = assign(&score, &weight, n, m);
+    let org = a.kind == NameKind::Organization || b.kind == NameKind::Organization;
+    let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
+
+    let mut num = 0f32;
+    let mut den = 0f32;
+    let mut col_used = [false; MAX_TOKENS];
+    let mut n_aligned_words = 0;
+    let mut gender_form = false;
+    let mut penalty = 1f32;
+    for i in 0..n {
+        if let Some(j) = aligned[i] {
+            col_used[j] = true;
+            num += weight[i][j] * score[i][j];
+            den += weight[i][j];
+            if rows[i].class == TokenClass::Word && cols[j].class == TokenClass::Word {
+                n_aligned_words += 1;
+            }
+            match rel[i][j] {
+                Rel::GenderForm => gender_form = true,
+                // a distant spelling is partly a disagreement: Sancho/Sanchez, Navros/Lavrov
+                Rel::Typo => {
+                    let sim = score[i][j] / 0.95;
+                    penalty *= CONFLICT + (1.0 - CONFLICT) * ((sim - 0.6) / 0.3).clamp(0.0, 1.0);
+                }
+                _ => {}
+            }
+        }
+    }
+    // Arabic chains: "X bin Y" names Y as the father; another father is another person
+    let mut father_differs = false;
+    if let (Some(fa), Some(fb)) = (a.father, b.father) {
+        let (fr, fc) = if swap { (fb, fa) } else { (fa, fb) };
+        if fr < n && fc < m && aligned[fr] != Some(fc) {
+            father_differs = true;
+            penalty *= CONFLICT;
+        }
+    }
+    // leftovers: pair them up as conflicts by class, the rest are omissions
+    let left_rows: Vec<&Token> = (0..n).filter(|i| aligned[*i].is_none()).map(|i| &rows[i]).collect();
+    let left_cols: Vec<&Token> = (0..m).filter(|j| !col_used[*j]).map(|j| &cols[j]).collect();
+    let mut conflicts: Vec<(&Token, &Token)> = Vec::new();
+    let mut omitted: Vec<&Token> = Vec::new();
+    {
+        let mut taken = vec![false; left_cols.len()];
+        for r in &left_rows {
+            let partner = left_cols.iter().enumerate().position(|(k, c)| !taken[k] && conflicting(r, c));
+            match partner {
+                Some(k) => {
+                    taken[k] = true;
+                    let c = left_cols[k];
+                    penalty *= conflict_factor(r, c);
+                    conflicts.push((r, c));
+                }
+                None => omitted.push(r),
+            }
+        }
+        for (k, c) in left_cols.iter().enumerate() {
+            if !taken[k] {
+                omitted.push(c);
+            }
+        }
+    }
+    for t in &omitted {
+        let f = match t.class {
+            TokenClass::Word => omit_factor,
+            TokenClass::Number => 0.5,
+            _ => 0.15,
+        };
+        den += f * t.weight;
+    }
+    let mut base = if den > 0.0 { num / den } else { 0.0 };
+    if n_aligned_words == 0 {
+        base *= 0.3;
+    }
+    let mut score_v = base * penalty;
+    let gender_mismatch = matches!((a.gender, b.gender), (Some(x), Some(y)) if x != y);
+    if gender_mismatch {
+        score_v *= GENDER_MISMATCH;
+    }
+
+    // fallbacks: joined spelling, abbreviation
+    let mut fallback: Option<String> = None;
+    let (wa, wb) = (word_count(a), word_count(b));
+    if wa != wb && !a.joined.is_empty() && !b.joined.is_empty() {
+        let sim = key_similarity(&a.joined, &b.joined, 0.85);
+        let v = 0.95 * sim * if gender_mismatch { GENDER_MISMATCH } else { 1.0 };
+        if v > score_v {
+            score_v = v;
+            fallback = Some(format!("written together: `{}` ~ `{}`", a.joined, b.joined));
+        }
+    }
+    if org || a.kind == NameKind::Any {
+        for (x, y) in [(a, b), (b, a)] {
+            if word_count(x) == 1 && y.acronym.len() >= 2 {
+                let w = x.parts.iter().find(|t| t.class == TokenClass::Word).map(|t| t.text.as_str()).unwrap_or("");
+                if w == y.acronym && 0.85 > score_v {
+                    score_v = 0.85;
+                    fallback = Some(format!("`{w}` abbreviates `{}`", y.raw));
+                }
+            }
+        }
+    }
+    let score_v = score_v.clamp(0.0, 0.99) as f64;
+
+    // explanation
+    let mut detail = String::with_capacity(96);
+    if let Some(f) = fallback {
+        detail.push_str(&f);
+    } else {
+        let mut first = true;
+        for i in 0..n {
+            if let Some(j) = aligned[i] {
+                let (x, y) = if swap { (&cols[j], &rows[i]) } else { (&rows[i], &cols[j]) };
+                detail.push_str(if first { "aligned " } else { ", " });
+                first = false;
+                describe_pair(x, y, rel[i][j], &mut detail);
+            }
+        }
+        if first {
+            detail.push_str("no tokens aligned");
+        }
+        for (r, c) in &conflicts {
+            let (x, y) = if swap { (c, r) } else { (r, c) };
+            detail.push_str("; differ ");
+            detail.push_str(&x.text);
+            detail.push('/');
+            detail.push_str(&y.text);
+        }
+        if !omitted.is_empty() {
+            detail.push_str("; only one side has ");
+            for (k, t) in omitted.iter().enumerate() {
+                if k > 0 {
+                    detail.push(' ');
+                }
+                detail.push_str(&t.text);
+            }
+        }
+    }
+    if father_differs {
+        detail.push_str("; the fathers' names (after bin/ibn) differ");
+    }
+    if gender_mismatch {
+        detail.push_str("; the names point to different genders");
+    } else if gender_form {
+        detail.push_str("; surname in the other gender's form");
+    }
+    NameMatch { score: score_v, detail }
+}
+
+fn word_count(n: &Name) -> usize {
+    n.parts.iter().filter(|t| t.class == TokenClass::Word).count()
+}
+
+fn conflicting(a: &Token, b: &Token) -> bool {
+    use TokenClass::*;
+    matches!(
+        (a.class, b.class),
+        (Word, Word) | (Word, Initial) | (Initial, Word) | (Initial, Initial) | (Legal, Legal) | (Number, Number)
+    )
+}
+
+fn conflict_factor(a: &Token, b: &Token) -> f32 {
+    use TokenClass::*;
+    match (a.class, b.class) {
+        (Word, Word) => CONFLICT,
+        (Legal, Legal) if a.weight < 0.35 || b.weight < 0.35 => CONFLICT_SYMBOL,
+        (Legal, Legal) => CONFLICT_LEGAL,
+        (Number, Number) => CONFLICT_NUMBER,
+        _ => CONFLICT_INITIAL,
+    }
+}
+
+fn describe_pair(x: &Token, y: &Token, rel: Rel, out: &mut String) {
+    out.push_str(&x.orig);
+    out.push('~');
+    out.push_str(&y.orig);
+    if rel == Rel::Exact && x.orig == y.orig {
+        return;
+    }
+    out.push_str(" (");
+    out.push_str(rel_name(rel));
+    // which transliteration turns the Cyrillic side into the Latin side
+    let (cyr, lat) = if !x.spellings.is_empty() && y.spellings.is_empty() {
+        (x, y)
+    } else if !y.spellings.is_empty() && x.spellings.is_empty() {
+        (y, x)
+    } else {
+        out.push(')');
+        return;
+    };
+    if let Some((_, bits)) = cyr.spellings.iter().find(|(s, _)| *s == lat.text) {
+        out.push_str(", as ");
+        let mut k = 0;
+        for (i, s) in Scheme::all().iter().enumerate() {
+            if bits & (1 << i) != 0 {
+                if k > 0 {
+                    out.push('/');
+                }
+                out.push_str(s.name());
+                k += 1;
+                if k == 3 && bits.count_ones() > 3 {
+                    out.push_str("...");
+                    break;
+                }
+            }
+        }
+    }
+    out.push(')');
+}
+
+/// The best-scoring pair among two sets of names, with the indices of the pair.
+pub fn compare_best(a: &[Name], b: &[Name]) -> Option<(usize, usize, NameMatch)> {
+    let mut best: Option<(usize, usize, NameMatch)> = None;
+    for (i, na) in a.iter().enumerate() {
+        for (j, nb) in b.iter().enumerate() {
+            let m = compare(na, nb);
+            if best.as_ref().is_none_or(|(_, _, bm)| m.score > bm.score) {
+                best = Some((i, j, m));
+            }
+        }
+    }
+    best
+}
