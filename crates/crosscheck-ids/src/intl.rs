@@ -5,8 +5,8 @@
 //! check already catches every single-character change and every adjacent transposition.
 
 use crate::checksum::{imo_check, mod97};
-use crate::key;
 use crate::report::IdCheck;
+use crate::{key, stray_char};
 
 /// IBAN length per country (SWIFT registry).
 const IBAN_LENGTHS: &[(&str, usize)] = &[
@@ -114,6 +114,10 @@ pub fn check_iban(raw: &str) -> IdCheck {
         k.drain(..4);
     }
     r.normalized = Some(k.clone());
+    if let Some((pos, c)) = stray_char(raw) {
+        r.error(format!("character {pos} `{c}` has no place in an IBAN"));
+        return r;
+    }
     let b = k.as_bytes();
     if b.len() < 5 {
         r.error(format!(
@@ -162,6 +166,10 @@ pub fn check_lei(raw: &str) -> IdCheck {
         k.drain(..3);
     }
     r.normalized = Some(k.clone());
+    if let Some((pos, c)) = stray_char(raw) {
+        r.error(format!("character {pos} `{c}` has no place in an LEI"));
+        return r;
+    }
     let b = k.as_bytes();
     if b.len() != 20 {
         r.error(format!("an LEI has 20 characters; found {}", b.len()));
@@ -194,6 +202,10 @@ pub fn check_imo(raw: &str) -> IdCheck {
         k.drain(..3);
     }
     r.normalized = Some(k.clone());
+    if let Some((pos, c)) = stray_char(raw) {
+        r.error(format!("character {pos} `{c}` has no place in an IMO number"));
+        return r;
+    }
     let b = k.as_bytes();
     if let Some(bad) = k.chars().find(|c| !c.is_ascii_digit()) {
         r.error(format!("an IMO number has digits only; found `{bad}`"));

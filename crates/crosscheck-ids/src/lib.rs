@@ -227,6 +227,22 @@ pub fn key(raw: &str) -> String {
     }
 }
 
+/// The first character (with its 1-based position) that has no place in a pasted identifier:
+/// anything but letters, digits, spaces, invisible format characters, dashes, `.`, `/`, `_`,
+/// `:`, `,`, `;` and `№`. A `?` or `#` inside a number usually stands for a character lost in
+/// an encoding, so it is reported rather than skipped.
+pub fn stray_char(raw: &str) -> Option<(usize, char)> {
+    raw.chars()
+        .enumerate()
+        .find(|(_, c)| {
+            !(c.is_alphanumeric()
+                || c.is_whitespace()
+                || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '.' | '/' | '_' | ':' | ',' | ';' | '№')
+                || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'))
+        })
+        .map(|(idx, c)| (idx + 1, c))
+}
+
 /// The ASCII digits of a value (after look-alike and width folding).
 pub fn digits_only(raw: &str) -> String {
     key(raw).chars().filter(char::is_ascii_digit).collect()

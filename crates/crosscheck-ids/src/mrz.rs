@@ -545,6 +545,27 @@ fn run_checks(report: &mut IdCheck, lines: &[Vec<u8>], lay: &Layout) {
         }
         if let Some((line, col, class)) = spec.check {
             let found = lines[line][col];
+            if spec.spans.len() == 2 && found.is_ascii_digit() {
+                // Overflowing number: some issuers (Belgian eID cards) compute the digit over the
+                // number with the filler at column 15 kept in. Accept that, and say so.
+                let (head, tail) = (spec.spans[0], spec.spans[1]);
+                let with_filler: Vec<u8> = lines[head.line][head.start..head.end + 1]
+                    .iter()
+                    .chain(&lines[tail.line][tail.start..tail.end])
+                    .copied()
+                    .collect();
+                let icao = mrz_check_digit(&value).map(|d| d + b'0');
+                if icao != Some(found) && mrz_check_digit(&with_filler).map(|d| d + b'0') == Some(found) {
+                    report.warn(format!(
+                        "check digit of document number (line {}, column {}): matches only with the filler at column {} counted, as some issuers (Belgium) compute it; ICAO 9303 gives {}",
+                        line + 1,
+                        col + 1,
+                        head.end + 1,
+                        icao.map(|d| d as char).unwrap_or('?')
+                    ));
+                    continue;
+                }
+            }
             check_digit(report, spec.label, &value, found, (line, col), class);
         }
     }

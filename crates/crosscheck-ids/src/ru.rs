@@ -17,7 +17,7 @@
 use crate::checksum::{inn10_check, inn12_check1, inn12_check2, ogrn_check, ogrnip_check, snils_check};
 use crate::date::Date;
 use crate::report::{Agreement, HolderCheck, IdCheck};
-use crate::{digits_only, key};
+use crate::{digits_only, key, stray_char};
 
 /// OKATO first-level codes (regions of the Russian Federation) and their names.
 const REGIONS: &[(&str, &str)] = &[
@@ -130,6 +130,10 @@ fn digits(report: &mut IdCheck, name: &str, raw: &str, lengths: &[usize]) -> Opt
         return None;
     }
     report.normalized = Some(k.clone());
+    if let Some((pos, c)) = stray_char(raw) {
+        report.error(format!("character {pos} `{c}` has no place in {name}"));
+        return None;
+    }
     if let Some(bad) = k.chars().find(|c| !c.is_ascii_digit()) {
         report.error(format!("{name} has digits only; found `{bad}`"));
         return None;
@@ -271,6 +275,10 @@ pub fn check_kpp(raw: &str) -> IdCheck {
     let mut r = IdCheck::new("ru-kpp", raw);
     let k = key(raw);
     r.normalized = Some(k.clone());
+    if let Some((pos, c)) = stray_char(raw) {
+        r.error(format!("character {pos} `{c}` has no place in a KPP"));
+        return r;
+    }
     let b = k.as_bytes();
     if b.len() != 9 {
         r.error(format!("a KPP has 9 characters; found {}", b.len()));

@@ -1,0 +1,118 @@
+//! `crosscheck check-id` end to end: the binary is run on fictional values written here, exit
+//! codes are checked, and every output line is validated against `docs/schemas/check-id.schema.json`.
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const SPECIMEN: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+const GLEB: &str = "P<RUSIVANOV<<GLEB<<<<<<<<<<<<<<<<<<<<<<<<<<<\n7512345672RUS9103144M3009129<<<<<<<<<<<<<<08";
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .arg("check-id")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+fn validate(instance: &Value) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/schemas/check-id.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{e} at `{}`", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{instance}");
+}
+
+#[test]
+fn values_on_the_command_line() {
+    let out = run(&["--type", "ru-inn", "--as-of", "2024-11-01", "7707083893", "77 07 08 38 94"], None);
+    assert_eq!(out.status.code(), Some(1), "an invalid value exits 1");
+    let got = lines(&out);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["valid"], true);
+    assert_eq!(got[1]["errors"], json!(["check digit (10th digit): expected 3, found 4"]));
+    got.iter().for_each(validate);
+
+    let out = run(&["--type", "mrz", "--as-of", "2024-11-01", SPECIMEN], None);
+    assert_eq!(out.status.code(), Some(0));
+    let got = lines(&out);
+    assert_eq!(got[0]["fields"]["surname"], "ERIKSSON");
+    assert_eq!(got[0]["fields"]["expiry_date"], "2012-04-15");
+    validate(&got[0]);
+}
+
+#[test]
+fn input_lines_in_order_with_ids_and_bad_lines_answered() {
+    let bad_mrz = SPECIMEN.replace("7408122F", "74O8122F");
+    let input = [
+        json!({"id": "m1", "type": "mrz", "value": SPECIMEN}).to_string(),
+        json!({"id": 2, "type": "iban", "value": "GB82 WEST 1234 5698 7654 32"}).to_string(),
+        "{not json".to_string(),
+        json!({"id": "m2", "type": "mrz", "value": bad_mrz}).to_string(),
+        json!({"id": "t", "type": "starship", "value": "1"}).to_string(),
+        json!({"id": "a", "value": "112-233-445 95"}).to_string(),
+        json!({"id": "p", "type": "phone", "value": "+44 20 7946 0958"}).to_string(),
+        json!({"id": "o", "type": "ru-ogrnip", "value": "312502904600034"}).to_string(),
+    ]
+    .join("\n");
+    let out = run(&["--input", "-", "--as-of", "2024-11-01"], Some(&input));
+    assert_eq!(out.status.code(), Some(2), "malformed lines exit 2 at the end");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`stdin` line 3: not a JSON object"), "{stderr}");
+    assert!(stderr.contains("`stdin` line 5: unknown identifier type `starship`"), "{stderr}");
+    let got = lines(&out);
+    let ids: Vec<Value> = got.iter().map(|o| o["id"].clone()).collect();
+    assert_eq!(ids, [json!("m1"), json!(2), Value::Null, json!("m2"), json!("t"), json!("a"), json!("p"), json!("o")]);
+    assert_eq!(got[1]["valid"], true);
+    assert_eq!(got[2]["valid"], false);
+    assert_eq!(got[3]["suggestions"]["unique"], true);
+    assert_eq!(got[3]["suggestions"]["candidates"][0]["mrz"], SPECIMEN);
+    assert_eq!(got[5]["type"], "ru-snils", "auto guessed the type");
+    assert_eq!(got[6]["normalized"], "+442079460958");
+    assert_eq!(got[7]["valid"], true);
+    got.iter().for_each(validate);
+}
+
+#[test]
+fn holder_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let holder = dir.path().join("holder.json");
+    let person = json!({"id": "s", "schema": "Person", "properties": {
+        "name": ["Глеб Сергеевич Иванов"], "birthDate": ["1991-03-14"], "gender": ["male"], "nationality": ["ru"]}});
+    std::fs::write(&holder, person.to_string()).unwrap();
+    let out = run(&["--type", "mrz", "--as-of", "2024-11-01", "--holder", holder.to_str().unwrap(), GLEB], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = lines(&out);
+    validate(&got[0]);
+    let checks = got[0]["checks"].as_array().unwrap();
+    let results: Vec<(&str, &str)> =
+        checks.iter().map(|c| (c["check"].as_str().unwrap(), c["result"].as_str().unwrap())).collect();
+    assert_eq!(results, [("name", "agrees"), ("birth_date", "agrees"), ("sex", "agrees"), ("nationality", "agrees")]);
+    assert!(checks[0]["detail"].as_str().unwrap().contains("icao_9303"));
+
+    let out = run(&["--type", "mrz", "--holder", dir.path().join("missing.json").to_str().unwrap(), GLEB], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read holder"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&[], None).status.code(), Some(2));
+    assert_eq!(run(&["--type", "nope", "1"], None).status.code(), Some(2));
+    assert_eq!(run(&["--as-of", "2024-13-01", "1"], None).status.code(), Some(2));
+    assert_eq!(run(&["--input", "/nonexistent/file.jsonl"], None).status.code(), Some(2));
+}
