@@ -94,12 +94,13 @@ pub fn score_prepared(left: &Prepared, right: &Prepared) -> Scored {
 
 /// Compresses raw scores above [`SQUASH_FROM`] smoothly toward (never past) 1.0, clamps below 0.
 pub fn squash(raw: f64) -> f64 {
-    if raw <= SQUASH_FROM {
-        return raw.max(0.0);
-    }
-    let room = 1.0 - SQUASH_FROM;
-    let squashed = SQUASH_FROM + room * (1.0 - (-(raw - SQUASH_FROM) / room).exp());
-    // Rounded to 4 places for stable output; a strong pair lands at 0.99xx, not 1.0.
+    let squashed = if raw <= SQUASH_FROM {
+        raw.max(0.0)
+    } else {
+        let room = 1.0 - SQUASH_FROM;
+        SQUASH_FROM + room * (1.0 - (-(raw - SQUASH_FROM) / room).exp())
+    };
+    // Rounded down to 4 places for stable output; a strong pair lands at 0.99xx, not 1.0.
     (squashed * 10_000.0).floor() / 10_000.0
 }
 

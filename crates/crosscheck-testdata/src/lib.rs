@@ -34,3 +34,30 @@ pub fn reference_file(relative: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Validates `instance` against `docs/schemas/<schema_file>`; the other schemas in that folder
+/// are available to `$ref` by their file name (`"$ref": "explanation.schema.json"`).
+/// Returns every validation error, with its JSON path, in one message.
+pub fn validate_against_schema(schema_file: &str, instance: &serde_json::Value) -> Result<(), String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas");
+    let read = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("schema `{name}`: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("schema `{name}` is not JSON: {e}"))
+    };
+    let mut options = jsonschema::options();
+    for entry in std::fs::read_dir(&dir).expect("docs/schemas exists") {
+        let name = entry.expect("readable docs/schemas").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && name != schema_file {
+            let resource = jsonschema::Resource::from_contents(read(&name)).expect("a valid schema resource");
+            options.with_resource(format!("https://crosscheck.invalid/schemas/{name}"), resource);
+        }
+    }
+    let validator = options.build(&read(schema_file)).map_err(|e| format!("schema `{schema_file}`: {e}"))?;
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at `{}`", e, e.instance_path)).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{schema_file}: {}\ninstance: {instance}", errors.join("; ")))
+    }
+}
