@@ -35,7 +35,8 @@ pub fn detect_format(path: &Path, has_mapping: bool) -> Result<Format, IngestErr
         return Ok(Format::Ftm);
     }
     let first_line = text.lines().next().unwrap_or("").trim();
-    let header = first_line.to_ascii_lowercase();
+    // OpenSanctions quotes every header name (`"id","schema",...`).
+    let header = first_line.to_ascii_lowercase().replace('"', "");
     if header.starts_with("celex,recordid") {
         return Ok(Format::EuJournal);
     }
@@ -45,8 +46,13 @@ pub fn detect_format(path: &Path, has_mapping: bool) -> Result<Format, IngestErr
     if has_mapping {
         return Ok(Format::Csv);
     }
-    let first_field = first_line.split(',').next().unwrap_or("");
-    if !first_field.is_empty() && first_field.bytes().all(|b| b.is_ascii_digit()) && first_line.contains("-0-") {
+    let fields: Vec<&str> = first_line.split(',').map(str::trim).collect();
+    let is_number = |f: &str| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit());
+    if is_number(fields[0]) && first_line.contains("-0-") {
+        return Ok(Format::OfacSdn);
+    }
+    // OFAC's alias file (`alt.csv`): ent_num, alt_num, aka/fka/nka, name, remarks.
+    if fields.len() >= 3 && is_number(fields[0]) && is_number(fields[1]) && ["aka", "fka", "nka"].contains(&fields[2]) {
         return Ok(Format::OfacSdn);
     }
     if matches!(ext.as_str(), "json" | "jsonl" | "ijson" | "ndjson" | "ftm") {
@@ -75,13 +81,16 @@ mod tests {
 
     #[test]
     fn detection_table() {
-        let table: [(&str, &[u8], bool, Option<Format>); 8] = [
+        let table: [(&str, &[u8], bool, Option<Format>); 11] = [
             ("a.jsonl", b"{\"id\":\"x\"}\n", false, Some(Format::Ftm)),
             ("a.txt", b"\xEF\xBB\xBF{\"id\":\"x\"}\n", false, Some(Format::Ftm)),
             ("un.xml", b"<?xml version=\"1.0\"?><CONSOLIDATED_LIST>", false, Some(Format::UnXml)),
             ("eu.csv", b"celex,recordId,programKey\n", false, Some(Format::EuJournal)),
             ("t.csv", b"id,schema,name,aliases,birth_date\n", false, Some(Format::OpenSanctionsSimple)),
             ("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n", false, Some(Format::OfacSdn)),
+            ("t.csv", b"\"id\",\"schema\",\"name\",\"aliases\"\n", false, Some(Format::OpenSanctionsSimple)),
+            ("alt.csv", b"34111,234234,aka,Another name,\n", false, Some(Format::OfacSdn)),
+            ("add.csv", b"36,25,-0- ,\"Havana\",\"Cuba\",-0- \n", false, Some(Format::OfacSdn)),
             ("people.csv", b"fio;dob\n", true, Some(Format::Csv)),
             ("people.csv", b"fio;dob\n", false, None),
         ];

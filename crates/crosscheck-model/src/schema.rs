@@ -137,6 +137,20 @@ const INTERVAL: &[(&str, PropType)] = &[
     ("proof", Entity),
 ];
 
+/// FtM's `Vessel` properties that the official lists fill (OFAC's vessel columns, EU's MMSI).
+const VESSEL: &[(&str, PropType)] = &[
+    ("imoNumber", Identifier),
+    ("flag", Country),
+    ("pastFlags", Country),
+    ("callSign", Identifier),
+    ("mmsi", Identifier),
+    ("registrationNumber", Identifier),
+    ("type", String),
+    ("tonnage", Number),
+    ("grossRegisteredTonnage", Number),
+    ("buildDate", Date),
+];
+
 const ADDRESS: &[(&str, PropType)] = &[
     ("full", Address),
     ("remarks", Text),
@@ -213,12 +227,7 @@ static SCHEMATA: &[Schema] = &[
     Schema { name: "Organization", extends: &["LegalEntity"], matchable: true, properties: ORGANIZATION },
     Schema { name: "Company", extends: &["Organization"], matchable: true, properties: COMPANY },
     Schema { name: "PublicBody", extends: &["Organization"], matchable: true, properties: &[] },
-    Schema {
-        name: "Vessel",
-        extends: &["Thing"],
-        matchable: true,
-        properties: &[("imoNumber", Identifier), ("flag", Country)],
-    },
+    Schema { name: "Vessel", extends: &["Thing"], matchable: true, properties: VESSEL },
     Schema { name: "Address", extends: &["Thing"], matchable: false, properties: ADDRESS },
     Schema { name: "Interval", extends: &[], matchable: false, properties: INTERVAL },
     Schema { name: "Identification", extends: &["Interval"], matchable: false, properties: IDENTIFICATION },

@@ -4,6 +4,7 @@
 pub mod csv_mapped;
 pub mod eu_journal;
 pub mod ftm;
+mod lists;
 pub mod ofac;
 pub mod os_simple;
 pub mod un_xml;

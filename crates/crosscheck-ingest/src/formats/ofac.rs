@@ -1,9 +1,571 @@
-//! Reader for the `ofac` format (being written).
+//! OFAC's legacy CSV files: the SDN list (`sdn.csv`) and its alias (`alt.csv`) and address
+//! (`add.csv`) files. All three are headerless, quote only when needed and write `-0-` (often
+//! with a trailing space) for an empty field; the files end with a DOS end-of-file byte (0x1A) on
+//! a line of its own, which is not a record.
+//!
+//! **Which file is which** is decided by the first record's field count, because the three share
+//! the same first column (`ent_num`, a number) and OFAC never changed their layouts: 12 fields is
+//! an SDN row (ent_num, name, type, program, title, call sign, vessel type, tonnage, GRT, flag,
+//! owner, remarks), 5 an alias row (ent_num, alt_num, type, name, remarks), 6 an address row
+//! (ent_num, add_num, address, city/state/postal, country, remarks). After that, a row with another
+//! count is rejected. `detect.rs` recognises the same three shapes.
+//!
+//! **Joining.** Alias and address rows become fragments with the SDN entry's id (`ofac-ENT_NUM`)
+//! and the schema `Thing`, which the store merges into the more specific schema of the SDN row.
+//! So `load sdn.csv alt.csv add.csv` gives one entity per SDN entry, in any file order. The readers
+//! are independent (a reader sees one file), so an alias or address row whose ent_num has no SDN
+//! row in the load is not detected here: it is stored as a lone, unscreened `Thing`.
+//! A repeated ent_num inside the SDN file is rejected (the second row would silently merge two
+//! different listings).
+//!
+//! **Remarks.** Birth dates, places, nationalities, documents and weak aliases sit in the free-text
+//! remarks column as `;`-separated items (`DOB 19 Jun 1951; POB Giza, Egypt; Passport 1084010
+//! (Egypt); alt. Passport 19820215; a.k.a. 'ABU X'.`). Each item is matched against a table of
+//! the labels OFAC uses (see `ID_LABELS`); the whole remarks text is kept in `notes`, so nothing
+//! an unmatched item says is lost. Quoted `a.k.a. 'X'` items in the remarks are OFAC's *weak*
+//! aliases (the strong ones are in `alt.csv`), so they become `weakAlias`; `f.k.a. 'X'` becomes
+//! `previousName` (a vessel's former name), `n.k.a. 'X'` an `alias`. A Russian `Tax ID No.` is an
+//! INN and is also written as `innCode`; a 13- or 15-digit Russian registration number is an OGRN
+//! (`ogrnCode`). Individuals are written `LAST, Given names`; the name becomes `Given names
+//! LAST` with `firstName`/`lastName` set, as people search for them.
 
-use crate::{IngestError, Opened, ReaderOptions};
+use super::lists::{add_dates, add_declared, mark_listed};
+use super::reject;
+use crate::text::open_text;
+use crate::{Format, IngestError, Opened, ReaderOptions, Record};
+use crosscheck_model::Entity;
+use std::collections::HashMap;
 use std::path::Path;
 
-/// Opens `path`.
-pub fn open(path: &Path, _display: String, _options: &ReaderOptions) -> Result<Opened, IngestError> {
-    Err(IngestError::Invalid { path: path.into(), reason: "this format is not supported yet".into() })
+/// Which of OFAC's three files a reader is reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Sdn,
+    Alt,
+    Add,
+}
+
+impl FileKind {
+    fn from_field_count(n: usize) -> Option<FileKind> {
+        match n {
+            12 => Some(FileKind::Sdn),
+            5 => Some(FileKind::Alt),
+            6 => Some(FileKind::Add),
+            _ => None,
+        }
+    }
+
+    fn fields(self) -> usize {
+        match self {
+            FileKind::Sdn => 12,
+            FileKind::Alt => 5,
+            FileKind::Add => 6,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            FileKind::Sdn => "an SDN row",
+            FileKind::Alt => "an alias (alt.csv) row",
+            FileKind::Add => "an address (add.csv) row",
+        }
+    }
+}
+
+/// The authority written on every OFAC entity.
+const PUBLISHER: &str = "US Treasury, Office of Foreign Assets Control (OFAC)";
+
+/// Opens an OFAC SDN, alt or add CSV file.
+pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Opened, IngestError> {
+    let text = open_text(path, options.encoding.as_deref(), "an OFAC SDN CSV file")?;
+    let encoding = text.encoding.clone();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
+    let mut kind: Option<FileKind> = None;
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    let mut done = false;
+    let records = std::iter::from_fn(move || loop {
+        if done {
+            return None;
+        }
+        let result = reader.read_record(&mut record);
+        let line = record.position().map_or(0, |p| p.line());
+        match result {
+            Ok(false) => return None,
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    done = true;
+                }
+                return Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")));
+            }
+            Ok(true) => {}
+        }
+        let fields: Vec<&str> = record.iter().map(clean_field).collect();
+        if fields.iter().all(|f| f.is_empty() || *f == "\u{1a}") {
+            continue; // the DOS end-of-file byte, or a blank row: not a record
+        }
+        let raw = record.iter().collect::<Vec<_>>().join(",");
+        let this_kind = match kind {
+            Some(k) => k,
+            None => match FileKind::from_field_count(fields.len()) {
+                Some(k) => {
+                    kind = Some(k);
+                    k
+                }
+                None => {
+                    let reason = format!(
+                        "row has {} fields: an OFAC SDN row has 12, an alias (alt.csv) row 5, an address (add.csv) row 6",
+                        fields.len()
+                    );
+                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+                }
+            },
+        };
+        if fields.len() != this_kind.fields() {
+            let reason = format!("row has {} fields, {} has {}", fields.len(), this_kind.what(), this_kind.fields());
+            return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+        }
+        let ent_num = match fields[0].parse::<u64>() {
+            Ok(n) => n,
+            Err(_) => {
+                let reason = format!("ent_num `{}` is not a number", fields[0]);
+                return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+            }
+        };
+        let built = match this_kind {
+            FileKind::Sdn => {
+                if let Some(first) = seen.get(&ent_num) {
+                    let reason = format!("ent_num {ent_num} is already listed at line {first}");
+                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+                }
+                let built = sdn_entity(ent_num, &fields);
+                if built.is_ok() {
+                    seen.insert(ent_num, line);
+                }
+                built
+            }
+            FileKind::Alt => alt_fragment(ent_num, &fields),
+            FileKind::Add => add_fragment(ent_num, &fields),
+        };
+        return Some(match built {
+            Ok(entity) => Record::Entities { line, entities: vec![entity] },
+            Err(reason) => Record::Rejected(reject(&display, line, reason, &raw)),
+        });
+    });
+    Ok(Opened { format: Format::OfacSdn, encoding, records: Box::new(records) })
+}
+
+/// Trims a field and maps OFAC's `-0-` to empty.
+fn clean_field(field: &str) -> &str {
+    let f = field.trim();
+    if f == "-0-" {
+        ""
+    } else {
+        f
+    }
+}
+
+fn entity_id(ent_num: u64) -> String {
+    format!("ofac-{ent_num}")
+}
+
+/// `LAST, Given names` to (`Given names LAST`, given, last) when it has that shape.
+fn person_name(name: &str) -> Option<(String, &str, &str)> {
+    let (last, given) = name.split_once(',')?;
+    let (last, given) = (last.trim(), given.trim());
+    if last.is_empty() || given.is_empty() || given.contains(',') {
+        return None;
+    }
+    Some((format!("{given} {last}"), given, last))
+}
+
+/// Whether an alias reads like an individual's `LAST, Given` (surname in capitals, given names
+/// not): company names also contain commas (`ANGLO-CARIBBEAN CO., LTD.`), but in capitals only.
+fn looks_like_person_name(name: &str) -> bool {
+    match name.split_once(',') {
+        Some((last, given)) => {
+            !last.chars().any(char::is_lowercase) && given.chars().any(char::is_lowercase) && !given.contains(',')
+        }
+        None => false,
+    }
+}
+
+fn sdn_entity(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
+    let name = f[1];
+    if name.is_empty() {
+        return Err("the SDN row has no name".into());
+    }
+    let schema = match f[2].to_lowercase().as_str() {
+        "individual" => "Person",
+        "vessel" => "Vessel",
+        // FtM's `Airplane` is not in crosscheck's schema table yet; `Thing` keeps the record
+        // (unscreened) rather than pretending an aircraft is a company.
+        "aircraft" => "Thing",
+        "" => "LegalEntity",
+        other => return Err(format!("unknown SDN type `{other}` (expected individual, vessel, aircraft or empty)")),
+    };
+    let mut e = Entity::new(entity_id(ent_num), schema);
+    match (schema, person_name(name)) {
+        ("Person", Some((full, given, last))) => {
+            e.add("name", &full);
+            e.add("firstName", given);
+            e.add("lastName", last);
+        }
+        _ => {
+            e.add("name", name);
+        }
+    }
+    mark_listed(&mut e, PUBLISHER);
+    // Several programmes are written `SDGT] [IFSR`.
+    for program in f[3].split("] [") {
+        let program = program.trim_matches(['[', ']', ' ']);
+        if !program.is_empty() {
+            e.add("program", program);
+        }
+    }
+    if !f[4].is_empty() {
+        add_declared(&mut e, "position", None, f[4]);
+    }
+    if schema == "Vessel" {
+        e.add("callSign", f[5]);
+        e.add("type", f[6]);
+        e.add("tonnage", &f[7].replace(',', ""));
+        e.add("grossRegisteredTonnage", &f[8].replace(',', ""));
+        e.add("flag", f[9]);
+        if !f[10].is_empty() {
+            e.add("notes", &format!("Vessel owner: {}", f[10]));
+        }
+    }
+    let remarks = f[11];
+    if !remarks.is_empty() {
+        e.add("notes", remarks);
+        parse_remarks(&mut e, remarks);
+    }
+    Ok(e)
+}
+
+fn alt_fragment(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
+    let name = f[3];
+    if name.is_empty() {
+        return Err("the alias row has no name".into());
+    }
+    let mut e = Entity::new(entity_id(ent_num), "Thing");
+    let name = match person_name(name) {
+        Some((full, _, _)) if looks_like_person_name(name) => full,
+        _ => name.to_string(),
+    };
+    let prop = match f[2].to_lowercase().trim_matches('.') {
+        "fka" | "f.k.a" => "previousName",
+        _ => "alias", // aka, nka (the name it is now known by)
+    };
+    e.add(prop, &name);
+    Ok(e)
+}
+
+fn add_fragment(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
+    let parts: Vec<&str> = [f[2], f[3], f[4]].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return Err("the address row is empty".into());
+    }
+    let mut e = Entity::new(entity_id(ent_num), "Thing");
+    e.add("address", &parts.join(", "));
+    if !f[4].is_empty() {
+        e.add("country", f[4]);
+    }
+    if !f[5].is_empty() {
+        e.add("notes", f[5]);
+    }
+    Ok(e)
+}
+
+/// Remark labels followed by a number and an optional `(Country)`, and the property they fill.
+/// Longer labels come before labels they start with.
+const ID_LABELS: &[(&str, &str)] = &[
+    ("Passport", "passportNumber"),
+    ("National ID No.", "idNumber"),
+    ("National Foreign ID Number", "idNumber"),
+    ("Personal ID Card", "idNumber"),
+    ("Identification Number", "idNumber"),
+    ("Cedula No.", "idNumber"),
+    ("D.N.I.", "idNumber"),
+    ("C.U.R.P.", "idNumber"),
+    ("Birth Certificate Number", "idNumber"),
+    ("Driver's License No.", "idNumber"),
+    ("Electoral Registry No.", "idNumber"),
+    ("Residency Number", "idNumber"),
+    ("SSN", "socialSecurityNumber"),
+    ("Tax ID No.", "taxNumber"),
+    ("NIT #", "taxNumber"),
+    ("R.F.C.", "taxNumber"),
+    ("RFC", "taxNumber"),
+    ("RUC #", "taxNumber"),
+    ("CUIT", "taxNumber"),
+    ("V.A.T. Number", "vatCode"),
+    ("Business Registration Number", "registrationNumber"),
+    ("Business Registration Document #", "registrationNumber"),
+    ("Registration Number", "registrationNumber"),
+    ("Registration ID", "registrationNumber"),
+    ("Company Number IMO", "imoNumber"),
+    ("Company Number", "registrationNumber"),
+    ("Commercial Registry Number", "registrationNumber"),
+    ("Unified Social Credit Code (USCC)", "registrationNumber"),
+    ("Trade License No.", "registrationNumber"),
+    ("Chamber of Commerce Number", "registrationNumber"),
+    ("Enterprise Number", "registrationNumber"),
+    ("Economic Register Number (CBLS)", "registrationNumber"),
+    ("Central Registration System Number", "registrationNumber"),
+    ("Istanbul Chamber of Comm. No.", "registrationNumber"),
+    ("Matricula Mercantil No", "registrationNumber"),
+    ("Folio Mercantil No.", "registrationNumber"),
+    ("Government Gazette Number", "registrationNumber"),
+    ("C.R. No.", "registrationNumber"),
+    ("Legal Entity Number", "leiCode"),
+    ("SWIFT/BIC", "swiftBic"),
+    ("D-U-N-S Number", "dunsCode"),
+    ("MMSI", "mmsi"),
+    ("Vessel Registration Identification", "imoNumber"),
+];
+
+/// Parses the remarks items into properties of `e`.
+fn parse_remarks(e: &mut Entity, remarks: &str) {
+    let is_person = e.schema == "Person";
+    for item in remarks.split(';') {
+        let item = item.trim().trim_end_matches('.').trim();
+        let item = item.strip_prefix("alt. ").unwrap_or(item).trim();
+        if item.is_empty() {
+            continue;
+        }
+        if let Some(name) = quoted_after(item, "a.k.a.") {
+            e.add("weakAlias", name);
+        } else if let Some(name) = quoted_after(item, "f.k.a.") {
+            e.add("previousName", name);
+        } else if let Some(name) = quoted_after(item, "n.k.a.") {
+            e.add("alias", name);
+        } else if let Some(rest) = label(item, "DOB") {
+            if is_person {
+                add_dates(e, "birthDate", rest);
+            }
+        } else if let Some(rest) = label(item, "POB") {
+            add_declared(e, "birthPlace", None, rest);
+            if let Some(country) = rest.rsplit(',').next() {
+                if is_person && crosscheck_model::country::code(country).is_some() {
+                    e.add("birthCountry", country);
+                }
+            }
+        } else if let Some(rest) = label(item, "nationality") {
+            add_declared(e, "nationality", Some("country"), rest);
+        } else if let Some(rest) = label(item, "citizen") {
+            add_declared(e, "citizenship", Some("country"), rest);
+        } else if let Some(rest) = label(item, "Gender") {
+            add_declared(e, "gender", None, rest);
+        } else if let Some(rest) = label(item, "Email Address") {
+            add_declared(e, "email", None, rest);
+        } else if let Some(rest) = label(item, "Website") {
+            add_declared(e, "website", None, rest);
+        } else if let Some(rest) = label(item, "Phone Number") {
+            add_declared(e, "phone", None, rest);
+        } else if let Some(rest) = label(item, "Organization Established Date") {
+            if e.schema_def().is_some_and(|s| s.prop_type("incorporationDate").is_some()) {
+                add_dates(e, "incorporationDate", rest);
+            }
+        } else if let Some(rest) = label(item, "Former Vessel Flag") {
+            add_declared(e, "pastFlags", None, rest);
+        } else if let Some((prop, rest)) = ID_LABELS.iter().find_map(|(l, p)| label(item, l).map(|r| (*p, r))) {
+            add_identifier(e, prop, rest);
+        }
+    }
+}
+
+/// The text after `label` when `item` starts with it as a whole word.
+fn label<'a>(item: &'a str, label: &str) -> Option<&'a str> {
+    let rest = item.strip_prefix(label)?;
+    if !(rest.is_empty() || rest.starts_with([' ', '#', ':']) || label.ends_with(['.', '#'])) {
+        return None;
+    }
+    let rest = rest.trim_start_matches([' ', '#', ':']).trim();
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// `a.k.a. 'NAME'` → `NAME`.
+fn quoted_after<'a>(item: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = item.strip_prefix(marker)?.trim();
+    let rest = rest.trim_end_matches([')', '.']).trim();
+    let inner = rest.strip_prefix(['\'', '"']).unwrap_or(rest);
+    let inner = inner.strip_suffix(['\'', '"']).unwrap_or(inner).trim();
+    (!inner.is_empty()).then_some(inner)
+}
+
+/// `NUMBER (Country) issued ...` → the number (and the country, for Russian INN/OGRN).
+fn add_identifier(e: &mut Entity, prop: &str, rest: &str) {
+    let (number, country) = match rest.split_once(" (") {
+        Some((n, tail)) => (n.trim(), tail.split(')').next().unwrap_or("").trim()),
+        None => (rest.trim(), ""),
+    };
+    let number = number.trim_start_matches(['#', ':', ' ']).trim();
+    if number.is_empty() {
+        return;
+    }
+    if prop == "imoNumber" {
+        // `Vessel Registration Identification IMO 9253325`; other registries are registration numbers.
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let upper = number.to_uppercase();
+        if upper.starts_with("IMO") || (digits.len() == 7 && digits.len() == number.len()) {
+            add_declared(e, "imoNumber", None, &format!("IMO{digits}"));
+        } else {
+            add_declared(e, "registrationNumber", None, number);
+        }
+        return;
+    }
+    add_declared(e, prop, None, number);
+    let russian = crosscheck_model::country::code(country).as_deref() == Some("ru");
+    let digits = number.chars().all(|c| c.is_ascii_digit());
+    if russian && digits && prop == "taxNumber" && matches!(number.len(), 10 | 12) {
+        add_declared(e, "innCode", None, number);
+    }
+    if russian && digits && prop == "registrationNumber" && matches!(number.len(), 13 | 15) {
+        add_declared(e, "ogrnCode", None, number);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    pub(crate) fn read(content: &str) -> Vec<Record> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content.as_bytes()).unwrap();
+        open(f.path(), "sdn.csv".into(), &ReaderOptions::default()).unwrap().records.collect()
+    }
+
+    fn entity(record: &Record) -> &Entity {
+        match record {
+            Record::Entities { entities, .. } => &entities[0],
+            Record::Rejected(r) => panic!("rejected: {} {}", r.reason, r.raw),
+        }
+    }
+
+    // Fictional rows in OFAC's layout.
+    const SDN: &str = "\
+101,\"QUILLFEATHER, Ambrose Tobias\",\"individual\",\"SDGT] [IFSR\",\"Treasurer of NORTHWIND FRONT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 03 May 1961; alt. DOB circa 1963; POB Oakvale, Ruritania; nationality Russia; Gender Male; Passport 7712345 (Russia) issued 01 Jan 2010; alt. Passport B-2291 (Egypt); National ID No. 44-1029 (Egypt); Tax ID No. 771234567890 (Russia); Email Address ambrose@example.invalid; a.k.a. 'THE QUILL'; Linked To: NORTHWIND FRONT.\"\r
+102,\"NORTHWIND FRONT\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Website www.northwind.invalid; Registration Number 1027700123456 (Russia); nationality Russia; f.k.a. 'SOUTHWIND FRONT'.\"\r
+103,\"SEA LARK\",\"vessel\",\"IRAN\",-0- ,\"9XAB\",\"Crude Oil Tanker\",\"1,200\",\"900\",\"Panama\",\"Lark Shipping\",\"Vessel Registration Identification IMO 9123456; MMSI 351000000; Former Vessel Flag Malta; f.k.a. 'OLD LARK'.\"\r
+104,\"PEREGRINE, Ottilie\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1960 to 1962; Gender Female.\"\r
+\x1a";
+
+    #[test]
+    fn sdn_rows_become_entities_with_remarks_parsed() {
+        let records = read(SDN);
+        assert_eq!(records.len(), 4, "the end-of-file byte is not a record");
+        let p = entity(&records[0]);
+        assert_eq!(p.id, "ofac-101");
+        assert_eq!(p.schema, "Person");
+        assert_eq!(p.get("name"), ["Ambrose Tobias QUILLFEATHER"]);
+        assert_eq!(p.get("lastName"), ["QUILLFEATHER"]);
+        assert_eq!(p.get("program"), ["SDGT", "IFSR"]);
+        assert_eq!(p.get("position"), ["Treasurer of NORTHWIND FRONT"]);
+        assert_eq!(p.get("birthDate"), ["1961-05-03", "1963"]);
+        assert_eq!(p.get("birthPlace"), ["Oakvale, Ruritania"]);
+        assert_eq!(p.get("nationality"), ["ru"]);
+        assert_eq!(p.get("gender"), ["male"]);
+        assert_eq!(p.get("passportNumber"), ["7712345", "B-2291"]);
+        assert_eq!(p.get("idNumber"), ["44-1029"]);
+        assert_eq!(p.get("taxNumber"), ["771234567890"]);
+        assert_eq!(p.get("innCode"), ["771234567890"]);
+        assert_eq!(p.get("email"), ["ambrose@example.invalid"]);
+        assert_eq!(p.get("weakAlias"), ["THE QUILL"]);
+        assert_eq!(p.get("topics"), ["sanction"]);
+        assert!(p.first("notes").unwrap().starts_with("DOB 03 May 1961"));
+
+        let org = entity(&records[1]);
+        assert_eq!(org.schema, "LegalEntity");
+        assert_eq!(org.get("website"), ["www.northwind.invalid"]);
+        assert_eq!(org.get("ogrnCode"), ["1027700123456"]);
+        assert_eq!(org.get("country"), ["ru"], "a company's nationality is its country");
+        assert_eq!(org.get("previousName"), ["SOUTHWIND FRONT"]);
+
+        let v = entity(&records[2]);
+        assert_eq!(v.schema, "Vessel");
+        assert_eq!(v.get("imoNumber"), ["IMO9123456"]);
+        assert_eq!(v.get("mmsi"), ["351000000"]);
+        assert_eq!(v.get("flag"), ["pa"]);
+        assert_eq!(v.get("pastFlags"), ["mt"]);
+        assert_eq!(v.get("tonnage"), ["1200"]);
+        assert_eq!(v.get("callSign"), ["9XAB"]);
+        assert_eq!(v.get("previousName"), ["OLD LARK"]);
+
+        assert_eq!(entity(&records[3]).get("birthDate"), ["1960", "1961", "1962"]);
+    }
+
+    #[test]
+    fn alt_and_add_rows_become_fragments_of_the_same_id() {
+        let alt = read("101,9001,aka,\"QUILLFEATHER, Ambrose\",-0- \n101,9002,fka,\"OLD NAME CO., LTD.\",-0- \n102,9003,nka,NEW FRONT,\n");
+        let a = entity(&alt[0]);
+        assert_eq!((a.id.as_str(), a.schema.as_str()), ("ofac-101", "Thing"));
+        assert_eq!(a.get("alias"), ["Ambrose QUILLFEATHER"]);
+        assert_eq!(entity(&alt[1]).get("previousName"), ["OLD NAME CO., LTD."]);
+        assert_eq!(entity(&alt[2]).get("alias"), ["NEW FRONT"]);
+        let add = read("101,501,\"12 Cedar Row\",\"Oakvale 1234\",\"Egypt\",-0- \n102,502,-0- ,-0- ,-0- ,-0- \n");
+        let a = entity(&add[0]);
+        assert_eq!(a.get("address"), ["12 Cedar Row, Oakvale 1234, Egypt"]);
+        assert_eq!(a.get("country"), ["eg"]);
+        let Record::Rejected(r) = &add[1] else { panic!() };
+        assert_eq!((r.line, r.reason.as_str()), (2, "the address row is empty"));
+    }
+
+    #[test]
+    fn bad_rows_are_rejected_with_reasons() {
+        let records = read(
+            "101,\"A\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             101,\"B\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             10x,\"C\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             103,-0- ,-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             104,\"D\",\"starship\",X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             105,\"E\",-0- \n",
+        );
+        let reasons: Vec<String> = records
+            .iter()
+            .map(|r| match r {
+                Record::Entities { line, .. } => format!("{line} ok"),
+                Record::Rejected(r) => format!("{} {}", r.line, r.reason),
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "1 ok",
+                "2 ent_num 101 is already listed at line 1",
+                "3 ent_num `10x` is not a number",
+                "4 the SDN row has no name",
+                "5 unknown SDN type `starship` (expected individual, vessel, aircraft or empty)",
+                "6 row has 3 fields, an SDN row has 12",
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mangled_rows_never_panic_and_every_row_is_accounted(
+            rows in proptest::collection::vec(("[0-9]{1,4}", "[ -~]{0,30}", 0usize..14), 0..20)
+        ) {
+            let content: String = rows
+                .iter()
+                .map(|(num, text, n)| {
+                    let text = text.replace(['"', '\n', '\r'], " ");
+                    let mut fields = vec![num.clone()];
+                    fields.extend(std::iter::repeat_n(format!("\"{text}\""), *n));
+                    fields.join(",") + "\n"
+                })
+                .collect();
+            // Every row starts with a number, so none is blank: one record per row.
+            proptest::prop_assert_eq!(read(&content).len(), rows.len());
+        }
+
+        #[test]
+        fn random_remarks_never_panic(remarks in "\\PC{0,200}") {
+            let mut e = Entity::new("x", "Person");
+            parse_remarks(&mut e, &remarks);
+        }
+    }
 }

@@ -1,9 +1,538 @@
-//! Reader for the `un_xml` format (being written).
+//! The UN Security Council consolidated list (`CONSOLIDATED_LIST` XML): one record per
+//! `INDIVIDUAL` or `ENTITY` element, its line the line where the element starts.
+//!
+//! Streaming with quick-xml: an element is collected as a flat list of its direct children (each
+//! with its own text and the text of its leaf descendants, e.g. an `INDIVIDUAL_ALIAS` with its
+//! `QUALITY` and `ALIAS_NAME`), turned into an entity, and dropped. Memory is one record, whatever
+//! the file size. Lines are counted by a reader wrapper that notes the offsets of newlines as
+//! bytes pass through (quick-xml reports byte offsets only).
+//!
+//! Mapping decisions:
+//! - `INDIVIDUAL` → `Person`, `ENTITY` → `Organization` (groups, companies, fronts); id
+//!   `unsc-DATAID`, stable across list versions, so the three versions compare by id.
+//! - `FIRST_NAME`..`FOURTH_NAME` joined make `name` (the UN does not say which part is the
+//!   surname, so they also go to `firstName`, `secondName`, `middleName`, `fatherName` in order);
+//!   `NAME_ORIGINAL_SCRIPT` is an `alias`.
+//! - Alias `QUALITY`: `Good`/`a.k.a.` → `alias`, `Low` → `weakAlias` (the UN's own warning that a
+//!   low-quality alias is too vague to identify someone), `f.k.a.` → `previousName`.
+//! - Birth dates: `EXACT` with `DATE` or `YEAR`; `APPROXIMATELY` keeps the given year or date;
+//!   `BETWEEN` with `FROM_YEAR`/`TO_YEAR` becomes every year of the range (see `lists`).
+//! - Documents whose type mentions a passport (English, French, Spanish) → `passportNumber`,
+//!   others (national identification numbers) → `idNumber`; a document without a `NUMBER` adds
+//!   nothing (its free-text note stays in the raw record only).
+//! - The listing's details: `UN_LIST_TYPE` → `program`, `REFERENCE_NUMBER` → `programId`,
+//!   `LISTED_ON` → `createdAt`, the last `LAST_DAY_UPDATED` → `modifiedAt`, `COMMENTS1` → `notes`.
+//!
+//! Malformed XML inside a record rejects that record with quick-xml's reason and position and
+//! parsing resumes after it when the parser can; a file that ends inside a record rejects it as
+//! truncated. An element that is neither a list record nor part of one is ignored.
 
-use crate::{IngestError, Opened, ReaderOptions};
+use super::lists::{add_dates, add_declared, mark_listed};
+use super::reject;
+use crate::text::open_text;
+use crate::{Format, IngestError, Opened, ReaderOptions, Record};
+use crosscheck_model::Entity;
+use quick_xml::events::Event;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
-/// Opens `path`.
-pub fn open(path: &Path, _display: String, _options: &ReaderOptions) -> Result<Opened, IngestError> {
-    Err(IngestError::Invalid { path: path.into(), reason: "this format is not supported yet".into() })
+const PUBLISHER: &str = "United Nations Security Council";
+
+/// Opens a UN consolidated list XML file.
+pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Opened, IngestError> {
+    let text = open_text(path, options.encoding.as_deref(), "UN Security Council XML")?;
+    let encoding = text.encoding.clone();
+    let lines = Rc::new(RefCell::new(LineIndex::default()));
+    let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines) };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
+    reader.config_mut().trim_text(false);
+    let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false };
+    let records = std::iter::from_fn(move || parser.next_record());
+    Ok(Opened { format: Format::UnXml, encoding, records: Box::new(records) })
+}
+
+/// Newline offsets seen so far, pruned below the last query (queries only move forward).
+#[derive(Default)]
+struct LineIndex {
+    newlines: VecDeque<u64>,
+    lines_before: u64,
+}
+
+impl LineIndex {
+    /// The 1-based line of byte `offset`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&n| n < offset) {
+            self.newlines.pop_front();
+            self.lines_before += 1;
+        }
+        self.lines_before + 1
+    }
+}
+
+/// A reader that records where newlines are.
+struct Counting {
+    inner: Box<dyn Read>,
+    offset: u64,
+    lines: Rc<RefCell<LineIndex>>,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut lines = self.lines.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                lines.newlines.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// One direct child of a record: its tag, its own text, and its leaf descendants' texts.
+#[derive(Debug, Default)]
+struct Child {
+    tag: String,
+    text: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Child {
+    fn field(&self, tag: &str) -> Option<&str> {
+        self.fields.iter().find(|(t, v)| t == tag && !v.trim().is_empty()).map(|(_, v)| v.trim())
+    }
+
+    fn values<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields.iter().filter(move |(t, v)| t == tag && !v.trim().is_empty()).map(|(_, v)| v.trim())
+    }
+}
+
+/// A record being collected.
+struct Collecting {
+    tag: String,
+    line: u64,
+    children: Vec<Child>,
+    /// Element names below the record (depth 1 = a direct child).
+    stack: Vec<String>,
+}
+
+impl Collecting {
+    fn raw(&self) -> String {
+        let mut out = format!("<{}>", self.tag);
+        for c in &self.children {
+            out.push_str(&format!(" {}={:?}", c.tag, c.text.trim()));
+            for (t, v) in &c.fields {
+                out.push_str(&format!(" {}.{t}={:?}", c.tag, v.trim()));
+            }
+        }
+        out
+    }
+}
+
+struct Parser {
+    reader: quick_xml::Reader<BufReader<Counting>>,
+    lines: Rc<RefCell<LineIndex>>,
+    display: String,
+    buf: Vec<u8>,
+    finished: bool,
+}
+
+fn is_record_tag(tag: &str) -> bool {
+    tag == "INDIVIDUAL" || tag == "ENTITY"
+}
+
+impl Parser {
+    fn line_at(&self, offset: u64) -> u64 {
+        self.lines.borrow_mut().line_at(offset)
+    }
+
+    fn next_record(&mut self) -> Option<Record> {
+        let mut current: Option<Collecting> = None;
+        while !self.finished {
+            self.buf.clear();
+            let before = self.reader.buffer_position();
+            let event = self.reader.read_event_into(&mut self.buf);
+            match event {
+                Err(e) => {
+                    let at = self.reader.error_position();
+                    let line = self.line_at(at);
+                    // quick-xml usually resumes after a syntax error; if it did not move, stop.
+                    if self.reader.buffer_position() == before {
+                        self.finished = true;
+                    }
+                    let reason = format!("malformed XML at line {line}: {e}");
+                    return Some(match current.take() {
+                        Some(c) => Record::Rejected(reject(&self.display, c.line, reason, &c.raw())),
+                        None => Record::Rejected(reject(&self.display, line, reason, "")),
+                    });
+                }
+                Ok(Event::Eof) => {
+                    self.finished = true;
+                    if let Some(c) = current.take() {
+                        let reason = format!("truncated: the file ends inside <{}>", c.tag);
+                        return Some(Record::Rejected(reject(&self.display, c.line, reason, &c.raw())));
+                    }
+                    return None;
+                }
+                Ok(Event::Start(start)) => {
+                    let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                    match &mut current {
+                        None if is_record_tag(&tag) => {
+                            let line = self.line_at(before);
+                            current = Some(Collecting { tag, line, children: Vec::new(), stack: Vec::new() });
+                        }
+                        None => {}
+                        Some(c) => {
+                            if c.stack.is_empty() {
+                                c.children.push(Child { tag: tag.clone(), ..Child::default() });
+                            } else if let Some(child) = c.children.last_mut() {
+                                // Each nested element is its own field, even when two in a row
+                                // share a tag (`<VALUE>a</VALUE><VALUE>b</VALUE>`).
+                                child.fields.push((tag.clone(), String::new()));
+                            }
+                            c.stack.push(tag);
+                        }
+                    }
+                }
+                Ok(Event::Empty(start)) => {
+                    if let Some(c) = &mut current {
+                        if c.stack.is_empty() {
+                            let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                            c.children.push(Child { tag, ..Child::default() });
+                        }
+                    } else {
+                        let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                        if is_record_tag(&tag) {
+                            let line = self.line_at(before);
+                            let reason = format!("empty <{tag}/> element: no name");
+                            return Some(Record::Rejected(reject(&self.display, line, reason, &format!("<{tag}/>"))));
+                        }
+                    }
+                }
+                Ok(Event::End(_)) => {
+                    if let Some(c) = &mut current {
+                        if c.stack.pop().is_none() {
+                            let Some(done) = current.take() else { continue };
+                            return Some(build(&self.display, done));
+                        }
+                    }
+                }
+                Ok(Event::Text(text)) => {
+                    if let Some(c) = &mut current {
+                        let value = match text.unescape() {
+                            Ok(v) => v.into_owned(),
+                            Err(_) => String::from_utf8_lossy(&text.into_inner()).into_owned(),
+                        };
+                        push_text(c, &value);
+                    }
+                }
+                Ok(Event::CData(data)) => {
+                    if let Some(c) = &mut current {
+                        let value = String::from_utf8_lossy(&data.into_inner()).into_owned();
+                        push_text(c, &value);
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        None
+    }
+}
+
+/// Adds text to the element on top of the stack.
+fn push_text(c: &mut Collecting, value: &str) {
+    let Some(child) = c.children.last_mut() else { return };
+    match c.stack.len() {
+        0 => {} // text directly inside the record: whitespace
+        1 => child.text.push_str(value),
+        _ => {
+            if let Some((_, v)) = child.fields.last_mut() {
+                v.push_str(value);
+            }
+        }
+    }
+}
+
+/// Builds the entity of one record.
+fn build(display: &str, c: Collecting) -> Record {
+    let raw = c.raw();
+    let text_of = |tag: &str| -> Option<&str> {
+        c.children.iter().find(|ch| ch.tag == tag).map(|ch| ch.text.trim()).filter(|t| !t.is_empty())
+    };
+    let is_person = c.tag == "INDIVIDUAL";
+    let id = match (text_of("DATAID"), text_of("REFERENCE_NUMBER")) {
+        (Some(d), _) => format!("unsc-{d}"),
+        (None, Some(r)) => format!("unsc-{r}"),
+        (None, None) => {
+            return Record::Rejected(reject(display, c.line, "the record has no DATAID or REFERENCE_NUMBER", &raw));
+        }
+    };
+    let mut e = Entity::new(id, if is_person { "Person" } else { "Organization" });
+    let parts: Vec<&str> =
+        ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"].iter().filter_map(|t| text_of(t)).collect();
+    if !parts.is_empty() {
+        e.add("name", &parts.join(" "));
+        if is_person {
+            for (prop, part) in ["firstName", "secondName", "middleName", "fatherName"].iter().zip(&parts) {
+                e.add(prop, part);
+            }
+        }
+    }
+    if let Some(original) = text_of("NAME_ORIGINAL_SCRIPT") {
+        e.add("alias", original);
+    }
+    mark_listed(&mut e, PUBLISHER);
+    if let Some(v) = text_of("UN_LIST_TYPE") {
+        e.add("program", v);
+    }
+    if let Some(v) = text_of("REFERENCE_NUMBER") {
+        e.add("programId", v);
+    }
+    if let Some(v) = text_of("LISTED_ON") {
+        e.add("createdAt", v);
+    }
+    if let Some(v) = text_of("COMMENTS1") {
+        e.add("notes", v);
+    }
+    if let Some(v) = text_of("GENDER") {
+        add_declared(&mut e, "gender", None, v);
+    }
+    for child in &c.children {
+        match child.tag.as_str() {
+            "TITLE" => child.values("VALUE").for_each(|v| add_declared(&mut e, "title", None, v)),
+            "DESIGNATION" => child.values("VALUE").for_each(|v| add_declared(&mut e, "position", None, v)),
+            "NATIONALITY" => {
+                child.values("VALUE").for_each(|v| add_declared(&mut e, "nationality", Some("country"), v))
+            }
+            "LAST_DAY_UPDATED" => {
+                if let Some(last) = child.values("VALUE").last() {
+                    e.add("modifiedAt", last);
+                }
+            }
+            "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => alias(&mut e, child),
+            "INDIVIDUAL_DATE_OF_BIRTH" => birth_date(&mut e, child),
+            "INDIVIDUAL_PLACE_OF_BIRTH" => {
+                let place = joined(child, &["CITY", "STATE_PROVINCE", "COUNTRY"]);
+                if !place.is_empty() {
+                    add_declared(&mut e, "birthPlace", None, &place);
+                }
+                if let Some(country) = child.field("COUNTRY") {
+                    add_declared(&mut e, "birthCountry", None, country);
+                }
+            }
+            "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS" => {
+                let address = joined(child, &["STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"]);
+                if !address.is_empty() {
+                    e.add("address", &address);
+                }
+                if let Some(country) = child.field("COUNTRY") {
+                    e.add("country", country);
+                }
+            }
+            "INDIVIDUAL_DOCUMENT" => document(&mut e, child),
+            _ => {}
+        }
+    }
+    if e.get("name").is_empty() {
+        // No name parts: fall back to the first strong alias, else reject.
+        match e.get("alias").first().cloned() {
+            Some(a) => e.add_clean("name", a),
+            None => return Record::Rejected(reject(display, c.line, format!("<{}> has no name", c.tag), &raw)),
+        }
+    }
+    Record::Entities { line: c.line, entities: vec![e] }
+}
+
+fn joined(child: &Child, tags: &[&str]) -> String {
+    tags.iter().filter_map(|t| child.field(t)).collect::<Vec<_>>().join(", ")
+}
+
+fn alias(e: &mut Entity, child: &Child) {
+    let Some(name) = child.field("ALIAS_NAME") else { return };
+    let prop = match child.field("QUALITY").unwrap_or("").to_lowercase().as_str() {
+        "low" => "weakAlias",
+        "f.k.a." | "fka" => "previousName",
+        _ => "alias", // Good, a.k.a., or not given
+    };
+    e.add(prop, name);
+    // Some aliases carry the birth details they were listed with.
+    if let Some(d) = child.field("DATE_OF_BIRTH") {
+        if e.schema == "Person" {
+            add_dates(e, "birthDate", d);
+        }
+    }
+    if let Some(city) = child.field("CITY_OF_BIRTH") {
+        add_declared(e, "birthPlace", None, city);
+    }
+}
+
+fn birth_date(e: &mut Entity, child: &Child) {
+    let kind = child.field("TYPE_OF_DATE").unwrap_or("").to_uppercase();
+    match (kind.as_str(), child.field("FROM_YEAR"), child.field("TO_YEAR")) {
+        ("BETWEEN", Some(from), Some(to)) => add_dates(e, "birthDate", &format!("{from} to {to}")),
+        _ => {
+            for tag in ["DATE", "YEAR", "FROM_YEAR", "TO_YEAR"] {
+                if let Some(v) = child.field(tag) {
+                    add_dates(e, "birthDate", v);
+                }
+            }
+        }
+    }
+}
+
+fn document(e: &mut Entity, child: &Child) {
+    let Some(number) = child.field("NUMBER") else { return };
+    let kind = [child.field("TYPE_OF_DOCUMENT"), child.field("TYPE_OF_DOCUMENT2")]
+        .iter()
+        .flatten()
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let prop = if ["passport", "passeport", "pasaporte"].iter().any(|p| kind.contains(p)) {
+        "passportNumber"
+    } else {
+        "idNumber"
+    };
+    add_declared(e, prop, Some("idNumber"), number);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read(content: &str) -> Vec<Record> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content.as_bytes()).unwrap();
+        open(f.path(), "un.xml".into(), &ReaderOptions::default()).unwrap().records.collect()
+    }
+
+    // A fictional list in the UN's layout.
+    const LIST: &str = "<?xml version='1.0' encoding='UTF-8'?>
+<CONSOLIDATED_LIST dateGenerated='2025-01-01T00:00:00Z'>
+    <INDIVIDUALS>
+        <INDIVIDUAL>
+            <DATAID>900001</DATAID>
+            <FIRST_NAME>TOBIAS</FIRST_NAME>
+            <SECOND_NAME>QUILLFEATHER</SECOND_NAME>
+            <UN_LIST_TYPE>Ruritania</UN_LIST_TYPE>
+            <REFERENCE_NUMBER>RUi.001</REFERENCE_NUMBER>
+            <LISTED_ON>2010-02-03</LISTED_ON>
+            <NAME_ORIGINAL_SCRIPT>Тобиас Квиллфезер</NAME_ORIGINAL_SCRIPT>
+            <COMMENTS1>Leader of a fictional front &amp; treasurer.</COMMENTS1>
+            <TITLE><VALUE>Mullah</VALUE></TITLE>
+            <DESIGNATION><VALUE>Treasurer</VALUE></DESIGNATION>
+            <NATIONALITY><VALUE>Afghanistan</VALUE></NATIONALITY>
+            <LAST_DAY_UPDATED><VALUE>2011-01-01</VALUE><VALUE>2012-05-06</VALUE></LAST_DAY_UPDATED>
+            <INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>Tobias Quill</ALIAS_NAME></INDIVIDUAL_ALIAS>
+            <INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>The Feather</ALIAS_NAME></INDIVIDUAL_ALIAS>
+            <INDIVIDUAL_ALIAS><QUALITY/><ALIAS_NAME/></INDIVIDUAL_ALIAS>
+            <INDIVIDUAL_ADDRESS><CITY>Oakvale</CITY><COUNTRY>Pakistan</COUNTRY></INDIVIDUAL_ADDRESS>
+            <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE>1961-05-03</DATE></INDIVIDUAL_DATE_OF_BIRTH>
+            <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>APPROXIMATELY</TYPE_OF_DATE><YEAR>1963</YEAR></INDIVIDUAL_DATE_OF_BIRTH>
+            <INDIVIDUAL_DATE_OF_BIRTH>
+                <TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1965</FROM_YEAR><TO_YEAR>1967</TO_YEAR>
+            </INDIVIDUAL_DATE_OF_BIRTH>
+            <INDIVIDUAL_PLACE_OF_BIRTH><CITY>Zurmat</CITY><COUNTRY>Afghanistan</COUNTRY></INDIVIDUAL_PLACE_OF_BIRTH>
+            <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>OA 123456</NUMBER></INDIVIDUAL_DOCUMENT>
+            <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>National Identification Number</TYPE_OF_DOCUMENT><NUMBER>77-12</NUMBER></INDIVIDUAL_DOCUMENT>
+            <GENDER>Male</GENDER>
+        </INDIVIDUAL>
+        <INDIVIDUAL><DATAID>900002</DATAID><UN_LIST_TYPE>Ruritania</UN_LIST_TYPE></INDIVIDUAL>
+    </INDIVIDUALS>
+    <ENTITIES>
+        <ENTITY>
+            <DATAID>900003</DATAID>
+            <FIRST_NAME>NORTHWIND FRONT</FIRST_NAME>
+            <ENTITY_ALIAS><QUALITY>f.k.a.</QUALITY><ALIAS_NAME>Southwind Front</ALIAS_NAME></ENTITY_ALIAS>
+            <ENTITY_ADDRESS><STREET>1 Road</STREET><COUNTRY>Pakistan</COUNTRY></ENTITY_ADDRESS>
+        </ENTITY>
+    </ENTITIES>
+</CONSOLIDATED_LIST>
+";
+
+    #[test]
+    fn individuals_and_entities() {
+        let records = read(LIST);
+        assert_eq!(records.len(), 3);
+        let Record::Entities { line, entities } = &records[0] else { panic!("{:?}", records[0]) };
+        assert_eq!(*line, 4);
+        let p = &entities[0];
+        assert_eq!((p.id.as_str(), p.schema.as_str()), ("unsc-900001", "Person"));
+        assert_eq!(p.get("name"), ["TOBIAS QUILLFEATHER"]);
+        assert_eq!(p.get("alias"), ["Тобиас Квиллфезер", "Tobias Quill"]);
+        assert_eq!(p.get("weakAlias"), ["The Feather"]);
+        assert_eq!(p.get("birthDate"), ["1961-05-03", "1963", "1965", "1966", "1967"]);
+        assert_eq!(p.get("birthPlace"), ["Zurmat, Afghanistan"]);
+        assert_eq!(p.get("birthCountry"), ["af"]);
+        assert_eq!(p.get("nationality"), ["af"]);
+        assert_eq!(p.get("passportNumber"), ["OA 123456"]);
+        assert_eq!(p.get("idNumber"), ["77-12"]);
+        assert_eq!(p.get("gender"), ["male"]);
+        assert_eq!(p.get("program"), ["Ruritania"]);
+        assert_eq!(p.get("programId"), ["RUi.001"]);
+        assert_eq!(p.get("createdAt"), ["2010-02-03"]);
+        assert_eq!(p.get("modifiedAt"), ["2012-05-06"]);
+        assert_eq!(p.get("notes"), ["Leader of a fictional front & treasurer."]);
+        assert_eq!(p.get("title"), ["Mullah"]);
+        assert_eq!(p.get("address"), ["Oakvale, Pakistan"]);
+        let Record::Rejected(r) = &records[1] else { panic!() };
+        assert_eq!((r.line, r.reason.as_str()), (31, "<INDIVIDUAL> has no name"));
+        let Record::Entities { line, entities } = &records[2] else { panic!() };
+        assert_eq!(*line, 34);
+        assert_eq!(entities[0].schema, "Organization");
+        assert_eq!(entities[0].get("previousName"), ["Southwind Front"]);
+        assert_eq!(entities[0].get("country"), ["pk"]);
+    }
+
+    #[test]
+    fn malformed_and_truncated_records_are_rejected() {
+        let records = read(
+            "<CONSOLIDATED_LIST><INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</SECOND_NAME></INDIVIDUAL>\n<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME>",
+        );
+        assert!(!records.is_empty());
+        let Record::Rejected(r) = &records[0] else { panic!("{:?}", records[0]) };
+        assert_eq!(r.line, 2);
+        assert!(r.reason.starts_with("malformed XML at line 2"), "{}", r.reason);
+        let last = records.last().unwrap();
+        let Record::Rejected(r) = last else { panic!("{last:?}") };
+        assert!(r.reason.contains("truncated") || r.reason.contains("malformed"), "{}", r.reason);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mangled_xml_never_panics(cut in 0usize..2400, junk in "\\PC{0,20}", at in 0usize..2400) {
+            let mut text: String = LIST.chars().take(cut).collect();
+            let at = text.char_indices().map(|(i, _)| i).nth(at).unwrap_or(text.len());
+            text.insert_str(at, &junk);
+            let records = read(&text);
+            // At most one record per record tag in the input, plus one per parse error.
+            proptest::prop_assert!(records.len() <= text.matches("<INDIVIDUAL").count() + text.matches("<ENTITY").count() + 8);
+        }
+
+        #[test]
+        fn every_record_is_accounted(n in 0usize..30, broken in proptest::collection::vec(proptest::bool::ANY, 30)) {
+            let mut text = String::from("<CONSOLIDATED_LIST><INDIVIDUALS>\n");
+            for (i, is_broken) in broken.iter().enumerate().take(n) {
+                if *is_broken {
+                    text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID></INDIVIDUAL>\n"));
+                } else {
+                    text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>N{i}</FIRST_NAME></INDIVIDUAL>\n"));
+                }
+            }
+            text.push_str("</INDIVIDUALS></CONSOLIDATED_LIST>\n");
+            let records = read(&text);
+            proptest::prop_assert_eq!(records.len(), n);
+            let rejected = records.iter().filter(|r| matches!(r, Record::Rejected(_))).count();
+            proptest::prop_assert_eq!(rejected, broken[..n].iter().filter(|b| **b).count());
+            for (i, r) in records.iter().enumerate() {
+                let line = match r { Record::Entities { line, .. } => *line, Record::Rejected(r) => r.line };
+                proptest::prop_assert_eq!(line, i as u64 + 2);
+            }
+        }
+    }
 }

@@ -1,0 +1,215 @@
+//! Helpers shared by the official list readers (OFAC, UN, EU, OpenSanctions): date expressions,
+//! stable ids, value lists and the listing's details.
+//!
+//! Lists write birth dates as prose: `circa 1960`, `1960 to 1962`, `Between 1963 and 1968`,
+//! `6.3.1955 or 15.3.1955`, `1965; 1966`. FtM has no range or "approximately" type, so, as
+//! OpenSanctions' crawlers do, a range becomes every year it covers (capped, so a typo such as
+//! `1960 to 2960` cannot explode into a thousand values) and "approximately Y" becomes `Y`; the
+//! matcher then compares partial dates by their precision. What cannot be read is returned as
+//! unread, so the reader can record it in `Entity::dropped` (counted in the load summary) instead
+//! of losing it silently.
+//!
+//! Every listing also carries its details on the entity itself, so `match` and `verify` can show
+//! them without a second lookup: `topics: sanction`, `program`, `notes` (the listing's reason or
+//! remarks), `createdAt` (the listing date) and `publisher` (the authority). We chose this over
+//! separate FtM `Sanction` entities because `loaded` counts stored entities and one listing should
+//! stay one entity; a `Sanction` per listing can still be derived from these values later.
+
+use crosscheck_model::{Entity, PartialDate};
+
+/// The most years a range of birth years expands to; wider ranges keep their two ends only.
+pub(crate) const MAX_RANGE_YEARS: i32 = 12;
+
+/// Reads a date expression into partial dates. Returns the dates and the parts it could not read.
+pub(crate) fn date_values(text: &str) -> (Vec<PartialDate>, Vec<String>) {
+    let mut dates: Vec<PartialDate> = Vec::new();
+    let mut unread = Vec::new();
+    for alternative in split_alternatives(text) {
+        match one_date_expression(&alternative) {
+            Some(found) => {
+                for d in found {
+                    if !dates.contains(&d) {
+                        dates.push(d);
+                    }
+                }
+            }
+            None => unread.push(alternative),
+        }
+    }
+    (dates, unread)
+}
+
+/// Adds the dates of `text` to `prop`; unread parts go to `entity.dropped`.
+pub(crate) fn add_dates(entity: &mut Entity, prop: &str, text: &str) {
+    let (dates, unread) = date_values(text);
+    for d in dates {
+        entity.add_clean(prop, d.to_string());
+    }
+    for u in unread {
+        entity.dropped.push((prop.to_string(), u, "not a date"));
+    }
+}
+
+/// Splits `a or b`, `a; b`, `a, b` (only when every part holds a year) into alternatives.
+fn split_alternatives(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split(';') {
+        let lower = part.to_lowercase();
+        let mut pieces: Vec<String> = Vec::new();
+        let mut rest = part;
+        let mut lower_rest = lower.as_str();
+        while let Some(pos) = lower_rest.find(" or ") {
+            pieces.push(rest[..pos].to_string());
+            rest = &rest[pos + 4..];
+            lower_rest = &lower_rest[pos + 4..];
+        }
+        pieces.push(rest.to_string());
+        for piece in pieces {
+            // `12 Aug 1974, 13 Aug 1974` and `1965, 1966` list alternatives; `Aug. 12, 1974` is one
+            // date. Split on commas only when every comma-separated part has a four-digit year.
+            let comma_parts: Vec<&str> = piece.split(',').collect();
+            if comma_parts.len() > 1 && comma_parts.iter().all(|p| has_year(p)) {
+                out.extend(comma_parts.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()));
+            } else if !piece.trim().is_empty() {
+                out.push(piece.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+fn has_year(s: &str) -> bool {
+    s.split(|c: char| !c.is_ascii_digit()).any(|t| t.len() == 4)
+}
+
+/// One expression: a date, an approximate date, or a range.
+fn one_date_expression(raw: &str) -> Option<Vec<PartialDate>> {
+    let mut s = raw.trim().trim_end_matches(['.', ',', ')']).trim().to_lowercase();
+    for prefix in [
+        "circa ",
+        "ca. ",
+        "ca ",
+        "c. ",
+        "approximately ",
+        "approx. ",
+        "approx ",
+        "about ",
+        "around ",
+        "born in ",
+        "in ",
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.trim().to_string();
+        }
+    }
+    if let Some(rest) = s.strip_prefix("between ") {
+        let (a, b) = rest.split_once(" and ")?;
+        return range(a, b);
+    }
+    for sep in [" to ", " - ", " – ", "–"] {
+        if let Some((a, b)) = s.split_once(sep) {
+            return range(a, b);
+        }
+    }
+    // `1960-1962`: two bare years joined by a hyphen (an ISO date has a month after the hyphen).
+    if let Some((a, b)) = s.split_once('-') {
+        if a.len() == 4
+            && b.len() == 4
+            && a.bytes().all(|c| c.is_ascii_digit())
+            && b.bytes().all(|c| c.is_ascii_digit())
+        {
+            return range(a, b);
+        }
+    }
+    PartialDate::parse_loose(&s).map(|d| vec![d])
+}
+
+/// Expands a range into the years it covers; a range within one year keeps the year.
+fn range(a: &str, b: &str) -> Option<Vec<PartialDate>> {
+    let from = PartialDate::parse_loose(a.trim())?;
+    let to = PartialDate::parse_loose(b.trim())?;
+    if to.year < from.year {
+        return Some(vec![from, to]);
+    }
+    if from.year == to.year {
+        return Some(vec![PartialDate::new(from.year, None, None)?]);
+    }
+    if to.year - from.year >= MAX_RANGE_YEARS {
+        return Some(vec![from, to]);
+    }
+    Some((from.year..=to.year).filter_map(|y| PartialDate::new(y, None, None)).collect())
+}
+
+/// A stable id from a prefix and the parts that identify a record (hashed, 20 hex digits).
+pub(crate) fn hashed_id(prefix: &str, parts: &[&str]) -> String {
+    format!("{prefix}-{}", &sha1_smol::Sha1::from(parts.join("\u{1f}")).digest().to_string()[..20])
+}
+
+/// Splits a list cell on `sep`, trimming and dropping empty parts.
+pub(crate) fn split_list(cell: &str, sep: char) -> impl Iterator<Item = &str> {
+    cell.split(sep).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Adds `value` to `prop` when the entity's schema declares `prop`; otherwise to `fallback`
+/// (when given and declared). Keeps e.g. a nationality on a company as its `country`.
+pub(crate) fn add_declared(entity: &mut Entity, prop: &str, fallback: Option<&str>, value: &str) {
+    let declared = |e: &Entity, p: &str| e.schema_def().and_then(|s| s.prop_type(p)).is_some();
+    if declared(entity, prop) {
+        entity.add(prop, value);
+    } else if let Some(f) = fallback.filter(|f| declared(entity, f)) {
+        entity.add(f, value);
+    }
+}
+
+/// Marks an entity as a listed target and records the authority.
+pub(crate) fn mark_listed(entity: &mut Entity, publisher: &str) {
+    entity.add_clean("topics", "sanction".to_string());
+    entity.add("publisher", publisher);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(s: &str) -> (Vec<String>, Vec<String>) {
+        let (d, u) = date_values(s);
+        (d.iter().map(ToString::to_string).collect(), u)
+    }
+
+    #[test]
+    fn date_expression_table() {
+        let table: &[(&str, &[&str])] = &[
+            ("10 Dec 1948", &["1948-12-10"]),
+            ("1946", &["1946"]),
+            ("circa 1960", &["1960"]),
+            ("Approximately 1961", &["1961"]),
+            ("1960 to 1962", &["1960", "1961", "1962"]),
+            ("01 Jan 1960 to 31 Dec 1961", &["1960", "1961"]),
+            ("Between 1963 and 1968", &["1963", "1964", "1965", "1966", "1967", "1968"]),
+            ("11.8.1960", &["1960-08-11"]),
+            ("6.3.1955 or 15.3.1955", &["1955-03-06", "1955-03-15"]),
+            ("1965 or 1966", &["1965", "1966"]),
+            ("1965; 1966", &["1965", "1966"]),
+            ("28 April 1937", &["1937-04-28"]),
+            ("Aug. 12, 1974", &["1974-08-12"]),
+            ("12 Aug 1974, 13 Aug 1974", &["1974-08-12", "1974-08-13"]),
+            ("1960-1962", &["1960", "1961", "1962"]),
+            ("1962-07", &["1962-07"]),
+            ("1900 to 1990", &["1900", "1990"]),
+        ];
+        for (input, want) in table {
+            let (got, unread) = dates(input);
+            assert_eq!(got, *want, "{input}");
+            assert!(unread.is_empty(), "{input}: {unread:?}");
+        }
+        assert_eq!(dates("unknown").1, ["unknown"]);
+        assert_eq!(dates("1970 or later").0, ["1970"]);
+    }
+
+    #[test]
+    fn hashed_ids_are_stable() {
+        assert_eq!(hashed_id("eu", &["a", "b"]), hashed_id("eu", &["a", "b"]));
+        assert_ne!(hashed_id("eu", &["a", "b"]), hashed_id("eu", &["ab", ""]));
+        assert_eq!(hashed_id("eu", &["a"]).len(), "eu-".len() + 20);
+    }
+}
