@@ -1,8 +1,10 @@
 //! International identifiers: IBAN (ISO 13616), LEI (ISO 17442) and IMO ship numbers.
 //!
-//! The IBAN country lengths are the SWIFT IBAN registry's (checked against python-stdnum's
-//! `iban.dat`; Costa Rica at its 2017 length of 22). BBAN structures are not checked: the mod-97
-//! check already catches every single-character change and every adjacent transposition.
+//! The IBAN country lengths and BBAN structures are the SWIFT IBAN registry's (checked against
+//! python-stdnum's `iban.dat`; Costa Rica at its 2017 length of 22). National check digits inside
+//! the BBAN are checked for Belgium and Spain only (their rules are one line each); other
+//! countries' national checks (France's RIB key, Italy's CIN, ...) are not, and a value that fails
+//! only those is reported valid.
 
 use crate::checksum::{imo_check, mod97};
 use crate::report::IdCheck;
@@ -101,6 +103,124 @@ const IBAN_LENGTHS: &[(&str, usize)] = &[
     ("YE", 30),
 ];
 
+/// BBAN structure per country (SWIFT registry): one class per character, `n` digit, `a` capital
+/// letter, `c` letter or digit.
+const BBAN_FORMATS: &[(&str, &str)] = &[
+    ("AD", "nnnnnnnncccccccccccc"),
+    ("AE", "nnnnnnnnnnnnnnnnnnn"),
+    ("AL", "nnnnnnnncccccccccccccccc"),
+    ("AT", "nnnnnnnnnnnnnnnn"),
+    ("AZ", "aaaacccccccccccccccccccc"),
+    ("BA", "nnnnnnnnnnnnnnnn"),
+    ("BE", "nnnnnnnnnnnn"),
+    ("BG", "aaaannnnnncccccccc"),
+    ("BH", "aaaacccccccccccccc"),
+    ("BR", "nnnnnnnnnnnnnnnnnnnnnnnac"),
+    ("CH", "nnnnncccccccccccc"),
+    ("CR", "nnnnnnnnnnnnnnnnnn"),
+    ("CY", "nnnnnnnncccccccccccccccc"),
+    ("CZ", "nnnnnnnnnnnnnnnnnnnn"),
+    ("DE", "nnnnnnnnnnnnnnnnnn"),
+    ("DK", "nnnnnnnnnnnnnn"),
+    ("DO", "ccccnnnnnnnnnnnnnnnnnnnn"),
+    ("EE", "nnnnnnnnnnnnnnnn"),
+    ("ES", "nnnnnnnnnnnnnnnnnnnn"),
+    ("FI", "nnnnnnnnnnnnnn"),
+    ("FO", "nnnnnnnnnnnnnn"),
+    ("FR", "nnnnnnnnnncccccccccccnn"),
+    ("GB", "aaaannnnnnnnnnnnnn"),
+    ("GE", "aannnnnnnnnnnnnnnn"),
+    ("GI", "aaaaccccccccccccccc"),
+    ("GL", "nnnnnnnnnnnnnn"),
+    ("GR", "nnnnnnncccccccccccccccc"),
+    ("GT", "cccccccccccccccccccccccc"),
+    ("HR", "nnnnnnnnnnnnnnnnn"),
+    ("HU", "nnnnnnnnnnnnnnnnnnnnnnnn"),
+    ("IE", "aaaannnnnnnnnnnnnn"),
+    ("IL", "nnnnnnnnnnnnnnnnnnn"),
+    ("IS", "nnnnnnnnnnnnnnnnnnnnnn"),
+    ("IT", "annnnnnnnnncccccccccccc"),
+    ("JO", "aaaannnncccccccccccccccccc"),
+    ("KW", "aaaacccccccccccccccccccccc"),
+    ("KZ", "nnnccccccccccccc"),
+    ("LB", "nnnncccccccccccccccccccc"),
+    ("LC", "aaaacccccccccccccccccccccccc"),
+    ("LI", "nnnnncccccccccccc"),
+    ("LT", "nnnnnnnnnnnnnnnn"),
+    ("LU", "nnnccccccccccccc"),
+    ("LV", "aaaaccccccccccccc"),
+    ("MC", "nnnnnnnnnncccccccccccnn"),
+    ("MD", "cccccccccccccccccccc"),
+    ("ME", "nnnnnnnnnnnnnnnnnn"),
+    ("MK", "nnnccccccccccnn"),
+    ("MR", "nnnnnnnnnnnnnnnnnnnnnnn"),
+    ("MT", "aaaannnnncccccccccccccccccc"),
+    ("MU", "aaaannnnnnnnnnnnnnnnnnnaaa"),
+    ("NL", "aaaannnnnnnnnn"),
+    ("NO", "nnnnnnnnnnn"),
+    ("PK", "aaaacccccccccccccccc"),
+    ("PL", "nnnnnnnnnnnnnnnnnnnnnnnn"),
+    ("PS", "aaaaccccccccccccccccccccc"),
+    ("PT", "nnnnnnnnnnnnnnnnnnnnn"),
+    ("QA", "aaaaccccccccccccccccccccc"),
+    ("RO", "aaaacccccccccccccccc"),
+    ("RS", "nnnnnnnnnnnnnnnnnn"),
+    ("SA", "nncccccccccccccccccc"),
+    ("SE", "nnnnnnnnnnnnnnnnnnnn"),
+    ("SI", "nnnnnnnnnnnnnnn"),
+    ("SK", "nnnnnnnnnnnnnnnnnnnn"),
+    ("SM", "annnnnnnnnncccccccccccc"),
+    ("ST", "nnnnnnnnnnnnnnnnnnnnn"),
+    ("TL", "nnnnnnnnnnnnnnnnnnn"),
+    ("TN", "nnnnnnnnnnnnnnnnnnnn"),
+    ("TR", "nnnnnncccccccccccccccc"),
+    ("VG", "aaaannnnnnnnnnnnnnnn"),
+    ("XK", "nnnnnnnnnnnnnnnn"),
+];
+
+/// The BBAN structure of a country, when the registry gives one.
+pub fn bban_format(country: &str) -> Option<&'static str> {
+    BBAN_FORMATS.iter().find(|(c, _)| *c == country).map(|(_, f)| *f)
+}
+
+/// Spain's CCC check digits (two mod-11 digits over bank+branch and account).
+fn es_ccc_check(bban: &[u8]) -> Option<[u8; 2]> {
+    let digit = |part: &[u8]| -> Option<u8> {
+        let mut sum = 0u32;
+        for (idx, &b) in part.iter().enumerate() {
+            sum += u32::from(b.checked_sub(b'0').filter(|d| *d < 10)?) * (1 << idx) % 11;
+        }
+        let check = sum % 11;
+        Some(if check < 2 { check as u8 } else { (11 - check) as u8 })
+    };
+    let mut first: Vec<u8> = b"00".to_vec();
+    first.extend_from_slice(&bban[..8]);
+    Some([digit(&first)?, digit(&bban[10..20])?])
+}
+
+/// National check digits inside the BBAN, where we know the rule: Belgium (first ten digits
+/// mod 97, 0 read as 97) and Spain (CCC). Returns (expected, found) on a mismatch.
+fn national_check(country: &str, bban: &[u8]) -> Option<(String, String)> {
+    match country {
+        "BE" if bban.len() == 12 && bban.iter().all(u8::is_ascii_digit) => {
+            let n: u64 = std::str::from_utf8(&bban[..10]).ok()?.parse().ok()?;
+            let want = match n % 97 {
+                0 => 97,
+                r => r,
+            };
+            let found = std::str::from_utf8(&bban[10..]).ok()?;
+            (format!("{want:02}") != found).then(|| (format!("{want:02}"), found.to_string()))
+        }
+        "ES" if bban.len() == 20 && bban.iter().all(u8::is_ascii_digit) => {
+            let want = es_ccc_check(bban)?;
+            let want = format!("{}{}", want[0], want[1]);
+            let found = std::str::from_utf8(&bban[8..10]).ok()?;
+            (want != found).then(|| (want, found.to_string()))
+        }
+        _ => None,
+    }
+}
+
 /// The IBAN length of a country, when it has IBANs.
 pub fn iban_length(country: &str) -> Option<usize> {
     IBAN_LENGTHS.iter().find(|(c, _)| *c == country).map(|(_, n)| *n)
@@ -146,6 +266,20 @@ pub fn check_iban(raw: &str) -> IdCheck {
         Some(n) if n != b.len() => r.error(format!("an IBAN of {country} has {n} characters; found {}", b.len())),
         Some(_) => {}
         None => r.error(format!("`{country}` has no IBANs in the SWIFT registry")),
+    }
+    if let Some(format) = bban_format(country).filter(|f| f.len() == b.len() - 4) {
+        let bad = b[4..].iter().zip(format.bytes()).position(|(&c, kind)| match kind {
+            b'n' => !c.is_ascii_digit(),
+            b'a' => !c.is_ascii_uppercase(),
+            _ => false,
+        });
+        if let Some(pos) = bad {
+            let kind = if format.as_bytes()[pos] == b'n' { "a digit" } else { "a letter" };
+            r.error(format!("character {} of an IBAN of {country} is {kind}; found `{}`", pos + 5, b[pos + 4] as char));
+        }
+    }
+    if let Some((want, found)) = national_check(country, &b[4..]) {
+        r.error(format!("national check digits of the account number ({country}): expected {want}, found {found}"));
     }
     let rearranged = b[4..].iter().chain(&b[..4]);
     let rem = mod97(rearranged).unwrap_or(0);

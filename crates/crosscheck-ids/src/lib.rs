@@ -191,12 +191,29 @@ pub fn candidate_types(raw: &str) -> Vec<IdType> {
 }
 
 /// `auto`: the first candidate type that validates, else the most likely one with its errors.
+/// A type without a check digit (a passport number) never wins over a checksum type of the same
+/// length: a ten-digit value that fails the INN check is reported as a failed INN, with a
+/// warning that it also reads as a passport number.
 fn check_auto(raw: &str, as_of: Date) -> IdCheck {
     let candidates = candidate_types(raw);
+    let has_check = |t: IdType| {
+        matches!(
+            t,
+            IdType::RuInn
+                | IdType::RuSnils
+                | IdType::RuOgrn
+                | IdType::RuOgrnip
+                | IdType::Iban
+                | IdType::Lei
+                | IdType::Imo
+                | IdType::Mrz
+        )
+    };
     let mut first: Option<IdCheck> = None;
-    for kind in &candidates {
+    for (idx, kind) in candidates.iter().enumerate() {
         let r = check(*kind, raw, as_of);
-        if r.valid {
+        let outranked = idx > 0 && !has_check(*kind) && has_check(candidates[0]);
+        if r.valid && !outranked {
             let mut r = r;
             let others: Vec<&str> = candidates.iter().filter(|t| *t != kind).map(|t| t.as_str()).collect();
             r.warn(if others.is_empty() {
@@ -209,6 +226,11 @@ fn check_auto(raw: &str, as_of: Date) -> IdCheck {
                 )
             });
             return r;
+        }
+        if r.valid {
+            if let Some(f) = first.as_mut() {
+                f.warn(format!("the value also reads as a valid {}, which has no check digit", kind.as_str()));
+            }
         }
         first.get_or_insert(r);
     }

@@ -279,6 +279,22 @@ fn overflowing_number(
     )
 }
 
+/// ICAO 9303 codes that are not ISO 3166 alpha-3: Germany's `D`, British nationals' classes,
+/// the United Nations, Kosovo, refugees and stateless persons, the specimen state `UTO`, and a
+/// few historical codes still seen on older documents.
+const ICAO_EXTRA_CODES: &[&str] = &[
+    "ANT", "D", "EUE", "GBD", "GBN", "GBO", "GBP", "GBS", "NTZ", "RKS", "SUN", "UNA", "UNK", "UNO", "UTO", "XBA",
+    "XCC", "XCE", "XCO", "XDC", "XEC", "XES", "XIM", "XMP", "XOM", "XPO", "XXA", "XXB", "XXC", "XXX", "YUG", "ZIM",
+];
+
+/// Whether an issuing-state or nationality code (fillers removed) is one ICAO 9303 knows.
+pub fn is_icao_country(code: &str) -> bool {
+    ICAO_EXTRA_CODES.contains(&code)
+        || (code.len() == 3
+            && code.bytes().all(|b| b.is_ascii_uppercase())
+            && crosscheck_model::country::code(code).is_some())
+}
+
 /// Cleans pasted text into MRZ lines (see the module notes); never fails.
 pub fn normalize_lines(raw: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -403,6 +419,11 @@ fn read_date(s: &str, limit: Date) -> Result<Option<MrzDate>, String> {
 
 /// Parses and checks a zone against `as_of` (centuries, expiry).
 pub fn parse(raw: &str, as_of: Date) -> ParsedMrz {
+    parse_inner(raw, as_of, true)
+}
+
+/// [`parse`], optionally without the suggestion search (used to vet each suggestion).
+fn parse_inner(raw: &str, as_of: Date, with_suggestions: bool) -> ParsedMrz {
     let mut report = IdCheck::new("mrz", raw);
     let mut lines = normalize_lines(raw);
     let format = match detect(&lines) {
@@ -497,6 +518,11 @@ pub fn parse(raw: &str, as_of: Date) -> ParsedMrz {
         optional_data_2: (format == MrzFormat::Td1).then(|| unfill(&raw_field("optional_data_2"))),
         names_truncated,
     };
+    for (label, code) in [("issuing state", &data.issuing_state), ("nationality", &data.nationality)] {
+        if !code.is_empty() && code.bytes().all(|b| b.is_ascii_uppercase()) && !is_icao_country(code) {
+            report.error(format!("{label}: `{code}` is not an ICAO 9303 country code"));
+        }
+    }
     let f = &mut report;
     f.field("format", format.as_str());
     f.field("document_code", data.document_code.clone());
@@ -522,7 +548,7 @@ pub fn parse(raw: &str, as_of: Date) -> ParsedMrz {
         f.field("optional_data_2", o2.clone());
     }
     if !report.valid {
-        report.suggestions = Some(suggest(&bytes, &lay));
+        report.suggestions = with_suggestions.then(|| suggest(&bytes, &lay, as_of));
     }
     ParsedMrz { report, data: Some(data) }
 }
@@ -630,6 +656,21 @@ fn confusions(b: u8) -> &'static [u8] {
     }
 }
 
+/// Whether YYMMDD (digits, or `<<` for an unknown part) can be a date in some century.
+fn plausible_yymmdd(b: &[u8]) -> bool {
+    let two = |i: usize| match (b[i], b[i + 1]) {
+        (b'<', b'<') => Some(None),
+        (x, y) if x.is_ascii_digit() && y.is_ascii_digit() => Some(Some((x - b'0') * 10 + (y - b'0'))),
+        _ => None,
+    };
+    match (two(0), two(2), two(4)) {
+        (Some(_), Some(None), Some(None)) => true,
+        (Some(_), Some(Some(m)), Some(None)) => (1..=12).contains(&m),
+        (Some(_), Some(Some(m)), Some(Some(d))) => d >= 1 && d <= crate::date::days_in_month(2000, m),
+        _ => false,
+    }
+}
+
 /// At most this many readings of one field are tried (each confusable position doubles them).
 const MAX_READINGS: usize = 1 << 16;
 /// At most this many suggestions are listed.
@@ -700,7 +741,7 @@ fn readings(
 }
 
 /// OCR corrections consistent with every class and check digit (see the module notes).
-fn suggest(lines: &[Vec<u8>], lay: &Layout) -> Suggestions {
+fn suggest(lines: &[Vec<u8>], lay: &Layout, as_of: Date) -> Suggestions {
     let none = Suggestions { unique: false, candidates: Vec::new() };
     // Per field: the fewest-change readings (a field that already passes keeps its one reading).
     let mut per_field: Vec<(&'static str, Vec<Fix>)> = Vec::new();
@@ -713,7 +754,11 @@ fn suggest(lines: &[Vec<u8>], lay: &Layout) -> Suggestions {
         }
         let has_check = spec.check.is_some();
         let check_class = spec.check.map(|(_, _, class)| class);
+        let is_date = spec.class == Class::Date;
         let accept = |buf: &[u8]| {
+            if is_date && !plausible_yymmdd(&buf[..n_value]) {
+                return false;
+            }
             if !has_check {
                 return true;
             }
@@ -772,6 +817,17 @@ fn suggest(lines: &[Vec<u8>], lay: &Layout) -> Suggestions {
             }
         }
     }
+    // Keep only corrections that pass every check (dates that exist, classes, all digits).
+    results.sort_by_key(Vec::len);
+    results.truncate(64);
+    let zone_of = |combo: &KeyedFix| {
+        let mut fixed: Vec<Vec<u8>> = lines.to_vec();
+        for (_, (l, c, b)) in combo {
+            fixed[*l][*c] = *b;
+        }
+        fixed.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\n")
+    };
+    results.retain(|combo| parse_inner(&zone_of(combo), as_of, false).report.valid);
     let fewest = results.iter().map(Vec::len).min().unwrap_or(0);
     results.retain(|r| r.len() == fewest && fewest > 0);
     let unique = results.len() == 1;

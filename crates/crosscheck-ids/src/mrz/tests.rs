@@ -126,3 +126,32 @@ fn not_an_mrz() {
     assert!(r.errors[0].starts_with("not a machine-readable zone"), "{:?}", r.errors);
     assert!(r.fields.0.is_empty());
 }
+
+#[test]
+fn fuzz_regression_suggestions_are_real_dates() {
+    // Found by the `mrz` fuzz target: a correction satisfied the check digits with month 79.
+    let zone = "V<UTOENNA<MARIA<<1<<<<<<<<<<<<<<<<<\nL8988902C4XXX4009078F9979Z06E11894226B<<TOER";
+    let r = check(zone);
+    for c in r.suggestions.iter().flat_map(|s| &s.candidates) {
+        let fixed = check(&c.mrz);
+        assert!(fixed.valid, "{:?}\n{}", fixed.errors, c.mrz);
+    }
+}
+
+#[test]
+fn country_codes() {
+    for code in ["UTO", "RUS", "D", "GBR", "UKR", "XXA", "FRA", "ITA", "CHE", "BEL"] {
+        assert!(is_icao_country(code), "{code}");
+    }
+    for code in ["FEA", "GBM", "BKR", "UER", "WTO", "QQQ"] {
+        assert!(!is_icao_country(code), "{code}");
+    }
+    let bad = TD3.replace("UTO7408", "UT07408");
+    assert!(
+        check(&bad).errors.iter().any(|e| e.contains("nationality (line 2, column 13)")),
+        "{:?}",
+        check(&bad).errors
+    );
+    let bad = TD3.replace("UTO7408", "UTX7408");
+    assert_eq!(check(&bad).errors, ["nationality: `UTX` is not an ICAO 9303 country code"]);
+}
