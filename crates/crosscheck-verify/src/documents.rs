@@ -1,0 +1,95 @@
+//! A document's own checks (`<key>.valid`) and its agreement with its holder (`<key>.holder`),
+//! from `crosscheck-ids`. This module is the one place that knows that crate.
+//!
+//! - `valid`: the check-id checks of the document's type (MRZ check digits and formats, INN
+//!   control digits, ...) with the case's `as_of` as the MRZ as-of date. A `type: document` has
+//!   nothing to compute: its checks are unknown, and only a dataset holding its number for the
+//!   holder can support it (evaluated by the caller).
+//! - `holder`: for an MRZ, `crosscheck_ids::holder::check_holder` against the holder as the case
+//!   describes them (name as the issuing state transliterates it, birth date, sex, nationality):
+//!   any disagreement fails, otherwise any agreement passes, otherwise unknown.
+
+use crate::case::Document;
+use crosscheck_ids::holder::check_holder;
+use crosscheck_ids::{Agreement, Date, IdType};
+use crosscheck_model::{Entity, PartialDate};
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Passed(String),
+    Failed(String),
+    Unknown(String),
+}
+
+/// What the document's own data says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub valid: Check,
+    pub holder: Check,
+    /// The document number, for looking it up in datasets.
+    pub number: Option<String>,
+}
+
+/// The check-id type of a document type name (`mrz`, `ru-passport`, `inn`...).
+pub fn id_type(name: &str) -> Option<IdType> {
+    name.parse().ok()
+}
+
+fn ids_date(d: &PartialDate) -> Option<Date> {
+    Date::new(d.year, d.month?, d.day?)
+}
+
+/// Checks `doc` held by `holder` as of `as_of`.
+pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
+    let nothing = |what: &str| Check::Unknown(format!("a `document` has no {what} to compute"));
+    let Some(kind) = id_type(&doc.kind) else {
+        return Outcome { valid: nothing("checks"), holder: nothing("data"), number: doc.number.clone() };
+    };
+    let Some(as_of) = ids_date(as_of) else {
+        return Outcome {
+            valid: Check::Unknown("no full as-of date".into()),
+            holder: Check::Unknown("no full as-of date".into()),
+            number: doc.number.clone(),
+        };
+    };
+    let value = doc.value.clone().unwrap_or_default();
+    if kind == IdType::Mrz {
+        let parsed = crosscheck_ids::mrz::parse(&value, as_of);
+        let valid = verdict(&parsed.report);
+        let holder = match &parsed.data {
+            None => Check::Unknown("the zone could not be read".into()),
+            Some(data) => {
+                let checks = check_holder(data, holder, as_of);
+                let disagree: Vec<&str> =
+                    checks.iter().filter(|c| c.result == Agreement::Disagrees).map(|c| c.detail.as_str()).collect();
+                let agree: Vec<&str> =
+                    checks.iter().filter(|c| c.result == Agreement::Agrees).map(|c| c.check).collect();
+                if !disagree.is_empty() {
+                    Check::Failed(disagree.join("; "))
+                } else if !agree.is_empty() {
+                    Check::Passed(format!("the zone agrees with the holder on {}", agree.join(", ")))
+                } else {
+                    Check::Unknown("nothing in the zone could be compared with the holder".into())
+                }
+            }
+        };
+        let number = parsed.data.map(|d| d.document_number).or_else(|| doc.number.clone());
+        return Outcome { valid, holder, number };
+    }
+    let report = crosscheck_ids::check(kind, &value, as_of);
+    let number = report.normalized.clone().or_else(|| Some(value.clone()));
+    Outcome {
+        valid: verdict(&report),
+        holder: Check::Unknown(format!("a `{}` value carries no holder data", report.kind)),
+        number,
+    }
+}
+
+fn verdict(report: &crosscheck_ids::IdCheck) -> Check {
+    if report.valid {
+        Check::Passed(format!("{} checks pass", report.kind))
+    } else {
+        Check::Failed(report.errors.join("; "))
+    }
+}

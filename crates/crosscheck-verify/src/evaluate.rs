@@ -1,0 +1,756 @@
+//! Claims against evidence: supports and contradictions, statuses, explanations, findings and
+//! warnings (PRODUCT.md, "Statuses" and "JSON report").
+//!
+//! Decisions and reasons:
+//! - Only single-valued properties contradict: birth date, birth place, death date, age, gender,
+//!   relationship, and the start and end of the same employment (the employment whose employer,
+//!   or else whose role, matches the claimed one). Names contradict only when a record resolved by
+//!   identifier or link has a name wholly unlike the claimed one ([`NAME_UNLIKE`]).
+//! - A document's data is evidence only for its own `.valid` and `.holder` claims; a dataset
+//!   holding the document's number for the resolved holder supports both.
+//! - Origins: a dataset counts under its `origin` (two copies of a leak are one), a human source
+//!   under `group:<group>`, a document under `document:<key>`.
+//! - Explanations are one sentence built from the claim and the origins; human sources are named
+//!   by key and group only.
+
+use crate::case::{Case, Claim, ClaimValue, EmploymentField, Target};
+use crate::compare::{self, NAME_AGREES, NAME_UNLIKE, WORDS_AGREE};
+use crate::documents::{self, Check, Outcome};
+use crate::evidence::EvidenceSet;
+use crate::relation;
+use crate::report::{
+    ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SourceLabel, Status, Summary,
+};
+use crate::resolve::{self, How, Resolved, View};
+use crosscheck_model::date::DateRelation;
+use crosscheck_model::{clean, country, identifier, PartialDate, PropType, Schema};
+use crosscheck_names::{Name, NameKind};
+use std::collections::{BTreeMap, HashSet};
+
+/// The crosscheck version recorded in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Verifies `case` against `sets` (in the case's evidence order).
+pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
+    let outcomes: Vec<Outcome> =
+        case.documents.iter().map(|d| documents::check(d, &case.people[d.holder].entity, &case.as_of)).collect();
+    let doc_numbers: Vec<(usize, String)> =
+        case.documents.iter().zip(&outcomes).filter_map(|(d, o)| o.number.clone().map(|n| (d.holder, n))).collect();
+    let queries = resolve::queries(case, &doc_numbers);
+    let mut views = Vec::with_capacity(sets.len());
+    let mut raw_findings = Vec::new();
+    for set in sets {
+        let excluded: HashSet<String> =
+            case.exclude.iter().filter(|x| x.dataset == set.info().dataset).map(|x| x.record.clone()).collect();
+        let mut matches = Vec::new();
+        if set.info().kind == "watchlist" {
+            for (idx, query) in queries.iter().enumerate() {
+                for record in set.candidates(&query.entity, resolve::CANDIDATES) {
+                    if excluded.contains(&record.id) || !record.schema_def().is_some_and(|s| s.matchable) {
+                        continue;
+                    }
+                    let scored = crosscheck_match::score(&query.entity, &record);
+                    if scored.score >= crosscheck_match::DEFAULT_THRESHOLD {
+                        matches.push((idx, record, scored));
+                    }
+                }
+            }
+        }
+        let extra: Vec<String> = matches.iter().map(|(_, r, _)| r.id.clone()).collect();
+        let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra);
+        raw_findings.push(matches);
+        views.push(view);
+    }
+    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes };
+    let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
+    let mut findings = Vec::new();
+    for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
+        for (idx, record, scored) in matches {
+            let resolved = view.find(&record.id).is_some_and(|r| r.person == idx);
+            let mut details: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for prop in ["topics", "program", "notes", "summary", "createdAt"] {
+                let values = record.get(prop);
+                if !values.is_empty() {
+                    details.entry(prop.to_string()).or_default().extend(values.iter().cloned());
+                }
+            }
+            for sanction in view.sanctions.get(&record.id).into_iter().flatten() {
+                for (prop, values) in &sanction.properties {
+                    if prop == "entity" {
+                        continue;
+                    }
+                    let slot = details.entry(prop.clone()).or_default();
+                    for v in values {
+                        if !slot.contains(v) {
+                            slot.push(v.clone());
+                        }
+                    }
+                }
+            }
+            findings.push(crate::report::Finding {
+                person: case.people[idx].key.clone(),
+                dataset: set.info().dataset.clone(),
+                record: record.id.clone(),
+                caption: record.caption(),
+                score: scored.score,
+                explanation: scored.explanation,
+                resolved,
+                details,
+            });
+        }
+    }
+    findings.sort_by(|a: &Finding, b: &Finding| b.resolved.cmp(&a.resolved).then(b.score.total_cmp(&a.score)));
+    let warnings = warnings(case);
+    let could_not_verify: Vec<String> =
+        claims.iter().filter(|c| c.status == Status::Unverified).map(|c| c.id.clone()).collect();
+    let count = |s: Status| claims.iter().filter(|c| c.status == s).count();
+    let summary = Summary {
+        claims: claims.len(),
+        corroborated: count(Status::Corroborated),
+        single_source: count(Status::SingleSource),
+        contradicted: count(Status::Contradicted),
+        unverified: count(Status::Unverified),
+        findings: findings.len(),
+        warnings: warnings.len(),
+    };
+    let summary_of = |i: usize| PersonSummary {
+        key: case.people[i].key.clone(),
+        relationship: case.people[i].relationship.clone(),
+        name: case.people[i].entity.caption(),
+    };
+    Report {
+        case: case.id.clone(),
+        as_of: case.as_of.to_string(),
+        crosscheck_version: VERSION.to_string(),
+        scorer: crosscheck_match::SCORER.to_string(),
+        datasets: sets.iter().map(|s| s.info().clone()).collect(),
+        claims,
+        findings,
+        warnings,
+        could_not_verify,
+        subject: summary_of(0),
+        people: (1..case.people.len()).map(summary_of).collect(),
+        sources: case.sources.iter().map(|s| SourceLabel { key: s.key.clone(), group: s.group.clone() }).collect(),
+        exclusions: case.exclude.clone(),
+        summary,
+    }
+}
+
+struct Ctx<'a> {
+    case: &'a Case,
+    sets: &'a [Box<dyn EvidenceSet>],
+    views: &'a [View],
+    outcomes: &'a [Outcome],
+}
+
+fn item(
+    set: &dyn EvidenceSet,
+    record: &str,
+    value: Option<String>,
+    relation: Relation,
+    score: Option<f64>,
+    detail: String,
+) -> EvidenceItem {
+    EvidenceItem {
+        origin: set.info().origin.clone(),
+        dataset: Some(set.info().dataset.clone()),
+        record: record.to_string(),
+        value,
+        relation,
+        score: score.map(|s| (s * 10_000.0).round() / 10_000.0),
+        detail: Some(detail),
+    }
+}
+
+impl Ctx<'_> {
+    fn evaluate(&self, claim: &Claim) -> ClaimResult {
+        let mut evidence = Vec::new();
+        match &claim.target {
+            Target::DocValid(d) | Target::DocHolder(d) => self.document(claim, *d, &mut evidence),
+            _ => {
+                for (set, view) in self.sets.iter().zip(self.views) {
+                    self.dataset_evidence(claim, set.as_ref(), view, &mut evidence);
+                }
+            }
+        }
+        for source in &self.case.sources {
+            for (list, relation) in [(&source.confirms, Relation::Supports), (&source.disputes, Relation::Contradicts)]
+            {
+                if list.contains(&claim.id) {
+                    evidence.push(EvidenceItem {
+                        origin: source.origin(),
+                        dataset: None,
+                        record: format!("source:{}", source.key),
+                        value: None,
+                        relation,
+                        score: None,
+                        detail: None,
+                    });
+                }
+            }
+        }
+        let (status, origins) = status(&evidence);
+        let explanation = self.explain(claim, status, &evidence, &origins);
+        ClaimResult {
+            id: claim.id.clone(),
+            claimed: claim.claimed.clone(),
+            status,
+            evidence,
+            explanation,
+            person: self.case.people[claim.person].key.clone(),
+            origins,
+        }
+    }
+
+    fn document(&self, claim: &Claim, d: usize, evidence: &mut Vec<EvidenceItem>) {
+        let doc = &self.case.documents[d];
+        let outcome = &self.outcomes[d];
+        let check = match claim.target {
+            Target::DocValid(_) => &outcome.valid,
+            _ => &outcome.holder,
+        };
+        let own = |relation, detail: &str| EvidenceItem {
+            origin: format!("document:{}", doc.key),
+            dataset: None,
+            record: format!("document:{}", doc.key),
+            value: None,
+            relation,
+            score: None,
+            detail: Some(detail.to_string()),
+        };
+        match check {
+            Check::Passed(detail) => evidence.push(own(Relation::Supports, detail)),
+            Check::Failed(detail) => evidence.push(own(Relation::Contradicts, detail)),
+            Check::Unknown(_) => {}
+        }
+        let Some(number) = outcome.number.as_deref().map(identifier::normalize).filter(|n| n.len() >= 4) else {
+            return;
+        };
+        for (set, view) in self.sets.iter().zip(self.views) {
+            let mut hits: Vec<(String, String)> = Vec::new();
+            for r in view.of_person(doc.holder) {
+                for (prop, v) in r.entity.values_of_type(PropType::Identifier) {
+                    if identifier::normalize(v) == number {
+                        hits.push((
+                            r.entity.id.clone(),
+                            format!("{prop} of the holder's record ({})", r.how.describe()),
+                        ));
+                    }
+                }
+            }
+            for (person, ident) in &view.identifications {
+                if *person == doc.holder && ident.get("number").iter().any(|v| identifier::normalize(v) == number) {
+                    hits.push((ident.id.clone(), "an identity document record of the resolved holder".into()));
+                }
+            }
+            hits.dedup_by(|a, b| a.0 == b.0);
+            for (record, detail) in hits {
+                let value = outcome.number.clone();
+                evidence.push(item(set.as_ref(), &record, value, Relation::Supports, None, detail));
+            }
+        }
+    }
+
+    fn dataset_evidence(&self, claim: &Claim, set: &dyn EvidenceSet, view: &View, evidence: &mut Vec<EvidenceItem>) {
+        let person = &self.case.people[claim.person];
+        match &claim.target {
+            Target::Relationship(word) => {
+                for r in view.of_person(claim.person) {
+                    for link in view.family.iter().filter(|l| l.other_id == r.entity.id) {
+                        let fits = match link.kin {
+                            Some(kin) => relation::fits_kin(word, kin),
+                            None => relation::fits(word, &link.word),
+                        };
+                        if link.kin.is_none() && !fits {
+                            continue; // an unknown word says nothing either way
+                        }
+                        let value = if link.word.is_empty() { None } else { Some(link.word.clone()) };
+                        let rel = if fits { Relation::Supports } else { Relation::Contradicts };
+                        let detail = format!("family record {} links this record to the subject's", link.link_id);
+                        evidence.push(item(set, &r.entity.id, value, rel, None, detail));
+                    }
+                }
+            }
+            Target::Employment { index, field } => {
+                let emp = &person.employments[*index];
+                for link in view.employments.iter().filter(|l| l.person == claim.person) {
+                    let employer_score = emp
+                        .employer
+                        .as_ref()
+                        .map(|c| link.employer_names.iter().map(|n| compare::employer_score(c, n)).fold(0.0, f64::max));
+                    let roles = link.link.get("role");
+                    let role_score = emp
+                        .position
+                        .as_ref()
+                        .map(|c| roles.iter().map(|r| compare::words_score(c, r)).fold(0.0, f64::max));
+                    let employer_name = link.employer_names.first().cloned();
+                    let detail = |what: &str| format!("employment record {}: {what}", link.link.id);
+                    match field {
+                        EmploymentField::Employer => {
+                            if let Some(s) = employer_score.filter(|s| *s >= WORDS_AGREE) {
+                                evidence.push(item(
+                                    set,
+                                    &link.link.id,
+                                    employer_name,
+                                    Relation::Supports,
+                                    Some(s),
+                                    detail("employer"),
+                                ));
+                            }
+                        }
+                        EmploymentField::Position => {
+                            if let Some(s) = role_score.filter(|s| *s >= WORDS_AGREE) {
+                                let role = roles.first().cloned();
+                                evidence.push(item(
+                                    set,
+                                    &link.link.id,
+                                    role,
+                                    Relation::Supports,
+                                    Some(s),
+                                    detail("role"),
+                                ));
+                            }
+                        }
+                        EmploymentField::From | EmploymentField::Until => {
+                            let same = match employer_score {
+                                Some(s) => s >= WORDS_AGREE,
+                                None => role_score.is_some_and(|s| s >= WORDS_AGREE),
+                            };
+                            let (claimed, prop) = match field {
+                                EmploymentField::From => (emp.from, "startDate"),
+                                _ => (emp.until, "endDate"),
+                            };
+                            let Some(claimed) = claimed.filter(|_| same) else { continue };
+                            for v in link.link.get(prop) {
+                                let Some(found) = PartialDate::parse(v) else { continue };
+                                let rel = if years_agree(&claimed, &found) {
+                                    Relation::Supports
+                                } else {
+                                    Relation::Contradicts
+                                };
+                                evidence.push(item(set, &link.link.id, Some(v.clone()), rel, None, detail(prop)));
+                            }
+                        }
+                    }
+                }
+                if *field == EmploymentField::Position {
+                    if let Some(position) = &emp.position {
+                        for r in view.of_person(claim.person) {
+                            for v in r.entity.get("position") {
+                                let s = compare::words_score(position, v);
+                                if s >= WORDS_AGREE {
+                                    let detail = r.how.describe();
+                                    evidence.push(item(
+                                        set,
+                                        &r.entity.id,
+                                        Some(v.clone()),
+                                        Relation::Supports,
+                                        Some(s),
+                                        detail,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Target::Age(age) => {
+                for r in view.of_person(claim.person) {
+                    for v in r.entity.get("birthDate") {
+                        let Some(born) = PartialDate::parse(v) else { continue };
+                        let (lo, hi) = born.possible_ages_at(&self.case.as_of);
+                        let rel = if (lo as i64..=hi as i64).contains(age) {
+                            Relation::Supports
+                        } else {
+                            Relation::Contradicts
+                        };
+                        let detail = format!("born {v}: {} at {}; {}", ages(lo, hi), self.case.as_of, r.how.describe());
+                        evidence.push(item(set, &r.entity.id, Some(v.clone()), rel, None, detail));
+                    }
+                }
+            }
+            Target::Prop { prop, value } => {
+                for r in view.of_person(claim.person) {
+                    prop_evidence(prop, value, r, set, evidence);
+                }
+            }
+            Target::DocValid(_) | Target::DocHolder(_) => {}
+        }
+    }
+
+    fn explain(&self, claim: &Claim, status: Status, evidence: &[EvidenceItem], origins: &[String]) -> String {
+        let what = self.phrase(claim);
+        let describe = |relation: Relation| -> Vec<String> {
+            let mut seen: Vec<String> = Vec::new();
+            let mut out = Vec::new();
+            for e in evidence.iter().filter(|e| e.relation == relation) {
+                if seen.contains(&e.origin) {
+                    continue;
+                }
+                seen.push(e.origin.clone());
+                out.push(self.origin_phrase(&e.origin, evidence, relation));
+            }
+            out
+        };
+        let n_sets = self.sets.len();
+        match status {
+            Status::Corroborated => {
+                format!(
+                    "{what}: in {}, {} independent origins.",
+                    and_list(&describe(Relation::Supports)),
+                    number_word(origins.len())
+                )
+            }
+            Status::SingleSource => {
+                format!(
+                    "{what}: only in {}, one origin; nothing independent confirms it.",
+                    and_list(&describe(Relation::Supports))
+                )
+            }
+            Status::Contradicted => {
+                let against = and_list(&describe(Relation::Contradicts));
+                let values: Vec<String> = evidence
+                    .iter()
+                    .filter(|e| e.relation == Relation::Contradicts)
+                    .filter_map(|e| e.value.clone())
+                    .collect::<Vec<_>>();
+                let values = if values.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (which give {})", and_list(&dedup(values)))
+                };
+                let support = describe(Relation::Supports);
+                if support.is_empty() {
+                    format!("{what}: contradicted by {against}{values}.")
+                } else {
+                    format!("{what}: contradicted by {against}{values}, though {} support it.", and_list(&support))
+                }
+            }
+            Status::Unverified => {
+                let sets = if n_sets == 1 { "the one dataset".to_string() } else { format!("the {n_sets} datasets") };
+                format!("{what}: nothing in {sets} consulted, the documents or the sources bears on it.")
+            }
+        }
+    }
+
+    /// How an origin reads in a sentence: its datasets, its sources, or the document.
+    fn origin_phrase(&self, origin: &str, evidence: &[EvidenceItem], relation: Relation) -> String {
+        if let Some(doc) = origin.strip_prefix("document:") {
+            return format!("the {doc}'s own data");
+        }
+        if let Some(group) = origin.strip_prefix("group:") {
+            let keys: Vec<String> = evidence
+                .iter()
+                .filter(|e| e.origin == origin && e.relation == relation)
+                .filter_map(|e| e.record.strip_prefix("source:").map(str::to_string))
+                .collect();
+            let keys = dedup(keys);
+            let noun = if keys.len() == 1 { "source" } else { "sources" };
+            return format!("{noun} {} (group {group})", and_list(&keys));
+        }
+        let datasets: Vec<String> = dedup(
+            evidence
+                .iter()
+                .filter(|e| e.origin == origin && e.relation == relation)
+                .filter_map(|e| e.dataset.clone())
+                .collect(),
+        );
+        if datasets.len() == 1 && datasets[0] == origin {
+            format!("`{origin}`")
+        } else {
+            format!("{} (origin {origin})", and_list(&datasets.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>()))
+        }
+    }
+
+    /// The claim in a few words: "born 1991-03-14", "wife's name Anna Ivanova".
+    fn phrase(&self, claim: &Claim) -> String {
+        let person = &self.case.people[claim.person];
+        let owner = if claim.person == 0 { String::new() } else { format!("{}'s ", person.key) };
+        let claimed = match &claim.claimed {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match &claim.target {
+            Target::Prop { prop, value } => match (prop.as_str(), value) {
+                ("birthDate", ClaimValue::Date(d)) => format!("{owner}birth date {}", long_date(d)),
+                ("birthPlace", _) => format!("{owner}birth place {claimed}"),
+                ("deathDate", ClaimValue::Date(d)) => format!("{owner}death date {}", long_date(d)),
+                (p, _) => format!("{owner}{} {claimed}", words_of(p)),
+            },
+            Target::Age(a) => format!("{owner}age {a}"),
+            Target::Relationship(r) => format!("{} as the subject's {r}", person.key),
+            Target::Employment { field, .. } => {
+                let what = match field {
+                    EmploymentField::Employer => "employer",
+                    EmploymentField::Position => "position",
+                    EmploymentField::From => "employed from",
+                    EmploymentField::Until => "employed until",
+                };
+                format!("{owner}{what} {claimed}")
+            }
+            Target::DocValid(d) => format!("{} ({}) valid", self.case.documents[*d].key, self.case.documents[*d].kind),
+            Target::DocHolder(d) => {
+                let doc = &self.case.documents[*d];
+                format!("{} held by {}", doc.key, self.case.people[doc.holder].key)
+            }
+        }
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+    v
+}
+
+fn ages(lo: i32, hi: i32) -> String {
+    if lo == hi {
+        format!("aged {lo}")
+    } else {
+        format!("aged {lo} or {hi}")
+    }
+}
+
+fn number_word(n: usize) -> String {
+    match n {
+        2 => "two".into(),
+        3 => "three".into(),
+        4 => "four".into(),
+        5 => "five".into(),
+        n => n.to_string(),
+    }
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `birthDate` → "birth date"; `passportNumber` → "passport number".
+fn words_of(prop: &str) -> String {
+    let mut out = String::new();
+    for c in prop.chars() {
+        if c.is_uppercase() {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "14 March 1991", "March 1991", "1991".
+pub fn long_date(d: &PartialDate) -> String {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{day} {} {}", MONTHS[m as usize - 1], d.year),
+        (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], d.year),
+        _ => d.year.to_string(),
+    }
+}
+
+fn years_agree(claimed: &PartialDate, found: &PartialDate) -> bool {
+    claimed.relation(found) != DateRelation::Differs
+}
+
+/// The status and the distinct supporting origins.
+pub fn status(evidence: &[EvidenceItem]) -> (Status, Vec<String>) {
+    let origins =
+        dedup(evidence.iter().filter(|e| e.relation == Relation::Supports).map(|e| e.origin.clone()).collect());
+    let status = if evidence.iter().any(|e| e.relation == Relation::Contradicts) {
+        Status::Contradicted
+    } else {
+        match origins.len() {
+            0 => Status::Unverified,
+            1 => Status::SingleSource,
+            _ => Status::Corroborated,
+        }
+    };
+    (status, origins)
+}
+
+/// Single-valued properties: a different value contradicts.
+const SINGLE_VALUED: [&str; 4] = ["birthDate", "birthPlace", "deathDate", "gender"];
+
+fn prop_evidence(
+    prop: &str,
+    value: &ClaimValue,
+    r: &Resolved,
+    set: &dyn EvidenceSet,
+    evidence: &mut Vec<EvidenceItem>,
+) {
+    let kind = Schema::get("Person").and_then(|s| s.prop_type(prop)).unwrap_or(PropType::String);
+    let how = r.how.describe();
+    if kind == PropType::Name {
+        let ClaimValue::Text(text) = value else { return };
+        let names = if prop == "name" { r.entity.names() } else { r.entity.get(prop).to_vec() };
+        let Some((found, score, detail)) = compare::best_name(&Name::parse(text, NameKind::Person), &names) else {
+            return;
+        };
+        let by_name = matches!(r.how, How::Name { .. });
+        if score >= NAME_AGREES {
+            evidence.push(item(
+                set,
+                &r.entity.id,
+                Some(found),
+                Relation::Supports,
+                Some(score),
+                format!("{how}; {detail}"),
+            ));
+        } else if prop == "name" && !by_name && score < NAME_UNLIKE {
+            evidence.push(item(
+                set,
+                &r.entity.id,
+                Some(found),
+                Relation::Contradicts,
+                Some(score),
+                format!("{how}; {detail}"),
+            ));
+        }
+        return;
+    }
+    let found = r.entity.get(prop);
+    if found.is_empty() {
+        return;
+    }
+    let mut best: Option<(String, f64)> = None;
+    for f in found {
+        let score = match (kind, value) {
+            (PropType::Date, ClaimValue::Date(d)) => match PartialDate::parse(f) {
+                Some(x) if d.relation(&x) != DateRelation::Differs => 1.0,
+                _ => 0.0,
+            },
+            (PropType::Gender, ClaimValue::Text(t)) => f64::from(u8::from(clean::gender(f) == Some(t.as_str()))),
+            (PropType::Identifier, ClaimValue::Text(t)) => {
+                f64::from(u8::from(identifier::normalize(f) == identifier::normalize(t)))
+            }
+            (PropType::Country, ClaimValue::Text(t)) => {
+                f64::from(u8::from(country::code(f).is_some() && country::code(f) == country::code(t)))
+            }
+            (PropType::Address, ClaimValue::Text(t)) => compare::words_score(t, f),
+            (_, ClaimValue::Text(t)) if prop == "birthPlace" || prop == "position" => compare::words_score(t, f),
+            (_, ClaimValue::Text(t)) => f64::from(u8::from(compare::same_text(t, f))),
+            _ => 0.0,
+        };
+        if best.as_ref().is_none_or(|(_, s)| score > *s) {
+            best = Some((f.clone(), score));
+        }
+    }
+    let Some((found, score)) = best else { return };
+    let graded = matches!(kind, PropType::Address) || prop == "birthPlace" || prop == "position";
+    let threshold = if graded { WORDS_AGREE } else { 1.0 };
+    let shown_score = graded.then_some(score);
+    if score >= threshold {
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, how));
+    } else if SINGLE_VALUED.contains(&prop) {
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, how));
+    }
+}
+
+/// The birth years a person's claims allow: from a birth date, else from an age at `as_of`.
+fn birth_years(case: &Case, idx: usize) -> Option<(i32, i32)> {
+    let p = &case.people[idx];
+    if let Some(d) = p.entity.first("birthDate").and_then(PartialDate::parse) {
+        return Some((d.year, d.year));
+    }
+    p.age.map(|a| (case.as_of.year - a as i32 - 1, case.as_of.year - a as i32))
+}
+
+/// Inconsistencies across claims, one sentence each.
+pub fn warnings(case: &Case) -> Vec<String> {
+    let mut out = Vec::new();
+    let label = |i: usize| if i == 0 { "the subject".to_string() } else { format!("`{}`", case.people[i].key) };
+    // parents and children: at least 12 years apart, in the right order
+    let subject_years = birth_years(case, 0);
+    let spouses: Vec<usize> = (1..case.people.len())
+        .filter(|&i| {
+            case.people[i]
+                .relationship
+                .as_deref()
+                .and_then(relation::kin)
+                .is_some_and(|k| k.category == relation::Category::Spouse)
+        })
+        .collect();
+    for i in 1..case.people.len() {
+        let Some(kin) = case.people[i].relationship.as_deref().and_then(relation::kin) else { continue };
+        let Some(years) = birth_years(case, i) else { continue };
+        let pairs: Vec<(usize, usize)> = match kin.category {
+            relation::Category::Child => {
+                std::iter::once(0).chain(spouses.iter().copied()).map(|parent| (parent, i)).collect()
+            }
+            relation::Category::Parent => vec![(i, 0)],
+            _ => vec![],
+        };
+        for (parent, child) in pairs {
+            let (Some((p_lo, _)), Some((_, c_hi))) = (
+                if parent == i { Some(years) } else { birth_years(case, parent) },
+                if child == i { Some(years) } else { subject_years },
+            ) else {
+                continue;
+            };
+            let gap = c_hi - p_lo;
+            if gap <= 0 {
+                out.push(format!("{} is older than {}, who is given as their parent.", label(child), label(parent)));
+            } else if gap < 12 {
+                out.push(format!("{} would have been at most {gap} at the birth of {}.", label(parent), label(child)));
+            }
+        }
+    }
+    for idx in 0..case.people.len() {
+        let p = &case.people[idx];
+        let born = birth_years(case, idx);
+        if let (Some(d), Some(age)) = (p.entity.first("birthDate").and_then(PartialDate::parse), p.age) {
+            let (lo, hi) = d.possible_ages_at(&case.as_of);
+            if !(lo as i64..=hi as i64).contains(&age) {
+                out.push(format!(
+                    "{}'s claimed age {age} does not fit the claimed birth date {d} at {}.",
+                    label(idx),
+                    case.as_of
+                ));
+            }
+        }
+        for emp in &p.employments {
+            let what = emp.employer.as_deref().or(emp.position.as_deref()).unwrap_or("an employment");
+            if let (Some(from), Some((lo, _))) = (emp.from, born) {
+                if from.year - lo < 14 {
+                    out.push(format!(
+                        "{}'s employment at {what} starts in {} at the age of {} at most, before 14.",
+                        label(idx),
+                        from.year,
+                        from.year - lo
+                    ));
+                }
+            }
+            if let (Some(from), Some(until)) = (emp.from, emp.until) {
+                if until.year < from.year {
+                    out.push(format!(
+                        "{}'s employment at {what} ends ({until}) before it starts ({from}).",
+                        label(idx)
+                    ));
+                }
+            }
+            if emp.from.is_some_and(|f| f.year > case.as_of.year) {
+                out.push(format!("{}'s employment at {what} starts after `as_of`.", label(idx)));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,220 @@
+//! Family relationships across languages: "жена" is a spouse, "чоловік" a husband.
+//!
+//! A relationship is a category (spouse, parent, child, ...) and, when the word says it, a gender.
+//! Two relationships fit when the categories are equal and the genders do not differ (`spouse`
+//! fits `wife`; `father` does not fit `мать`). The vocabulary is hand-written: no maintained
+//! crate or table covers kinship terms in Russian, Ukrainian and Belarusian, and the list a desk
+//! meets is short. Unknown words fit only themselves (case-insensitively).
+
+/// What a relative is, in general.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    Spouse,
+    Parent,
+    Child,
+    Sibling,
+    Grandparent,
+    Grandchild,
+    UncleAunt,
+    NephewNiece,
+    Cousin,
+    ParentInLaw,
+    ChildInLaw,
+    SiblingInLaw,
+    Partner,
+}
+
+/// The gender a word implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// A relationship as read from a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Kin {
+    pub category: Category,
+    pub sex: Option<Sex>,
+}
+
+use Category::*;
+use Sex::*;
+
+const WORDS: &[(&str, Category, Option<Sex>)] = &[
+    // English
+    ("spouse", Spouse, None),
+    ("wife", Spouse, Some(Female)),
+    ("husband", Spouse, Some(Male)),
+    ("partner", Partner, None),
+    ("parent", Parent, None),
+    ("father", Parent, Some(Male)),
+    ("mother", Parent, Some(Female)),
+    ("child", Child, None),
+    ("son", Child, Some(Male)),
+    ("daughter", Child, Some(Female)),
+    ("sibling", Sibling, None),
+    ("brother", Sibling, Some(Male)),
+    ("sister", Sibling, Some(Female)),
+    ("grandparent", Grandparent, None),
+    ("grandfather", Grandparent, Some(Male)),
+    ("grandmother", Grandparent, Some(Female)),
+    ("grandchild", Grandchild, None),
+    ("grandson", Grandchild, Some(Male)),
+    ("granddaughter", Grandchild, Some(Female)),
+    ("uncle", UncleAunt, Some(Male)),
+    ("aunt", UncleAunt, Some(Female)),
+    ("nephew", NephewNiece, Some(Male)),
+    ("niece", NephewNiece, Some(Female)),
+    ("cousin", Cousin, None),
+    ("father-in-law", ParentInLaw, Some(Male)),
+    ("mother-in-law", ParentInLaw, Some(Female)),
+    ("son-in-law", ChildInLaw, Some(Male)),
+    ("daughter-in-law", ChildInLaw, Some(Female)),
+    ("brother-in-law", SiblingInLaw, Some(Male)),
+    ("sister-in-law", SiblingInLaw, Some(Female)),
+    // Russian
+    ("супруг", Spouse, Some(Male)),
+    ("супруга", Spouse, Some(Female)),
+    ("жена", Spouse, Some(Female)),
+    ("муж", Spouse, Some(Male)),
+    ("отец", Parent, Some(Male)),
+    ("мать", Parent, Some(Female)),
+    ("папа", Parent, Some(Male)),
+    ("мама", Parent, Some(Female)),
+    ("родитель", Parent, None),
+    ("сын", Child, Some(Male)),
+    ("дочь", Child, Some(Female)),
+    ("дочка", Child, Some(Female)),
+    ("ребенок", Child, None),
+    ("ребёнок", Child, None),
+    ("брат", Sibling, Some(Male)),
+    ("сестра", Sibling, Some(Female)),
+    ("дед", Grandparent, Some(Male)),
+    ("дедушка", Grandparent, Some(Male)),
+    ("бабушка", Grandparent, Some(Female)),
+    ("внук", Grandchild, Some(Male)),
+    ("внучка", Grandchild, Some(Female)),
+    ("дядя", UncleAunt, Some(Male)),
+    ("тетя", UncleAunt, Some(Female)),
+    ("тётя", UncleAunt, Some(Female)),
+    ("племянник", NephewNiece, Some(Male)),
+    ("племянница", NephewNiece, Some(Female)),
+    ("двоюродный брат", Cousin, Some(Male)),
+    ("двоюродная сестра", Cousin, Some(Female)),
+    ("тесть", ParentInLaw, Some(Male)),
+    ("теща", ParentInLaw, Some(Female)),
+    ("тёща", ParentInLaw, Some(Female)),
+    ("свекор", ParentInLaw, Some(Male)),
+    ("свёкор", ParentInLaw, Some(Male)),
+    ("свекровь", ParentInLaw, Some(Female)),
+    ("зять", ChildInLaw, Some(Male)),
+    ("невестка", ChildInLaw, Some(Female)),
+    ("сожитель", Partner, Some(Male)),
+    ("сожительница", Partner, Some(Female)),
+    // Ukrainian
+    ("дружина", Spouse, Some(Female)),
+    ("чоловік", Spouse, Some(Male)),
+    ("батько", Parent, Some(Male)),
+    ("мати", Parent, Some(Female)),
+    ("тато", Parent, Some(Male)),
+    ("син", Child, Some(Male)),
+    ("донька", Child, Some(Female)),
+    ("дочка", Child, Some(Female)),
+    ("дитина", Child, None),
+    ("сестра", Sibling, Some(Female)),
+    ("дід", Grandparent, Some(Male)),
+    ("бабуся", Grandparent, Some(Female)),
+    ("онук", Grandchild, Some(Male)),
+    ("онука", Grandchild, Some(Female)),
+    // Belarusian
+    ("жонка", Spouse, Some(Female)),
+    ("муж", Spouse, Some(Male)),
+    ("бацька", Parent, Some(Male)),
+    ("маці", Parent, Some(Female)),
+    ("сын", Child, Some(Male)),
+    ("дачка", Child, Some(Female)),
+];
+
+fn clean(word: &str) -> String {
+    word.trim().to_lowercase().replace(['_', '–'], "-")
+}
+
+/// Reads a relationship word in any of the languages above.
+pub fn kin(word: &str) -> Option<Kin> {
+    let w = clean(word);
+    let w = w.strip_suffix(" of").unwrap_or(&w);
+    WORDS
+        .iter()
+        .find(|(text, _, _)| *text == w || text.replace(' ', "-") == w || text.replace('-', " ") == w)
+        .map(|(_, category, sex)| Kin { category: *category, sex: *sex })
+}
+
+/// Whether two relationship words fit each other (see the module docs).
+pub fn fits(a: &str, b: &str) -> bool {
+    match (kin(a), kin(b)) {
+        (Some(x), Some(y)) => {
+            x.category == y.category && (x.sex.is_none() || y.sex.is_none() || x.sex == y.sex)
+                || matches!((x.category, y.category), (Spouse, Partner) | (Partner, Spouse))
+        }
+        _ => clean(a) == clean(b),
+    }
+}
+
+/// The converse relationship: if X is `kin` of Y, what is Y of X (gender unknown).
+pub fn converse(kin: Kin) -> Kin {
+    let category = match kin.category {
+        Parent => Child,
+        Child => Parent,
+        Grandparent => Grandchild,
+        Grandchild => Grandparent,
+        UncleAunt => NephewNiece,
+        NephewNiece => UncleAunt,
+        ParentInLaw => ChildInLaw,
+        ChildInLaw => ParentInLaw,
+        other => other,
+    };
+    Kin { category, sex: None }
+}
+
+/// Whether a word fits a [`Kin`].
+pub fn fits_kin(word: &str, other: Kin) -> bool {
+    match kin(word) {
+        Some(x) => x.category == other.category && (x.sex.is_none() || other.sex.is_none() || x.sex == other.sex),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationships_across_languages() {
+        let table = [
+            ("spouse", "жена", true),
+            ("wife", "дружина", true),
+            ("husband", "чоловік", true),
+            ("wife", "чоловік", false),
+            ("father", "отец", true),
+            ("father", "мать", false),
+            ("daughter", "дочь", true),
+            ("daughter", "son", false),
+            ("brother", "брат", true),
+            ("Father", "батько", true),
+            ("godfather", "godfather", true),
+            ("godfather", "father", false),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(fits(a, b), want, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn converse_of_parent_is_child() {
+        let son = kin("son").unwrap();
+        assert_eq!(converse(son).category, Parent);
+        assert!(fits_kin("father", converse(son)));
+        assert!(!fits_kin("wife", converse(son)));
+    }
+}

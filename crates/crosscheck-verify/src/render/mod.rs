@@ -1,0 +1,69 @@
+//! Writing a [`Report`]: text for a terminal (the default), JSON (the contract), Markdown, and
+//! one self-contained HTML page. Each renderer builds the whole output as a `String`, so the
+//! caller writes it at once or not at all (nothing half-written on an error).
+//!
+//! Every renderer reads only the report, and the report holds human sources by key and group
+//! only, so no format can show a source's note.
+
+mod html;
+mod markdown;
+mod text;
+
+use crate::report::Report;
+
+/// The output formats of `verify --output-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Markdown, Format::Html];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Renders `report` as `format`.
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => text::render(report),
+        Format::Json => {
+            let mut out = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
+            out.push('\n');
+            out
+        }
+        Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
+    }
+}
+
+/// A claim's value for display: text as is, numbers as numbers, document claims as a dash.
+pub(crate) fn claimed(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Where an item of evidence comes from, for display: `registry: r-12`, `source B (group g)`.
+pub(crate) fn evidence_where(e: &crate::report::EvidenceItem, report: &Report) -> String {
+    if let Some(key) = e.record.strip_prefix("source:") {
+        let group = report.sources.iter().find(|s| s.key == key).map_or("", |s| s.group.as_str());
+        return format!("source {key} (group {group})");
+    }
+    match &e.dataset {
+        Some(d) => format!("{d} ({}) record {}", e.origin, e.record),
+        None => e.origin.clone(),
+    }
+}

@@ -1,0 +1,101 @@
+//! The text report, for a terminal: summary first, then claims with their explanation, findings,
+//! warnings, what could not be verified, and the datasets consulted. No colour: the words carry it.
+
+use super::{claimed, evidence_where};
+use crate::report::{Relation, Report};
+use std::fmt::Write;
+
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.summary;
+    let _ = writeln!(o, "Case {} (as of {})", r.case, r.as_of);
+    let _ = writeln!(o, "Subject: {}", r.subject.name);
+    if !r.people.is_empty() {
+        let people: Vec<String> =
+            r.people.iter().map(|p| format!("{} ({})", p.name, p.relationship.as_deref().unwrap_or(&p.key))).collect();
+        let _ = writeln!(o, "People named: {}", people.join(", "));
+    }
+    let _ = writeln!(
+        o,
+        "Claims: {} — {} corroborated, {} single-source, {} contradicted, {} unverified",
+        s.claims, s.corroborated, s.single_source, s.contradicted, s.unverified
+    );
+    if r.findings.is_empty() {
+        let _ = writeln!(o, "Watchlists: nobody in the case was found");
+    } else {
+        for f in &r.findings {
+            let state = if f.resolved { "resolved" } else { "name match only, not resolved" };
+            let _ = writeln!(
+                o,
+                "Watchlists: {} found on {} as {} ({state}, score {:.2})",
+                f.person, f.dataset, f.caption, f.score
+            );
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "CLAIMS");
+    let width = r.claims.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
+    for c in &r.claims {
+        let _ = writeln!(o, "  {:<13} {:<width$}  {}", c.status.as_str(), c.id, claimed(&c.claimed));
+        let _ = writeln!(o, "  {:<13} {:<width$}  {}", "", "", c.explanation);
+        for e in &c.evidence {
+            let sign = if e.relation == Relation::Supports { "+" } else { "-" };
+            let value = e.value.as_deref().map(|v| format!(": {v}")).unwrap_or_default();
+            let _ = writeln!(o, "  {:<13} {:<width$}    {sign} {}{value}", "", "", evidence_where(e, r));
+        }
+    }
+    if !r.findings.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "FINDINGS");
+        for f in &r.findings {
+            let _ = writeln!(
+                o,
+                "  {} on {}: record {} ({}), score {:.2}, resolved: {}",
+                f.person, f.dataset, f.record, f.caption, f.score, f.resolved
+            );
+            let _ = writeln!(o, "    {}", f.explanation.summary);
+            for (k, v) in &f.details {
+                let _ = writeln!(o, "    {k}: {}", v.join("; "));
+            }
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "WARNINGS");
+        for w in &r.warnings {
+            let _ = writeln!(o, "  {w}");
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "WHAT WE COULD NOT VERIFY");
+    if r.could_not_verify.is_empty() {
+        let _ = writeln!(o, "  every claim has evidence for or against it");
+    }
+    for id in &r.could_not_verify {
+        let c = r.claims.iter().find(|c| &c.id == id);
+        let _ = writeln!(o, "  {id}  {}", c.map(|c| claimed(&c.claimed)).unwrap_or_default());
+    }
+    if !r.exclusions.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "SET ASIDE");
+        for x in &r.exclusions {
+            let _ = writeln!(o, "  {}:{}  {}", x.dataset, x.record, x.reason.as_deref().unwrap_or(""));
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "DATASETS CONSULTED");
+    for d in &r.datasets {
+        let _ = writeln!(
+            o,
+            "  {} (origin {}, {}, {} records, loaded {})",
+            d.dataset, d.origin, d.kind, d.records, d.loaded_at
+        );
+    }
+    if !r.sources.is_empty() {
+        let sources: Vec<String> = r.sources.iter().map(|s| format!("{} (group {})", s.key, s.group)).collect();
+        let _ = writeln!(o, "  human sources: {}", sources.join(", "));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "crosscheck {}, scorer {}", r.crosscheck_version, r.scorer);
+    o
+}

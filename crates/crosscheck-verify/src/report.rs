@@ -1,0 +1,137 @@
+//! The verify report: the JSON contract of PRODUCT.md ("JSON report"), which every other format
+//! renders. A wire type, so it derives `Serialize`; `docs/schemas/verify-report.schema.json`
+//! describes it and a test validates real output against it.
+//!
+//! Keys beyond the contract (all additive): `subject`, `people`, `sources` (key and group only),
+//! `exclusions`, `summary`; per claim `person` and `origins`; per evidence item `detail` (a
+//! short sentence: how the record resolved, what a check found). A human source appears as
+//! `origin: group:<group>`, `dataset: null`, `record: source:<key>`, `value: null`: never its note.
+
+use crate::case::Exclusion;
+use crate::evidence::DatasetInfo;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A claim's status (PRODUCT.md, "Statuses").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Corroborated,
+    SingleSource,
+    Contradicted,
+    Unverified,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Corroborated => "corroborated",
+            Status::SingleSource => "single-source",
+            Status::Contradicted => "contradicted",
+            Status::Unverified => "unverified",
+        }
+    }
+}
+
+/// Whether an item of evidence supports or contradicts its claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    Supports,
+    Contradicts,
+}
+
+/// One item of evidence for or against a claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceItem {
+    pub origin: String,
+    pub dataset: Option<String>,
+    pub record: String,
+    pub value: Option<String>,
+    pub relation: Relation,
+    pub score: Option<f64>,
+    pub detail: Option<String>,
+}
+
+/// One claim and its verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimResult {
+    pub id: String,
+    pub claimed: Value,
+    pub status: Status,
+    pub evidence: Vec<EvidenceItem>,
+    pub explanation: String,
+    /// `subject` or the person's key.
+    pub person: String,
+    /// The distinct origins of the supporting evidence.
+    pub origins: Vec<String>,
+}
+
+/// A watchlist record matching a person of the case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub person: String,
+    pub dataset: String,
+    pub record: String,
+    pub caption: String,
+    pub score: f64,
+    pub explanation: crosscheck_match::Explanation,
+    pub resolved: bool,
+    /// The listing's details: reason, programme, authority, dates (from the record and its
+    /// Sanction records), each a list of values.
+    pub details: BTreeMap<String, Vec<String>>,
+}
+
+/// A person of the case, for the report's overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonSummary {
+    pub key: String,
+    pub relationship: Option<String>,
+    pub name: String,
+}
+
+/// A human source by label and group: never anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLabel {
+    pub key: String,
+    pub group: String,
+}
+
+/// Counts per status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Summary {
+    pub claims: usize,
+    pub corroborated: usize,
+    pub single_source: usize,
+    pub contradicted: usize,
+    pub unverified: usize,
+    pub findings: usize,
+    pub warnings: usize,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub case: String,
+    pub as_of: String,
+    pub crosscheck_version: String,
+    pub scorer: String,
+    pub datasets: Vec<DatasetInfo>,
+    pub claims: Vec<ClaimResult>,
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<String>,
+    pub could_not_verify: Vec<String>,
+    pub subject: PersonSummary,
+    pub people: Vec<PersonSummary>,
+    pub sources: Vec<SourceLabel>,
+    pub exclusions: Vec<Exclusion>,
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Whether `--strict` should exit 1: a contradicted claim, or anyone found on a watchlist.
+    pub fn needs_review(&self) -> bool {
+        !self.findings.is_empty() || self.claims.iter().any(|c| c.status == Status::Contradicted)
+    }
+}

@@ -1,0 +1,309 @@
+//! Which records of a dataset are about which person of the case (PRODUCT.md, "Resolution").
+//!
+//! A record resolves to a person when
+//! 1. it shares an identifier with them (normalised: spaces, dashes, case and look-alike letters do
+//!    not count); the numbers of documents the person holds count as their identifiers; or
+//! 2. its name reaches the default threshold and at least one of birth date, birth place or
+//!    address agrees while neither birth date nor birth place disagrees; or
+//! 3. a Family (or Associate) record links it to a record resolved to the subject, with a
+//!    relationship that fits the one the case gives the person. Among several people whose
+//!    relationship fits (two brothers), the best name wins. Such a record stays resolved when its
+//!    other values differ: the differences become contradictions.
+//!
+//! Ages never count toward resolution. Excluded records (`exclude`) never resolve and are never
+//! evidence. A record that would resolve to two people goes to the one whose name fits best.
+//! Links are followed for two rounds: the subject's records, then the records resolved through
+//! them (their employments, documents and listings).
+
+use crate::case::{Case, Person};
+use crate::compare::{self, NAME_AGREES, WORDS_AGREE};
+use crate::evidence::EvidenceSet;
+use crate::relation::{self, Kin};
+use crosscheck_model::date::DateRelation;
+use crosscheck_model::{identifier, Entity, PartialDate, PropType};
+use crosscheck_names::{Name, NameKind};
+use std::collections::{HashMap, HashSet};
+
+/// How many candidates the index is asked for, per person and dataset.
+pub const CANDIDATES: usize = 25;
+
+/// Why a record resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum How {
+    Identifier(String),
+    Name { score: f64, agreeing: &'static str },
+    Link { relationship: String },
+}
+
+impl How {
+    /// A few words for explanations ("by passport number", "by name and birth date").
+    pub fn describe(&self) -> String {
+        match self {
+            How::Identifier(prop) => format!("resolved by identifier ({prop})"),
+            How::Name { agreeing, .. } => format!("resolved by name and {agreeing}"),
+            How::Link { relationship } => format!("resolved through a family record ({relationship})"),
+        }
+    }
+}
+
+/// A record resolved to a person of the case.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub person: usize,
+    pub entity: Entity,
+    pub how: How,
+    pub name_score: f64,
+}
+
+/// A family link between a record of the subject and another record: what the other is to the
+/// subject, as the data says it.
+#[derive(Debug, Clone)]
+pub struct FamilyLink {
+    pub other_id: String,
+    /// The word of the record, when the record states it from the subject's side.
+    pub word: String,
+    pub kin: Option<Kin>,
+    pub link_id: String,
+}
+
+/// An employment (or membership) of a resolved record.
+#[derive(Debug, Clone)]
+pub struct EmploymentLink {
+    pub person: usize,
+    pub link: Entity,
+    pub employer_names: Vec<String>,
+}
+
+/// What one dataset says about the case.
+#[derive(Debug, Default)]
+pub struct View {
+    pub resolved: Vec<Resolved>,
+    pub family: Vec<FamilyLink>,
+    pub employments: Vec<EmploymentLink>,
+    /// Identification/Passport records and the person whose resolved record holds them.
+    pub identifications: Vec<(usize, Entity)>,
+    /// Sanction records by the id of the entity they list.
+    pub sanctions: HashMap<String, Vec<Entity>>,
+}
+
+impl View {
+    pub fn of_person(&self, person: usize) -> impl Iterator<Item = &Resolved> {
+        self.resolved.iter().filter(move |r| r.person == person)
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Resolved> {
+        self.resolved.iter().find(|r| r.entity.id == id)
+    }
+}
+
+/// A person of the case, prepared once for resolution.
+pub struct Query {
+    pub names: Vec<Name>,
+    pub ids: HashSet<String>,
+    pub entity: Entity,
+}
+
+/// Prepares every person of the case (identifiers include the numbers of documents they hold).
+pub fn queries(case: &Case, doc_numbers: &[(usize, String)]) -> Vec<Query> {
+    case.people
+        .iter()
+        .enumerate()
+        .map(|(idx, p)| {
+            let mut entity = p.entity.clone();
+            for (holder, number) in doc_numbers {
+                if *holder == idx {
+                    entity.add_clean("idNumber", number.clone());
+                }
+            }
+            let ids = identifiers(&entity);
+            let names = entity.names().iter().map(|n| Name::parse(n, NameKind::Person)).collect();
+            Query { names, ids, entity }
+        })
+        .collect()
+}
+
+fn identifiers(entity: &Entity) -> HashSet<String> {
+    entity
+        .values_of_type(PropType::Identifier)
+        .map(|(_, v)| identifier::normalize(v))
+        .filter(|k| k.chars().count() >= 4)
+        .collect()
+}
+
+fn is_person_like(e: &Entity) -> bool {
+    e.schema_def().is_some_and(|s| s.is_a("Person") || s.name == "LegalEntity")
+}
+
+/// Agreement of one single-valued or address property: (agrees, disagrees).
+fn agreement(person: &Person, record: &Entity, prop: &str) -> (bool, bool) {
+    let claimed = person.entity.get(prop);
+    let found = record.get(prop);
+    if claimed.is_empty() || found.is_empty() {
+        return (false, false);
+    }
+    let mut agrees = false;
+    for c in claimed {
+        for f in found {
+            let ok = match prop {
+                "birthDate" => match (PartialDate::parse(c), PartialDate::parse(f)) {
+                    (Some(a), Some(b)) => a.relation(&b) != DateRelation::Differs,
+                    _ => false,
+                },
+                _ => compare::words_score(c, f) >= WORDS_AGREE,
+            };
+            agrees |= ok;
+        }
+    }
+    (agrees, !agrees && prop != "address")
+}
+
+/// Whether `record` resolves directly (identifier, or name with agreeing data) to `person`.
+pub fn direct(person: &Person, query: &Query, record: &Entity) -> Option<(How, f64)> {
+    if !is_person_like(record) {
+        return None;
+    }
+    let name_score = best_name_score(query, record);
+    for (prop, value) in record.values_of_type(PropType::Identifier) {
+        if query.ids.contains(&identifier::normalize(value)) {
+            return Some((How::Identifier(prop.to_string()), name_score));
+        }
+    }
+    if name_score < NAME_AGREES {
+        return None;
+    }
+    let (date_ok, date_bad) = agreement(person, record, "birthDate");
+    let (place_ok, place_bad) = agreement(person, record, "birthPlace");
+    if date_bad || place_bad {
+        return None;
+    }
+    let agreeing = if date_ok {
+        "birth date"
+    } else if place_ok {
+        "birth place"
+    } else if agreement(person, record, "address").0 {
+        "address"
+    } else {
+        return None;
+    };
+    Some((How::Name { score: name_score, agreeing }, name_score))
+}
+
+/// The best score of the person's names against the record's.
+pub fn best_name_score(query: &Query, record: &Entity) -> f64 {
+    let names = record.names();
+    query.names.iter().filter_map(|n| compare::best_name(n, &names)).map(|(_, s, _)| s).fold(0.0, f64::max)
+}
+
+/// Resolves every person of `case` in `set`. `extra_ids` are records whose links are wanted too
+/// (watchlist findings, for their listings).
+pub fn resolve(
+    case: &Case,
+    queries: &[Query],
+    set: &dyn EvidenceSet,
+    excluded: &HashSet<String>,
+    extra_ids: &[String],
+) -> View {
+    let mut view = View::default();
+    for (idx, (person, query)) in case.people.iter().zip(queries).enumerate() {
+        for record in set.candidates(&query.entity, CANDIDATES) {
+            if excluded.contains(&record.id) {
+                continue;
+            }
+            let Some((how, score)) = direct(person, query, &record) else { continue };
+            add(&mut view, Resolved { person: idx, entity: record, how, name_score: score });
+        }
+    }
+    let mut wanted: Vec<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
+    wanted.extend(extra_ids.iter().cloned());
+    let mut done: HashSet<String> = HashSet::new();
+    for _round in 0..2 {
+        wanted.retain(|id| !done.contains(id));
+        wanted.sort();
+        wanted.dedup();
+        if wanted.is_empty() {
+            break;
+        }
+        done.extend(wanted.iter().cloned());
+        let links = set.referencing(&wanted);
+        let before: HashSet<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
+        for link in links {
+            if excluded.contains(&link.id) {
+                continue;
+            }
+            follow(case, queries, set, excluded, &mut view, link);
+        }
+        wanted = view.resolved.iter().map(|r| r.entity.id.clone()).filter(|id| !before.contains(id)).collect();
+    }
+    view
+}
+
+fn add(view: &mut View, r: Resolved) {
+    match view.resolved.iter_mut().find(|x| x.entity.id == r.entity.id) {
+        Some(existing) if existing.person != r.person && r.name_score > existing.name_score => *existing = r,
+        Some(_) => {}
+        None => view.resolved.push(r),
+    }
+}
+
+fn follow(
+    case: &Case,
+    queries: &[Query],
+    set: &dyn EvidenceSet,
+    excluded: &HashSet<String>,
+    view: &mut View,
+    link: Entity,
+) {
+    let Some(schema) = link.schema_def() else { return };
+    let first = |p: &str| link.first(p).map(str::to_string);
+    if schema.is_a("Family") || schema.is_a("Associate") {
+        let other_prop = if schema.is_a("Family") { "relative" } else { "associate" };
+        let (Some(a), Some(b)) = (first("person"), first(other_prop)) else { return };
+        let word = link.first("relationship").unwrap_or_default().to_string();
+        let kin = relation::kin(&word);
+        let subject_end = |id: &str| view.find(id).is_some_and(|r| r.person == 0);
+        // FtM: the relationship says what the relative is to the person
+        let (other, kin) = if subject_end(&a) {
+            (b, kin)
+        } else if subject_end(&b) {
+            (a, kin.map(relation::converse))
+        } else {
+            return;
+        };
+        if excluded.contains(&other) {
+            return;
+        }
+        view.family.push(FamilyLink { other_id: other.clone(), word: word.clone(), kin, link_id: link.id.clone() });
+        if view.find(&other).is_some() {
+            return;
+        }
+        let (Some(kin), Some(record)) = (kin, set.get(&other)) else { return };
+        if !is_person_like(&record) {
+            return;
+        }
+        let best = case
+            .people
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, p)| p.relationship.as_deref().is_some_and(|r| relation::fits_kin(r, kin)))
+            .map(|(i, _)| (i, best_name_score(&queries[i], &record)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((person, score)) = best {
+            let relationship = if word.is_empty() { "family".to_string() } else { word };
+            add(view, Resolved { person, entity: record, how: How::Link { relationship }, name_score: score });
+        }
+    } else if schema.is_a("Employment") || schema.is_a("Membership") {
+        let (who, org) = if schema.is_a("Employment") { ("employee", "employer") } else { ("member", "organization") };
+        let Some(person) = first(who).and_then(|id| view.find(&id).map(|r| r.person)) else { return };
+        let employer_names = first(org).and_then(|id| set.get(&id)).map(|e| e.names()).unwrap_or_default();
+        view.employments.push(EmploymentLink { person, link, employer_names });
+    } else if schema.is_a("Identification") {
+        if let Some(person) = first("holder").and_then(|id| view.find(&id).map(|r| r.person)) {
+            view.identifications.push((person, link));
+        }
+    } else if schema.is_a("Sanction") {
+        if let Some(id) = first("entity") {
+            view.sanctions.entry(id).or_default().push(link);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! A YAML 1.2 document as a tree of nodes that remember their line and column.
+//!
+//! Why not serde: a case file's errors must name the line, the column and the offending key, and
+//! must never echo a value (a source's `note` is private). serde_yaml_ng reports a position but
+//! writes values into its messages (`invalid type: string "met him in 2015"`), and it cannot give
+//! the position of a value that is well-formed but wrong (a claim id that does not exist). So we
+//! read the event stream of `yaml-rust2` (a YAML 1.2 parser) into marked nodes and convert them by
+//! hand in `case.rs`, writing every message ourselves.
+//!
+//! Scalars are resolved by the YAML 1.2 core schema, as PRODUCT.md requires: `NO`, `yes`, `off`
+//! are strings (YAML 1.1 made them booleans); `2024-11-01` is a string (1.2 has no timestamp
+//! type); `1991` is an integer; quoted scalars are always strings.
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A position in the file (1-based line and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    fn of(mark: Marker) -> Pos {
+        Pos { line: mark.line(), column: mark.col() + 1 }
+    }
+}
+
+/// A scalar as the YAML 1.2 core schema resolves it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+/// One node of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Scalar(Scalar, Pos),
+    Seq(Vec<Node>, Pos),
+    Map(Vec<(String, Pos, Node)>, Pos),
+}
+
+impl Node {
+    pub fn pos(&self) -> Pos {
+        match self {
+            Node::Scalar(_, p) | Node::Seq(_, p) | Node::Map(_, p) => *p,
+        }
+    }
+
+    /// What kind of node this is, for messages ("a list", "a mapping", "a number").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Node::Scalar(Scalar::Null, _) => "empty",
+            Node::Scalar(Scalar::Bool(_), _) => "a boolean",
+            Node::Scalar(Scalar::Int(_) | Scalar::Float(_), _) => "a number",
+            Node::Scalar(Scalar::Str(_), _) => "text",
+            Node::Seq(..) => "a list",
+            Node::Map(..) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax error: where, and the parser's reason (which names no value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub reason: String,
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: String) -> Scalar {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
+        "true" | "True" | "TRUE" => return Scalar::Bool(true),
+        "false" | "False" | "FALSE" => return Scalar::Bool(false),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = text.parse::<i64>() {
+            return Scalar::Int(n);
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(n) = i64::from_str_radix(hex, 16) {
+            return Scalar::Int(n);
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(n) = i64::from_str_radix(oct, 8) {
+            return Scalar::Int(n);
+        }
+    }
+    let float_like = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if float_like {
+        if let Ok(f) = text.parse::<f64>() {
+            return Scalar::Float(f);
+        }
+    }
+    match text.as_str() {
+        ".inf" | ".Inf" | ".INF" | "+.inf" => Scalar::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Scalar::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Scalar::Float(f64::NAN),
+        _ => Scalar::Str(text),
+    }
+}
+
+enum Frame {
+    Seq(Vec<Node>, Pos, usize),
+    /// Items, position, anchor, and the key waiting for its value.
+    Map(Vec<(String, Pos, Node)>, Pos, usize, Option<(String, Pos)>),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: Vec<(usize, Node)>,
+    error: Option<SyntaxError>,
+}
+
+impl Builder {
+    fn push_node(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.push((anchor, node.clone()));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq(items, ..)) => items.push(node),
+            Some(Frame::Map(items, _, _, pending)) => match pending.take() {
+                None => match node {
+                    Node::Scalar(s, pos) => {
+                        let key = match s {
+                            Scalar::Str(t) => t,
+                            Scalar::Int(n) => n.to_string(),
+                            Scalar::Bool(b) => b.to_string(),
+                            Scalar::Float(f) => f.to_string(),
+                            Scalar::Null => String::new(),
+                        };
+                        *pending = Some((key, pos));
+                    }
+                    other => {
+                        if self.error.is_none() {
+                            self.error = Some(SyntaxError {
+                                pos: other.pos(),
+                                reason: "a mapping key must be plain text, not a list or a mapping".into(),
+                            });
+                        }
+                        *pending = Some((String::new(), other.pos()));
+                    }
+                },
+                Some((key, pos)) => items.push((key, pos, node)),
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = Pos::of(mark);
+        match ev {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let scalar = if style == TScalarStyle::Plain { resolve_plain(text) } else { Scalar::Str(text) };
+                self.push_node(Node::Scalar(scalar, pos), anchor);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(Vec::new(), pos, anchor)),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(Vec::new(), pos, anchor, None)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq(items, p, a)) => (Node::Seq(items, p), a),
+                    Some(Frame::Map(items, p, a, _)) => (Node::Map(items, p), a),
+                    None => return,
+                };
+                self.push_node(node, anchor);
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone());
+                match node {
+                    Some(n) => self.push_node(n, 0),
+                    None => {
+                        if self.error.is_none() {
+                            self.error = Some(SyntaxError { pos, reason: "an alias names no anchor".into() });
+                        }
+                        self.push_node(Node::Scalar(Scalar::Null, pos), 0);
+                    }
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// Parses the first document of `text`. An empty document is an empty mapping.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    parser
+        .load(&mut builder, false)
+        .map_err(|e| SyntaxError { pos: Pos::of(*e.marker()), reason: e.info().to_string() })?;
+    if let Some(err) = builder.error {
+        return Err(err);
+    }
+    Ok(builder.root.unwrap_or(Node::Map(Vec::new(), Pos { line: 1, column: 1 })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(text: &str) -> Scalar {
+        match parse(&format!("v: {text}")).unwrap() {
+            Node::Map(items, _) => match &items[0].2 {
+                Node::Scalar(s, _) => s.clone(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn yaml_1_2_core_schema() {
+        let table = [
+            ("NO", Scalar::Str("NO".into())),
+            ("yes", Scalar::Str("yes".into())),
+            ("off", Scalar::Str("off".into())),
+            ("true", Scalar::Bool(true)),
+            ("1991", Scalar::Int(1991)),
+            ("\"1991\"", Scalar::Str("1991".into())),
+            ("2024-11-01", Scalar::Str("2024-11-01".into())),
+            ("'2024-11-01'", Scalar::Str("2024-11-01".into())),
+            ("~", Scalar::Null),
+            ("3.5", Scalar::Float(3.5)),
+            ("FSO 004512", Scalar::Str("FSO 004512".into())),
+        ];
+        for (text, want) in table {
+            assert_eq!(scalar(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn positions_and_flow_style() {
+        let doc = "a: 1\nlist:\n  - {key: A, group: g}\n  - [x, y]\n";
+        let Node::Map(items, _) = parse(doc).unwrap() else { panic!() };
+        assert_eq!(items[1].0, "list");
+        assert_eq!(items[1].1, Pos { line: 2, column: 1 });
+        let Node::Seq(list, _) = &items[1].2 else { panic!() };
+        let Node::Map(inner, p) = &list[0] else { panic!() };
+        assert_eq!(p.line, 3);
+        assert_eq!(inner[1].0, "group");
+        assert_eq!(inner[1].1, Pos { line: 3, column: 14 });
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.pos.line >= 1);
+        assert!(!err.reason.is_empty());
+    }
+}
