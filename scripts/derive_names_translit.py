@@ -102,17 +102,36 @@ def rust_str(s):
     return json.dumps(s, ensure_ascii=False)
 
 
-def emit(name, scheme, out):
-    def pairs(d):
-        return ", ".join(f"({rust_str(k)}, {rust_str(v)})" for k, v in sorted(d.items()))
+def rust_char(c):
+    if c == "\0":
+        return "'\\0'"
+    if c == "'":
+        return "'\\''"
+    return f"'{c}'"
 
-    mapping = ", ".join(f"('{k}', {rust_str(v)})" if k != "'" else f"('\\'', {rust_str(v)})"
-                        for k, v in sorted(scheme["mapping"].items()))
+
+def emit(name, scheme, out):
+    """Tables keyed by characters (no string comparison at run time): `prev` by (previous letter
+    or NUL at the start of a word, letter), `next` by (letter, next letter), `ending` by the last
+    two letters."""
+
+    def pairs(d, start_marker):
+        rows = []
+        for k, v in d.items():
+            if len(k) == 1:
+                assert start_marker, (name, k)
+                k = "\0" + k
+            assert len(k) == 2, (name, k)
+            rows.append(((ord(k[0]), ord(k[1])), k, v))
+        rows.sort()
+        return ", ".join(f"(({rust_char(k[0])}, {rust_char(k[1])}), {rust_str(v)})" for _, k, v in rows)
+
+    mapping = ", ".join(f"({rust_char(k)}, {rust_str(v)})" for k, v in sorted(scheme["mapping"].items()))
     out.append(f"pub(super) static {name}: Table = Table {{")
     out.append(f"    mapping: &[{mapping}],")
-    out.append(f"    prev: &[{pairs(scheme.get('prev') or {})}],")
-    out.append(f"    next: &[{pairs(scheme.get('next') or {})}],")
-    out.append(f"    ending: &[{pairs(scheme.get('ending') or {})}],")
+    out.append(f"    prev: &[{pairs(scheme.get('prev') or {}, True)}],")
+    out.append(f"    next: &[{pairs(scheme.get('next') or {}, False)}],")
+    out.append(f"    ending: &[{pairs(scheme.get('ending') or {}, False)}],")
     out.append("};")
 
 

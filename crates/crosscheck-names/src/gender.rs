@@ -51,16 +51,20 @@ pub(crate) fn surname_gender(token: &str) -> Option<Gender> {
     None
 }
 
-pub(crate) fn hint(tokens: &[String]) -> Option<Gender> {
+pub(crate) fn hint(tokens: &[crate::Token]) -> Option<Gender> {
     let mut female: u32 = 0;
     let mut male: u32 = 0;
-    for t in tokens {
+    for tok in tokens {
+        if tok.class != crate::TokenClass::Word {
+            continue;
+        }
+        let t = &tok.text;
         if let Some(g) = patronymic_gender(t) {
             match g {
                 Gender::Female => female += 3,
                 Gender::Male => male += 3,
             }
-        } else if let Some(g) = crate::tables::given_name_gender(t) {
+        } else if let Some(g) = crate::tables::given_name_gender_by_key(&tok.key) {
             match g {
                 Gender::Female => female += 2,
                 Gender::Male => male += 2,

@@ -195,6 +195,8 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
     for j in 1..=m {
         prev[j] = prev[j - 1] + indel(b[j - 1]);
     }
+    // the cheapest cell of the row before the previous one: transpositions read it
+    let mut prev_min = 0f32;
     for i in 1..=n {
         cur[0] = prev[0] + indel(a[i - 1]);
         let mut row_min = cur[0];
@@ -227,9 +229,12 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
                 row_min = v;
             }
         }
-        if row_min > max_cost + 1.0 {
+        // every later cell costs at least the cheapest of this row, or of the previous row plus
+        // one transposition
+        if row_min > max_cost && prev_min + 1.0 > max_cost {
             return None;
         }
+        prev_min = row_min;
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }

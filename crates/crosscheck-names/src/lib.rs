@@ -91,8 +91,9 @@ pub(crate) struct Token {
     /// Legal form (compare form, generic form) when `class` is `Legal`.
     pub legal: Option<(String, String)>,
     /// For Cyrillic words: distinct ASCII transliterations and the schemes giving each (bit i =
-    /// `Scheme::all()[i]`), for explanations.
-    pub spellings: Vec<(String, u32)>,
+    /// `Scheme::all()[i]`), for explanations. Computed on first use: fourteen transliterations
+    /// per word were most of the parse time, and only aligned cross-script tokens need them.
+    pub spellings: std::sync::OnceLock<Vec<(String, u32)>>,
 }
 
 /// A name prepared for comparison.
@@ -241,8 +242,7 @@ impl Name {
             parts = words.iter().map(|w| make_token(w, kind)).collect();
         }
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
-        let texts: Vec<String> = parts.iter().map(|t| t.text.clone()).collect();
-        let gender = if kind == NameKind::Organization { None } else { gender::hint(&texts) };
+        let gender = if kind == NameKind::Organization { None } else { gender::hint(&parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
         let joined: String = words_only.clone().map(|t| t.key.as_str()).collect();
         let acronym: String = words_only.filter_map(|t| t.text.chars().next()).collect();
@@ -301,6 +301,9 @@ impl Name {
 fn strip_prefixes(words: &mut Vec<String>) {
     let prefixes = &*tables::PERSON_PREFIX_SET;
     loop {
+        if words.is_empty() || !tables::PERSON_PREFIX_FIRST.contains(&words[0]) {
+            return;
+        }
         let hit = prefixes.iter().find(|p| words.len() > p.len() && words[..p.len()] == p[..]).map(|p| p.len());
         match hit {
             Some(n) => {
@@ -343,7 +346,7 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         groups: Vec::new(),
         weight: if form.symbol { 0.3 } else { 0.35 },
         legal: Some((form.compare.clone(), form.generic.clone())),
-        spellings: Vec::new(),
+        spellings: std::sync::OnceLock::new(),
     }
 }
 
@@ -367,7 +370,6 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         key = text.clone();
     }
     let mut alt_key = None;
-    let mut spellings: Vec<(String, u32)> = Vec::new();
     if script == Script::Cyrillic {
         // the other reading of г: Ukrainian h vs Russian g (Oleh/Oleg, Serhiy/Sergei)
         if word.contains('г') {
@@ -379,13 +381,6 @@ fn make_token(word: &str, kind: NameKind) -> Token {
             let k = key::phonetic_key(&other);
             if k != key {
                 alt_key = Some(k);
-            }
-        }
-        for (i, s) in Scheme::all().iter().enumerate() {
-            let sp = ascii_token(&transliterate(word, *s));
-            match spellings.iter_mut().find(|(x, _)| *x == sp) {
-                Some((_, bits)) => *bits |= 1 << i,
-                None => spellings.push((sp, 1 << i)),
             }
         }
     }
@@ -430,7 +425,27 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         groups,
         weight,
         legal: None,
-        spellings,
+        spellings: std::sync::OnceLock::new(),
+    }
+}
+
+impl Token {
+    /// The word's spellings under every scheme (Cyrillic words only; empty otherwise).
+    pub(crate) fn spellings(&self) -> &[(String, u32)] {
+        self.spellings.get_or_init(|| {
+            let mut out: Vec<(String, u32)> = Vec::new();
+            if self.script != Script::Cyrillic || self.class == TokenClass::Legal {
+                return out;
+            }
+            for (i, s) in Scheme::all().iter().enumerate() {
+                let sp = ascii_token(&transliterate(&self.orig, *s));
+                match out.iter_mut().find(|(x, _)| *x == sp) {
+                    Some((_, bits)) => *bits |= 1 << i,
+                    None => out.push((sp, 1 << i)),
+                }
+            }
+            out
+        })
     }
 }
 
@@ -529,9 +544,10 @@ pub(crate) fn collapse_dotted(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for (i, &c) in chars.iter().enumerate() {
         if c == '.' {
-            let single_before = i >= 1 && chars[i - 1].is_alphabetic() && (i < 2 || !chars[i - 2].is_alphabetic());
-            let letter_after = chars.get(i + 1).is_some_and(|n| n.is_alphabetic())
-                && chars.get(i + 2).is_none_or(|n| !n.is_alphabetic());
+            let single_before =
+                i >= 1 && normalize::is_letter(chars[i - 1]) && (i < 2 || !normalize::is_letter(chars[i - 2]));
+            let letter_after = chars.get(i + 1).is_some_and(|n| normalize::is_letter(*n))
+                && chars.get(i + 2).is_none_or(|n| !normalize::is_letter(*n));
             if single_before && letter_after {
                 continue;
             }

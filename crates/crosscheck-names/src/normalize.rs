@@ -31,6 +31,19 @@ pub enum Script {
     Common,
 }
 
+/// `char::is_alphabetic` with fast paths for ASCII, Latin-1 and Cyrillic (the standard
+/// library's table lookup for non-ASCII letters dominated parse time).
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => true,
+        0x400..=0x481 | 0x48A..=0x52F => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// The script of one character.
 pub fn char_script(c: char) -> Script {
     match c as u32 {
@@ -45,7 +58,7 @@ pub fn char_script(c: char) -> Script {
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
         0x3040..=0x30FF => Script::Kana,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF => Script::Han,
-        _ if c.is_alphabetic() => Script::Other,
+        _ if is_letter(c) => Script::Other,
         _ => Script::Common,
     }
 }
@@ -122,12 +135,18 @@ pub fn normalize(raw: &str) -> String {
     let mut words: Vec<Vec<char>> = Vec::new();
     let mut word: Vec<char> = Vec::new();
     let mut prev_letter = false;
-    let chars: Vec<char> = raw.nfkc().filter(|c| !is_invisible(*c)).collect();
+    // NFKC changes nothing in plain ASCII and basic Cyrillic (the common case): skip it there
+    let simple = raw.chars().all(|c| c.is_ascii() || matches!(c as u32, 0x401 | 0x410..=0x44F | 0x451));
+    let chars: Vec<char> =
+        if simple { raw.chars().collect() } else { raw.nfkc().filter(|c| !is_invisible(*c)).collect() };
     for (i, &c) in chars.iter().enumerate() {
-        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+        if is_letter(c)
+            || c.is_ascii_digit()
+            || (!c.is_ascii() && (c.is_numeric() || unicode_normalization::char::is_combining_mark(c)))
+        {
             word.extend(c.to_lowercase());
             prev_letter = true;
-        } else if is_apostrophe(c) && prev_letter && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) {
+        } else if is_apostrophe(c) && prev_letter && chars.get(i + 1).is_some_and(|n| is_letter(*n)) {
             // inside a word: drop it, keep the word whole
         } else {
             if !word.is_empty() {
@@ -181,6 +200,9 @@ fn fix_lookalikes(word: &mut [char]) {
 /// Removes diacritics from Latin letters and folds a few letters that decompose to nothing
 /// useful (ß → ss, ø → o, ł → l, æ → ae, ı → i). Other scripts pass through.
 pub fn ascii_fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.nfd() {
         if unicode_normalization::char::is_combining_mark(c) {

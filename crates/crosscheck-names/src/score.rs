@@ -17,6 +17,9 @@
 //!   ("SergeiLavrov") compared on joined keys, and an abbreviation ("PLA") compared with the
 //!   initials of the other name.
 
+// Index loops over the score, relation and weight matrices read better than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 use crate::key::key_similarity;
 use crate::translit::Scheme;
 use crate::{Name, NameKind, NameMatch, Token, TokenClass};
@@ -66,9 +69,7 @@ fn rel_name(rel: Rel) -> &'static str {
 fn min_similarity(len: usize) -> f32 {
     match len {
         0..=3 => 0.8,
-        4..=5 => 0.62,
-        6..=8 => 0.56,
-        _ => 0.5,
+        _ => 0.62,
     }
 }
 
@@ -164,8 +165,19 @@ fn assign(
     if m <= 8 && n <= MAX_TOKENS {
         // DP over rows, state = set of used columns
         let states = 1usize << m;
-        let mut dp = vec![f32::NEG_INFINITY; (n + 1) * states];
-        let mut choice = vec![u8::MAX; (n + 1) * states];
+        let size = (n + 1) * states;
+        // small problems (the usual 2-4 tokens) stay on the stack
+        let mut dp_stack = [f32::NEG_INFINITY; 256];
+        let mut choice_stack = [u8::MAX; 256];
+        let mut dp_heap = Vec::new();
+        let mut choice_heap = Vec::new();
+        let (dp, choice): (&mut [f32], &mut [u8]) = if size <= 256 {
+            (&mut dp_stack[..size], &mut choice_stack[..size])
+        } else {
+            dp_heap.resize(size, f32::NEG_INFINITY);
+            choice_heap.resize(size, u8::MAX);
+            (&mut dp_heap[..], &mut choice_heap[..])
+        };
         dp[0] = 0.0;
         for i in 0..n {
             for mask in 0..states {
@@ -292,31 +304,45 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
         }
     }
     // leftovers: pair them up as conflicts by class, the rest are omissions
-    let left_rows: Vec<&Token> = (0..n).filter(|i| aligned[*i].is_none()).map(|i| &rows[i]).collect();
-    let left_cols: Vec<&Token> = (0..m).filter(|j| !col_used[*j]).map(|j| &cols[j]).collect();
-    let mut conflicts: Vec<(&Token, &Token)> = Vec::new();
-    let mut omitted: Vec<&Token> = Vec::new();
-    {
-        let mut taken = vec![false; left_cols.len()];
-        for r in &left_rows {
-            let partner = left_cols.iter().enumerate().position(|(k, c)| !taken[k] && conflicting(r, c));
-            match partner {
-                Some(k) => {
-                    taken[k] = true;
-                    let c = left_cols[k];
-                    penalty *= conflict_factor(r, c);
-                    conflicts.push((r, c));
-                }
-                None => omitted.push(r),
-            }
+    let mut left_cols = [false; MAX_TOKENS];
+    for j in 0..m {
+        left_cols[j] = !col_used[j];
+    }
+    // (row, col) conflicts and omitted tokens (true = a row token, false = a column token)
+    let mut conflicts = [(0usize, 0usize); MAX_TOKENS];
+    let mut n_conflicts = 0;
+    let mut omitted = [(false, 0usize); 2 * MAX_TOKENS];
+    let mut n_omitted = 0;
+    for i in 0..n {
+        if aligned[i].is_some() {
+            continue;
         }
-        for (k, c) in left_cols.iter().enumerate() {
-            if !taken[k] {
-                omitted.push(c);
+        // prefer a partner of the same role (patronymic with patronymic)
+        let partner = (0..m)
+            .filter(|&j| left_cols[j] && conflicting(&rows[i], &cols[j]))
+            .max_by_key(|&j| (rows[i].patronymic == cols[j].patronymic) as u8 * 2 + (j == i) as u8);
+        match partner {
+            Some(j) => {
+                left_cols[j] = false;
+                penalty *= conflict_factor(&rows[i], &cols[j]);
+                conflicts[n_conflicts] = (i, j);
+                n_conflicts += 1;
+            }
+            None => {
+                omitted[n_omitted] = (true, i);
+                n_omitted += 1;
             }
         }
     }
-    for t in &omitted {
+    for j in 0..m {
+        if left_cols[j] {
+            omitted[n_omitted] = (false, j);
+            n_omitted += 1;
+        }
+    }
+    let tok = |(is_row, k): (bool, usize)| if is_row { &rows[k] } else { &cols[k] };
+    for &o in &omitted[..n_omitted] {
+        let t = tok(o);
         let f = match t.class {
             TokenClass::Word => omit_factor,
             TokenClass::Number => 0.5,
@@ -375,20 +401,20 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
         if first {
             detail.push_str("no tokens aligned");
         }
-        for (r, c) in &conflicts {
-            let (x, y) = if swap { (c, r) } else { (r, c) };
+        for &(i, j) in &conflicts[..n_conflicts] {
+            let (x, y) = if swap { (&cols[j], &rows[i]) } else { (&rows[i], &cols[j]) };
             detail.push_str("; differ ");
             detail.push_str(&x.text);
             detail.push('/');
             detail.push_str(&y.text);
         }
-        if !omitted.is_empty() {
+        if n_omitted > 0 {
             detail.push_str("; only one side has ");
-            for (k, t) in omitted.iter().enumerate() {
+            for (k, &o) in omitted[..n_omitted].iter().enumerate() {
                 if k > 0 {
                     detail.push(' ');
                 }
-                detail.push_str(&t.text);
+                detail.push_str(&tok(o).text);
             }
         }
     }
@@ -436,15 +462,16 @@ fn describe_pair(x: &Token, y: &Token, rel: Rel, out: &mut String) {
     out.push_str(" (");
     out.push_str(rel_name(rel));
     // which transliteration turns the Cyrillic side into the Latin side
-    let (cyr, lat) = if !x.spellings.is_empty() && y.spellings.is_empty() {
+    use crate::Script;
+    let (cyr, lat) = if x.script == Script::Cyrillic && y.script == Script::Latin {
         (x, y)
-    } else if !y.spellings.is_empty() && x.spellings.is_empty() {
+    } else if y.script == Script::Cyrillic && x.script == Script::Latin {
         (y, x)
     } else {
         out.push(')');
         return;
     };
-    if let Some((_, bits)) = cyr.spellings.iter().find(|(s, _)| *s == lat.text) {
+    if let Some((_, bits)) = cyr.spellings().iter().find(|(s, _)| *s == lat.text) {
         out.push_str(", as ");
         let mut k = 0;
         for (i, s) in Scheme::all().iter().enumerate() {

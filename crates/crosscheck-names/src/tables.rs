@@ -38,6 +38,10 @@ pub(crate) static PERSON_PREFIX_SET: LazyLock<Vec<Vec<String>>> = LazyLock::new(
     v
 });
 
+/// First words of the honorifics, to skip the scan for most names.
+pub(crate) static PERSON_PREFIX_FIRST: LazyLock<std::collections::HashSet<String>> =
+    LazyLock::new(|| PERSON_PREFIX_SET.iter().map(|p| p[0].clone()).collect());
+
 /// Legal form: (compare form, generic form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LegalForm {
@@ -162,10 +166,9 @@ pub(crate) static FREQ: LazyLock<HashMap<String, FreqInfo>> = LazyLock::new(|| {
     map
 });
 
-/// Gender of a given name (Latin token), when the tables know it.
-pub(crate) fn given_name_gender(token: &str) -> Option<Gender> {
-    let key = phonetic_key(token);
-    FREQ.get(&key).filter(|f| f.given_count >= 20).and_then(|f| f.given_gender)
+/// Gender of a given name (by phonetic key), when the tables know it.
+pub(crate) fn given_name_gender_by_key(key: &str) -> Option<Gender> {
+    FREQ.get(key).filter(|f| f.given_count >= 20).and_then(|f| f.given_gender)
 }
 
 #[cfg(test)]
@@ -183,6 +186,6 @@ mod tests {
         let alex = &NAME_GROUP_INDEX[&phonetic_key("aleksandr")];
         assert!(sasha.iter().any(|g| alex.contains(g)));
         assert!(FREQ[&phonetic_key("ivanov")].surname_count > 1000);
-        assert_eq!(given_name_gender("mariya"), Some(Gender::Female));
+        assert_eq!(given_name_gender_by_key(&phonetic_key("mariya")), Some(Gender::Female));
     }
 }

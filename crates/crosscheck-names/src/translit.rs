@@ -23,9 +23,12 @@ mod tables;
 /// One scheme's tables (see the module docs for their meaning). Sorted for binary search.
 pub(crate) struct Table {
     mapping: &'static [(char, &'static str)],
-    prev: &'static [(&'static str, &'static str)],
-    next: &'static [(&'static str, &'static str)],
-    ending: &'static [(&'static str, &'static str)],
+    /// (previous letter, or NUL at the start of a word; letter)
+    prev: &'static [((char, char), &'static str)],
+    /// (letter, next letter)
+    next: &'static [((char, char), &'static str)],
+    /// the last two letters of a word
+    ending: &'static [((char, char), &'static str)],
 }
 
 /// A Cyrillic → Latin transliteration scheme.
@@ -178,12 +181,12 @@ impl std::fmt::Display for Scheme {
     }
 }
 
-fn lookup<'a>(table: &'a [(&'static str, &'static str)], key: &str) -> Option<&'a str> {
-    table.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| table[i].1)
+fn lookup(table: &[((char, char), &'static str)], key: (char, char)) -> Option<&'static str> {
+    table.binary_search_by(|(k, _)| k.cmp(&key)).ok().map(|i| table[i].1)
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || matches!(c, '\'' | '’' | 'ʼ')
+    crate::normalize::is_letter(c) || matches!(c, '\'' | '’' | 'ʼ')
 }
 
 /// Transliterates `text` under `scheme`. Characters the scheme does not know (Latin letters,
@@ -207,48 +210,62 @@ pub fn transliterate(text: &str, scheme: Scheme) -> String {
 }
 
 fn lower(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    match c as u32 {
+        0x410..=0x42F => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        0x400..=0x40F => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+        0x430..=0x45F => c,
+        _ => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0x400..=0x42F => true,
+        0x430..=0x45F => false,
+        _ => c.is_uppercase(),
+    }
 }
 
 fn translate_word(word: &[char], table: &Table, out: &mut String) {
     if word.is_empty() {
         return;
     }
-    let n_upper = word.iter().filter(|c| c.is_uppercase()).count();
-    let all_upper = word.len() > 1 && n_upper == word.iter().filter(|c| c.is_alphabetic()).count();
-    let low: Vec<char> = word.iter().map(|&c| lower(c)).collect();
+    let n_upper = word.iter().filter(|c| is_upper(**c)).count();
+    let all_upper = word.len() > 1 && n_upper == word.iter().filter(|c| crate::normalize::is_letter(**c)).count();
+    let mut buf = ['\0'; 32];
+    let heap: Vec<char>;
+    let low: &[char] = if word.len() <= buf.len() {
+        for (b, &c) in buf.iter_mut().zip(word) {
+            *b = lower(c);
+        }
+        &buf[..word.len()]
+    } else {
+        heap = word.iter().map(|&c| lower(c)).collect();
+        &heap
+    };
     let mut stem_len = low.len();
     let mut ending: Option<&str> = None;
     if low.len() > 2 && !table.ending.is_empty() {
-        let key: String = low[low.len() - 2..].iter().collect();
-        if let Some(e) = lookup(table.ending, &key) {
+        if let Some(e) = lookup(table.ending, (low[low.len() - 2], low[low.len() - 1])) {
             ending = Some(e);
             stem_len -= 2;
         }
     }
-    let mut key = String::with_capacity(8);
     for i in 0..stem_len {
         let curr = low[i];
         let mut piece: Option<&str> = None;
         if !table.prev.is_empty() {
-            key.clear();
-            if i > 0 {
-                key.push(low[i - 1]);
-            }
-            key.push(curr);
-            piece = lookup(table.prev, &key);
+            let prev = if i > 0 { low[i - 1] } else { '\0' };
+            piece = lookup(table.prev, (prev, curr));
         }
         if piece.is_none() && !table.next.is_empty() && i + 1 < stem_len {
-            key.clear();
-            key.push(curr);
-            key.push(low[i + 1]);
-            piece = lookup(table.next, &key);
+            piece = lookup(table.next, (curr, low[i + 1]));
         }
         let piece =
             piece.or_else(|| table.mapping.binary_search_by(|(k, _)| k.cmp(&curr)).ok().map(|j| table.mapping[j].1));
         match piece {
             None => out.push(word[i]),
-            Some(p) => push_cased(p, word[i].is_uppercase(), all_upper, out),
+            Some(p) => push_cased(p, is_upper(word[i]), all_upper, out),
         }
     }
     if let Some(e) = ending {
