@@ -23,7 +23,7 @@
 //! The listing's details go on the entity: `programKey` → `program`, celex → `programId`,
 //! `startDate` → `createdAt`, `measure` → `summary`, `reason` and `notes` → `notes`.
 
-use super::lists::{add_dates, add_declared, hashed_id, mark_listed, split_list};
+use super::lists::{add_countries, add_dates, add_declared, hashed_id, mark_listed, split_list};
 use super::reject;
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
@@ -149,7 +149,9 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
     e.add("name", name);
     for (column, prop) in [("alias", "alias"), ("weakAlias", "weakAlias"), ("previousName", "previousName")] {
         for alias in split_list(get(column), ';') {
-            e.add(prop, strip_remark(alias));
+            for name in alias_names(alias) {
+                e.add(prop, name);
+            }
         }
     }
     mark_listed(&mut e, PUBLISHER);
@@ -165,9 +167,7 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
         ("jurisdiction", "jurisdiction", Some("country")),
         ("flag", "flag", None),
     ] {
-        for part in country_parts(get(column)) {
-            add_declared(&mut e, prop, fallback, part);
-        }
+        add_countries(&mut e, prop, fallback, get(column));
     }
     if e.schema_def().is_some_and(|s| s.prop_type("birthDate").is_some()) {
         add_dates(&mut e, "birthDate", get("birthDate"));
@@ -220,17 +220,21 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
     Ok(e)
 }
 
-/// `Abu X (formerly listed as)` → `Abu X`: a trailing remark is not part of the name.
-fn strip_remark(name: &str) -> &str {
-    match name.find(" (") {
-        Some(pos) if name.ends_with(')') && pos > 0 => name[..pos].trim(),
-        _ => name,
+/// The names in one alias: `Abu X (formerly listed as)` → `Abu X` (a trailing remark is not part
+/// of the name), but `Sergei AKSENOV (Сергей АКСЁНОВ)` → both, as the parentheses hold the name in
+/// another script.
+fn alias_names(alias: &str) -> Vec<&str> {
+    match alias.find(" (") {
+        Some(pos) if alias.ends_with(')') && pos > 0 => {
+            let (base, inner) = (alias[..pos].trim(), alias[pos + 2..alias.len() - 1].trim());
+            if inner.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && !matches!(c, 'À'..='ɏ')) {
+                vec![base, inner]
+            } else {
+                vec![base]
+            }
+        }
+        _ => vec![alias],
     }
-}
-
-/// `Iranian and US`, `Russia; Ukraine` → the parts (each cleaned, or dropped, as a country).
-fn country_parts(cell: &str) -> Vec<&str> {
-    cell.split([';', ',', '/']).flat_map(|p| p.split(" and ")).map(str::trim).filter(|p| !p.is_empty()).collect()
 }
 
 /// The identifiers in a cell, each with the property it belongs to.
@@ -347,7 +351,7 @@ mod tests {
                 ("reason", "Fictional treasurer."),
                 ("schema", "Person"),
                 ("name", "Tobias Quillfeather"),
-                ("alias", "Тобиас Квиллфезер; Toby Quill (formerly listed as)"),
+                ("alias", "Тобиас Квиллфезер; Toby Quill (formerly listed as); Tobi Kvil (Тоби Квил)"),
                 ("birthDate", "6.3.1955 or 15.3.1955"),
                 ("nationality", "Russian and Ukrainian"),
                 ("passportNumber", "C2002515 (Ruritania); 477845448"),
@@ -380,7 +384,7 @@ mod tests {
         assert_eq!(records.len(), 6);
         let p = entity(&records[0]);
         assert_eq!(p.id, "eu-32099R0001-I-PERSONS-7");
-        assert_eq!(p.get("alias"), ["Тобиас Квиллфезер", "Toby Quill"]);
+        assert_eq!(p.get("alias"), ["Тобиас Квиллфезер", "Toby Quill", "Tobi Kvil", "Тоби Квил"]);
         assert_eq!(p.get("birthDate"), ["1955-03-06", "1955-03-15"]);
         assert_eq!(p.get("nationality"), ["ru", "ua"]);
         assert_eq!(p.get("passportNumber"), ["C2002515", "477845448"]);

@@ -29,7 +29,7 @@
 //! (`ogrnCode`). Individuals are written `LAST, Given names`; the name becomes `Given names
 //! LAST` with `firstName`/`lastName` set, as people search for them.
 
-use super::lists::{add_dates, add_declared, mark_listed};
+use super::lists::{add_countries, add_dates, add_declared, country_values, mark_listed};
 use super::reject;
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
@@ -232,7 +232,7 @@ fn sdn_entity(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
         e.add("type", f[6]);
         e.add("tonnage", &f[7].replace(',', ""));
         e.add("grossRegisteredTonnage", &f[8].replace(',', ""));
-        e.add("flag", f[9]);
+        add_countries(&mut e, "flag", None, f[9]);
         if !f[10].is_empty() {
             e.add("notes", &format!("Vessel owner: {}", f[10]));
         }
@@ -264,15 +264,14 @@ fn alt_fragment(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
 }
 
 fn add_fragment(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
+    // OFAC writes a row of `-0-` when an entry's address is unknown: it adds nothing, but it is a
+    // record of the entry, so it becomes an empty fragment that merges into it.
     let parts: Vec<&str> = [f[2], f[3], f[4]].into_iter().filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() {
-        return Err("the address row is empty".into());
-    }
     let mut e = Entity::new(entity_id(ent_num), "Thing");
-    e.add("address", &parts.join(", "));
-    if !f[4].is_empty() {
-        e.add("country", f[4]);
+    if !parts.is_empty() {
+        e.add("address", &parts.join(", "));
     }
+    add_countries(&mut e, "country", None, f[4]);
     if !f[5].is_empty() {
         e.add("notes", f[5]);
     }
@@ -283,6 +282,9 @@ fn add_fragment(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
 /// Longer labels come before labels they start with.
 const ID_LABELS: &[(&str, &str)] = &[
     ("Passport", "passportNumber"),
+    ("Diplomatic Passport", "passportNumber"),
+    ("British National Overseas Passport", "passportNumber"),
+    ("Stateless Person Passport", "passportNumber"),
     ("National ID No.", "idNumber"),
     ("National Foreign ID Number", "idNumber"),
     ("Personal ID Card", "idNumber"),
@@ -348,15 +350,17 @@ fn parse_remarks(e: &mut Entity, remarks: &str) {
             }
         } else if let Some(rest) = label(item, "POB") {
             add_declared(e, "birthPlace", None, rest);
-            if let Some(country) = rest.rsplit(',').next() {
-                if is_person && crosscheck_model::country::code(country).is_some() {
-                    e.add("birthCountry", country);
+            if let Some(last) = rest.rsplit(',').next() {
+                for country in country_values(last) {
+                    if is_person && crosscheck_model::country::code(&country).is_some() {
+                        e.add("birthCountry", &country);
+                    }
                 }
             }
         } else if let Some(rest) = label(item, "nationality") {
-            add_declared(e, "nationality", Some("country"), rest);
+            add_countries(e, "nationality", Some("country"), rest);
         } else if let Some(rest) = label(item, "citizen") {
-            add_declared(e, "citizenship", Some("country"), rest);
+            add_countries(e, "citizenship", Some("country"), rest);
         } else if let Some(rest) = label(item, "Gender") {
             add_declared(e, "gender", None, rest);
         } else if let Some(rest) = label(item, "Email Address") {
@@ -370,7 +374,7 @@ fn parse_remarks(e: &mut Entity, remarks: &str) {
                 add_dates(e, "incorporationDate", rest);
             }
         } else if let Some(rest) = label(item, "Former Vessel Flag") {
-            add_declared(e, "pastFlags", None, rest);
+            add_countries(e, "pastFlags", None, rest);
         } else if let Some((prop, rest)) = ID_LABELS.iter().find_map(|(l, p)| label(item, l).map(|r| (*p, r))) {
             add_identifier(e, prop, rest);
         }
@@ -402,6 +406,12 @@ fn add_identifier(e: &mut Entity, prop: &str, rest: &str) {
         Some((n, tail)) => (n.trim(), tail.split(')').next().unwrap_or("").trim()),
         None => (rest.trim(), ""),
     };
+    // `D1234567 expires 01 Jan 2020`, `123 issued 2005`: what follows the number is not part of it.
+    let number = [" issued", " Issued", " expires", " Expires", " expiring", " valid", ", "]
+        .iter()
+        .filter_map(|w| number.find(w))
+        .min()
+        .map_or(number, |end| &number[..end]);
     let number = number.trim_start_matches(['#', ':', ' ']).trim();
     if number.is_empty() {
         return;
@@ -448,7 +458,7 @@ mod tests {
 
     // Fictional rows in OFAC's layout.
     const SDN: &str = "\
-101,\"QUILLFEATHER, Ambrose Tobias\",\"individual\",\"SDGT] [IFSR\",\"Treasurer of NORTHWIND FRONT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 03 May 1961; alt. DOB circa 1963; POB Oakvale, Ruritania; nationality Russia; Gender Male; Passport 7712345 (Russia) issued 01 Jan 2010; alt. Passport B-2291 (Egypt); National ID No. 44-1029 (Egypt); Tax ID No. 771234567890 (Russia); Email Address ambrose@example.invalid; a.k.a. 'THE QUILL'; Linked To: NORTHWIND FRONT.\"\r
+101,\"QUILLFEATHER, Ambrose Tobias\",\"individual\",\"SDGT] [IFSR\",\"Treasurer of NORTHWIND FRONT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 03 May 1961; alt. DOB circa 1963; POB Oakvale, Ruritania; nationality Russia; Gender Male; Passport 7712345 (Russia) issued 01 Jan 2010; alt. Passport B-2291 (Egypt); Diplomatic Passport D99 expires 01 Jan 2030; National ID No. 44-1029 (Egypt); Tax ID No. 771234567890 (Russia); Email Address ambrose@example.invalid; a.k.a. 'THE QUILL'; Linked To: NORTHWIND FRONT.\"\r
 102,\"NORTHWIND FRONT\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Website www.northwind.invalid; Registration Number 1027700123456 (Russia); nationality Russia; f.k.a. 'SOUTHWIND FRONT'.\"\r
 103,\"SEA LARK\",\"vessel\",\"IRAN\",-0- ,\"9XAB\",\"Crude Oil Tanker\",\"1,200\",\"900\",\"Panama\",\"Lark Shipping\",\"Vessel Registration Identification IMO 9123456; MMSI 351000000; Former Vessel Flag Malta; f.k.a. 'OLD LARK'.\"\r
 104,\"PEREGRINE, Ottilie\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1960 to 1962; Gender Female.\"\r
@@ -469,7 +479,7 @@ mod tests {
         assert_eq!(p.get("birthPlace"), ["Oakvale, Ruritania"]);
         assert_eq!(p.get("nationality"), ["ru"]);
         assert_eq!(p.get("gender"), ["male"]);
-        assert_eq!(p.get("passportNumber"), ["7712345", "B-2291"]);
+        assert_eq!(p.get("passportNumber"), ["7712345", "B-2291", "D99"]);
         assert_eq!(p.get("idNumber"), ["44-1029"]);
         assert_eq!(p.get("taxNumber"), ["771234567890"]);
         assert_eq!(p.get("innCode"), ["771234567890"]);
@@ -510,8 +520,8 @@ mod tests {
         let a = entity(&add[0]);
         assert_eq!(a.get("address"), ["12 Cedar Row, Oakvale 1234, Egypt"]);
         assert_eq!(a.get("country"), ["eg"]);
-        let Record::Rejected(r) = &add[1] else { panic!() };
-        assert_eq!((r.line, r.reason.as_str()), (2, "the address row is empty"));
+        let empty = entity(&add[1]);
+        assert_eq!((empty.id.as_str(), empty.properties.len()), ("ofac-102", 0), "an unknown address adds nothing");
     }
 
     #[test]

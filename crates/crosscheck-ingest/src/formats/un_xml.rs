@@ -27,7 +27,7 @@
 //! parsing resumes after it when the parser can; a file that ends inside a record rejects it as
 //! truncated. An element that is neither a list record nor part of one is ignored.
 
-use super::lists::{add_dates, add_declared, mark_listed};
+use super::lists::{add_countries, add_dates, add_declared, mark_listed};
 use super::reject;
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
@@ -293,7 +293,7 @@ fn build(display: &str, c: Collecting) -> Record {
         e.add("programId", v);
     }
     if let Some(v) = text_of("LISTED_ON") {
-        e.add("createdAt", v);
+        e.add("createdAt", without_zone(v));
     }
     if let Some(v) = text_of("COMMENTS1") {
         e.add("notes", v);
@@ -306,11 +306,11 @@ fn build(display: &str, c: Collecting) -> Record {
             "TITLE" => child.values("VALUE").for_each(|v| add_declared(&mut e, "title", None, v)),
             "DESIGNATION" => child.values("VALUE").for_each(|v| add_declared(&mut e, "position", None, v)),
             "NATIONALITY" => {
-                child.values("VALUE").for_each(|v| add_declared(&mut e, "nationality", Some("country"), v))
+                child.values("VALUE").for_each(|v| add_countries(&mut e, "nationality", Some("country"), v))
             }
             "LAST_DAY_UPDATED" => {
                 if let Some(last) = child.values("VALUE").last() {
-                    e.add("modifiedAt", last);
+                    e.add("modifiedAt", without_zone(last));
                 }
             }
             "INDIVIDUAL_ALIAS" | "ENTITY_ALIAS" => alias(&mut e, child),
@@ -321,7 +321,7 @@ fn build(display: &str, c: Collecting) -> Record {
                     add_declared(&mut e, "birthPlace", None, &place);
                 }
                 if let Some(country) = child.field("COUNTRY") {
-                    add_declared(&mut e, "birthCountry", None, country);
+                    add_countries(&mut e, "birthCountry", None, country);
                 }
             }
             "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS" => {
@@ -330,7 +330,7 @@ fn build(display: &str, c: Collecting) -> Record {
                     e.add("address", &address);
                 }
                 if let Some(country) = child.field("COUNTRY") {
-                    e.add("country", country);
+                    add_countries(&mut e, "country", None, country);
                 }
             }
             "INDIVIDUAL_DOCUMENT" => document(&mut e, child),
@@ -345,6 +345,18 @@ fn build(display: &str, c: Collecting) -> Record {
         }
     }
     Record::Entities { line: c.line, entities: vec![e] }
+}
+
+/// `2015-07-01-04:00` (an XML Schema date with a time zone, in older lists) → `2015-07-01`.
+fn without_zone(date: &str) -> &str {
+    let b = date.as_bytes();
+    let iso_day =
+        b.len() > 10 && b[4] == b'-' && b[7] == b'-' && b[..10].iter().all(|c| c.is_ascii_digit() || *c == b'-');
+    if iso_day && matches!(b[10], b'-' | b'+' | b'Z') {
+        &date[..10]
+    } else {
+        date
+    }
 }
 
 fn joined(child: &Child, tags: &[&str]) -> String {
@@ -362,7 +374,7 @@ fn alias(e: &mut Entity, child: &Child) {
     // Some aliases carry the birth details they were listed with.
     if let Some(d) = child.field("DATE_OF_BIRTH") {
         if e.schema == "Person" {
-            add_dates(e, "birthDate", d);
+            add_dates(e, "birthDate", without_zone(d));
         }
     }
     if let Some(city) = child.field("CITY_OF_BIRTH") {
@@ -377,7 +389,7 @@ fn birth_date(e: &mut Entity, child: &Child) {
         _ => {
             for tag in ["DATE", "YEAR", "FROM_YEAR", "TO_YEAR"] {
                 if let Some(v) = child.field(tag) {
-                    add_dates(e, "birthDate", v);
+                    add_dates(e, "birthDate", without_zone(v));
                 }
             }
         }
@@ -432,7 +444,7 @@ mod tests {
             <INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>The Feather</ALIAS_NAME></INDIVIDUAL_ALIAS>
             <INDIVIDUAL_ALIAS><QUALITY/><ALIAS_NAME/></INDIVIDUAL_ALIAS>
             <INDIVIDUAL_ADDRESS><CITY>Oakvale</CITY><COUNTRY>Pakistan</COUNTRY></INDIVIDUAL_ADDRESS>
-            <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE>1961-05-03</DATE></INDIVIDUAL_DATE_OF_BIRTH>
+            <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE>1961-05-03-05:00</DATE></INDIVIDUAL_DATE_OF_BIRTH>
             <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>APPROXIMATELY</TYPE_OF_DATE><YEAR>1963</YEAR></INDIVIDUAL_DATE_OF_BIRTH>
             <INDIVIDUAL_DATE_OF_BIRTH>
                 <TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1965</FROM_YEAR><TO_YEAR>1967</TO_YEAR>

@@ -50,10 +50,14 @@ pub(crate) fn add_dates(entity: &mut Entity, prop: &str, text: &str) {
     }
 }
 
-/// Splits `a or b`, `a; b`, `a, b` (only when every part holds a year) into alternatives.
+/// Splits `a or b`, `a; b`, `(a) x (b) y`, `x (or y)`, and `a, b` or `a/b` (only when every part
+/// holds a four-digit year, so `14/03/1991` and `Aug. 12, 1974` stay whole) into alternatives.
 fn split_alternatives(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // Parentheses hold alternatives (`10.2.1983 (or 10.3.1983)`) or enumeration markers (`(a)`).
+    let text = separate_parentheses(text);
     for part in text.split(';') {
+        let part = strip_marker(part.trim());
         let lower = part.to_lowercase();
         let mut pieces: Vec<String> = Vec::new();
         let mut rest = part;
@@ -67,7 +71,7 @@ fn split_alternatives(text: &str) -> Vec<String> {
         for piece in pieces {
             // `12 Aug 1974, 13 Aug 1974` and `1965, 1966` list alternatives; `Aug. 12, 1974` is one
             // date. Split on commas only when every comma-separated part has a four-digit year.
-            let comma_parts: Vec<&str> = piece.split(',').collect();
+            let comma_parts: Vec<&str> = piece.split([',', '/']).collect();
             if comma_parts.len() > 1 && comma_parts.iter().all(|p| has_year(p)) {
                 out.extend(comma_parts.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()));
             } else if !piece.trim().is_empty() {
@@ -80,6 +84,42 @@ fn split_alternatives(text: &str) -> Vec<String> {
 
 fn has_year(s: &str) -> bool {
     s.split(|c: char| !c.is_ascii_digit()).any(|t| t.len() == 4)
+}
+
+/// Turns parentheses and enumeration markers into `;` separators: `x (or y)` → `x ; or y `,
+/// `(a) x (b) y` → `;a; x ;b; y`, `a) x b) y` → `; x ; y`.
+fn separate_parentheses(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '(' => out.push(';'),
+            ')' => {
+                // `a)` at the start or after a space is a marker: drop the letter too.
+                let letter = i >= 1 && chars[i - 1].is_ascii_lowercase();
+                let alone = i < 2 || !chars[i - 2].is_alphanumeric();
+                if letter && alone {
+                    out.pop();
+                }
+                out.push(';');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Drops an enumeration marker (`a)`, or `a` left from `(a)`) or a leading `or` from the start.
+fn strip_marker(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_lowercase() && (bytes[1] == b')' || bytes[1] == b' ') {
+        // `a) 1964`, or `a  1964` left from `(a) 1964`; but not `approximately`, `circa`, `or`.
+        let rest = s[2..].trim_start();
+        if bytes[1] == b')' || rest.starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase()) {
+            return rest;
+        }
+    }
+    s.strip_prefix("or ").unwrap_or(s).trim()
 }
 
 /// One expression: a date, an approximate date, or a range.
@@ -95,8 +135,11 @@ fn one_date_expression(raw: &str) -> Option<Vec<PartialDate>> {
         "approx ",
         "about ",
         "around ",
+        "probably ",
+        "possibly ",
         "born in ",
         "in ",
+        "or ",
     ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             s = rest.trim().to_string();
@@ -161,6 +204,64 @@ pub(crate) fn add_declared(entity: &mut Entity, prop: &str, fallback: Option<&st
     }
 }
 
+/// Adds the countries a list cell names (see [`country_values`]) to `prop` (or `fallback`).
+pub(crate) fn add_countries(entity: &mut Entity, prop: &str, fallback: Option<&str>, cell: &str) {
+    for value in country_values(cell) {
+        add_declared(entity, prop, fallback, &value);
+    }
+}
+
+/// The countries a list cell names. Lists write `Korea, North`, `Congo, Democratic Republic of
+/// the`, `St. Kitts & Nevis`, `possibly Palestinian`, `Sudan/South Sudan`, `Iranian and US`,
+/// `(a) German (b) Moroccan`: qualifiers and markers are dropped, inverted names turned round,
+/// and a part is split on `/`, `,` and ` and ` only when it is not one known country as a whole
+/// (so `Bosnia and Herzegovina` stays one). What is still unknown is returned as written, for the
+/// model's cleaning to drop and count.
+pub(crate) fn country_values(cell: &str) -> Vec<String> {
+    if let Some(whole) = one_country(cell) {
+        return vec![whole]; // `Iran (Islamic Republic of)`
+    }
+    let cell = separate_parentheses(cell);
+    let mut out = Vec::new();
+    for part in cell.split(';') {
+        let part = strip_marker(part.trim());
+        if part.is_empty() {
+            continue;
+        }
+        if let Some(c) = one_country(part) {
+            out.push(c);
+            continue;
+        }
+        let pieces: Vec<&str> = part.split([',', '/']).flat_map(|p| p.split(" and ")).collect();
+        if pieces.len() > 1 && pieces.iter().all(|p| one_country(p.trim()).is_some()) {
+            out.extend(pieces.iter().filter_map(|p| one_country(p.trim())));
+        } else {
+            out.push(part.to_string());
+        }
+    }
+    out
+}
+
+/// One country name in a list's spelling, turned into a spelling the model's table knows.
+fn one_country(raw: &str) -> Option<String> {
+    let mut s = raw.trim().trim_end_matches('.').replace('&', "and");
+    for qualifier in ["possibly ", "allegedly ", "assumed ", "presumed ", "probably ", "or ", "former "] {
+        if s.to_lowercase().starts_with(qualifier) {
+            s = s[qualifier.len()..].trim().to_string();
+        }
+    }
+    if let Some(rest) = s.strip_prefix("St. ") {
+        s = format!("Saint {rest}");
+    }
+    let known = |c: &str| crosscheck_model::country::code(c).map(|_| c.to_string());
+    if let Some(c) = known(&s) {
+        return Some(c);
+    }
+    // `Korea, North` → `North Korea`; `Congo, Democratic Republic of the` → `Democratic Republic of the Congo`.
+    let (head, tail) = s.split_once(", ")?;
+    known(&format!("{tail} {head}"))
+}
+
 /// Marks an entity as a listed target and records the authority.
 pub(crate) fn mark_listed(entity: &mut Entity, publisher: &str) {
     entity.add_clean("topics", "sanction".to_string());
@@ -202,8 +303,38 @@ mod tests {
             assert_eq!(got, *want, "{input}");
             assert!(unread.is_empty(), "{input}: {unread:?}");
         }
+        for (input, want) in [
+            ("(a) 30.12.1960 (b) 13.12.1960", &["1960-12-30", "1960-12-13"][..]),
+            ("a) 1964 b) 28.8.1962", &["1964", "1962-08-28"]),
+            ("10.2.1983 (or 10.3.1983)", &["1983-02-10", "1983-03-10"]),
+            ("1959/1960", &["1959", "1960"]),
+            ("21.11.1964 / 1965", &["1964-11-21", "1965"]),
+            ("(Apr. 1963)", &["1963-04"]),
+            ("Probably 1973", &["1973"]),
+            ("14/03/1991", &["1991-03-14"]),
+        ] {
+            assert_eq!(dates(input).0, want, "{input}");
+        }
         assert_eq!(dates("unknown").1, ["unknown"]);
         assert_eq!(dates("1970 or later").0, ["1970"]);
+    }
+
+    #[test]
+    fn country_spellings() {
+        let table: &[(&str, &[&str])] = &[
+            ("Bosnia and Herzegovina", &["Bosnia and Herzegovina"]),
+            ("Sudan/South Sudan", &["Sudan", "South Sudan"]),
+            ("(a) Germany (b) Morocco", &["Germany", "Morocco"]),
+            ("possibly Syria", &["Syria"]),
+            ("Russian and Ukrainian", &["Russian", "Ukrainian"]),
+            ("St. Lucia", &["Saint Lucia"]),
+            ("Atlantis", &["Atlantis"]),
+            ("Iran (Islamic Republic of)", &["Iran (Islamic Republic of)"]),
+        ];
+        for (input, want) in table {
+            let got = country_values(input);
+            assert_eq!(got, *want, "{input}");
+        }
     }
 
     #[test]
