@@ -16,6 +16,8 @@
 
 /// Substitution cost for pairs that spelling systems swap.
 const SIMILAR_COST: f32 = 0.4;
+/// Swapping two neighbours is a typing slip (Donlad, Schloz).
+const TRANSPOSITION: f32 = 0.7;
 /// Inserting or deleting a vowel costs less than a consonant (Aleksandr/Aleksander).
 const VOWEL_INDEL: f32 = 0.7;
 
@@ -219,7 +221,7 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
             }
             // transposition (Donlad/Donald)
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                let t = prev2[j - 2] + 1.0;
+                let t = prev2[j - 2] + TRANSPOSITION;
                 if t < v {
                     v = t;
                 }
@@ -231,7 +233,7 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
         }
         // every later cell costs at least the cheapest of this row, or of the previous row plus
         // one transposition
-        if row_min > max_cost && prev_min + 1.0 > max_cost {
+        if row_min > max_cost && prev_min + TRANSPOSITION > max_cost {
             return None;
         }
         prev_min = row_min;
@@ -244,13 +246,19 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
 
 /// Similarity of two keys in [0, 1]: 1 − cost / longer length; 0 below `floor`.
 pub fn key_similarity(a: &str, b: &str, floor: f32) -> f32 {
-    let len = a.len().max(b.len());
-    if len == 0 {
+    key_similarity_len(a, b, a.len().max(b.len()) as f32, floor)
+}
+
+/// [`key_similarity`] with the length to normalise by given: the matcher passes a length
+/// between the key's and the written word's, because digraphs (sch, kh) shrink keys and one
+/// edit in a four-symbol key of a six-letter word is not a third of the word.
+pub fn key_similarity_len(a: &str, b: &str, len: f32, floor: f32) -> f32 {
+    if len <= 0.0 {
         return 0.0;
     }
-    let max_cost = (1.0 - floor) * len as f32;
+    let max_cost = (1.0 - floor) * len;
     match edit_cost(a.as_bytes(), b.as_bytes(), max_cost) {
-        Some(c) => 1.0 - c / len as f32,
+        Some(c) => 1.0 - c / len,
         None => 0.0,
     }
 }

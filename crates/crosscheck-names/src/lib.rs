@@ -77,6 +77,14 @@ pub(crate) struct Token {
     pub core: String,
     /// A Slavic patronymic (by its ending): aligns only with another patronymic.
     pub patronymic: bool,
+    /// A given name the tables know (frequency table or name groups): two known given names
+    /// that are not variants of each other never align as typos (Mohamed is not Ahmed).
+    pub known_given: bool,
+    /// An org-name symbol (Corporation → co), a `Legal` token that is not a legal form proper.
+    pub symbol: bool,
+    /// A country name inside an organisation name (Banco Santander Chile): a qualifier that
+    /// names a different entity when only one side has it.
+    pub place: bool,
     /// Han and Hangul syllables: only an identical character aligns (a one-syllable
     /// difference is a different name; romanisation would hide it).
     pub exact_only: bool,
@@ -112,6 +120,8 @@ pub struct Name {
     pub(crate) gender: Option<Gender>,
     /// Keys of the word tokens joined in order (for names written without spaces).
     pub(crate) joined: String,
+    /// How many tokens `joined` is made of.
+    pub(crate) n_joined: usize,
     /// First letters of the word tokens (for abbreviations: PLA, ABC).
     pub(crate) acronym: String,
     /// Index (in `parts`) of the token after bin/ibn/ben: the father's name in an Arabic chain.
@@ -180,7 +190,7 @@ pub(crate) fn latin_word(word: &str) -> String {
     out
 }
 
-fn ascii_token(latin: &str) -> String {
+pub(crate) fn ascii_token(latin: &str) -> String {
     ascii_fold(latin).chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
@@ -216,13 +226,7 @@ impl Name {
         let org_types = &*tables::ORG_TYPES_TABLE;
         let mut i = 0;
         while i < words.len() {
-            if kind != NameKind::Person {
-                if let Some((n, form)) = match_legal_form(&words[i..], org_types) {
-                    parts.push(legal_token(&words[i..i + n].join(" "), form));
-                    i += n;
-                    continue;
-                }
-            }
+            // numbers first: "II" is also a Lithuanian legal form in the tables
             if let Some((n, value)) = number_words(&words[i..], kind) {
                 let mut t = make_token(&words[i..i + n].join(" "), kind);
                 t.class = TokenClass::Number;
@@ -234,6 +238,13 @@ impl Name {
                 i += n;
                 continue;
             }
+            if kind != NameKind::Person {
+                if let Some((n, form)) = match_legal_form(&words[i..], org_types) {
+                    parts.push(legal_token(&words[i..i + n].join(" "), form));
+                    i += n;
+                    continue;
+                }
+            }
             parts.push(make_token(&words[i], kind));
             i += 1;
         }
@@ -244,18 +255,19 @@ impl Name {
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
         let gender = if kind == NameKind::Organization { None } else { gender::hint(&parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
-        let joined: String = words_only.clone().map(|t| t.key.as_str()).collect();
+        let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal | TokenClass::Number);
+        let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
+        let n_joined = parts.iter().filter(joinable).count();
         let acronym: String = words_only.filter_map(|t| t.text.chars().next()).collect();
-        let father = if kind == NameKind::Organization {
+        let father = if kind == NameKind::Organization || raw.contains(',') {
             None
         } else {
             parts
                 .iter()
-                .position(|t| matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti"))
-                .map(|k| k + 1)
-                .filter(|k| *k < parts.len() && parts[*k].class == TokenClass::Word)
+                .position(|t| matches!(t.text.as_str(), "bin" | "bint" | "binti"))
+                .and_then(|k| (k + 1..parts.len()).find(|&j| parts[j].class == TokenClass::Word))
         };
-        Name { raw: raw.to_string(), kind, tokens, parts, norm: full_norm, gender, joined, acronym, father }
+        Name { raw: raw.to_string(), kind, tokens, parts, norm: full_norm, gender, joined, n_joined, acronym, father }
     }
 
     /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
@@ -321,11 +333,9 @@ fn match_legal_form<'a>(words: &[String], table: &'a tables::OrgTypes) -> Option
         if let Some(f) = table.by_phrase.get(&phrase) {
             return Some((n, f));
         }
-        if n == 1 {
-            let lat = ascii_token(&latin_word(&phrase));
-            if let Some(f) = table.by_phrase.get(&lat) {
-                return Some((1, f));
-            }
+        let folded = words[..n].iter().map(|w| ascii_token(&latin_word(w))).collect::<Vec<_>>().join(" ");
+        if let Some(f) = table.by_phrase.get(&folded) {
+            return Some((n, f));
         }
     }
     None
@@ -339,12 +349,15 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         class: TokenClass::Legal,
         key: form.compare.clone(),
         core: form.compare.clone(),
+        known_given: false,
+        symbol: form.symbol,
+        place: false,
         patronymic: false,
         exact_only: false,
         alt_key: None,
         stem: None,
         groups: Vec::new(),
-        weight: if form.symbol { 0.3 } else { 0.35 },
+        weight: if form.symbol { 0.6 } else { 0.35 },
         legal: Some((form.compare.clone(), form.generic.clone())),
         spellings: std::sync::OnceLock::new(),
     }
@@ -353,7 +366,32 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
 fn make_token(word: &str, kind: NameKind) -> Token {
     let script = detect_script(word);
     let lat = latin_word(word);
-    let text = ascii_token(&lat);
+    let mut text = ascii_token(&lat);
+    // particles written several ways are one particle
+    if kind != NameKind::Organization {
+        match text.as_str() {
+            "ben" | "ibn" | "bin" => text = "bin".into(),
+            "el" | "al" | "ul" => text = "al".into(),
+            _ => {}
+        }
+    }
+    // digits standing in for letters (Ig0r Sech1n)
+    let has_letter = lat.chars().any(normalize::is_letter);
+    let lat = if kind != NameKind::Organization && has_letter && lat.chars().any(|c| c.is_ascii_digit()) {
+        lat.chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'i',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '9' => 'g',
+                _ => c,
+            })
+            .collect()
+    } else {
+        lat
+    };
     let mut key = key::phonetic_key(&lat);
     let class = if word.chars().all(|c| c.is_ascii_digit()) || (kind != NameKind::Person && is_roman(word)) {
         TokenClass::Number
@@ -394,8 +432,11 @@ fn make_token(word: &str, kind: NameKind) -> Token {
     };
     let mut stem = None;
     let mut groups = Vec::new();
+    let mut known_given = false;
+    let mut place = false;
     if class == TokenClass::Word {
         if let Some(info) = tables::FREQ.get(&key) {
+            known_given = info.given_count >= 50;
             let count = info.given_count.max(info.surname_count) as f32;
             weight = (1.25 - 0.07 * (1.0 + count).ln()).clamp(0.55, 1.2);
         }
@@ -403,9 +444,14 @@ fn make_token(word: &str, kind: NameKind) -> Token {
             stem = surname_stem(&key, &text);
             if let Some(g) = tables::NAME_GROUP_INDEX.get(&key) {
                 groups = g.clone();
+                known_given = true;
             }
-        } else if text.len() <= 3 {
-            weight = 0.8;
+        } else {
+            if text.len() <= 3 {
+                weight = 0.8;
+            }
+            place = text.len() > 3
+                && (celes::Country::from_name(&text).is_ok() || celes::Country::from_alias(&text).is_ok());
         }
     }
     let patronymic = kind != NameKind::Organization && gender::patronymic_gender(&text).is_some();
@@ -418,6 +464,9 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         class,
         key,
         core,
+        known_given,
+        symbol: false,
+        place,
         patronymic,
         exact_only,
         alt_key,

@@ -20,12 +20,16 @@
 // Index loops over the score, relation and weight matrices read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
-use crate::key::key_similarity;
+use crate::key::{key_similarity, key_similarity_len};
 use crate::translit::Scheme;
 use crate::{Name, NameKind, NameMatch, Token, TokenClass};
 
 /// Multiplier for each pair of disagreeing word tokens.
 const CONFLICT: f32 = 0.55;
+/// A typo-level spelling difference costs nothing above TYPO_HI similarity and a full
+/// conflict at TYPO_LO, linearly in between.
+const TYPO_LO: f32 = 0.5;
+const TYPO_HI: f32 = 0.85;
 /// Multiplier for an initial that disagrees with the other side's word or initial.
 const CONFLICT_INITIAL: f32 = 0.6;
 /// Multiplier for different legal forms (AG vs GmbH).
@@ -68,13 +72,13 @@ fn rel_name(rel: Rel) -> &'static str {
 
 fn min_similarity(len: usize) -> f32 {
     match len {
-        0..=3 => 0.8,
+        0..=3 => 0.79,
         _ => 0.62,
     }
 }
 
 /// Score of one token pair, in [0, 1): 0 means "do not align".
-fn pair(a: &Token, b: &Token) -> (f32, Rel) {
+fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     use TokenClass::*;
     if a.exact_only || b.exact_only {
         return if a.orig == b.orig { (1.0, Rel::Exact) } else { (0.0, Rel::None) };
@@ -125,13 +129,24 @@ fn pair(a: &Token, b: &Token) -> (f32, Rel) {
     if a.patronymic != b.patronymic {
         return (0.0, Rel::None);
     }
-    let len = a.core.len().max(b.core.len());
-    let floor = min_similarity(len);
-    let mut sim = key_similarity(&a.core, &b.core, floor);
+    // short organisation words are acronyms: ABC is not NABC
+    if org && (a.text.len() <= 3 || b.text.len() <= 3) {
+        return (0.0, Rel::None);
+    }
+    let key_len = a.core.len().max(b.core.len());
+    let text_len = a.text.len().max(b.text.len()).max(key_len);
+    let len = 0.5 * (key_len + text_len) as f32;
+    let floor = min_similarity(key_len);
+    let mut sim = key_similarity_len(&a.core, &b.core, len, floor);
     for (x, y) in [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())] {
         if let (Some(x), Some(y)) = (x, y) {
-            sim = sim.max(key_similarity(x, y, floor));
+            sim = sim.max(key_similarity_len(x, y, len, floor));
         }
+    }
+    // two different known given names are two names, not a typo (Mohamed / Ahmed), unless
+    // they are as close as a spelling variant (Fridrich / Friedrich)
+    if a.known_given && b.known_given && sim < 0.8 {
+        return (0.0, Rel::None);
     }
     if sim >= floor {
         (0.95 * sim, Rel::Typo)
@@ -253,12 +268,13 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     let swap = pb.len() > pa.len();
     let (rows, cols) = if swap { (pb, pa) } else { (pa, pb) };
     let (n, m) = (rows.len(), cols.len());
+    let org = a.kind == NameKind::Organization || b.kind == NameKind::Organization;
     let mut score = [[0f32; MAX_TOKENS]; MAX_TOKENS];
     let mut rel = [[Rel::None; MAX_TOKENS]; MAX_TOKENS];
     let mut weight = [[0f32; MAX_TOKENS]; MAX_TOKENS];
     for i in 0..n {
         for j in 0..m {
-            let (s, r) = pair(&rows[i], &cols[j]);
+            let (s, r) = pair(&rows[i], &cols[j], org);
             score[i][j] = s;
             rel[i][j] = r;
             // the lighter token decides: an initial aligned with a full name counts as an initial
@@ -266,7 +282,6 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
         }
     }
     let aligned = assign(&score, &weight, n, m);
-    let org = a.kind == NameKind::Organization || b.kind == NameKind::Organization;
     let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
 
     let mut num = 0f32;
@@ -288,7 +303,7 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
                 // a distant spelling is partly a disagreement: Sancho/Sanchez, Navros/Lavrov
                 Rel::Typo => {
                     let sim = score[i][j] / 0.95;
-                    penalty *= CONFLICT + (1.0 - CONFLICT) * ((sim - 0.6) / 0.3).clamp(0.0, 1.0);
+                    penalty *= CONFLICT + (1.0 - CONFLICT) * ((sim - TYPO_LO) / (TYPO_HI - TYPO_LO)).clamp(0.0, 1.0);
                 }
                 _ => {}
             }
@@ -298,7 +313,8 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     let mut father_differs = false;
     if let (Some(fa), Some(fb)) = (a.father, b.father) {
         let (fr, fc) = if swap { (fb, fa) } else { (fa, fb) };
-        if fr < n && fc < m && aligned[fr] != Some(fc) {
+        // only when both fathers' names appear on the other side, in another place
+        if fr < n && fc < m && aligned[fr].is_some() && col_used[fc] && aligned[fr] != Some(fc) {
             father_differs = true;
             penalty *= CONFLICT;
         }
@@ -344,14 +360,20 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     for &o in &omitted[..n_omitted] {
         let t = tok(o);
         let f = match t.class {
+            // a country in one company name only: a national subsidiary
+            TokenClass::Word if t.place => 1.5,
             TokenClass::Word => omit_factor,
+            // a series number in one company name only: another fund, trust or vehicle
+            TokenClass::Number if org => 2.0,
             TokenClass::Number => 0.5,
+            // org-name symbols (Trust, Systems, Holding) say what the company is
+            TokenClass::Legal if t.symbol => 0.6,
             _ => 0.15,
         };
         den += f * t.weight;
     }
     let mut base = if den > 0.0 { num / den } else { 0.0 };
-    if n_aligned_words == 0 {
+    if n_aligned_words == 0 && word_count(a) > 0 && word_count(b) > 0 {
         base *= 0.3;
     }
     let mut score_v = base * penalty;
@@ -363,7 +385,7 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     // fallbacks: joined spelling, abbreviation
     let mut fallback: Option<String> = None;
     let (wa, wb) = (word_count(a), word_count(b));
-    if wa != wb && !a.joined.is_empty() && !b.joined.is_empty() {
+    if (wa != wb || a.n_joined != b.n_joined) && !a.joined.is_empty() && !b.joined.is_empty() {
         let sim = key_similarity(&a.joined, &b.joined, 0.85);
         let v = 0.95 * sim * if gender_mismatch { GENDER_MISMATCH } else { 1.0 };
         if v > score_v {
@@ -445,7 +467,7 @@ fn conflict_factor(a: &Token, b: &Token) -> f32 {
     use TokenClass::*;
     match (a.class, b.class) {
         (Word, Word) => CONFLICT,
-        (Legal, Legal) if a.weight < 0.35 || b.weight < 0.35 => CONFLICT_SYMBOL,
+        (Legal, Legal) if a.symbol || b.symbol => CONFLICT_SYMBOL,
         (Legal, Legal) => CONFLICT_LEGAL,
         (Number, Number) => CONFLICT_NUMBER,
         _ => CONFLICT_INITIAL,

@@ -77,7 +77,7 @@ pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
         // "o o o" and "ooo" are one form: also index the phrase with single letters joined
         let joined = join_single_letters(&norm);
         max_words = max_words.max(norm.split(' ').count());
-        let lat = norm.split(' ').map(latin).collect::<Vec<_>>().join(" ");
+        let lat = norm.split(' ').map(|w| crate::ascii_token(&latin(w))).collect::<Vec<_>>().join(" ");
         for key in [norm, joined, lat] {
             by_phrase.entry(key).or_insert_with(|| form.clone());
         }
