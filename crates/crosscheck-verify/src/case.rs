@@ -205,10 +205,13 @@ const FILE_KEYS: [&str; 10] =
     ["file", "dataset", "mapping", "format", "encoding", "origin", "kind", "publisher", "retrieved_at", "retrievedAt"];
 
 fn unknown_key(pos: Pos, path: &str, key: &str, known: &[&str]) -> CaseError {
+    let folded = |s: &str| s.replace('_', "").to_lowercase();
     let hint = known
         .iter()
-        .find(|k| k.eq_ignore_ascii_case(key) || k.replace('_', "").eq_ignore_ascii_case(&key.replace('_', "")))
-        .map(|k| format!(" (did you mean `{k}`?)"))
+        .map(|k| (k, strsim::damerau_levenshtein(&folded(k), &folded(key))))
+        .filter(|(_, d)| *d <= 2)
+        .min_by_key(|(_, d)| *d)
+        .map(|(k, _)| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default();
     err(pos, path, format!("unknown key `{key}`{hint}"))
 }

@@ -423,7 +423,7 @@ impl Ctx<'_> {
                 if support.is_empty() {
                     format!("{what}: contradicted by {against}{values}.")
                 } else {
-                    format!("{what}: contradicted by {against}{values}, though {} support it.", and_list(&support))
+                    format!("{what}: contradicted by {against}{values}; supported by {}.", and_list(&support))
                 }
             }
             Status::Unverified => {
@@ -517,6 +517,10 @@ fn number_word(n: usize) -> String {
         3 => "three".into(),
         4 => "four".into(),
         5 => "five".into(),
+        6 => "six".into(),
+        7 => "seven".into(),
+        8 => "eight".into(),
+        9 => "nine".into(),
         n => n.to_string(),
     }
 }

@@ -216,6 +216,7 @@ pub fn resolve(
     let mut wanted: Vec<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
     wanted.extend(extra_ids.iter().cloned());
     let mut done: HashSet<String> = HashSet::new();
+    let mut seen_links: HashSet<String> = HashSet::new();
     for _round in 0..2 {
         wanted.retain(|id| !done.contains(id));
         wanted.sort();
@@ -224,7 +225,8 @@ pub fn resolve(
             break;
         }
         done.extend(wanted.iter().cloned());
-        let links = set.referencing(&wanted);
+        let mut links = set.referencing(&wanted);
+        links.retain(|l| seen_links.insert(l.id.clone()));
         let before: HashSet<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
         for link in links {
             if excluded.contains(&link.id) {

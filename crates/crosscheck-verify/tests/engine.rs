@@ -1,0 +1,271 @@
+//! The engine on in-memory cases and datasets: status rules, resolution rules, documents,
+//! findings, warnings, and the privacy of human sources' notes (a property test over every
+//! output format).
+
+use crosscheck_model::{Entity, PartialDate};
+use crosscheck_verify::evidence::{EvidenceSet, MemSet};
+use crosscheck_verify::render::{render, Format};
+use crosscheck_verify::report::{EvidenceItem, Relation};
+use crosscheck_verify::{evaluate, parse_case, verify, Report, Status};
+use proptest::prelude::*;
+
+fn entity(id: &str, schema: &str, props: &[(&str, &str)]) -> Entity {
+    let mut e = Entity::new(id, schema);
+    for (p, v) in props {
+        if !e.add(p, v) {
+            e.add_clean(p, v.to_string());
+        }
+    }
+    e
+}
+
+fn run(case: &str, sets: Vec<MemSet>) -> Report {
+    let case = parse_case(case, "t", PartialDate::parse("2024-11-01").unwrap()).expect("a valid case");
+    let sets: Vec<Box<dyn EvidenceSet>> = sets.into_iter().map(|s| Box::new(s) as Box<dyn EvidenceSet>).collect();
+    verify(&case, &sets)
+}
+
+fn status(report: &Report, id: &str) -> Status {
+    report.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no claim {id}")).status
+}
+
+fn ev(origin: &str, relation: Relation) -> EvidenceItem {
+    EvidenceItem {
+        origin: origin.into(),
+        dataset: None,
+        record: "r".into(),
+        value: None,
+        relation,
+        score: None,
+        detail: None,
+    }
+}
+
+#[test]
+fn status_rules_table() {
+    use Relation::*;
+    let table: &[(&[(&str, Relation)], Status)] = &[
+        (&[], Status::Unverified),
+        (&[("leak-2020", Supports)], Status::SingleSource),
+        (&[("leak-2020", Supports), ("leak-2020", Supports)], Status::SingleSource),
+        (&[("leak-2020", Supports), ("registry-2021", Supports)], Status::Corroborated),
+        (&[("group:a", Supports), ("group:a", Supports)], Status::SingleSource),
+        (&[("group:a", Supports), ("document:passport", Supports)], Status::Corroborated),
+        (&[("leak-2020", Supports), ("registry-2021", Supports), ("group:a", Contradicts)], Status::Contradicted),
+        (&[("group:a", Contradicts)], Status::Contradicted),
+    ];
+    for (items, want) in table {
+        let evidence: Vec<EvidenceItem> = items.iter().map(|(o, r)| ev(o, *r)).collect();
+        assert_eq!(evaluate::status(&evidence).0, *want, "{items:?}");
+    }
+}
+
+const SUBJECT: &str = "as_of: 2024-11-01\nsubject: {name: Gleb Sergeyevich Ivanov, birthDate: 1991-03-14, birthPlace: Tver, address: [\"Moscow, Lesnaya ul. 5-12\"]}\n";
+
+#[test]
+fn two_copies_of_one_leak_count_once_and_independent_origins_corroborate() {
+    let rec = entity("p1", "Person", &[("name", "Иванов Глеб Сергеевич"), ("birthDate", "14.03.1991")]);
+    let leak = MemSet::new("leak", "leak-2020", "leak", vec![rec.clone()]);
+    let copy = MemSet::new("leak-copy", "leak-2020", "leak", vec![rec.clone()]);
+    let report = run(SUBJECT, vec![leak.clone(), copy]);
+    assert_eq!(status(&report, "subject.birthDate"), Status::SingleSource);
+    let registry = MemSet::new("registry", "registry-2021", "government", vec![rec]);
+    let report = run(SUBJECT, vec![leak, registry]);
+    assert_eq!(status(&report, "subject.birthDate"), Status::Corroborated);
+    let c = report.claims.iter().find(|c| c.id == "subject.birthDate").unwrap();
+    assert!(c.explanation.contains("two independent origins"), "{}", c.explanation);
+    assert_eq!(status(&report, "subject.birthPlace"), Status::Unverified);
+    assert!(report.could_not_verify.contains(&"subject.birthPlace".to_string()));
+}
+
+#[test]
+fn resolution_rules() {
+    // a namesake whose birth date differs, not linked: not resolved, so no contradiction
+    let namesake = entity("n1", "Person", &[("name", "Ivanov Gleb"), ("birthDate", "1975-01-01")]);
+    // name alone, nothing agreeing: not resolved
+    let bare = entity("n2", "Person", &[("name", "Gleb Ivanov")]);
+    // name + agreeing address (Cyrillic, other word order): resolved
+    let by_address =
+        entity("a1", "Person", &[("name", "Глеб Иванов"), ("address", "г. Москва, ул. Лесная, д. 5, кв. 12")]);
+    let set = MemSet::new("d", "d", "leak", vec![namesake, bare, by_address]);
+    let report = run(SUBJECT, vec![set]);
+    assert_eq!(status(&report, "subject.birthDate"), Status::Unverified);
+    assert_eq!(status(&report, "subject.address.1"), Status::SingleSource);
+    let name = report.claims.iter().find(|c| c.id == "subject.name").unwrap();
+    assert_eq!(name.evidence.len(), 1);
+    assert_eq!(name.evidence[0].record, "a1");
+
+    // resolved by identifier with a wholly unlike name: the name is contradicted
+    let case = "as_of: 2024-11-01\nsubject: {name: Gleb Ivanov, passportNumber: \"45 09 123456\"}\n";
+    let other = entity("x", "Person", &[("name", "Maria Petrova"), ("passportNumber", "4509-123456")]);
+    let report = run(case, vec![MemSet::new("d", "d", "government", vec![other])]);
+    assert_eq!(status(&report, "subject.name"), Status::Contradicted);
+    assert_eq!(status(&report, "subject.passportNumber"), Status::SingleSource);
+}
+
+const FAMILY_CASE: &str = r#"as_of: 2024-11-01
+subject: {name: Gleb Ivanov, birthDate: 1991-03-14}
+people:
+  - {key: wife, relationship: spouse, name: Anna Ivanova, age: 33}
+  - {key: father, relationship: father, name: Sergei Ivanov, birthDate: 1962-07-02}
+  - {key: mother, relationship: mother, name: Olga Ivanova}
+"#;
+
+#[test]
+fn links_resolve_relatives_and_differences_contradict() {
+    let entities = vec![
+        entity("s", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]),
+        entity("w", "Person", &[("name", "Иванова Анна Петровна"), ("birthDate", "1991-06-01")]),
+        entity("f", "Person", &[("name", "Иванов Сергей"), ("birthDate", "1961-07-02")]),
+        entity("m", "Person", &[("name", "Иванова Ольга")]),
+        entity("l1", "Family", &[("person", "s"), ("relative", "w"), ("relationship", "жена")]),
+        entity("l2", "Family", &[("person", "s"), ("relative", "f"), ("relationship", "отец")]),
+        // stated from the mother's side: the subject is her son
+        entity("l3", "Family", &[("person", "m"), ("relative", "s"), ("relationship", "сын")]),
+    ];
+    let report = run(FAMILY_CASE, vec![MemSet::new("reg", "reg", "government", entities)]);
+    assert_eq!(status(&report, "wife.relationship"), Status::SingleSource);
+    assert_eq!(status(&report, "wife.name"), Status::SingleSource);
+    assert_eq!(status(&report, "wife.age"), Status::SingleSource); // born 1991-06-01: 33 on 2024-11-01
+    assert_eq!(status(&report, "father.birthDate"), Status::Contradicted);
+    assert_eq!(status(&report, "father.relationship"), Status::SingleSource);
+    assert_eq!(status(&report, "mother.relationship"), Status::SingleSource);
+    assert_eq!(status(&report, "mother.name"), Status::SingleSource);
+
+    // a relationship that does not fit does not resolve through the link
+    let entities = vec![
+        entity("s", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]),
+        entity("w", "Person", &[("name", "Иванова Анна")]),
+        entity("l1", "Family", &[("person", "s"), ("relative", "w"), ("relationship", "сестра")]),
+    ];
+    let report = run(FAMILY_CASE, vec![MemSet::new("reg", "reg", "government", entities)]);
+    assert_eq!(status(&report, "wife.name"), Status::Unverified);
+}
+
+#[test]
+fn excluded_records_are_never_evidence() {
+    let case = format!("{SUBJECT}exclude:\n  - {{record: \"d:p1\", reason: a namesake}}\n");
+    let rec = entity("p1", "Person", &[("name", "Иванов Глеб Сергеевич"), ("birthDate", "1991-03-14")]);
+    let report = run(&case, vec![MemSet::new("d", "d", "leak", vec![rec])]);
+    assert_eq!(status(&report, "subject.birthDate"), Status::Unverified);
+    assert_eq!(report.exclusions[0].reason.as_deref(), Some("a namesake"));
+}
+
+#[test]
+fn employment_across_languages_and_its_years() {
+    let case = "as_of: 2024-11-01\nsubject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Rostelecom, position: engineer, employedFrom: 2012, employedUntil: 2020}\n";
+    let entities = vec![
+        entity("s", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]),
+        entity("o", "Company", &[("name", "ПАО «Ростелеком»")]),
+        entity(
+            "e",
+            "Employment",
+            &[("employee", "s"), ("employer", "o"), ("role", "инженер"), ("startDate", "2012-09"), ("endDate", "2019")],
+        ),
+    ];
+    let report = run(case, vec![MemSet::new("hr", "hr-leak", "leak", entities)]);
+    assert_eq!(status(&report, "subject.employer"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.position"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employedFrom"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employedUntil"), Status::Contradicted);
+}
+
+#[test]
+fn documents_and_sources() {
+    let case = r#"as_of: 2024-11-01
+subject: {name: Gleb Ivanov, birthDate: 1991-03-14, gender: male}
+documents:
+  - key: passport
+    type: mrz
+    value: "P<RUSIVANOV<<GLEB<<<<<<<<<<<<<<<<<<<<<<<<<<<\n7512345672RUS9103144M3009129<<<<<<<<<<<<<<08"
+  - {key: bad, type: ru-inn, value: "7707083894"}
+  - {key: card, type: document, number: "FSO 004512"}
+sources:
+  - {key: A, group: colleagues, confirms: [subject.name, card.holder]}
+  - {key: B, group: colleagues, disputes: [subject.birthDate]}
+"#;
+    let report = run(case, vec![]);
+    assert_eq!(status(&report, "passport.valid"), Status::SingleSource);
+    assert_eq!(status(&report, "passport.holder"), Status::SingleSource);
+    assert_eq!(status(&report, "bad.valid"), Status::Contradicted);
+    assert_eq!(status(&report, "card.valid"), Status::Unverified);
+    assert_eq!(status(&report, "card.holder"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.birthDate"), Status::Contradicted);
+    let name = report.claims.iter().find(|c| c.id == "subject.name").unwrap();
+    assert_eq!(name.evidence[0].origin, "group:colleagues");
+    assert_eq!(name.evidence[0].record, "source:A");
+    assert_eq!(name.evidence[0].dataset, None);
+    assert!(report.claims.iter().all(|c| c.id != "passport.valid" || c.claimed.is_null()));
+}
+
+#[test]
+fn watchlist_findings_with_listing_details() {
+    let entities = vec![
+        entity("w1", "Person", &[("name", "Иванов Глеб Сергеевич"), ("birthDate", "1991-03-14"), ("topics", "wanted")]),
+        entity("s1", "Sanction", &[("entity", "w1"), ("reason", "criminal case"), ("startDate", "2023-06-14")]),
+        entity("w2", "Person", &[("name", "Gleb Ivanov")]),
+    ];
+    let report = run(SUBJECT, vec![MemSet::new("wanted", "mvd", "watchlist", entities)]);
+    assert!(!report.findings.is_empty());
+    let f = &report.findings[0];
+    assert_eq!((f.person.as_str(), f.record.as_str(), f.resolved), ("subject", "w1", true));
+    assert_eq!(f.details["reason"], ["criminal case"]);
+    assert_eq!(f.details["startDate"], ["2023-06-14"]);
+    if let Some(namesake) = report.findings.iter().find(|f| f.record == "w2") {
+        assert!(!namesake.resolved);
+    }
+    assert!(report.needs_review());
+}
+
+#[test]
+fn warnings_across_claims() {
+    let case = r#"as_of: 2024-11-01
+subject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Depot, employedFrom: 2000}
+people:
+  - {key: wife, relationship: spouse, name: Anna Ivanova, age: 20}
+  - {key: daughter, relationship: daughter, name: Maria Ivanova, age: 35}
+  - {key: father, relationship: father, name: Sergei Ivanov, birthDate: 1985}
+"#;
+    let report = run(case, vec![]);
+    let all = report.warnings.join("\n");
+    assert!(all.contains("`daughter` is older than the subject"), "{all}");
+    assert!(all.contains("`daughter` is older than `wife`"), "{all}");
+    assert!(all.contains("`father` would have been at most 6"), "{all}");
+    assert!(all.contains("before 14"), "{all}");
+}
+
+fn notes_case(marker: &str) -> String {
+    format!(
+        r#"as_of: 2024-11-01
+subject: {{name: Gleb Ivanov, birthDate: 1991-03-14}}
+sources:
+  - {{key: A, group: g1, confirms: [subject.name], note: "{marker}"}}
+  - key: B
+    group: g2
+    disputes: [subject.birthDate]
+    note: |
+      {marker}
+"#
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A source's note never reaches any output format.
+    #[test]
+    fn notes_never_appear_in_any_output(marker in "[A-Za-z0-9]{12,24}") {
+        let rec = entity("p1", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]);
+        let report = run(&notes_case(&marker), vec![MemSet::new("d", "d", "leak", vec![rec])]);
+        for format in Format::ALL {
+            let out = render(&report, format);
+            prop_assert!(!out.contains(&marker), "{} shows the note", format.name());
+        }
+        let debug = format!("{:?}", report);
+        prop_assert!(!debug.contains(&marker));
+        // and errors about sources never show it either
+        let bad = notes_case(&marker).replace("confirms: [subject.name]", "confirms: [subject.nothing]");
+        let err = parse_case(&bad, "t", PartialDate::parse("2024-11-01").unwrap()).unwrap_err();
+        prop_assert!(!err.to_string().contains(&marker));
+    }
+}
