@@ -30,4 +30,6 @@ pub enum Command {
     Datasets(commands::datasets::DatasetsArgs),
     /// Validate identity documents and identifiers (MRZ, INN, SNILS, OGRN, IBAN, LEI, ...)
     CheckId(commands::check_id::CheckIdArgs),
+    /// Verify a subject's account against evidence, claim by claim
+    Verify(commands::verify::VerifyArgs),
 }

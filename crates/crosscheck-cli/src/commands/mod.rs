@@ -5,6 +5,7 @@ pub mod compare;
 pub mod datasets;
 pub mod load;
 pub mod matching;
+pub mod verify;
 
 use crate::cli::{Cli, Command};
 use std::io::{self, BufRead, BufReader};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Match(args) => matching::run(args, &data_dir()?),
         Command::Compare(args) => compare::run(args),
         Command::Datasets(args) => datasets::run(args, &data_dir()?),
+        Command::Verify(args) => verify::run(args, &data_dir()?),
         Command::CheckId(args) => check_id::run(args),
     }
 }

@@ -1,0 +1,170 @@
+//! `crosscheck verify` end to end: the example case on an empty data dir in every format (JSON
+//! validated against `docs/schemas/verify-report.schema.json`), `--strict`, a case that uses a
+//! loaded dataset, bad input (exit 2, nothing on stdout), and notes that never reach stdout or
+//! stderr.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example() -> PathBuf {
+    root().join("examples/defector/case.yaml")
+}
+
+fn crosscheck(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn verify(data_dir: &Path, case: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["verify", case.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    crosscheck(data_dir, &args)
+}
+
+fn validate(instance: &Value) {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("docs/schemas/verify-report.schema.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{e} at `{}`", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn example_case_on_an_empty_data_dir() {
+    let data = tempfile::tempdir().unwrap();
+    let out = verify(data.path(), &example(), &["--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    validate(&report);
+    let claims = report["claims"].as_array().unwrap();
+    assert!(claims.len() >= 12);
+    for status in ["corroborated", "single-source", "contradicted", "unverified"] {
+        assert!(claims.iter().any(|c| c["status"] == status), "no {status} claim");
+    }
+    let status = |id: &str| claims.iter().find(|c| c["id"] == id).map(|c| c["status"].clone()).unwrap();
+    assert_eq!(status("subject.birthDate"), "corroborated");
+    assert_eq!(status("father.birthDate"), "contradicted");
+    assert_eq!(status("wife.name"), "corroborated");
+    assert_eq!(status("passport.valid"), "corroborated");
+    assert_eq!(status("service-id.valid"), "unverified");
+    // the leak and its copy share one origin: the address is corroborated only with neighbours
+    let address = claims.iter().find(|c| c["id"] == "subject.address.1").unwrap();
+    assert_eq!(address["origins"], serde_json::json!(["delivery-leak-2020", "group:neighbours"]));
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings[0]["person"], "subject");
+    assert_eq!(findings[0]["resolved"], true);
+    assert!(report["could_not_verify"].as_array().unwrap().iter().any(|c| c == "brother.name"));
+
+    let strict = verify(data.path(), &example(), &["--output-format", "json", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let strict_report: Value = serde_json::from_slice(&strict.stdout).expect("--strict still writes the report");
+    assert_eq!(strict_report["claims"].as_array().map(Vec::len), Some(claims.len()));
+    // the scratch store is not the data dir: nothing was loaded there
+    assert!(!data.path().join("datasets").join("registry").exists());
+}
+
+#[test]
+fn every_format_renders_and_no_note_leaks() {
+    let data = tempfile::tempdir().unwrap();
+    for format in ["text", "json", "markdown", "html"] {
+        let out = verify(data.path(), &example(), &["--output-format", format]);
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stdout.contains("subject.birthDate"), "{format}");
+        for text in [&stdout, &stderr] {
+            assert!(!text.contains("private:"), "{format} shows a note");
+            assert!(!text.contains("late 2022"), "{format} shows a note");
+        }
+        if format == "html" {
+            assert!(stdout.starts_with("<!DOCTYPE html>"));
+            assert!(stdout.contains("<svg"));
+            assert!(stdout.contains("What we could not verify"));
+            for external in ["<script", "<link", "src=", "@import", "url("] {
+                assert!(!stdout.contains(external), "html refers to something outside: {external}");
+            }
+        }
+    }
+}
+
+#[test]
+fn loaded_datasets_are_used_by_name_with_their_stored_provenance() {
+    let data = tempfile::tempdir().unwrap();
+    let registry = root().join("examples/defector/evidence/registry.jsonl");
+    let load = crosscheck(
+        data.path(),
+        &[
+            "load",
+            "--dataset",
+            "civil",
+            "--kind",
+            "government",
+            "--origin",
+            "registry-2021",
+            registry.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(load.status.code(), Some(0), "{}", String::from_utf8_lossy(&load.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.yaml");
+    std::fs::write(
+        &case,
+        "as_of: 2024-11-01\nsubject: {name: Kirill Lebedev, birthDate: 1988-09-21}\nevidence:\n  - {dataset: civil}\n",
+    )
+    .unwrap();
+    let out = verify(data.path(), &case, &["--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&report);
+    assert_eq!(report["datasets"][0]["origin"], "registry-2021");
+    assert_eq!(report["datasets"][0]["kind"], "government");
+    assert_eq!(report["claims"][1]["status"], "single-source");
+
+    std::fs::write(&case, "subject: {name: Kirill Lebedev}\nevidence:\n  - {dataset: nowhere}\n").unwrap();
+    let out = verify(data.path(), &case, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no dataset `nowhere`"));
+}
+
+#[test]
+fn bad_input_exits_2_with_line_and_key_and_writes_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let table: &[(&str, &str)] = &[
+        ("subject: {name: A B}\nevidnce: []\n", "line 2, column 1: unknown key `evidnce` (did you mean `evidence`?)"),
+        (
+            "subject: {name: A B}\nsources:\n  - {key: A, note: TOPSECRET, confirms: [subject.age]}\n",
+            "line 3, column 42: `sources[1].confirms[1]`: source `A` names a claim id the case does not make",
+        ),
+        ("subject: {name: A B}\nevidence:\n  - {file: missing.jsonl}\n", "line 3: evidence file"),
+        ("subject:\n  name: A B\n  birthDate: 31.02.1990\n", "line 3, column 14: `subject.birthDate`: unreadable date"),
+        (
+            "subject: {name: A B}\npeople:\n  - {key: wife, age: 30}\n",
+            "line 3, column 5: `people[1]`: person `wife` has no name",
+        ),
+    ];
+    for (text, want) in table {
+        let case = dir.path().join("bad.yaml");
+        std::fs::write(&case, text).unwrap();
+        let out = verify(data.path(), &case, &["--output-format", "json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(out.stdout.is_empty(), "{text}: something was written");
+        assert!(stderr.contains(want), "{text}:\n{stderr}");
+        assert!(!stderr.contains("TOPSECRET"));
+    }
+    let out = verify(data.path(), &dir.path().join("absent.yaml"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}
