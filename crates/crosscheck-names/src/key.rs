@@ -16,6 +16,10 @@
 
 /// Substitution cost for pairs that spelling systems swap.
 const SIMILAR_COST: f32 = 0.4;
+/// Replacing one letter by an unrelated one: the commonest typing slip (Merkel/Merkur).
+const SUBSTITUTION: f32 = 0.85;
+/// Adding or dropping a consonant more often makes another name (Castro/Castillo).
+const CONSONANT_INDEL: f32 = 1.1;
 /// Swapping two neighbours is a typing slip (Donlad, Schloz).
 const TRANSPOSITION: f32 = 0.7;
 /// Inserting or deleting a vowel costs less than a consonant (Aleksandr/Aleksander).
@@ -165,7 +169,7 @@ fn indel(b: u8) -> f32 {
     if is_vowel(b) {
         VOWEL_INDEL
     } else {
-        1.0
+        CONSONANT_INDEL
     }
 }
 
@@ -175,7 +179,7 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
         return Some(0.0);
     }
     let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) as f32 * VOWEL_INDEL > max_cost {
+    if n.abs_diff(m) as f32 * VOWEL_INDEL.min(CONSONANT_INDEL) > max_cost {
         return None;
     }
     if n == 0 || m == 0 {
@@ -208,7 +212,7 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
             } else if similar(a[i - 1], b[j - 1]) {
                 SIMILAR_COST
             } else {
-                1.0
+                SUBSTITUTION
             };
             let mut v = prev[j - 1] + sub;
             let del = prev[j] + indel(a[i - 1]);

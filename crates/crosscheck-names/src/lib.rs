@@ -211,9 +211,13 @@ impl Name {
         };
         let norm = normalize(&text);
         let mut words: Vec<String> = Vec::new();
+        let raw_all_caps = !raw.chars().any(char::is_lowercase);
         for w in norm.split(' ').filter(|w| !w.is_empty()) {
             // Han and Hangul names come without spaces: one token per syllable
             if w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
+                words.extend(w.chars().map(String::from));
+            } else if kind != NameKind::Organization && !raw_all_caps && is_initials(w, raw) {
+                // "JC Juncker": capitals without a vowel are initials
                 words.extend(w.chars().map(String::from));
             } else {
                 words.push(w.to_string());
@@ -310,6 +314,13 @@ impl Name {
     }
 }
 
+fn is_initials(word: &str, raw: &str) -> bool {
+    let n = word.chars().count();
+    (2..=3).contains(&n)
+        && word.chars().all(|c| c.is_ascii_lowercase() && !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+        && raw.split(|c: char| !c.is_alphanumeric()).any(|rw| rw == word.to_ascii_uppercase())
+}
+
 fn strip_prefixes(words: &mut Vec<String>) {
     let prefixes = &*tables::PERSON_PREFIX_SET;
     loop {
@@ -341,6 +352,10 @@ fn match_legal_form<'a>(words: &[String], table: &'a tables::OrgTypes) -> Option
     None
 }
 
+/// Org-name symbols that only say "a company" (Company, Corporation, Organisation, Group,
+/// Enterprise, Concern): as light as a legal form.
+const LIGHT_SYMBOLS: &[&str] = &["co", "corp", "org", "grp", "enterprise", "concern"];
+
 fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
     Token {
         text: ascii_token(&latin_word(&form.compare)),
@@ -357,7 +372,14 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         alt_key: None,
         stem: None,
         groups: Vec::new(),
-        weight: if form.symbol { 0.6 } else { 0.35 },
+        weight: if !form.symbol {
+            0.35
+        } else if LIGHT_SYMBOLS.contains(&form.compare.as_str()) {
+            0.4
+        } else {
+            // Trust, Systems, Holding, Global...: they say which company of a group it is
+            0.8
+        },
         legal: Some((form.compare.clone(), form.generic.clone())),
         spellings: std::sync::OnceLock::new(),
     }

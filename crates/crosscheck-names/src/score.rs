@@ -30,6 +30,10 @@ const CONFLICT: f32 = 0.55;
 /// conflict at TYPO_LO, linearly in between.
 const TYPO_LO: f32 = 0.5;
 const TYPO_HI: f32 = 0.85;
+/// Edit cost a typo may have in a word of up to eight letters (two substitutions), and the
+/// margin over which it turns into a conflict.
+const TYPO_SLIPS: f32 = 1.75;
+const TYPO_SLIP_MARGIN: f32 = 0.4;
 /// Multiplier for an initial that disagrees with the other side's word or initial.
 const CONFLICT_INITIAL: f32 = 0.6;
 /// Multiplier for different legal forms (AG vs GmbH).
@@ -42,6 +46,8 @@ const CONFLICT_NUMBER: f32 = 0.75;
 const GENDER_MISMATCH: f32 = 0.7;
 /// Weight (relative to the token's own) that a token only one person name has costs.
 const OMIT_PERSON: f32 = 0.3;
+/// The same when at least two other words of the names agree.
+const OMIT_PERSON_CORROBORATED: f32 = 0.2;
 /// The same for organisation names: an extra word usually means another company.
 const OMIT_ORG: f32 = 0.9;
 
@@ -153,6 +159,21 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     } else {
         (0.0, Rel::None)
     }
+}
+
+/// How much a close spelling counts as agreement (1) or disagreement (CONFLICT). Two views,
+/// the stricter wins: relative (similarity between TYPO_LO and TYPO_HI) and absolute, in
+/// slips: typing errors come one or two per word whatever its length, so a cost above about
+/// two substitutions in a word of up to eight letters is another name (Castro/Castillo,
+/// Sanchez/Sancho), not a typo (Merkel/Merkur).
+fn typo_factor(sim: f32, a: &Token, b: &Token) -> f32 {
+    let relative = ((sim - TYPO_LO) / (TYPO_HI - TYPO_LO)).clamp(0.0, 1.0);
+    let key_len = a.core.len().max(b.core.len());
+    let len = 0.5 * (key_len + a.text.len().max(b.text.len()).max(key_len)) as f32;
+    let cost = (1.0 - sim) * len;
+    let allowed = TYPO_SLIPS * (len / 8.0).max(1.0);
+    let absolute = ((allowed + TYPO_SLIP_MARGIN - cost) / TYPO_SLIP_MARGIN).clamp(0.0, 1.0);
+    CONFLICT + (1.0 - CONFLICT) * relative.min(absolute)
 }
 
 fn shares(a: &[u32], b: &[u32]) -> bool {
@@ -282,7 +303,6 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
         }
     }
     let aligned = assign(&score, &weight, n, m);
-    let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
 
     let mut num = 0f32;
     let mut den = 0f32;
@@ -303,7 +323,7 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
                 // a distant spelling is partly a disagreement: Sancho/Sanchez, Navros/Lavrov
                 Rel::Typo => {
                     let sim = score[i][j] / 0.95;
-                    penalty *= CONFLICT + (1.0 - CONFLICT) * ((sim - TYPO_LO) / (TYPO_HI - TYPO_LO)).clamp(0.0, 1.0);
+                    penalty *= typo_factor(sim, &rows[i], &cols[j]);
                 }
                 _ => {}
             }
@@ -324,13 +344,30 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     for j in 0..m {
         left_cols[j] = !col_used[j];
     }
+    let mut left_rows = [false; MAX_TOKENS];
+    for i in 0..n {
+        left_rows[i] = aligned[i].is_none();
+    }
+    // one word written in two pieces on one side (Patr ushev / Patrushev): join neighbours
+    let mut split: Option<(bool, usize, usize, f32)> = None;
+    if let Some((k, o, sim)) = find_split(rows, cols, &mut left_rows, &mut left_cols) {
+        split = Some((true, k, o, sim));
+    } else if let Some((k, o, sim)) = find_split(cols, rows, &mut left_cols, &mut left_rows) {
+        split = Some((false, k, o, sim));
+    }
+    if let Some((is_row, _, o, sim)) = split {
+        let w = if is_row { cols[o].weight } else { rows[o].weight };
+        num += w * 0.95 * sim;
+        den += w;
+        n_aligned_words += 1;
+    }
     // (row, col) conflicts and omitted tokens (true = a row token, false = a column token)
     let mut conflicts = [(0usize, 0usize); MAX_TOKENS];
     let mut n_conflicts = 0;
     let mut omitted = [(false, 0usize); 2 * MAX_TOKENS];
     let mut n_omitted = 0;
     for i in 0..n {
-        if aligned[i].is_some() {
+        if !left_rows[i] {
             continue;
         }
         // prefer a partner of the same role (patronymic with patronymic)
@@ -356,6 +393,9 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
             n_omitted += 1;
         }
     }
+    let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
+    // with two or more words agreeing, a missing middle name is routine
+    let omit_factor = if !org && n_aligned_words >= 2 { OMIT_PERSON_CORROBORATED } else { omit_factor };
     let tok = |(is_row, k): (bool, usize)| if is_row { &rows[k] } else { &cols[k] };
     for &o in &omitted[..n_omitted] {
         let t = tok(o);
@@ -367,7 +407,8 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
             TokenClass::Number if org => 2.0,
             TokenClass::Number => 0.5,
             // org-name symbols (Trust, Systems, Holding) say what the company is
-            TokenClass::Legal if t.symbol => 0.6,
+            TokenClass::Legal if t.symbol && t.weight >= 0.8 => omit_factor,
+            TokenClass::Legal if t.symbol => 0.5,
             _ => 0.15,
         };
         den += f * t.weight;
@@ -420,6 +461,17 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
                 describe_pair(x, y, rel[i][j], &mut detail);
             }
         }
+        if let Some((is_row, k, o, _)) = split {
+            let (side, other) = if is_row { (rows, cols) } else { (cols, rows) };
+            detail.push_str(if first { "aligned " } else { ", " });
+            first = false;
+            detail.push_str(&side[k].orig);
+            detail.push('+');
+            detail.push_str(&side[k + 1].orig);
+            detail.push('~');
+            detail.push_str(&other[o].orig);
+            detail.push_str(" (written apart)");
+        }
         if first {
             detail.push_str("no tokens aligned");
         }
@@ -451,6 +503,35 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     NameMatch { score: score_v, detail }
 }
 
+/// Two neighbouring unaligned words of `side` that together spell an unaligned word of `other`.
+fn find_split(
+    side: &[Token],
+    other: &[Token],
+    left_side: &mut [bool],
+    left_other: &mut [bool],
+) -> Option<(usize, usize, f32)> {
+    for k in 0..side.len().saturating_sub(1) {
+        if !(left_side[k] && left_side[k + 1])
+            || side[k].class != TokenClass::Word
+            || side[k + 1].class != TokenClass::Word
+        {
+            continue;
+        }
+        let joined = format!("{}{}", side[k].key, side[k + 1].key);
+        let best = (0..other.len())
+            .filter(|&o| left_other[o] && other[o].class == TokenClass::Word)
+            .map(|o| (o, key_similarity(&joined, &other[o].key, 0.85)))
+            .max_by(|x, y| x.1.total_cmp(&y.1));
+        if let Some((o, sim)) = best.filter(|(_, sim)| *sim >= 0.85) {
+            left_side[k] = false;
+            left_side[k + 1] = false;
+            left_other[o] = false;
+            return Some((k, o, sim));
+        }
+    }
+    None
+}
+
 fn word_count(n: &Name) -> usize {
     n.parts.iter().filter(|t| t.class == TokenClass::Word).count()
 }
@@ -467,6 +548,7 @@ fn conflict_factor(a: &Token, b: &Token) -> f32 {
     use TokenClass::*;
     match (a.class, b.class) {
         (Word, Word) => CONFLICT,
+        (Legal, Legal) if (a.symbol && a.weight >= 0.8) || (b.symbol && b.weight >= 0.8) => CONFLICT,
         (Legal, Legal) if a.symbol || b.symbol => CONFLICT_SYMBOL,
         (Legal, Legal) => CONFLICT_LEGAL,
         (Number, Number) => CONFLICT_NUMBER,
