@@ -237,7 +237,8 @@ impl Name {
                 t.text = value.clone();
                 t.key = value.clone();
                 t.core = value;
-                t.weight = 0.5;
+                // a series number identifies a company (Fund II) more than a person
+                t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
                 parts.push(t);
                 i += n;
                 continue;
@@ -259,7 +260,7 @@ impl Name {
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
         let gender = if kind == NameKind::Organization { None } else { gender::hint(&parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
-        let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal | TokenClass::Number);
+        let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal);
         let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
         let n_joined = parts.iter().filter(joinable).count();
         let acronym: String = words_only.filter_map(|t| t.text.chars().next()).collect();

@@ -137,8 +137,11 @@ pub fn normalize(raw: &str) -> String {
     let mut prev_letter = false;
     // NFKC changes nothing in plain ASCII and basic Cyrillic (the common case): skip it there
     let simple = raw.chars().all(|c| c.is_ascii() || matches!(c as u32, 0x401 | 0x410..=0x44F | 0x451));
-    let chars: Vec<char> =
-        if simple { raw.chars().collect() } else { raw.nfkc().filter(|c| !is_invisible(*c)).collect() };
+    let chars: Vec<char> = if simple {
+        raw.chars().collect()
+    } else {
+        raw.chars().filter(|c| !is_invisible(*c)).collect::<String>().nfkc().collect()
+    };
     for (i, &c) in chars.iter().enumerate() {
         if is_letter(c)
             || c.is_ascii_digit()
@@ -166,7 +169,13 @@ pub fn normalize(raw: &str) -> String {
         }
         out.extend(w.iter());
     }
-    out
+    if out.is_ascii() {
+        out
+    } else {
+        // invisible characters are dropped before NFKC so they cannot block composition, and
+        // lower-casing can leave sequences NFC would compose: keep the output normalised
+        out.nfc().collect()
+    }
 }
 
 fn fix_lookalikes(word: &mut [char]) {

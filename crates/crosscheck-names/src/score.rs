@@ -427,7 +427,7 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     let mut fallback: Option<String> = None;
     let (wa, wb) = (word_count(a), word_count(b));
     if (wa != wb || a.n_joined != b.n_joined) && !a.joined.is_empty() && !b.joined.is_empty() {
-        let sim = key_similarity(&a.joined, &b.joined, 0.85);
+        let sim = key_similarity(&a.joined, &b.joined, 0.9);
         let v = 0.95 * sim * if gender_mismatch { GENDER_MISMATCH } else { 1.0 };
         if v > score_v {
             score_v = v;
