@@ -23,9 +23,11 @@
 //! - The listing's details: `UN_LIST_TYPE` → `program`, `REFERENCE_NUMBER` → `programId`,
 //!   `LISTED_ON` → `createdAt`, the last `LAST_DAY_UPDATED` → `modifiedAt`, `COMMENTS1` → `notes`.
 //!
-//! Malformed XML inside a record rejects that record with quick-xml's reason and position and
-//! parsing resumes after it when the parser can; a file that ends inside a record rejects it as
-//! truncated. An element that is neither a list record nor part of one is ignored.
+//! Malformed XML inside a record rejects that record with the reason and line. End tags are
+//! matched by this reader rather than by quick-xml, so a record with a mismatched or missing end
+//! tag is rejected alone and the next record starts cleanly (the record's own end tag always
+//! closes it); other syntax errors are quick-xml's, and parsing resumes after them when it can. A
+//! file that ends inside a record rejects it as truncated. Elements outside the records are ignored.
 
 use super::lists::{add_countries, add_dates, add_declared, mark_listed};
 use super::reject;
@@ -49,6 +51,8 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines) };
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
     reader.config_mut().trim_text(false);
+    // End tags are checked by the parser below, which can resume after a mismatch.
+    reader.config_mut().check_end_names = false;
     let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false };
     let records = std::iter::from_fn(move || parser.next_record());
     Ok(Opened { format: Format::UnXml, encoding, records: Box::new(records) })
@@ -118,6 +122,8 @@ struct Collecting {
     children: Vec<Child>,
     /// Element names below the record (depth 1 = a direct child).
     stack: Vec<String>,
+    /// The first structural problem met (a mismatched end tag), which rejects the record.
+    malformed: Option<String>,
 }
 
 impl Collecting {
@@ -183,7 +189,13 @@ impl Parser {
                     match &mut current {
                         None if is_record_tag(&tag) => {
                             let line = self.line_at(before);
-                            current = Some(Collecting { tag, line, children: Vec::new(), stack: Vec::new() });
+                            current = Some(Collecting {
+                                tag,
+                                line,
+                                children: Vec::new(),
+                                stack: Vec::new(),
+                                malformed: None,
+                            });
                         }
                         None => {}
                         Some(c) => {
@@ -213,11 +225,38 @@ impl Parser {
                         }
                     }
                 }
-                Ok(Event::End(_)) => {
-                    if let Some(c) = &mut current {
-                        if c.stack.pop().is_none() {
-                            let Some(done) = current.take() else { continue };
-                            return Some(build(&self.display, done));
+                Ok(Event::End(end)) => {
+                    let Some(c) = &mut current else { continue };
+                    let tag = String::from_utf8_lossy(end.local_name().as_ref()).into_owned();
+                    // End tags are matched here rather than by quick-xml, so that a broken record
+                    // is rejected alone and the next one starts cleanly: the record's own end tag
+                    // always closes it, and an end tag closes the innermost open element it names.
+                    if tag == c.tag {
+                        if let (Some(open), None) = (c.stack.last(), &c.malformed) {
+                            let line = self.line_at(self.reader.buffer_position());
+                            c.malformed = Some(format!("malformed XML at line {line}: <{open}> is not closed"));
+                        }
+                        let Some(done) = current.take() else { continue };
+                        return Some(match &done.malformed {
+                            Some(reason) => Record::Rejected(reject(&self.display, done.line, reason, &done.raw())),
+                            None => build(&self.display, done),
+                        });
+                    }
+                    match c.stack.iter().rposition(|t| *t == tag) {
+                        Some(pos) if pos + 1 == c.stack.len() => {
+                            c.stack.pop();
+                        }
+                        found => {
+                            if c.malformed.is_none() {
+                                let line = self.line_at(self.reader.buffer_position());
+                                let expected = c.stack.last().map_or(c.tag.as_str(), String::as_str);
+                                c.malformed = Some(format!(
+                                    "malformed XML at line {line}: end tag </{tag}> where </{expected}> was expected"
+                                ));
+                            }
+                            if let Some(pos) = found {
+                                c.stack.truncate(pos);
+                            }
                         }
                     }
                 }
@@ -516,6 +555,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any bytes at all: the file is refused as a whole (binary) or read to the end, every
+        /// record with a line number, and no panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
+            let mut f = tempfile::NamedTempFile::new().unwrap();
+            f.write_all(&bytes).unwrap();
+            if let Ok(opened) = open(f.path(), "un.xml".into(), &ReaderOptions::default()) {
+                for record in opened.records {
+                    let line = match record { Record::Entities { line, .. } => line, Record::Rejected(r) => r.line };
+                    proptest::prop_assert!(line >= 1);
+                }
+            }
+        }
+
         #[test]
         fn mangled_xml_never_panics(cut in 0usize..2400, junk in "\\PC{0,20}", at in 0usize..2400) {
             let mut text: String = LIST.chars().take(cut).collect();
@@ -527,11 +580,18 @@ mod tests {
         }
 
         #[test]
-        fn every_record_is_accounted(n in 0usize..30, broken in proptest::collection::vec(proptest::bool::ANY, 30)) {
+        fn every_record_is_accounted(n in 0usize..30, broken in proptest::collection::vec(0u8..4, 30)) {
             let mut text = String::from("<CONSOLIDATED_LIST><INDIVIDUALS>\n");
-            for (i, is_broken) in broken.iter().enumerate().take(n) {
-                if *is_broken {
+            for (i, how) in broken.iter().enumerate().take(n) {
+                if *how == 1 {
+                    // no name
                     text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID></INDIVIDUAL>\n"));
+                } else if *how == 2 {
+                    // mismatched end tag
+                    text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>N{i}</SECOND_NAME></INDIVIDUAL>\n"));
+                } else if *how == 3 {
+                    // unclosed element
+                    text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>N{i}</INDIVIDUAL>\n"));
                 } else {
                     text.push_str(&format!("<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>N{i}</FIRST_NAME></INDIVIDUAL>\n"));
                 }
@@ -540,7 +600,7 @@ mod tests {
             let records = read(&text);
             proptest::prop_assert_eq!(records.len(), n);
             let rejected = records.iter().filter(|r| matches!(r, Record::Rejected(_))).count();
-            proptest::prop_assert_eq!(rejected, broken[..n].iter().filter(|b| **b).count());
+            proptest::prop_assert_eq!(rejected, broken[..n].iter().filter(|b| **b != 0).count());
             for (i, r) in records.iter().enumerate() {
                 let line = match r { Record::Entities { line, .. } => *line, Record::Rejected(r) => r.line };
                 proptest::prop_assert_eq!(line, i as u64 + 2);
