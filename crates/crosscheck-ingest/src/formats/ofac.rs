@@ -12,11 +12,15 @@
 //!
 //! **Joining.** Alias and address rows become fragments with the SDN entry's id (`ofac-ENT_NUM`)
 //! and the schema `Thing`, which the store merges into the more specific schema of the SDN row.
-//! So `load sdn.csv alt.csv add.csv` gives one entity per SDN entry, in any file order. The readers
-//! are independent (a reader sees one file), so an alias or address row whose ent_num has no SDN
-//! row in the load is not detected here: it is stored as a lone, unscreened `Thing`.
-//! A repeated ent_num inside the SDN file is rejected (the second row would silently merge two
-//! different listings).
+//! So `load sdn.csv alt.csv add.csv` gives one entity per SDN entry, in any file order.
+//! An alias or address row whose ent_num has no SDN row in the load is rejected ("no SDN entry"),
+//! since it would otherwise be stored as a lone, nameless fragment. The readers see one file
+//! each, so they find each other through a per-thread registry of the SDN files whose readers
+//! are alive, by dataset name: a load opens all its files before reading any (`pipeline`), so an
+//! alias reader sees the SDN files opened before it when it is opened and those opened after it
+//! when it reads its first row. An alias or address file loaded without its SDN file keeps its
+//! fragments (nothing to check them against). A repeated ent_num inside the SDN file is rejected
+//! (the second row would silently merge two different listings).
 //!
 //! **Remarks.** Birth dates, places, nationalities, documents and weak aliases sit in the free-text
 //! remarks column as `;`-separated items (`DOB 19 Jun 1951; POB Giza, Egypt; Passport 1084010
@@ -34,8 +38,62 @@ use super::reject;
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
 use crosscheck_model::Entity;
-use std::collections::HashMap;
-use std::path::Path;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::{Rc, Weak};
+
+/// An SDN file being read, announced to the alias and address readers of the same load.
+struct SdnFile {
+    dataset: String,
+    path: PathBuf,
+    encoding: Option<String>,
+}
+
+thread_local! {
+    /// The SDN files whose readers are alive on this thread (see "Joining" above).
+    static OPEN_SDN_FILES: RefCell<Vec<Weak<SdnFile>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The live SDN files of `dataset`, pruning those whose readers are gone.
+fn live_sdn_files(dataset: &str) -> Vec<Rc<SdnFile>> {
+    OPEN_SDN_FILES.with(|files| {
+        let mut files = files.borrow_mut();
+        files.retain(|f| f.strong_count() > 0);
+        files.iter().filter_map(Weak::upgrade).filter(|f| f.dataset == dataset).collect()
+    })
+}
+
+/// The kind of an OFAC file, from its first record (`None` when it cannot be told).
+fn sniff_kind(path: &Path, encoding: Option<&str>) -> Option<FileKind> {
+    let text = open_text(path, encoding, "an OFAC SDN CSV file").ok()?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).ok()? {
+        if record.iter().any(|f| !clean_field(f).is_empty() && clean_field(f) != "\u{1a}") {
+            return FileKind::from_field_count(record.len());
+        }
+    }
+    None
+}
+
+/// The ent_nums of the SDN rows of `files` (an unreadable file adds none).
+fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
+    let mut ids = HashSet::new();
+    for file in files {
+        let Ok(text) = open_text(&file.path, file.encoding.as_deref(), "an OFAC SDN CSV file") else { continue };
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
+        let mut record = csv::StringRecord::new();
+        while let Ok(true) = reader.read_record(&mut record) {
+            if record.len() == FileKind::Sdn.fields() {
+                if let Some(Ok(n)) = record.get(0).map(|f| clean_field(f).parse::<u64>()) {
+                    ids.insert(n);
+                }
+            }
+        }
+    }
+    ids
+}
 
 /// Which of OFAC's three files a reader is reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,12 +137,31 @@ const PUBLISHER: &str = "US Treasury, Office of Foreign Assets Control (OFAC)";
 pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Opened, IngestError> {
     let text = open_text(path, options.encoding.as_deref(), "an OFAC SDN CSV file")?;
     let encoding = text.encoding.clone();
+    let dataset = options.dataset.clone();
+    // An SDN file announces itself for as long as its reader lives; an alias or address file
+    // notes the SDN files already announced (see "Joining").
+    let (announced, mut known_sdn): (Option<Rc<SdnFile>>, Vec<Rc<SdnFile>>) =
+        match sniff_kind(path, options.encoding.as_deref()) {
+            Some(FileKind::Sdn) => {
+                let file = Rc::new(SdnFile {
+                    dataset: dataset.clone(),
+                    path: path.to_path_buf(),
+                    encoding: options.encoding.clone(),
+                });
+                OPEN_SDN_FILES.with(|files| files.borrow_mut().push(Rc::downgrade(&file)));
+                (Some(file), Vec::new())
+            }
+            Some(_) => (None, live_sdn_files(&dataset)),
+            None => (None, Vec::new()),
+        };
+    let mut sdn_ids: Option<Option<HashSet<u64>>> = None;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
     let mut kind: Option<FileKind> = None;
     let mut seen: HashMap<u64, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
     let mut done = false;
     let records = std::iter::from_fn(move || loop {
+        let _keep_announced = &announced;
         if done {
             return None;
         }
@@ -145,8 +222,26 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
                 }
                 built
             }
-            FileKind::Alt => alt_fragment(ent_num, &fields),
-            FileKind::Add => add_fragment(ent_num, &fields),
+            FileKind::Alt | FileKind::Add => {
+                // First row: the SDN files of this load are all open now.
+                let ids = sdn_ids.get_or_insert_with(|| {
+                    for file in live_sdn_files(&dataset) {
+                        if !known_sdn.iter().any(|k| Rc::ptr_eq(k, &file)) {
+                            known_sdn.push(file);
+                        }
+                    }
+                    (!known_sdn.is_empty()).then(|| sdn_ent_nums(&known_sdn))
+                });
+                if ids.as_ref().is_some_and(|ids| !ids.contains(&ent_num)) {
+                    let reason = format!("no SDN entry with ent_num {ent_num} in this load for {}", this_kind.what());
+                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+                }
+                if this_kind == FileKind::Alt {
+                    alt_fragment(ent_num, &fields)
+                } else {
+                    add_fragment(ent_num, &fields)
+                }
+            }
         };
         return Some(match built {
             Ok(entity) => Record::Entities { line, entities: vec![entity] },
@@ -522,6 +617,52 @@ mod tests {
         assert_eq!(a.get("country"), ["eg"]);
         let empty = entity(&add[1]);
         assert_eq!((empty.id.as_str(), empty.properties.len()), ("ofac-102", 0), "an unknown address adds nothing");
+    }
+
+    #[test]
+    fn alias_and_address_rows_join_their_sdn_entry_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, content: &str| {
+            let path = dir.path().join(name);
+            fs_err::write(&path, content).unwrap();
+            path
+        };
+        let sdn = write(
+            "sdn.csv",
+            "101,\"QUILLFEATHER, Ambrose\",\"individual\",X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             102,\"NORTHWIND FRONT\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n",
+        );
+        let alt = write("alt.csv", "101,1,aka,\"QUILL, Ambrose\",-0- \n999,2,aka,\"NOBODY\",-0- \n");
+        let add = write("add.csv", "102,1,\"1 Road\",\"Oakvale\",\"Egypt\",-0- \n998,2,-0- ,-0- ,\"Egypt\",-0- \n");
+        for (i, files) in [vec![sdn.clone(), alt.clone(), add.clone()], vec![alt.clone(), add.clone(), sdn.clone()]]
+            .into_iter()
+            .enumerate()
+        {
+            let store = crosscheck_store::Store::open(&dir.path().join(format!("store-{i}"))).unwrap();
+            let request = crate::LoadRequest {
+                files,
+                options: ReaderOptions { dataset: "ofac-join".into(), ..Default::default() },
+                rejects_path: dir.path().join(format!("rejects-{i}.jsonl")),
+                ..Default::default()
+            };
+            let report = crate::load(&store, &request, &mut |_, _| {}).unwrap();
+            assert_eq!((report.read, report.loaded, report.rejected), (6, 2, 2), "order {i}");
+            let rejects = fs_err::read_to_string(report.rejects_file.unwrap()).unwrap();
+            assert!(
+                rejects.contains("no SDN entry with ent_num 999 in this load for an alias (alt.csv) row"),
+                "{rejects}"
+            );
+            assert!(rejects.contains("no SDN entry with ent_num 998"), "{rejects}");
+            let dataset = store.dataset("ofac-join").unwrap();
+            let person = dataset.get("ofac-101").unwrap().unwrap();
+            assert_eq!((person.schema.as_str(), person.get("alias")), ("Person", &["Ambrose QUILL".to_string()][..]));
+            let org = dataset.get("ofac-102").unwrap().unwrap();
+            assert_eq!((org.schema.as_str(), org.get("country")), ("LegalEntity", &["eg".to_string()][..]));
+        }
+        // Without its SDN file, an alias file keeps its fragments: there is nothing to check them against.
+        let alone = open(&alt, "alt.csv".into(), &ReaderOptions { dataset: "ofac-alone".into(), ..Default::default() });
+        let records: Vec<Record> = alone.unwrap().records.collect();
+        assert!(records.iter().all(|r| matches!(r, Record::Entities { .. })));
     }
 
     #[test]
