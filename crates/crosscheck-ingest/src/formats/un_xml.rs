@@ -11,7 +11,7 @@
 //! - `INDIVIDUAL` → `Person`, `ENTITY` → `Organization` (groups, companies, fronts); id
 //!   `unsc-DATAID`, stable across list versions, so the three versions compare by id.
 //! - `FIRST_NAME`..`FOURTH_NAME` joined make `name` (the UN does not say which part is the
-//!   surname, so they also go to `firstName`, `secondName`, `middleName`, `fatherName` in order);
+//!   surname, so they go to `firstName`, `secondName` and `middleName` (third and fourth) as written);
 //!   `NAME_ORIGINAL_SCRIPT` is an `alias`.
 //! - Alias `QUALITY`: `Good`/`a.k.a.` → `alias`, `Low` → `weakAlias` (the UN's own warning that a
 //!   low-quality alias is too vague to identify someone), `f.k.a.` → `previousName`.
@@ -316,7 +316,7 @@ fn build(display: &str, c: Collecting) -> Record {
     if !parts.is_empty() {
         e.add("name", &parts.join(" "));
         if is_person {
-            for (prop, part) in ["firstName", "secondName", "middleName", "fatherName"].iter().zip(&parts) {
+            for (prop, part) in ["firstName", "secondName", "middleName", "middleName"].iter().zip(&parts) {
                 e.add(prop, part);
             }
         }
@@ -436,7 +436,18 @@ fn birth_date(e: &mut Entity, child: &Child) {
 }
 
 fn document(e: &mut Entity, child: &Child) {
-    let Some(number) = child.field("NUMBER") else { return };
+    // Some documents give the number only in prose: `Afghan national identification card
+    // (tazkira) number 545167`, `Tunisian passport number L 191609 issued on 28 Feb. 1996`.
+    let number = match child.field("NUMBER") {
+        Some(n) => n.to_string(),
+        None => {
+            match [child.field("TYPE_OF_DOCUMENT2"), child.field("NOTE")].into_iter().flatten().find_map(number_in_text)
+            {
+                Some(n) => n,
+                None => return,
+            }
+        }
+    };
     let kind = [child.field("TYPE_OF_DOCUMENT"), child.field("TYPE_OF_DOCUMENT2")]
         .iter()
         .flatten()
@@ -448,7 +459,28 @@ fn document(e: &mut Entity, child: &Child) {
     } else {
         "idNumber"
     };
-    add_declared(e, prop, Some("idNumber"), number);
+    add_declared(e, prop, Some("idNumber"), &number);
+}
+
+/// The document number in a sentence: the first token with three digits or more after `number`,
+/// `card`, `code` or `SSN`, or at the very start; a short letter prefix written apart (`L 191609`,
+/// `DE- 473900`) is joined to it. Dates and years elsewhere in the sentence are not numbers.
+fn number_in_text(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let start =
+        ["number", "card", "code", "ssn"].iter().filter_map(|m| lower.find(m).map(|p| p + m.len())).min().unwrap_or(0);
+    let tokens: Vec<&str> =
+        text.get(start..)?.split_whitespace().map(|t| t.trim_matches([',', '.', ';', ':', '(', ')'])).collect();
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).count();
+    let (i, token) = tokens.iter().enumerate().take(if start == 0 { 1 } else { 3 }).find(|(_, t)| digits(t) >= 3)?;
+    let prefix = i
+        .checked_sub(1)
+        .map(|p| tokens[p].trim_end_matches('-'))
+        .filter(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_uppercase()));
+    Some(match prefix {
+        Some(p) => format!("{p}{token}"),
+        None => token.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -554,7 +586,29 @@ mod tests {
         assert!(r.reason.contains("truncated") || r.reason.contains("malformed"), "{}", r.reason);
     }
 
+    #[test]
+    fn numbers_in_document_prose() {
+        let table = [
+            ("Afghan national identification card (tazkira) number 545167", Some("545167")),
+            ("Tunisian passport number L 191609 issued on 28 Feb. 1996", Some("L191609")),
+            ("Moroccan national identity card DE- 473900", Some("DE473900")),
+            ("04643632 issued on 18 Jun. 1999", Some("04643632")),
+            ("Italian Fiscal Code: DAOMMD74T11Z352Z", Some("DAOMMD74T11Z352Z")),
+            ("SSN 156-92-9858 (United States of America)", Some("156-92-9858")),
+            ("issued in 1993, under name X", None),
+            ("Birth certificate", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(number_in_text(text).as_deref(), want, "{text}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn document_prose_never_panics(text in "\\PC{0,80}") {
+            let _ = number_in_text(&text);
+        }
+
         /// Any bytes at all: the file is refused as a whole (binary) or read to the end, every
         /// record with a line number, and no panic.
         #[test]
