@@ -22,6 +22,11 @@ Writes crates/crosscheck-names/data/*.tsv, each with a header naming source, ver
     feminine form.
     <- names/ru_name_freq (russiannames, BSD-3)
 
+- translit_pairs.tsv   Latin name tokens and their Cyrillic spelling (Western names written in
+    Cyrillic: White / Уайт, Bruce / Брюс), pairs seen at least 3 times. Every 10th line of the
+    source is left out: the name_bench example evaluates on exactly those lines.
+    <- names/translit_pairs/wd_en_ru_80.tsv (Wikidata, CC0)
+
 Run: python3 scripts/derive_names_tables.py   (needs PyYAML)
 """
 
@@ -158,8 +163,22 @@ def main():
             f.write(f"g\t{text}\t{count}\t{gender or '-'}\t\n")
         for text, count, gender, f_form in surnames:
             f.write(f"s\t{text}\t{count}\t{gender or '-'}\t{f_form}\n")
+    n_pairs = 0
+    with open(os.path.join(OUT, "translit_pairs.tsv"), "w", encoding="utf-8") as f:
+        header(f, "names/translit_pairs/wd_en_ru_80.tsv (Wikidata, CC0 1.0)",
+               "latin<TAB>cyrillic<TAB>count; count >= 3; every 10th source line held out for evaluation")
+        with open(os.path.join(DATA, "names/translit_pairs/wd_en_ru_80.tsv"), encoding="utf-8") as src:
+            for i, line in enumerate(src):
+                if i % 10 == 0:
+                    continue
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) < 3 or int(cols[2]) < 3:
+                    continue
+                f.write(f"{cols[0]}\t{cols[1].replace(' ', '')}\t{cols[2]}\n")
+                n_pairs += 1
     for name in sorted(os.listdir(OUT)):
         print(f"{name}: {os.path.getsize(os.path.join(OUT, name)):,} bytes", file=sys.stderr)
+    print(f"{n_pairs} Latin/Cyrillic token pairs", file=sys.stderr)
     print(f"{n_org} legal-form aliases, {n_groups} name groups, {len(given)} given names, {len(surnames)} surnames",
           file=sys.stderr)
 

@@ -137,6 +137,39 @@ pub fn phonetic_key(token: &str) -> String {
     String::from_utf8(res).unwrap_or_default()
 }
 
+/// Symbol classes closed under [`similar`]: every similar pair falls inside one class, so a
+/// difference between class counts can only be removed by full-price edits.
+fn class_of(b: u8) -> usize {
+    match b {
+        b'f' | b'v' => 1,
+        b'd' | b't' => 2,
+        b'b' | b'p' => 3,
+        b'l' => 4,
+        b'm' => 5,
+        b'n' => 6,
+        b'r' => 7,
+        _ => 0,
+    }
+}
+
+/// Counts of a key's symbols per class, for [`cost_lower_bound`].
+pub fn class_profile(key: &str) -> [u8; 8] {
+    let mut p = [0u8; 8];
+    for b in key.bytes() {
+        let c = class_of(b);
+        p[c] = p[c].saturating_add(1);
+    }
+    p
+}
+
+/// A lower bound on [`edit_cost`] from class profiles: each unit of difference needs an indel
+/// (at least 0.7) or half of a cross-class substitution (0.85 / 2). Lets the matcher skip the
+/// dynamic programme for most token pairs of different names.
+pub fn cost_lower_bound(a: &[u8; 8], b: &[u8; 8]) -> f32 {
+    let d: u32 = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y) as u32).sum();
+    d as f32 * (SUBSTITUTION / 2.0).min(VOWEL_INDEL)
+}
+
 /// Pairs a transliteration or a language swaps (ordered, lower byte first).
 fn similar(a: u8, b: u8) -> bool {
     let (x, y) = if a < b { (a, b) } else { (b, a) };

@@ -75,6 +75,8 @@ pub(crate) struct Token {
     pub key: String,
     /// The key without a patronymic ending (Viktorovich → viktor), for typo similarity.
     pub core: String,
+    /// Class profile of `core` ([`key::class_profile`]), to skip hopeless edit distances.
+    pub profile: [u8; 8],
     /// A Slavic patronymic (by its ending): aligns only with another patronymic.
     pub patronymic: bool,
     /// A given name the tables know (frequency table or name groups): two known given names
@@ -236,6 +238,7 @@ impl Name {
                 t.class = TokenClass::Number;
                 t.text = value.clone();
                 t.key = value.clone();
+                t.profile = key::class_profile(&value);
                 t.core = value;
                 // a series number identifies a company (Fund II) more than a person
                 t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
@@ -365,6 +368,7 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         class: TokenClass::Legal,
         key: form.compare.clone(),
         core: form.compare.clone(),
+        profile: key::class_profile(&form.compare),
         known_given: false,
         symbol: form.symbol,
         place: false,
@@ -486,6 +490,7 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         script,
         class,
         key,
+        profile: key::class_profile(&core),
         core,
         known_given,
         symbol: false,

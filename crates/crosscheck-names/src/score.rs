@@ -20,7 +20,8 @@
 // Index loops over the score, relation and weight matrices read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
-use crate::key::{key_similarity, key_similarity_len};
+use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
+use crate::tables;
 use crate::translit::Scheme;
 use crate::{Name, NameKind, NameMatch, Token, TokenClass};
 
@@ -128,6 +129,10 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     if !a.groups.is_empty() && !b.groups.is_empty() && shares(&a.groups, &b.groups) {
         return (0.88, Rel::Equivalent);
     }
+    // Western names in Cyrillic: spellings learnt from Wikidata (White / Уайт)
+    if a.script != b.script && tables::known_spelling_pair(&a.key, &b.key) {
+        return (0.95, Rel::Variant);
+    }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
         return (0.0, Rel::None);
     }
@@ -142,17 +147,21 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     let key_len = a.core.len().max(b.core.len());
     let text_len = a.text.len().max(b.text.len()).max(key_len);
     let len = 0.5 * (key_len + text_len) as f32;
-    let floor = min_similarity(key_len);
-    let mut sim = key_similarity_len(&a.core, &b.core, len, floor);
-    for (x, y) in [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())] {
-        if let (Some(x), Some(y)) = (x, y) {
-            sim = sim.max(key_similarity_len(x, y, len, floor));
-        }
-    }
     // two different known given names are two names, not a typo (Mohamed / Ahmed), unless
     // they are as close as a spelling variant (Fridrich / Friedrich)
-    if a.known_given && b.known_given && sim < 0.8 {
-        return (0.0, Rel::None);
+    let floor =
+        if a.known_given && b.known_given { 0.79f32.max(min_similarity(key_len)) } else { min_similarity(key_len) };
+    let max_cost = (1.0 - floor) * len;
+    let mut sim = 0.0f32;
+    if cost_lower_bound(&a.profile, &b.profile) <= max_cost {
+        sim = key_similarity_len(&a.core, &b.core, len, floor);
+    }
+    for (x, y) in [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())] {
+        if let (Some(x), Some(y)) = (x, y) {
+            if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
+                sim = sim.max(key_similarity_len(x, y, len, floor));
+            }
+        }
     }
     if sim >= floor {
         (0.95 * sim, Rel::Typo)

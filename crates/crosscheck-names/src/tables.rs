@@ -18,6 +18,7 @@ const NICKNAMES: &str = include_str!("../data/nicknames.tsv");
 const ORG_TYPES: &str = include_str!("../data/org_types.tsv");
 const NAME_GROUPS: &str = include_str!("../data/name_groups.tsv");
 const NAME_FREQ: &str = include_str!("../data/name_freq.tsv");
+const TRANSLIT_PAIRS: &str = include_str!("../data/translit_pairs.tsv");
 
 fn rows(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -125,6 +126,33 @@ pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLo
     }
     index
 });
+
+/// Latin and Cyrillic spellings of one Western name token that the phonetic key does not
+/// bring together (White / Уайт, Bruce / Брюс, Gilles / Жиль): smaller key → larger keys.
+pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for line in rows(TRANSLIT_PAIRS) {
+        let mut cols = line.split('\t');
+        let (Some(lat), Some(cyr)) = (cols.next(), cols.next()) else { continue };
+        let kl = phonetic_key(&latin(&normalize(lat)));
+        let kc = phonetic_key(&latin(&normalize(cyr)));
+        if kl == kc || kl.is_empty() || kc.is_empty() {
+            continue;
+        }
+        let (small, large) = if kl < kc { (kl, kc) } else { (kc, kl) };
+        let v = map.entry(small).or_default();
+        if !v.contains(&large) {
+            v.push(large);
+        }
+    }
+    map
+});
+
+/// Whether two phonetic keys are known spellings of one name in Latin and Cyrillic.
+pub(crate) fn known_spelling_pair(a: &str, b: &str) -> bool {
+    let (small, large) = if a < b { (a, b) } else { (b, a) };
+    SPELLING_PAIRS.get(small).is_some_and(|v| v.iter().any(|x| x == large))
+}
 
 /// What the frequency table knows about a token key.
 #[derive(Debug, Clone, Copy, Default)]
