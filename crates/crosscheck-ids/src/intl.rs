@@ -115,6 +115,7 @@ const BBAN_FORMATS: &[(&str, &str)] = &[
     ("BE", "nnnnnnnnnnnn"),
     ("BG", "aaaannnnnncccccccc"),
     ("BH", "aaaacccccccccccccc"),
+    ("BY", "ccccnnnncccccccccccccccc"),
     ("BR", "nnnnnnnnnnnnnnnnnnnnnnnac"),
     ("CH", "nnnnncccccccccccc"),
     ("CR", "nnnnnnnnnnnnnnnnnn"),
@@ -164,6 +165,7 @@ const BBAN_FORMATS: &[(&str, &str)] = &[
     ("PT", "nnnnnnnnnnnnnnnnnnnnn"),
     ("QA", "aaaaccccccccccccccccccccc"),
     ("RO", "aaaacccccccccccccccc"),
+    ("RU", "nnnnnnnnnnnnnnccccccccccccccc"),
     ("RS", "nnnnnnnnnnnnnnnnnn"),
     ("SA", "nncccccccccccccccccc"),
     ("SE", "nnnnnnnnnnnnnnnnnnnn"),
@@ -174,6 +176,7 @@ const BBAN_FORMATS: &[(&str, &str)] = &[
     ("TL", "nnnnnnnnnnnnnnnnnnn"),
     ("TN", "nnnnnnnnnnnnnnnnnnnn"),
     ("TR", "nnnnnncccccccccccccccc"),
+    ("UA", "nnnnnnccccccccccccccccccc"),
     ("VG", "aaaannnnnnnnnnnnnnnn"),
     ("XK", "nnnnnnnnnnnnnnnn"),
 ];
@@ -381,6 +384,13 @@ mod tests {
             check_iban("DE89370400440532013001").errors[0],
             "check digits (characters 3-4): expected 62, found 89"
         );
+    }
+
+    #[test]
+    fn every_bban_format_fits_its_iban_length() {
+        for (country, format) in BBAN_FORMATS {
+            assert_eq!(iban_length(country), Some(format.len() + 4), "{country}");
+        }
     }
 
     #[test]

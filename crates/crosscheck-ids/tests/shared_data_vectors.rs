@@ -176,3 +176,27 @@ fn shared_data_mrz_examples() {
     assert_eq!(n_failing, 11);
     assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
+
+/// The TAXPAYER_NUM column of the RuPEP export: real INNs with zero-width spaces, several
+/// numbers in one field, and stray values (Italian tax codes, town names). python-stdnum, run on
+/// the same column split at commas and spaces with zero-width spaces removed, finds 5,967 valid
+/// INNs in 5,963 non-empty fields; `extract_typed` must find the same.
+#[test]
+fn shared_data_rupep_taxpayer_numbers() {
+    use crosscheck_ids::extract::extract_typed;
+    let Some(path) = reference_file("cross_script/rupep_persons_2022.csv") else { return };
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let col = reader.headers().unwrap().iter().position(|h| h == "TAXPAYER_NUM").unwrap();
+    let (mut n_fields, mut n_valid) = (0, 0);
+    for record in reader.records() {
+        let record = record.unwrap();
+        let value = record.get(col).unwrap_or("");
+        if value.is_empty() {
+            continue;
+        }
+        n_fields += 1;
+        n_valid += extract_typed(value, IdType::RuInn).iter().filter(|f| f.valid == Some(true)).count();
+    }
+    assert_eq!(n_fields, 5963);
+    assert_eq!(n_valid, 5967);
+}
