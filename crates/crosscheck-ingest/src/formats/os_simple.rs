@@ -80,19 +80,32 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     Ok(Opened { format: Format::OpenSanctionsSimple, encoding, records: Box::new(records) })
 }
 
-/// The values of a `;`-separated cell whose values may be quoted.
+/// The values of a `;`-separated cell whose values may be quoted CSV-style (`"a; b";c`, `""`
+/// inside quotes for a quote). Hand-written rather than a `;`-delimited `csv::Reader` per cell:
+/// building a reader allocates and zeroes its buffers, which was a third of a whole load's time.
 fn values(cell: &str) -> Vec<String> {
     if !cell.contains('"') {
         return split_list(cell, ';').map(String::from).collect();
     }
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(cell.as_bytes());
     let mut out = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while let Ok(true) = reader.read_record(&mut record) {
-        out.extend(record.iter().map(str::trim).filter(|v| !v.is_empty()).map(String::from));
+    let mut current = String::new();
+    let mut chars = cell.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                out.push(std::mem::take(&mut current));
+            }
+            _ => current.push(c),
+        }
     }
-    out
+    out.push(current);
+    out.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
 }
 
 /// The trimmed value of column `name` (empty when the file has no such column).
@@ -249,6 +262,18 @@ mod tests {
         #[test]
         fn list_cells_never_panic(cell in "\\PC{0,60}") {
             let _ = values(&cell);
+        }
+
+        /// Values written the way OpenSanctions writes them read back unchanged.
+        #[test]
+        fn list_cells_round_trip(items in proptest::collection::vec("[^\\s;\"][^;\"]{0,8}[^\\s;\"]|[^\\s]{0,0}x[a-z\"; ]{0,6}y", 0..6)) {
+            let cell = items
+                .iter()
+                .map(|v| if v.contains([';', '"']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.clone() })
+                .collect::<Vec<_>>()
+                .join(";");
+            let want: Vec<String> = items.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            proptest::prop_assert_eq!(values(&cell), want);
         }
     }
 }
