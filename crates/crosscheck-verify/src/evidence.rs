@@ -131,16 +131,51 @@ impl EvidenceSet for StoreSet {
         if ids.is_empty() {
             return Vec::new();
         }
-        let patterns: Vec<String> = ids.iter().map(|id| serde_json::to_string(id).unwrap_or_default()).collect();
+        // The id and its closing quote: a leading quote would make every pattern start with the
+        // most common byte of JSON and defeat the searcher's prefilter. False hits are removed by
+        // `references_any` below.
+        let patterns: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                let quoted = serde_json::to_string(id).unwrap_or_default();
+                quoted[1..].to_string()
+            })
+            .collect();
         let Ok(finder) = aho_corasick::AhoCorasick::new(&patterns) else {
             return Vec::new();
         };
         (0..self.dataset.len() as u32)
-            .filter(|&i| finder.is_match(self.dataset.raw(i)))
+            .filter(|&i| {
+                let raw = self.dataset.raw(i);
+                may_link(raw) && finder.is_match(raw)
+            })
             .filter_map(|i| self.dataset.entity(i).ok())
             .filter(|e| references_any(e, ids))
             .collect()
     }
+}
+
+/// Whether a stored record (`{"id":..,"schema":"..",..}`, as the store writes it) may be of a
+/// schema that links records (Family, Employment, Sanction, Identification, ... and UserAccount):
+/// the schema is read from the first bytes, so the 80% of records that are people or companies
+/// are skipped without a search. Anything unexpected is searched.
+fn may_link(raw: &[u8]) -> bool {
+    let Some(rest) = raw.strip_prefix(br#"{"id":""#) else { return true };
+    let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\') else { return true };
+    let Some(rest) = rest[end..].strip_prefix(br#"","schema":""#) else { return true };
+    let name = &rest[..rest.iter().take(32).position(|&b| b == b'"').unwrap_or(0)];
+    // byte comparison, no UTF-8 check: this runs once per record of every dataset
+    !matches!(
+        name,
+        b"Person"
+            | b"Company"
+            | b"Organization"
+            | b"LegalEntity"
+            | b"PublicBody"
+            | b"Vessel"
+            | b"Address"
+            | b"Document"
+    )
 }
 
 /// Why a case's evidence cannot be opened.
@@ -304,4 +339,26 @@ pub fn today() -> crosscheck_model::PartialDate {
         month: Some(1),
         day: Some(1),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_link;
+
+    #[test]
+    fn link_prefilter_reads_the_schema_from_the_first_bytes() {
+        let table: &[(&str, bool)] = &[
+            (r#"{"id":"p1","schema":"Person","properties":{"name":["A"]}}"#, false),
+            (r#"{"id":"c1","schema":"Company","properties":{}}"#, false),
+            (r#"{"id":"f1","schema":"Family","properties":{"person":["p1"]}}"#, true),
+            (r#"{"id":"e1","schema":"Employment","properties":{}}"#, true),
+            (r#"{"id":"s1","schema":"Sanction","properties":{}}"#, true),
+            (r#"{"id":"u1","schema":"UserAccount","properties":{}}"#, true),
+            (r#"{"id":"x","schema":"Spaceship"}"#, true),
+            ("not json", true),
+        ];
+        for (raw, want) in table {
+            assert_eq!(may_link(raw.as_bytes()), *want, "{raw}");
+        }
+    }
 }

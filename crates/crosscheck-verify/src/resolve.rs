@@ -234,7 +234,17 @@ pub fn resolve(
             }
             follow(case, queries, set, excluded, &mut view, link);
         }
-        wanted = view.resolved.iter().map(|r| r.entity.id.clone()).filter(|id| !before.contains(id)).collect();
+        // a second pass only for people whose own links can be evidence (their employments,
+        // their documents): family links to the subject were all found in this pass
+        let needs_links = |person: usize| {
+            !case.people[person].employments.is_empty() || case.documents.iter().any(|d| d.holder == person)
+        };
+        wanted = view
+            .resolved
+            .iter()
+            .filter(|r| !before.contains(&r.entity.id) && needs_links(r.person))
+            .map(|r| r.entity.id.clone())
+            .collect();
     }
     view
 }
