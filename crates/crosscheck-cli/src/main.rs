@@ -11,6 +11,11 @@ mod commands;
 mod output;
 
 use clap::Parser;
+
+/// mimalloc: glibc's allocator spends most of a parallel load freeing, on one thread, what
+/// rayon's threads allocated; mimalloc's per-thread heaps cut load time by more than half.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -5,6 +5,7 @@
 
 use crate::{open, EncodingUsed, Format, IngestError, ReaderOptions, Record, Reject};
 use crosscheck_store::{AddError, DatasetMeta, Store, StoreError};
+use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -92,24 +93,31 @@ pub fn load(
     let mut rejects = RejectsFile::new(&request.rejects_path);
     let (mut read, mut dropped) = (0u64, 0u64);
     for (display, file) in opened {
-        for record in file.records {
-            read += 1;
-            if read % 1024 == 0 {
-                progress(&display, read);
-            }
-            match record {
-                Record::Rejected(r) => rejects.write(&r)?,
-                Record::Entities { line, entities } => {
-                    for entity in &entities {
-                        dropped += entity.dropped.len() as u64;
-                        match builder.add(entity) {
-                            Ok(()) => {}
-                            Err(AddError::Entity(e)) => {
-                                let raw = serde_json::to_string(entity).unwrap_or_default();
-                                rejects.write(&Reject { file: display.clone(), line, reason: e.to_string(), raw })?;
-                                break;
+        let mut records = file.records.peekable();
+        while records.peek().is_some() {
+            // Serialising and computing index keys is most of the work: do it on every core.
+            let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
+            let prepared: Vec<Prepared> = batch.into_par_iter().map(|r| prepare_record(r, &display)).collect();
+            for item in prepared {
+                read += 1;
+                if read % 1024 == 0 {
+                    progress(&display, read);
+                }
+                match item {
+                    Prepared::Rejected(r) => rejects.write(&r)?,
+                    Prepared::Entities { line, entities } => {
+                        for (n_dropped, entity) in entities {
+                            dropped += n_dropped;
+                            match builder.add_prepared(entity) {
+                                Ok(()) => {}
+                                Err(AddError::Rejected { error, raw }) => {
+                                    let reason = error.to_string();
+                                    let raw = String::from_utf8_lossy(&raw).into_owned();
+                                    rejects.write(&Reject { file: display.clone(), line, reason, raw })?;
+                                    break;
+                                }
+                                Err(AddError::Store(e)) => return Err(e.into()),
                             }
-                            Err(AddError::Store(e)) => return Err(e.into()),
                         }
                     }
                 }
@@ -137,6 +145,39 @@ pub fn load(
         kind,
         origin,
     })
+}
+
+/// Records prepared together; large enough to keep both cores busy, small enough to stream.
+const BATCH: usize = 4096;
+
+/// A record after its entities were serialised and keyed.
+enum Prepared {
+    Entities { line: u64, entities: Vec<(u64, crosscheck_store::Prepared)> },
+    Rejected(Reject),
+}
+
+fn prepare_record(record: Record, display: &str) -> Prepared {
+    match record {
+        Record::Rejected(r) => Prepared::Rejected(r),
+        Record::Entities { line, entities } => {
+            let mut out = Vec::with_capacity(entities.len());
+            for entity in &entities {
+                match crosscheck_store::prepare(entity) {
+                    Ok(p) => out.push((entity.dropped.len() as u64, p)),
+                    Err(e) => {
+                        let raw = serde_json::to_string(entity).unwrap_or_default();
+                        return Prepared::Rejected(Reject {
+                            file: display.to_string(),
+                            line,
+                            reason: e.to_string(),
+                            raw,
+                        });
+                    }
+                }
+            }
+            Prepared::Entities { line, entities: out }
+        }
+    }
 }
 
 /// The rejects file, created at the first reject.

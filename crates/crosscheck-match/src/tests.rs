@@ -11,13 +11,16 @@ fn person(props: &[(&str, &str)]) -> Entity {
     e
 }
 
+/// Property/value pairs of one side of a pair.
+type Props<'a> = &'a [(&'a str, &'a str)];
+
 fn s(a: &[(&str, &str)], b: &[(&str, &str)]) -> f64 {
     score(&person(a), &person(b)).score
 }
 
 #[test]
 fn decisions_table() {
-    let table: &[(&[(&str, &str)], &[(&str, &str)], bool)] = &[
+    let table: &[(Props, Props, bool)] = &[
         (&[("name", "John Smith")], &[("name", "Smith, John")], true),
         (&[("name", "Иван Петрович Сидоров")], &[("name", "Ivan Sidorov")], true),
         (

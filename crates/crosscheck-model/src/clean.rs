@@ -21,6 +21,16 @@ pub enum Cleaned {
 
 /// Collapses whitespace, strips control and zero-width characters, and composes to NFC.
 pub fn collapse(raw: &str) -> String {
+    // Fast path: most values are already clean ASCII (no NFC work, nothing to collapse).
+    let bytes = raw.as_bytes();
+    let clean_ascii = raw.is_ascii()
+        && !bytes.first().is_some_and(|b| b.is_ascii_whitespace())
+        && !bytes.last().is_some_and(|b| b.is_ascii_whitespace())
+        && !bytes.iter().any(|b| b.is_ascii_control())
+        && !bytes.windows(2).any(|w| w[0] == b' ' && w[1] == b' ');
+    if clean_ascii {
+        return raw.to_string();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
     for c in raw.nfc() {

@@ -54,7 +54,11 @@ impl Entity {
 
     /// Adds a raw value, cleaned by its type; duplicates are ignored. Returns whether a value was kept.
     pub fn add(&mut self, prop: &str, raw: &str) -> bool {
-        match clean_value(self.prop_type(prop), raw) {
+        self.add_typed(prop, self.prop_type(prop), raw)
+    }
+
+    fn add_typed(&mut self, prop: &str, kind: PropType, raw: &str) -> bool {
+        match clean_value(kind, raw) {
             Cleaned::Value(v) => {
                 self.add_clean(prop, v);
                 true
@@ -138,13 +142,14 @@ impl Entity {
         if self.schema.trim().is_empty() {
             return Err(EntityError::MissingSchema);
         }
-        if self.schema_def().is_none() {
+        let Some(schema) = self.schema_def() else {
             return Err(EntityError::UnknownSchema(self.schema));
-        }
+        };
         let raw = std::mem::take(&mut self.properties);
         for (prop, values) in raw {
+            let kind = schema.prop_type(&prop).unwrap_or(PropType::Text);
             for v in values {
-                self.add(&prop, &v);
+                self.add_typed(&prop, kind, &v);
             }
         }
         Ok(self)

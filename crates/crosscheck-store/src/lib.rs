@@ -28,7 +28,7 @@ mod dataset;
 mod keys;
 mod meta;
 
-pub use builder::{AddError, Builder, LoadStats};
+pub use builder::{prepare, AddError, Builder, LoadStats, Prepared};
 pub use dataset::{Candidate, Dataset};
 pub use keys::index_keys;
 pub use meta::{DatasetMeta, FORMAT_VERSION};
@@ -114,3 +114,6 @@ impl Store {
         Ok(names)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,32 +8,58 @@ use super::reject;
 use crate::text::open_text;
 use crate::{IngestError, Opened, Record};
 use crosscheck_model::Entity;
+use rayon::prelude::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-/// Opens an FtM JSON-lines file.
+/// Lines parsed together on all cores.
+const BATCH: usize = 4096;
+
+/// Opens an FtM JSON-lines file. Lines are read in batches and parsed in parallel; records
+/// come out in file order.
 pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
     let text = open_text(path, None, "FtM JSON lines")?;
     let encoding = text.encoding.clone();
     let mut reader = BufReader::with_capacity(1 << 16, text.reader);
     let mut line_no = 0u64;
-    let mut buf = String::new();
-    let records = std::iter::from_fn(move || loop {
-        buf.clear();
-        match reader.read_line(&mut buf) {
-            Ok(0) => return None,
-            Ok(_) => {}
-            Err(e) => {
-                line_no += 1;
-                return Some(Record::Rejected(reject(&display, line_no, format!("unreadable: {e}"), "")));
+    let mut ready: std::collections::VecDeque<Record> = std::collections::VecDeque::new();
+    let mut done = false;
+    let records = std::iter::from_fn(move || {
+        while ready.is_empty() && !done {
+            let mut lines: Vec<(u64, String)> = Vec::with_capacity(BATCH);
+            while lines.len() < BATCH {
+                let mut buf = String::new();
+                match reader.read_line(&mut buf) {
+                    Ok(0) => {
+                        done = true;
+                        break;
+                    }
+                    Ok(_) => {
+                        line_no += 1;
+                        if !buf.trim().is_empty() {
+                            lines.push((line_no, buf));
+                        }
+                    }
+                    Err(e) => {
+                        line_no += 1;
+                        lines.push((line_no, String::new()));
+                        ready.push_back(Record::Rejected(reject(&display, line_no, format!("unreadable: {e}"), "")));
+                        done = true;
+                        break;
+                    }
+                }
             }
+            let parsed: Vec<Record> = lines
+                .par_iter()
+                .filter(|(_, l)| !l.is_empty())
+                .map(|(n, l)| parse_line(&display, *n, l.trim()))
+                .collect();
+            // An unreadable line (pushed above) comes after the lines read before it.
+            let tail: Vec<Record> = ready.drain(..).collect();
+            ready.extend(parsed);
+            ready.extend(tail);
         }
-        line_no += 1;
-        let line = buf.trim();
-        if line.is_empty() {
-            continue;
-        }
-        return Some(parse_line(&display, line_no, line));
+        ready.pop_front()
     });
     Ok(Opened { format: crate::Format::Ftm, encoding, records: Box::new(records) })
 }

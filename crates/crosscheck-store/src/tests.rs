@@ -1,0 +1,99 @@
+//! Store round trips: build, reopen, look up, merge by id, replace atomically.
+
+use crate::{index_keys, DatasetMeta, Store, StoreError};
+use crosscheck_model::Entity;
+
+fn person(id: &str, name: &str, passport: Option<&str>) -> Entity {
+    let mut e = Entity::new(id, "Person");
+    e.add("name", name);
+    if let Some(p) = passport {
+        e.add("passportNumber", p);
+    }
+    e
+}
+
+fn load(store: &Store, name: &str, entities: &[Entity]) -> Result<u64, StoreError> {
+    let mut builder = store.builder(DatasetMeta::new(name, "origin-a", "registry"))?;
+    for e in entities {
+        builder.add(e).map_err(|e| StoreError::Damaged { name: name.into(), reason: e.to_string() })?;
+    }
+    Ok(builder.finish()?.entities)
+}
+
+#[test]
+fn build_reopen_lookup_and_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut alias = Entity::new("p1", "LegalEntity");
+    alias.add("alias", "Gleb Ivanov");
+    let entities = [
+        person("p1", "Глеб Иванов", Some("45 09 123456")),
+        person("p2", "Anna Petrova", None),
+        alias,
+        person("p3", "Gleb Smirnov", None),
+    ];
+    assert_eq!(load(&store, "reg", &entities).unwrap(), 3, "p1's two records merge");
+    let ds = store.dataset("reg").unwrap();
+    assert_eq!(ds.len(), 3);
+    assert_eq!(ds.meta().origin, "origin-a");
+    let p1 = ds.get("p1").unwrap().unwrap();
+    assert_eq!(p1.schema, "Person", "the more specific schema wins");
+    assert_eq!(p1.get("alias"), ["Gleb Ivanov"]);
+    assert!(ds.get("nope").unwrap().is_none());
+    // A query by identifier alone finds p1 first; by Latin name, p1 before the other Gleb.
+    let mut q = Entity::new("q", "Person");
+    q.add("passportNumber", "4509-123456");
+    let top = ds.candidates(&index_keys(&q), 5);
+    assert_eq!(ds.entity(top[0].index).unwrap().id, "p1");
+    let top = ds.candidates(&index_keys(&person("q", "Ivanov Gleb", None)), 5);
+    assert_eq!(ds.entity(top[0].index).unwrap().id, "p1");
+    assert_eq!(ds.iter().count(), 3);
+    assert_eq!(store.list().unwrap(), ["reg"]);
+}
+
+#[test]
+fn empty_or_failed_loads_keep_the_previous_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    load(&store, "reg", &[person("a", "Anna Petrova", None)]).unwrap();
+    assert!(matches!(load(&store, "reg", &[]), Err(StoreError::Empty(_))));
+    // A builder dropped before finishing (an interrupted load) leaves nothing behind.
+    let mut builder = store.builder(DatasetMeta::new("reg", "o", "other")).unwrap();
+    builder.add(&person("b", "Boris", None)).unwrap();
+    drop(builder);
+    let ds = store.dataset("reg").unwrap();
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds.entity(0).unwrap().id, "a");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("datasets/reg"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // A reload replaces the version and removes the old folder.
+    load(&store, "reg", &[person("c", "Carl", None), person("d", "Dora", None)]).unwrap();
+    assert_eq!(store.dataset("reg").unwrap().len(), 2);
+    let versions = std::fs::read_dir(dir.path().join("datasets/reg"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(versions, 1);
+}
+
+#[test]
+fn bad_names_and_versions_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for bad in ["", "../x", ".hidden", "a/b"] {
+        assert!(matches!(store.builder(DatasetMeta::new(bad, "o", "other")), Err(StoreError::InvalidName(_))), "{bad}");
+    }
+    assert!(matches!(store.dataset("missing"), Err(StoreError::NoSuchDataset { .. })));
+    load(&store, "reg", &[person("a", "Anna", None)]).unwrap();
+    let version = std::fs::read_to_string(dir.path().join("datasets/reg/CURRENT")).unwrap();
+    let meta_path = dir.path().join("datasets/reg").join(version.trim()).join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap().replace("\"format_version\": 1", "\"format_version\": 99");
+    std::fs::write(&meta_path, meta).unwrap();
+    let err = store.dataset("reg").err().unwrap().to_string();
+    assert!(err.contains("format 99") && err.contains("load it again"), "{err}");
+}
