@@ -171,31 +171,46 @@ pub fn cost_lower_bound(a: &[u8; 8], b: &[u8; 8]) -> f32 {
 }
 
 /// Pairs a transliteration or a language swaps (ordered, lower byte first).
+const SIMILAR_PAIRS: &[(u8, u8)] = &[
+    (b'e', b'i'),
+    (b'o', b'u'),
+    (b'C', b'c'),
+    (b'S', b's'),
+    (b'Z', b'z'),
+    (b'g', b'h'),
+    (b'J', b'i'),
+    (b'J', b'Z'),
+    (b'J', b'g'),
+    (b'C', b'h'),
+    (b'f', b'v'),
+    (b'c', b'k'),
+    (b'c', b's'),
+    (b'a', b'o'),
+    (b'd', b't'),
+    (b'b', b'p'),
+    (b'k', b'g'),
+    (b'a', b'e'),
+    (b'c', b'z'),
+    (b's', b'z'),
+];
+
+/// `SIMILAR[a]` has bit `b` set when a and b are a similar pair (ASCII only), built at compile
+/// time: a bit test in the inner loop instead of a twenty-way match.
+static SIMILAR: [u128; 128] = {
+    let mut t = [0u128; 128];
+    let mut k = 0;
+    while k < SIMILAR_PAIRS.len() {
+        let (a, b) = SIMILAR_PAIRS[k];
+        t[a as usize] |= 1u128 << b;
+        t[b as usize] |= 1u128 << a;
+        k += 1;
+    }
+    t
+};
+
+#[inline]
 fn similar(a: u8, b: u8) -> bool {
-    let (x, y) = if a < b { (a, b) } else { (b, a) };
-    matches!(
-        (x, y),
-        (b'e', b'i')
-            | (b'o', b'u')
-            | (b'C', b'c')
-            | (b'S', b's')
-            | (b'Z', b'z')
-            | (b'g', b'h')
-            | (b'J', b'i')
-            | (b'J', b'Z')
-            | (b'J', b'g')
-            | (b'C', b'h')
-            | (b'f', b'v')
-            | (b'c', b'k')
-            | (b'c', b's')
-            | (b'a', b'o')
-            | (b'd', b't')
-            | (b'b', b'p')
-            | (b'k', b'g')
-            | (b'a', b'e')
-            | (b'c', b'z')
-            | (b's', b'z')
-    )
+    a < 128 && b < 128 && SIMILAR[a as usize] & (1u128 << b) != 0
 }
 
 fn indel(b: u8) -> f32 {

@@ -77,6 +77,11 @@ pub(crate) struct Token {
     pub core: String,
     /// Class profile of `core` ([`key::class_profile`]), to skip hopeless edit distances.
     pub profile: [u8; 8],
+    /// Hashes of `text` and `key`, so that most inequalities cost one integer comparison.
+    pub text_hash: u64,
+    pub key_hash: u64,
+    /// Hashes of the keys this key is a known Latin/Cyrillic spelling pair with (usually none).
+    pub spelling_partners: Vec<u64>,
     /// A Slavic patronymic (by its ending): aligns only with another patronymic.
     pub patronymic: bool,
     /// A given name the tables know (frequency table or name groups): two known given names
@@ -260,6 +265,13 @@ impl Name {
             // a name made only of honorifics or legal forms: keep what there was
             parts = words.iter().map(|w| make_token(w, kind)).collect();
         }
+        for t in &mut parts {
+            t.text_hash = hash_str(&t.text);
+            t.key_hash = hash_str(&t.key);
+            if t.class == TokenClass::Word {
+                t.spelling_partners = tables::spelling_partners(&t.key).iter().map(|k| hash_str(k)).collect();
+            }
+        }
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
         let gender = if kind == NameKind::Organization { None } else { gender::hint(&parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
@@ -318,6 +330,13 @@ impl Name {
     }
 }
 
+pub(crate) fn hash_str(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 fn is_initials(word: &str, raw: &str) -> bool {
     let n = word.chars().count();
     (2..=3).contains(&n)
@@ -369,6 +388,9 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         key: form.compare.clone(),
         core: form.compare.clone(),
         profile: key::class_profile(&form.compare),
+        text_hash: 0,
+        key_hash: 0,
+        spelling_partners: Vec::new(),
         known_given: false,
         symbol: form.symbol,
         place: false,
@@ -491,6 +513,9 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         class,
         key,
         profile: key::class_profile(&core),
+        text_hash: 0,
+        key_hash: 0,
+        spelling_partners: Vec::new(),
         core,
         known_given,
         symbol: false,

@@ -21,7 +21,6 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
-use crate::tables;
 use crate::translit::Scheme;
 use crate::{Name, NameKind, NameMatch, Token, TokenClass};
 
@@ -84,13 +83,20 @@ fn min_similarity(len: usize) -> f32 {
     }
 }
 
-/// Score of one token pair, in [0, 1): 0 means "do not align".
-fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
+/// Score of one token pair, in [0, 1): 0 means "do not align". `None` when only the edit
+/// similarity ([`pair_fuzzy`]) can tell.
+fn pair_cheap(a: &Token, b: &Token, org: bool) -> Option<(f32, Rel)> {
+    let r = pair_decided(a, b, org);
+    (r.1 != Rel::Typo).then_some(r)
+}
+
+/// Every rule before the edit similarity; `Rel::Typo` means "undecided".
+fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     use TokenClass::*;
     if a.exact_only || b.exact_only {
         return if a.orig == b.orig { (1.0, Rel::Exact) } else { (0.0, Rel::None) };
     }
-    if a.text == b.text && !a.text.is_empty() {
+    if a.text_hash == b.text_hash && a.text == b.text && !a.text.is_empty() {
         return (1.0, Rel::Exact);
     }
     match (a.class, b.class) {
@@ -118,7 +124,10 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         (Number, _) | (_, Number) => return (0.0, Rel::None),
         _ => {}
     }
-    if a.key == b.key || a.alt_key.as_ref() == Some(&b.key) || b.alt_key.as_ref() == Some(&a.key) {
+    if (a.key_hash == b.key_hash && a.key == b.key)
+        || (a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
+        || (b.alt_key.is_some() && b.alt_key.as_ref() == Some(&a.key))
+    {
         return (0.97, Rel::Variant);
     }
     if let (Some((sa, ga)), Some((sb, gb))) = (&a.stem, &b.stem) {
@@ -130,7 +139,7 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.88, Rel::Equivalent);
     }
     // Western names in Cyrillic: spellings learnt from Wikidata (White / Уайт)
-    if a.script != b.script && tables::known_spelling_pair(&a.key, &b.key) {
+    if a.script != b.script && a.spelling_partners.contains(&b.key_hash) {
         return (0.95, Rel::Variant);
     }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
@@ -144,6 +153,11 @@ fn pair(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     if org && (a.text.len() <= 3 || b.text.len() <= 3) {
         return (0.0, Rel::None);
     }
+    (0.0, Rel::Typo)
+}
+
+/// Edit similarity of two word tokens that no rule decided.
+fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
     let key_len = a.core.len().max(b.core.len());
     let text_len = a.text.len().max(b.text.len()).max(key_len);
     let len = 0.5 * (key_len + text_len) as f32;
@@ -302,11 +316,33 @@ pub fn compare(a: &Name, b: &Name) -> NameMatch {
     let mut score = [[0f32; MAX_TOKENS]; MAX_TOKENS];
     let mut rel = [[Rel::None; MAX_TOKENS]; MAX_TOKENS];
     let mut weight = [[0f32; MAX_TOKENS]; MAX_TOKENS];
+    // rules first; the edit similarity only where a rule did not decide and the two tokens do
+    // not both already have a near-perfect partner (it could not change the alignment)
+    let mut undecided = [[false; MAX_TOKENS]; MAX_TOKENS];
+    let mut row_strong = [false; MAX_TOKENS];
+    let mut col_strong = [false; MAX_TOKENS];
     for i in 0..n {
         for j in 0..m {
-            let (s, r) = pair(&rows[i], &cols[j], org);
-            score[i][j] = s;
-            rel[i][j] = r;
+            match pair_cheap(&rows[i], &cols[j], org) {
+                Some((s, r)) => {
+                    score[i][j] = s;
+                    rel[i][j] = r;
+                    if s >= 0.95 {
+                        row_strong[i] = true;
+                        col_strong[j] = true;
+                    }
+                }
+                None => undecided[i][j] = true,
+            }
+        }
+    }
+    for i in 0..n {
+        for j in 0..m {
+            if undecided[i][j] && !(row_strong[i] && col_strong[j]) {
+                let (s, r) = pair_fuzzy(&rows[i], &cols[j]);
+                score[i][j] = s;
+                rel[i][j] = r;
+            }
             // the lighter token decides: an initial aligned with a full name counts as an initial
             weight[i][j] = rows[i].weight.min(cols[j].weight);
         }

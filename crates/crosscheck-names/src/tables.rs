@@ -128,7 +128,7 @@ pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLo
 });
 
 /// Latin and Cyrillic spellings of one Western name token that the phonetic key does not
-/// bring together (White / Уайт, Bruce / Брюс, Gilles / Жиль): smaller key → larger keys.
+/// bring together (White / Уайт, Bruce / Брюс, Gilles / Жиль), both directions.
 pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
     let mut map: HashMap<String, Vec<String>> = HashMap::new();
     for line in rows(TRANSLIT_PAIRS) {
@@ -139,19 +139,19 @@ pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyL
         if kl == kc || kl.is_empty() || kc.is_empty() {
             continue;
         }
-        let (small, large) = if kl < kc { (kl, kc) } else { (kc, kl) };
-        let v = map.entry(small).or_default();
-        if !v.contains(&large) {
-            v.push(large);
+        for (from, to) in [(kl.clone(), kc.clone()), (kc, kl)] {
+            let v = map.entry(from).or_default();
+            if !v.contains(&to) {
+                v.push(to);
+            }
         }
     }
     map
 });
 
-/// Whether two phonetic keys are known spellings of one name in Latin and Cyrillic.
-pub(crate) fn known_spelling_pair(a: &str, b: &str) -> bool {
-    let (small, large) = if a < b { (a, b) } else { (b, a) };
-    SPELLING_PAIRS.get(small).is_some_and(|v| v.iter().any(|x| x == large))
+/// The keys known to be Latin/Cyrillic spellings of the same name as `key`.
+pub(crate) fn spelling_partners(key: &str) -> &'static [String] {
+    SPELLING_PAIRS.get(key).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// What the frequency table knows about a token key.
