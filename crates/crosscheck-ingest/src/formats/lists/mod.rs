@@ -124,7 +124,15 @@ fn strip_marker(s: &str) -> &str {
 
 /// One expression: a date, an approximate date, or a range.
 fn one_date_expression(raw: &str) -> Option<Vec<PartialDate>> {
-    let mut s = raw.trim().trim_end_matches(['.', ',', ')']).trim().to_lowercase();
+    // Four-letter month names would read as a year first (`June 30, 2012`): shorten them.
+    let mut s = raw
+        .trim()
+        .trim_end_matches(['.', ',', ')'])
+        .trim()
+        .to_lowercase()
+        .replace("june", "jun")
+        .replace("july", "jul");
+    s = s.replace("sept.", "sep.").replace("sept ", "sep ");
     for prefix in [
         "circa ",
         "ca. ",
@@ -164,7 +172,15 @@ fn one_date_expression(raw: &str) -> Option<Vec<PartialDate>> {
             return range(a, b);
         }
     }
-    PartialDate::parse_loose(&s).map(|d| vec![d])
+    if let Some(d) = PartialDate::parse_loose(&s) {
+        return Some(vec![d]);
+    }
+    // A date followed by a remark: `3.5.1977 for the alias X`, `20.8.1963 POB: Tokmak`.
+    let tokens: Vec<&str> = s.split_whitespace().collect();
+    (1..=tokens.len().min(3)).rev().find_map(|n| {
+        let rest_is_words = tokens.get(n).is_some_and(|t| !t.starts_with(|c: char| c.is_ascii_digit()));
+        rest_is_words.then(|| PartialDate::parse_loose(&tokens[..n].join(" "))).flatten().map(|d| vec![d])
+    })
 }
 
 /// Expands a range into the years it covers; a range within one year keeps the year.
@@ -312,6 +328,9 @@ mod tests {
             ("(Apr. 1963)", &["1963-04"]),
             ("Probably 1973", &["1973"]),
             ("14/03/1991", &["1991-03-14"]),
+            ("June 30, 2012", &["2012-06-30"]),
+            ("3.5.1977 (15.4.1974 for the alias X)", &["1977-05-03", "1974-04-15"]),
+            ("20.8.1963 POB: Tokmak", &["1963-08-20"]),
         ] {
             assert_eq!(dates(input).0, want, "{input}");
         }
