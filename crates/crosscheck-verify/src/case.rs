@@ -16,7 +16,7 @@
 //!   YAML and is read as a year. The common European form `14.03.1991` is read too.
 
 use crate::yaml::{self, Node, Pos, Scalar};
-use crosscheck_model::{clean, country, Entity, PartialDate, PropType, Schema};
+use crosscheck_model::{clean, Entity, PartialDate, PropType, Schema};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::fmt;
@@ -625,17 +625,10 @@ fn prop_value(kind: PropType, node: &Node, path: &str) -> Result<(ClaimValue, Va
             Ok((ClaimValue::Date(d), date_json(&d)))
         }
         PropType::Gender => {
+            // an unknown spelling stays a claim: it simply finds no evidence
             let t = nonempty_text(node, path)?;
-            let g = clean::gender(&t)
-                .ok_or_else(|| err(node.pos(), path, "unreadable gender: use male, female or other"))?;
-            Ok((ClaimValue::Text(g.to_string()), Value::String(t)))
-        }
-        PropType::Country => {
-            let t = nonempty_text(node, path)?;
-            if country::code(&t).is_none() {
-                return Err(err(node.pos(), path, "unknown country: use an ISO code or an English name"));
-            }
-            Ok((ClaimValue::Text(t.clone()), Value::String(t)))
+            let g = clean::gender(&t).map_or_else(|| t.clone(), str::to_string);
+            Ok((ClaimValue::Text(g), Value::String(t)))
         }
         _ => {
             let t = nonempty_text(node, path)?;

@@ -605,7 +605,9 @@ fn prop_evidence(
     let how = r.how.describe();
     if kind == PropType::Name {
         let ClaimValue::Text(text) = value else { return };
-        let names = if prop == "name" { r.entity.names() } else { r.entity.get(prop).to_vec() };
+        // any of the record's names may carry a claimed name or alias
+        let mut names = r.entity.names();
+        names.extend(r.entity.get("weakAlias").iter().cloned());
         let Some((found, score, detail)) = compare::best_name(&Name::parse(text, NameKind::Person), &names) else {
             return;
         };
@@ -647,7 +649,10 @@ fn prop_evidence(
                 f64::from(u8::from(identifier::normalize(f) == identifier::normalize(t)))
             }
             (PropType::Country, ClaimValue::Text(t)) => {
-                f64::from(u8::from(country::code(f).is_some() && country::code(f) == country::code(t)))
+                f64::from(u8::from(match (country::code(f), country::code(t)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => compare::same_text(f, t),
+                }))
             }
             (PropType::Address, ClaimValue::Text(t)) => compare::words_score(t, f),
             (_, ClaimValue::Text(t)) if prop == "birthPlace" || prop == "position" => compare::words_score(t, f),
