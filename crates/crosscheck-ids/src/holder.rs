@@ -69,6 +69,25 @@ fn covers(holder: &[String], mrz: &[String], truncated: bool) -> bool {
     !mrz.is_empty()
 }
 
+/// ICAO 9303 part 3 writes some Latin letters as two (Ä → AE, ß → SS, ...); others lose their
+/// diacritics. Both spellings occur in real zones, so a Latin name is tried both ways.
+fn icao_latin(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            'Ä' | 'ä' | 'Æ' | 'æ' => out.push_str("AE"),
+            'Ö' | 'ö' | 'Ø' | 'ø' | 'Œ' | 'œ' => out.push_str("OE"),
+            'Ü' | 'ü' => out.push_str("UE"),
+            'Å' | 'å' => out.push_str("AA"),
+            'ß' | 'ẞ' => out.push_str("SS"),
+            'Þ' | 'þ' => out.push_str("TH"),
+            'Ĳ' | 'ĳ' => out.push_str("IJ"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn is_latin(text: &str) -> bool {
     !text.chars().any(|c| c.is_alphabetic() && !c.is_ascii_alphabetic() && (c as u32) >= 0x0370)
 }
@@ -123,6 +142,12 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
     for name in names.iter().filter(|n| is_latin(n)) {
         if covers(&mrz_tokens(name), &mrz_name, mrz.names_truncated) {
             return result(Agreement::Agrees, format!("MRZ name `{shown}` agrees with `{name}` as written"));
+        }
+        if covers(&mrz_tokens(&icao_latin(name)), &mrz_name, mrz.names_truncated) {
+            return result(
+                Agreement::Agrees,
+                format!("MRZ name `{shown}` agrees with `{name}` under ICAO 9303's Latin rules (Ä → AE, ß → SS, ...)"),
+            );
         }
     }
     // 2. Schemes the issuer used while the document could have been issued, then its older
@@ -320,6 +345,20 @@ mod tests {
         assert!(r[0].2.contains("icao_9303"), "{}", r[0].2);
         assert_eq!(r[1].1, Agreement::Agrees);
         assert_eq!(r[2].1, Agreement::Agrees);
+    }
+
+    #[test]
+    fn latin_names_with_diacritics_and_ukrainian_schemes() {
+        let mueller = td3("P<D<<MUELLER<<HANS<PETER", "C01X0006H1D<<6408125M2710319<<<<<<<<<<<<<<<0");
+        let r = results(&mueller, &person(&[("name", "Hans-Peter Müller")]));
+        assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
+        let muller = td3("P<D<<MULLER<<HANS<PETER", "C01X0006H1D<<6408125M2710319<<<<<<<<<<<<<<<0");
+        let r = results(&muller, &person(&[("name", "Hans-Peter Müller")]));
+        assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
+        let ukr = td3("P<UKRZELENSKYI<<VOLODYMYR", "XX000000<0UKR7801251M2809257<<<<<<<<<<<<<<<0");
+        let r = results(&ukr, &person(&[("name", "Володимир Зеленський")]));
+        assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
+        assert!(r[0].2.contains("ukrainian_national_2010"), "{}", r[0].2);
     }
 
     #[test]
