@@ -287,18 +287,28 @@ const ICAO_EXTRA_CODES: &[&str] = &[
     "XCC", "XCE", "XCO", "XDC", "XEC", "XES", "XIM", "XMP", "XOM", "XPO", "XXA", "XXB", "XXC", "XXX", "YUG", "ZIM",
 ];
 
+/// ISO 3166-1 alpha-3 codes (from `celes`), sorted for binary search.
+static ALPHA3: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut codes: Vec<&'static str> = celes::Country::get_countries().iter().map(|c| c.alpha3).collect();
+    codes.sort_unstable();
+    codes
+});
+
 /// Whether an issuing-state or nationality code (fillers removed) is one ICAO 9303 knows.
 pub fn is_icao_country(code: &str) -> bool {
-    ICAO_EXTRA_CODES.contains(&code)
-        || (code.len() == 3
-            && code.bytes().all(|b| b.is_ascii_uppercase())
-            && crosscheck_model::country::code(code).is_some())
+    ICAO_EXTRA_CODES.contains(&code) || ALPHA3.binary_search(&code).is_ok()
 }
 
 /// Cleans pasted text into MRZ lines (see the module notes); never fails.
 pub fn normalize_lines(raw: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for line in raw.split(['\n', '\r']) {
+        if line.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'<') {
+            if !line.is_empty() {
+                lines.push(line.to_string()); // the common case: already clean
+            }
+            continue;
+        }
         let mut out = String::with_capacity(line.len());
         for c in line.chars() {
             if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}') {
