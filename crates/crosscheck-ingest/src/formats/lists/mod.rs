@@ -234,6 +234,9 @@ pub(crate) fn add_countries(entity: &mut Entity, prop: &str, fallback: Option<&s
 /// (so `Bosnia and Herzegovina` stays one). What is still unknown is returned as written, for the
 /// model's cleaning to drop and count.
 pub(crate) fn country_values(cell: &str) -> Vec<String> {
+    if ["none identified", "unknown", "n/a", "-"].contains(&cell.trim().to_lowercase().as_str()) {
+        return Vec::new(); // the list says it does not know: no value, rather than a dropped one
+    }
     if let Some(whole) = one_country(cell) {
         return vec![whole]; // `Iran (Islamic Republic of)`
     }
@@ -348,6 +351,7 @@ mod tests {
             ("Russian and Ukrainian", &["Russian", "Ukrainian"]),
             ("St. Lucia", &["Saint Lucia"]),
             ("Atlantis", &["Atlantis"]),
+            ("None Identified", &[]),
             ("Iran (Islamic Republic of)", &["Iran (Islamic Republic of)"]),
         ];
         for (input, want) in table {
