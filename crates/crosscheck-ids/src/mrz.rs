@@ -528,6 +528,20 @@ fn parse_inner(raw: &str, as_of: Date, with_suggestions: bool) -> ParsedMrz {
         optional_data_2: (format == MrzFormat::Td1).then(|| unfill(&raw_field("optional_data_2"))),
         names_truncated,
     };
+    let code_bytes = lines[0].as_bytes();
+    let code_ok = match format {
+        MrzFormat::Td3 => code_bytes[0] == b'P',
+        MrzFormat::MrvA | MrzFormat::MrvB => code_bytes[0] == b'V',
+        MrzFormat::Td1 | MrzFormat::Td2 => matches!(code_bytes[0], b'A' | b'C' | b'I') && code_bytes[1] != b'V',
+    };
+    if !code_ok {
+        let want = match format {
+            MrzFormat::Td3 => "a passport zone (2×44) starts with P",
+            MrzFormat::MrvA | MrzFormat::MrvB => "a visa zone starts with V",
+            MrzFormat::Td1 | MrzFormat::Td2 => "an identity-card zone starts with A, C or I, not followed by V",
+        };
+        report.error(format!("document code `{}`: {want}", &lines[0][..2]));
+    }
     for (label, code) in [("issuing state", &data.issuing_state), ("nationality", &data.nationality)] {
         if !code.is_empty() && code.bytes().all(|b| b.is_ascii_uppercase()) && !is_icao_country(code) {
             report.error(format!("{label}: `{code}` is not an ICAO 9303 country code"));

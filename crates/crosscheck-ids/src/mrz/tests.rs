@@ -155,3 +155,12 @@ fn country_codes() {
     let bad = TD3.replace("UTO7408", "UTX7408");
     assert_eq!(check(&bad).errors, ["nationality: `UTX` is not an ICAO 9303 country code"]);
 }
+
+#[test]
+fn document_codes_fit_the_format() {
+    let bad = TD3.replacen("P<", "Q<", 1);
+    assert_eq!(check(&bad).errors, ["document code `Q<`: a passport zone (2×44) starts with P"]);
+    let td2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6";
+    assert!(check(td2).valid);
+    assert!(!check(&td2.replacen("I<", "IV", 1)).valid);
+}
