@@ -417,7 +417,7 @@ impl Ctx<'_> {
                 let values = if values.is_empty() {
                     String::new()
                 } else {
-                    format!(" (which give {})", and_list(&dedup(values)))
+                    format!(" (found: {})", and_list(&dedup(values)))
                 };
                 let support = describe(Relation::Supports);
                 if support.is_empty() {

@@ -4,7 +4,8 @@
 //! people and the evidence origins, the evidence behind each claim, watchlist findings, warnings,
 //! "What we could not verify", the datasets consulted and the crosscheck version.
 //!
-//! Every text from the case or the data is escaped ([`esc`]). The diagram is laid out in two
+//! A Content-Security-Policy forbids every request (styles inline only), so even a value that slipped
+//! through escaping could not fetch anything. Every text from the case or the data is escaped ([`esc`]). The diagram is laid out in two
 //! columns (people left, origins right) with one line per (person, origin) pair that has evidence,
 //! red when any of it contradicts: a fixed layout keeps it readable and needs no layout engine.
 
@@ -57,6 +58,7 @@ pub fn render(r: &Report) -> String {
         o,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
          <title>Case {}</title><style>{STYLE}</style></head><body>\n",
         esc(&r.case)
     );
