@@ -208,11 +208,6 @@ static SIMILAR: [u128; 128] = {
     t
 };
 
-#[inline]
-fn similar(a: u8, b: u8) -> bool {
-    a < 128 && b < 128 && SIMILAR[a as usize] & (1u128 << b) != 0
-}
-
 fn indel(b: u8) -> f32 {
     if is_vowel(b) {
         VOWEL_INDEL
@@ -243,45 +238,40 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
         let c = (1.0 - sim) * n.max(m) as f32;
         return (c <= max_cost).then_some(c);
     }
-    let mut prev2 = [0f32; MAX + 1];
-    let mut prev = [0f32; MAX + 1];
-    let mut cur = [0f32; MAX + 1];
+    // three rolling rows (two back for transpositions), addressed by index: no copying
+    let mut rows = [[0f32; MAX + 1]; 3];
+    let mut ib = [0f32; MAX];
+    for j in 0..m {
+        ib[j] = indel(b[j]);
+    }
     for j in 1..=m {
-        prev[j] = prev[j - 1] + indel(b[j - 1]);
+        rows[0][j] = rows[0][j - 1] + ib[j - 1];
     }
     // the cheapest cell of the row before the previous one: transpositions read it
     let mut prev_min = 0f32;
+    let (mut p2, mut p1, mut c) = (2usize, 0usize, 1usize);
     for i in 1..=n {
-        cur[0] = prev[0] + indel(a[i - 1]);
-        let mut row_min = cur[0];
+        let ai = a[i - 1];
+        let ia = indel(ai);
+        let similar_row = if ai < 128 { SIMILAR[ai as usize] } else { 0 };
+        rows[c][0] = rows[p1][0] + ia;
+        let mut row_min = rows[c][0];
         for j in 1..=m {
-            let sub = if a[i - 1] == b[j - 1] {
+            let bj = b[j - 1];
+            let sub = if ai == bj {
                 0.0
-            } else if similar(a[i - 1], b[j - 1]) {
+            } else if bj < 128 && similar_row & (1u128 << bj) != 0 {
                 SIMILAR_COST
             } else {
                 SUBSTITUTION
             };
-            let mut v = prev[j - 1] + sub;
-            let del = prev[j] + indel(a[i - 1]);
-            if del < v {
-                v = del;
-            }
-            let ins = cur[j - 1] + indel(b[j - 1]);
-            if ins < v {
-                v = ins;
-            }
+            let mut v = (rows[p1][j - 1] + sub).min(rows[p1][j] + ia).min(rows[c][j - 1] + ib[j - 1]);
             // transposition (Donlad/Donald)
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                let t = prev2[j - 2] + TRANSPOSITION;
-                if t < v {
-                    v = t;
-                }
+            if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
+                v = v.min(rows[p2][j - 2] + TRANSPOSITION);
             }
-            cur[j] = v;
-            if v < row_min {
-                row_min = v;
-            }
+            rows[c][j] = v;
+            row_min = row_min.min(v);
         }
         // every later cell costs at least the cheapest of this row, or of the previous row plus
         // one transposition
@@ -289,9 +279,9 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
             return None;
         }
         prev_min = row_min;
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        (p2, p1, c) = (p1, c, p2);
     }
+    let prev = &rows[p1];
     let c = prev[m];
     (c <= max_cost).then_some(c)
 }

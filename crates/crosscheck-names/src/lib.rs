@@ -101,6 +101,8 @@ pub(crate) struct Token {
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
     pub groups: Vec<u32>,
+    /// Bit (id mod 64) per group id: disjoint masks mean disjoint groups, without the walk.
+    pub group_mask: u64,
     /// Rarity weight: a rare surname weighs more than "Ivanov".
     pub weight: f32,
     /// Legal form (compare form, generic form) when `class` is `Legal`.
@@ -388,6 +390,7 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         key: form.compare.clone(),
         core: form.compare.clone(),
         profile: key::class_profile(&form.compare),
+        group_mask: 0,
         text_hash: 0,
         key_hash: 0,
         spelling_partners: Vec::new(),
@@ -513,6 +516,7 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         class,
         key,
         profile: key::class_profile(&core),
+        group_mask: groups.iter().fold(0u64, |m, g| m | 1u64 << (g % 64)),
         text_hash: 0,
         key_hash: 0,
         spelling_partners: Vec::new(),

@@ -135,7 +135,7 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
             return (0.92, Rel::GenderForm);
         }
     }
-    if !a.groups.is_empty() && !b.groups.is_empty() && shares(&a.groups, &b.groups) {
+    if a.group_mask & b.group_mask != 0 && shares(&a.groups, &b.groups) {
         return (0.88, Rel::Equivalent);
     }
     // Western names in Cyrillic: spellings learnt from Wikidata (White / Уайт)
@@ -562,7 +562,12 @@ fn find_split(
         {
             continue;
         }
-        let joined = format!("{}{}", side[k].key, side[k + 1].key);
+        let (x, y) = (side[k].key.as_str(), side[k + 1].key.as_str());
+        // quick length test before building the joined key
+        if !(0..other.len()).any(|o| left_other[o] && other[o].key.len().abs_diff(x.len() + y.len()) <= 2) {
+            continue;
+        }
+        let joined = format!("{x}{y}");
         let best = (0..other.len())
             .filter(|&o| left_other[o] && other[o].class == TokenClass::Word)
             .map(|o| (o, key_similarity(&joined, &other[o].key, 0.85)))
