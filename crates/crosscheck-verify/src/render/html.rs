@@ -251,7 +251,7 @@ fn diagram(r: &Report) -> String {
         let color = if *contradicted { "#c0392b" } else { "#2e8b57" };
         let _ = writeln!(
             o,
-            "<line x1=\"250\" y1=\"{}\" x2=\"480\" y2=\"{}\" stroke=\"{color}\" stroke-width=\"1.6\" opacity=\"0.75\"/>",
+            "<line x1=\"290\" y1=\"{}\" x2=\"470\" y2=\"{}\" stroke=\"{color}\" stroke-width=\"1.6\" opacity=\"0.75\"/>",
             y(*pi),
             y(*oi)
         );
@@ -259,8 +259,8 @@ fn diagram(r: &Report) -> String {
     for (i, (key, name)) in people.iter().enumerate() {
         let fill = if i == 0 { "#1d3f72" } else { "#4a6fa5" };
         let _ =
-            writeln!(o, "<rect x=\"10\" y=\"{}\" width=\"240\" height=\"24\" rx=\"5\" fill=\"{fill}\"/>", y(i) - 12);
-        let label: String = format!("{key}: {name}").chars().take(36).collect();
+            writeln!(o, "<rect x=\"10\" y=\"{}\" width=\"280\" height=\"24\" rx=\"5\" fill=\"{fill}\"/>", y(i) - 12);
+        let label = clip(&format!("{key}: {name}"), 33);
         let _ = writeln!(o, "<text x=\"18\" y=\"{}\" fill=\"#fff\">{}</text>", y(i) + 4, esc(&label));
     }
     for (i, origin) in origins.iter().enumerate() {
@@ -272,9 +272,9 @@ fn diagram(r: &Report) -> String {
             "#3c7a6e"
         };
         let _ =
-            writeln!(o, "<rect x=\"480\" y=\"{}\" width=\"270\" height=\"24\" rx=\"5\" fill=\"{fill}\"/>", y(i) - 12);
-        let label: String = origin.chars().take(40).collect();
-        let _ = writeln!(o, "<text x=\"488\" y=\"{}\" fill=\"#fff\">{}</text>", y(i) + 4, esc(&label));
+            writeln!(o, "<rect x=\"470\" y=\"{}\" width=\"280\" height=\"24\" rx=\"5\" fill=\"{fill}\"/>", y(i) - 12);
+        let label = clip(origin, 33);
+        let _ = writeln!(o, "<text x=\"478\" y=\"{}\" fill=\"#fff\">{}</text>", y(i) + 4, esc(&label));
     }
     let _ = writeln!(o, "</svg>");
     let _ = writeln!(
@@ -282,4 +282,14 @@ fn diagram(r: &Report) -> String {
         "<p class=\"muted\">Left: the subject and the people named. Right: evidence origins (datasets by origin, human sources by group, documents). Green: evidence supports; red: some contradicts.</p>"
     );
     o
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn clip(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(n - 1).collect();
+    out.push('…');
+    out
 }
