@@ -7,6 +7,7 @@
 //! networking, component updates, sync and the first-run flow are disabled so that the browser's
 //! own traffic does not blur the page's. The screenshot is kept as
 //! `target/verify-report-screenshot.png` for people to look at.
+#![allow(clippy::print_stderr)] // a skipped test says so on stderr
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
