@@ -414,11 +414,8 @@ impl Ctx<'_> {
                     .filter(|e| e.relation == Relation::Contradicts)
                     .filter_map(|e| e.value.clone())
                     .collect::<Vec<_>>();
-                let values = if values.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (found: {})", and_list(&dedup(values)))
-                };
+                let values =
+                    if values.is_empty() { String::new() } else { format!(" (found: {})", and_list(&dedup(values))) };
                 let support = describe(Relation::Supports);
                 if support.is_empty() {
                     format!("{what}: contradicted by {against}{values}.")
