@@ -696,6 +696,32 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A fictional person written as OFAC writes an SDN row reads back field for field.
+        #[test]
+        fn written_sdn_rows_read_back(p in crate::formats::lists::testgen::listed(), ent_num in 1u64..1_000_000) {
+            let country = p.country.0;
+            let remarks = format!(
+                "DOB {}; POB Oakvale, {country}; nationality {country}; Gender Male; Passport {} ({country}) issued 2001; a.k.a. '{}'.",
+                p.ofac_date(), p.passport, p.weak_alias
+            );
+            let row = format!(
+                "{ent_num},\"{}, {}\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"{remarks}\"\r\n",
+                p.last, p.given
+            );
+            let records = read(&row);
+            proptest::prop_assert_eq!(records.len(), 1);
+            let e = entity(&records[0]);
+            let code = p.country.1.to_string();
+            proptest::prop_assert_eq!(&e.id, &format!("ofac-{ent_num}"));
+            proptest::prop_assert_eq!(e.get("name"), [format!("{} {}", p.given, p.last)]);
+            proptest::prop_assert_eq!(e.get("birthDate"), [p.iso_date()]);
+            proptest::prop_assert_eq!(e.get("passportNumber"), [p.passport.clone()]);
+            proptest::prop_assert_eq!(e.get("nationality"), [code.clone()]);
+            proptest::prop_assert_eq!(e.get("birthCountry"), [code]);
+            proptest::prop_assert_eq!(e.get("weakAlias"), [p.weak_alias.clone()]);
+            proptest::prop_assert_eq!(e.get("gender"), ["male"]);
+        }
+
         /// Any bytes at all: the file is refused as a whole (binary) or read to the end, every
         /// record with a line number, and no panic.
         #[test]

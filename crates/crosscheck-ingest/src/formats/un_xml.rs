@@ -603,7 +603,40 @@ mod tests {
         }
     }
 
+    fn xml_escape(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    }
+
     proptest::proptest! {
+        /// A fictional person written in the UN's layout reads back field for field.
+        #[test]
+        fn written_records_read_back(p in crate::formats::lists::testgen::listed(), dataid in 1u64..10_000_000) {
+            let xml = format!(
+                "<?xml version='1.0' encoding='UTF-8'?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>\n\
+                 <DATAID>{dataid}</DATAID><FIRST_NAME>{}</FIRST_NAME><SECOND_NAME>{}</SECOND_NAME>\n\
+                 <COMMENTS1>{}</COMMENTS1><NATIONALITY><VALUE>{}</VALUE></NATIONALITY>\n\
+                 <INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>{}</ALIAS_NAME></INDIVIDUAL_ALIAS>\n\
+                 <INDIVIDUAL_ALIAS><QUALITY>Low</QUALITY><ALIAS_NAME>{}</ALIAS_NAME></INDIVIDUAL_ALIAS>\n\
+                 <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE>{}</DATE></INDIVIDUAL_DATE_OF_BIRTH>\n\
+                 <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>{}</NUMBER></INDIVIDUAL_DOCUMENT>\n\
+                 </INDIVIDUAL>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n",
+                p.given, p.last, xml_escape(&p.reason), p.country.0, p.alias, p.weak_alias, p.iso_date(), p.passport
+            );
+            let records = read(&xml);
+            proptest::prop_assert_eq!(records.len(), 1);
+            let Record::Entities { line, entities } = &records[0] else { panic!("{:?}", records[0]) };
+            let e = &entities[0];
+            proptest::prop_assert_eq!(*line, 4);
+            proptest::prop_assert_eq!(&e.id, &format!("unsc-{dataid}"));
+            proptest::prop_assert_eq!(e.get("name"), [format!("{} {}", p.given, p.last)]);
+            proptest::prop_assert_eq!(e.get("alias"), [p.alias.clone()]);
+            proptest::prop_assert_eq!(e.get("weakAlias"), [p.weak_alias.clone()]);
+            proptest::prop_assert_eq!(e.get("birthDate"), [p.iso_date()]);
+            proptest::prop_assert_eq!(e.get("passportNumber"), [p.passport.clone()]);
+            proptest::prop_assert_eq!(e.get("nationality"), [p.country.1]);
+            proptest::prop_assert_eq!(e.get("notes"), [p.reason.split_whitespace().collect::<Vec<_>>().join(" ")]);
+        }
+
         #[test]
         fn document_prose_never_panics(text in "\\PC{0,80}") {
             let _ = number_in_text(&text);

@@ -17,6 +17,9 @@
 
 use crosscheck_model::{Entity, PartialDate};
 
+#[cfg(test)]
+pub(crate) mod testgen;
+
 /// The most years a range of birth years expands to; wider ranges keep their two ends only.
 pub(crate) const MAX_RANGE_YEARS: i32 = 12;
 
