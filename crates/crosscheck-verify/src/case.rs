@@ -228,8 +228,7 @@ fn join(path: &str, key: &str) -> String {
 fn text(node: &Node, path: &str) -> Result<String, CaseError> {
     match node {
         Node::Scalar(Scalar::Str(s), _) => Ok(s.trim().to_string()),
-        Node::Scalar(Scalar::Int(n), _) => Ok(n.to_string()),
-        Node::Scalar(Scalar::Float(f), _) => Ok(f.to_string()),
+        Node::Scalar(Scalar::Int(_, raw) | Scalar::Float(_, raw), _) => Ok(raw.clone()),
         Node::Scalar(Scalar::Bool(b), _) => Ok(b.to_string()),
         other => Err(err(other.pos(), path, format!("expected text, found {}", other.describe()))),
     }
@@ -262,7 +261,7 @@ fn seq<'a>(node: &'a Node, path: &str) -> Result<&'a [Node], CaseError> {
 fn date(node: &Node, path: &str) -> Result<PartialDate, CaseError> {
     let unreadable = || err(node.pos(), path, "unreadable date: write it as YYYY, YYYY-MM or YYYY-MM-DD");
     match node {
-        Node::Scalar(Scalar::Int(y), _) => PartialDate::new(*y as i32, None, None).ok_or_else(unreadable),
+        Node::Scalar(Scalar::Int(y, _), _) => PartialDate::new(*y as i32, None, None).ok_or_else(unreadable),
         Node::Scalar(Scalar::Str(s), _) => PartialDate::parse_loose(s).ok_or_else(unreadable),
         _ => Err(unreadable()),
     }
@@ -412,7 +411,7 @@ impl Builder {
                     claims.push(claim("relationship", Target::Relationship(r.clone()), Value::String(r), value.pos()));
                 }
                 "age" => {
-                    let Node::Scalar(Scalar::Int(age), _) = value else {
+                    let Node::Scalar(Scalar::Int(age, _), _) = value else {
                         return Err(err(value.pos(), &kpath, "an age is a whole number of years"));
                     };
                     if !(0..=150).contains(age) {

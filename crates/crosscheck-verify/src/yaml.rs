@@ -32,8 +32,9 @@ impl Pos {
 pub enum Scalar {
     Null,
     Bool(bool),
-    Int(i64),
-    Float(f64),
+    /// The number and its text as written (`0123` keeps its zero where text is wanted).
+    Int(i64, String),
+    Float(f64, String),
     Str(String),
 }
 
@@ -57,7 +58,7 @@ impl Node {
         match self {
             Node::Scalar(Scalar::Null, _) => "empty",
             Node::Scalar(Scalar::Bool(_), _) => "a boolean",
-            Node::Scalar(Scalar::Int(_) | Scalar::Float(_), _) => "a number",
+            Node::Scalar(Scalar::Int(..) | Scalar::Float(..), _) => "a number",
             Node::Scalar(Scalar::Str(_), _) => "text",
             Node::Seq(..) => "a list",
             Node::Map(..) => "a mapping",
@@ -83,30 +84,30 @@ fn resolve_plain(text: String) -> Scalar {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(n) = text.parse::<i64>() {
-            return Scalar::Int(n);
+            return Scalar::Int(n, text);
         }
     }
     if let Some(hex) = text.strip_prefix("0x") {
         if let Ok(n) = i64::from_str_radix(hex, 16) {
-            return Scalar::Int(n);
+            return Scalar::Int(n, text);
         }
     }
     if let Some(oct) = text.strip_prefix("0o") {
         if let Ok(n) = i64::from_str_radix(oct, 8) {
-            return Scalar::Int(n);
+            return Scalar::Int(n, text);
         }
     }
     let float_like = digits.bytes().any(|b| b.is_ascii_digit())
         && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
     if float_like {
         if let Ok(f) = text.parse::<f64>() {
-            return Scalar::Float(f);
+            return Scalar::Float(f, text);
         }
     }
     match text.as_str() {
-        ".inf" | ".Inf" | ".INF" | "+.inf" => Scalar::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => Scalar::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => Scalar::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" => Scalar::Float(f64::INFINITY, text),
+        "-.inf" | "-.Inf" | "-.INF" => Scalar::Float(f64::NEG_INFINITY, text),
+        ".nan" | ".NaN" | ".NAN" => Scalar::Float(f64::NAN, text),
         _ => Scalar::Str(text),
     }
 }
@@ -142,9 +143,9 @@ impl Builder {
                     Node::Scalar(s, pos) => {
                         let key = match s {
                             Scalar::Str(t) => t,
-                            Scalar::Int(n) => n.to_string(),
+                            Scalar::Int(_, raw) => raw,
                             Scalar::Bool(b) => b.to_string(),
-                            Scalar::Float(f) => f.to_string(),
+                            Scalar::Float(_, raw) => raw,
                             Scalar::Null => String::new(),
                         };
                         *pending = Some((key, pos));
@@ -234,12 +235,13 @@ mod tests {
             ("yes", Scalar::Str("yes".into())),
             ("off", Scalar::Str("off".into())),
             ("true", Scalar::Bool(true)),
-            ("1991", Scalar::Int(1991)),
+            ("1991", Scalar::Int(1991, "1991".into())),
+            ("0123", Scalar::Int(123, "0123".into())),
             ("\"1991\"", Scalar::Str("1991".into())),
             ("2024-11-01", Scalar::Str("2024-11-01".into())),
             ("'2024-11-01'", Scalar::Str("2024-11-01".into())),
             ("~", Scalar::Null),
-            ("3.5", Scalar::Float(3.5)),
+            ("3.5", Scalar::Float(3.5, "3.5".into())),
             ("FSO 004512", Scalar::Str("FSO 004512".into())),
         ];
         for (text, want) in table {
