@@ -129,7 +129,7 @@ CHECKERS = {"TD1": TD1CodeChecker, "TD2": TD2CodeChecker, "TD3": TD3CodeChecker,
 
 def corrupt_zone(code):
     lines = code.split("\n")
-    li = len(lines) - 1 if len(lines) == 2 else 1
+    li = rng.randrange(len(lines))
     line = lines[li]
     idx = rng.randrange(len(line))
     new = rng.choice([c for c in ALNUM + "<" if c != line[idx]])

@@ -476,6 +476,32 @@ fn parse_inner(raw: &str, as_of: Date, with_suggestions: bool) -> ParsedMrz {
     let name_raw = raw_field("name");
     let (surname, given_names) = split_name(&name_raw);
     let names_truncated = !name_raw.ends_with('<');
+    // After the surname's `<<`, given names are separated by single fillers; once two fillers
+    // follow them, the rest of the field is filler (Doc 9303 part 3, 4.6).
+    if let Some(sep) = name_raw.find("<<") {
+        let given = &name_raw[sep + 2..];
+        let given_start = given.find(|c| c != '<').unwrap_or(given.len());
+        if given_start > 0 && given_start < given.len() {
+            let (line, col) = position_in(name_spec, sep + 2);
+            report.error(format!(
+                "name (line {}, column {}): more than two fillers between surname and given names",
+                line + 1,
+                col + 1
+            ));
+        }
+        if let Some(gap) = given[given_start..].find("<<") {
+            let rest_at = sep + 2 + given_start + gap;
+            if let Some(off) = name_raw[rest_at..].find(|c| c != '<') {
+                let (line, col) = position_in(name_spec, rest_at + off);
+                report.error(format!(
+                    "name (line {}, column {}): `{}` after the filler that ends the given names",
+                    line + 1,
+                    col + 1,
+                    &name_raw[rest_at + off..rest_at + off + 1]
+                ));
+            }
+        }
+    }
     if names_truncated {
         report.warn(format!(
             "name field is full to its last character (line {}): the names may be truncated",

@@ -164,3 +164,14 @@ fn document_codes_fit_the_format() {
     assert!(check(td2).valid);
     assert!(!check(&td2.replacen("I<", "IV", 1)).valid);
 }
+
+#[test]
+fn letters_after_the_name_filler_are_an_error() {
+    let bad = TD3.replacen("MARIA<<<<<<<<<<<<", "MARIA<<<<<<<<<<<Y", 1);
+    assert_eq!(check(&bad).errors, ["name (line 1, column 37): `Y` after the filler that ends the given names"]);
+    let bad = TD3.replacen("ERIKSSON<<ANNA", "ERIKSSON<<<NNA", 1);
+    assert_eq!(check(&bad).errors, ["name (line 1, column 16): more than two fillers between surname and given names"]);
+    // No surname (`<<ANNA<MARIA`) is allowed.
+    let td1 = "I<CHED231458907ABC<<<<<<<<<<<<\n7408122F1204159CHE<<<<<<<<<<<1\n<<ANNA<MARIA<<<<<<<<<<<<<<<<<<";
+    assert!(check(td1).valid, "{:?}", check(td1).errors);
+}
