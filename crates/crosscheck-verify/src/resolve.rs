@@ -2,7 +2,8 @@
 //!
 //! A record resolves to a person when
 //! 1. it shares an identifier with them (normalised: spaces, dashes, case and look-alike letters do
-//!    not count); the numbers of documents the person holds count as their identifiers; or
+//!    not count), on itself or through an Identification/Passport record it holds; the numbers of
+//!    documents the person holds count as their identifiers; or
 //! 2. its name reaches the default threshold and at least one of birth date, birth place or
 //!    address agrees while neither birth date nor birth place disagrees; or
 //! 3. a Family (or Associate) record links it to a record resolved to the subject, with a
@@ -207,6 +208,17 @@ pub fn resolve(
     for (idx, (person, query)) in case.people.iter().zip(queries).enumerate() {
         for record in set.candidates(&query.entity, CANDIDATES) {
             if excluded.contains(&record.id) {
+                continue;
+            }
+            // an identity document record holding one of the person's numbers resolves its holder
+            if record.schema_def().is_some_and(|s| s.is_a("Identification")) {
+                let shares = record.get("number").iter().any(|n| query.ids.contains(&identifier::normalize(n)));
+                let holder = record.first("holder").filter(|h| !excluded.contains(*h)).and_then(|h| set.get(h));
+                if let (true, Some(holder)) = (shares, holder.filter(is_person_like)) {
+                    let score = best_name_score(query, &holder);
+                    let how = How::Identifier(format!("{} record {}", record.schema, record.id));
+                    add(&mut view, Resolved { person: idx, entity: holder, how, name_score: score });
+                }
                 continue;
             }
             let Some((how, score)) = direct(person, query, &record) else { continue };

@@ -269,3 +269,20 @@ proptest! {
         prop_assert!(!err.to_string().contains(&marker));
     }
 }
+
+#[test]
+fn a_passport_record_resolves_its_holder_and_supports_the_document() {
+    let case = r#"as_of: 2024-11-01
+subject: {name: Gleb Ivanov, birthDate: 1991-03-14}
+documents:
+  - {key: card, type: document, number: "FSO 004512"}
+"#;
+    let entities = vec![
+        entity("h", "Person", &[("name", "Иванов Глеб")]),
+        entity("doc", "Identification", &[("holder", "h"), ("number", "fso-004512")]),
+    ];
+    let report = run(case, vec![MemSet::new("hr", "hr-leak", "leak", entities)]);
+    assert_eq!(status(&report, "subject.name"), Status::SingleSource);
+    assert_eq!(status(&report, "card.valid"), Status::SingleSource);
+    assert_eq!(status(&report, "card.holder"), Status::SingleSource);
+}
