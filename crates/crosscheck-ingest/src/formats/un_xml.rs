@@ -20,6 +20,7 @@
 //! - Documents whose type mentions a passport (English, French, Spanish) → `passportNumber`,
 //!   others (national identification numbers) → `idNumber`; a document without a `NUMBER` adds
 //!   nothing (its free-text note stays in the raw record only).
+//! - `GENDER`, or, where older records lack it, a `Gender: male` stated in `COMMENTS1`.
 //! - The listing's details: `UN_LIST_TYPE` → `program`, `REFERENCE_NUMBER` → `programId`,
 //!   `LISTED_ON` → `createdAt`, the last `LAST_DAY_UPDATED` → `modifiedAt`, `COMMENTS1` → `notes`.
 //!
@@ -337,8 +338,14 @@ fn build(display: &str, c: Collecting) -> Record {
     if let Some(v) = text_of("COMMENTS1") {
         e.add("notes", v);
     }
-    if let Some(v) = text_of("GENDER") {
-        add_declared(&mut e, "gender", None, v);
+    match text_of("GENDER") {
+        Some(v) => add_declared(&mut e, "gender", None, v),
+        // Older records say it only in the comments: `... Gender: male.`
+        None => {
+            if let Some(v) = text_of("COMMENTS1").and_then(gender_in_comments) {
+                add_declared(&mut e, "gender", None, v);
+            }
+        }
     }
     for child in &c.children {
         match child.tag.as_str() {
@@ -384,6 +391,18 @@ fn build(display: &str, c: Collecting) -> Record {
         }
     }
     Record::Entities { line: c.line, entities: vec![e] }
+}
+
+/// The gender a comment states as `Gender: male` (the UN's wording), if any.
+fn gender_in_comments(comments: &str) -> Option<&'static str> {
+    let at = comments.find("Gender")?;
+    let rest = comments[at + "Gender".len()..].trim_start_matches([':', ' ']);
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    match word.as_str() {
+        "male" => Some("male"),
+        "female" => Some("female"),
+        _ => None,
+    }
 }
 
 /// `2015-07-01-04:00` (an XML Schema date with a time zone, in older lists) → `2015-07-01`.
@@ -584,6 +603,14 @@ mod tests {
         let last = records.last().unwrap();
         let Record::Rejected(r) = last else { panic!("{last:?}") };
         assert!(r.reason.contains("truncated") || r.reason.contains("malformed"), "{}", r.reason);
+    }
+
+    #[test]
+    fn gender_from_comments() {
+        assert_eq!(gender_in_comments("Official of a bank. Gender: male."), Some("male"));
+        assert_eq!(gender_in_comments("Gender:female"), Some("female"));
+        assert_eq!(gender_in_comments("Gender: unknown"), None);
+        assert_eq!(gender_in_comments("Leader of a front"), None);
     }
 
     #[test]
