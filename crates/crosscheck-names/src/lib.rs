@@ -218,7 +218,7 @@ impl Name {
         } else {
             std::borrow::Cow::Owned(collapse_dotted(raw))
         };
-        let norm = normalize(&text);
+        let norm = if kind == NameKind::Person { full_norm.clone() } else { normalize(&text) };
         let mut words: Vec<String> = Vec::new();
         let raw_all_caps = !raw.chars().any(char::is_lowercase);
         for w in norm.split(' ').filter(|w| !w.is_empty()) {
@@ -333,10 +333,7 @@ impl Name {
 }
 
 pub(crate) fn hash_str(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+    tables::fnv(s)
 }
 
 fn is_initials(word: &str, raw: &str) -> bool {

@@ -44,6 +44,11 @@ pub fn is_letter(c: char) -> bool {
     }
 }
 
+/// ASCII and the basic Russian alphabet: text made only of these is already in NFKC and NFC.
+fn is_simple(c: char) -> bool {
+    c.is_ascii() || matches!(c as u32, 0x401 | 0x410..=0x44F | 0x451)
+}
+
 /// The script of one character.
 pub fn char_script(c: char) -> Script {
     match c as u32 {
@@ -136,7 +141,7 @@ pub fn normalize(raw: &str) -> String {
     let mut word: Vec<char> = Vec::new();
     let mut prev_letter = false;
     // NFKC changes nothing in plain ASCII and basic Cyrillic (the common case): skip it there
-    let simple = raw.chars().all(|c| c.is_ascii() || matches!(c as u32, 0x401 | 0x410..=0x44F | 0x451));
+    let simple = raw.chars().all(is_simple);
     let chars: Vec<char> = if simple {
         raw.chars().collect()
     } else {
@@ -147,7 +152,12 @@ pub fn normalize(raw: &str) -> String {
             || c.is_ascii_digit()
             || (!c.is_ascii() && (c.is_numeric() || unicode_normalization::char::is_combining_mark(c)))
         {
-            word.extend(c.to_lowercase());
+            match c as u32 {
+                0x41..=0x5A | 0x410..=0x42F => word.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+                0x401 => word.push('ё'),
+                _ if c.is_ascii() || (0x430..=0x44F).contains(&(c as u32)) || c == 'ё' => word.push(c),
+                _ => word.extend(c.to_lowercase()),
+            }
             prev_letter = true;
         } else if is_apostrophe(c) && prev_letter && chars.get(i + 1).is_some_and(|n| is_letter(*n)) {
             // inside a word: drop it, keep the word whole
@@ -169,7 +179,7 @@ pub fn normalize(raw: &str) -> String {
         }
         out.extend(w.iter());
     }
-    if out.is_ascii() {
+    if out.chars().all(is_simple) {
         out
     } else {
         // invisible characters are dropped before NFKC so they cannot block composition, and

@@ -6,8 +6,38 @@
 //! the parse (about 40,000 rows, a few milliseconds) happens once per process. Keys are the
 //! matcher's own phonetic keys, computed at load, so the tables follow any change to the key.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+/// FNV-1a: the tables are keyed by short ASCII keys looked up several times per parsed name,
+/// where SipHash's DoS resistance buys nothing (the keys are ours) and costs a third of the
+/// lookup. Hand-written because it is ten lines; a hashing crate would be a dependency for it.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a of a string (token equality pre-check).
+pub(crate) fn fnv(s: &str) -> u64 {
+    let mut h = Fnv::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
 
 use crate::gender::Gender;
 use crate::key::phonetic_key;
@@ -58,7 +88,7 @@ pub(crate) struct OrgTypes {
 }
 
 pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
-    let mut by_phrase = HashMap::new();
+    let mut by_phrase = HashMap::default();
     let mut max_words = 1;
     for line in rows(ORG_TYPES) {
         let mut cols = line.split('\t');
@@ -103,7 +133,7 @@ pub(crate) fn join_single_letters(text: &str) -> String {
 
 /// Given-name equivalence groups: phonetic key → group ids (nicknames and Wikidata groups).
 pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLock::new(|| {
-    let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut index: HashMap<String, Vec<u32>> = HashMap::default();
     let groups = rows(NAME_GROUPS).chain(rows(NICKNAMES));
     for (id, line) in groups.enumerate() {
         for form in line.split('\t') {
@@ -130,7 +160,7 @@ pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLo
 /// Latin and Cyrillic spellings of one Western name token that the phonetic key does not
 /// bring together (White / Уайт, Bruce / Брюс, Gilles / Жиль), both directions.
 pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    let mut map: HashMap<String, Vec<String>> = HashMap::default();
     for line in rows(TRANSLIT_PAIRS) {
         let mut cols = line.split('\t');
         let (Some(lat), Some(cyr)) = (cols.next(), cols.next()) else { continue };
@@ -163,7 +193,7 @@ pub(crate) struct FreqInfo {
 }
 
 pub(crate) static FREQ: LazyLock<HashMap<String, FreqInfo>> = LazyLock::new(|| {
-    let mut map: HashMap<String, FreqInfo> = HashMap::new();
+    let mut map: HashMap<String, FreqInfo> = HashMap::default();
     for line in rows(NAME_FREQ) {
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 4 {
