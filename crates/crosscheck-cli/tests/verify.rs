@@ -168,3 +168,35 @@ fn bad_input_exits_2_with_line_and_key_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
 }
+
+/// Random markers (std's randomly keyed hasher: no extra dependency) in the notes of the example
+/// case: never on stdout or stderr, in any format, nor in an error about the sources.
+#[test]
+fn random_note_markers_never_reach_stdout_or_stderr() {
+    use std::hash::{BuildHasher, RandomState};
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(example()).unwrap();
+    let evidence = root().join("examples/defector/evidence");
+    for round in 0..3u64 {
+        let marker = format!("NOTE{:016x}", RandomState::new().hash_one(round));
+        let text = original
+            .replace("private: how the desk reached B", &marker)
+            .replace("private: says he left in late 2022", &format!("{marker} {marker}"))
+            .replace("evidence/", &format!("{}/", evidence.display()));
+        assert!(text.contains(&marker));
+        let case = dir.path().join("case.yaml");
+        std::fs::write(&case, &text).unwrap();
+        for format in ["text", "json", "markdown", "html"] {
+            let out = verify(data.path(), &case, &["--output-format", format, "--strict"]);
+            assert_eq!(out.status.code(), Some(1));
+            assert!(!String::from_utf8_lossy(&out.stdout).contains(&marker), "{format} stdout");
+            assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker), "{format} stderr");
+        }
+        std::fs::write(&case, text.replace("confirms: [subject.name, subject.position]", "confirms: [subject.nope]"))
+            .unwrap();
+        let out = verify(data.path(), &case, &[]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker));
+    }
+}
