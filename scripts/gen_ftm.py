@@ -7,8 +7,8 @@ Writes N entities (about 85% Person, 15% Company) with names built from syllable
 Cyrillic scripts, Zipf-like frequencies so common tokens are common, as in real lists), birth
 dates, nationalities, identifiers and aliases. Nothing here comes from real people or real
 reference data. With --queries, also writes K query copies of randomly chosen entities (the
-same id, a subset of their properties, some names re-ordered or transliterated), so a screening
-run can check that every sampled entity is found by a copy of itself.
+same id), so a screening run can check that every sampled entity is found by a copy of itself (all its properties, the
+name in "LAST, First" order half of the time).
 """
 import argparse
 import bisect
@@ -85,14 +85,14 @@ def main():
                 if rng.random() < 0.4:
                     props["passportNumber"] = [f"{rng.randint(10, 99)} {rng.randint(1000000, 9999999)}"]
                 schema = "Person"
-                query_props = {"name": [f"{last}, {first}" if rng.random() < 0.5 else name],
-                               "birthDate": props["birthDate"]}
+                # A copy of the entity, its name written "LAST, First" half of the time.
+                query_props = dict(props, name=[f"{last}, {first}" if rng.random() < 0.5 else name])
             else:
                 name = " ".join(words.pick(rng) for _ in range(rng.randint(1, 3))) + " " + rng.choice(FORMS)
                 props = {"name": [name], "country": [rng.choice(COUNTRIES)],
                          "registrationNumber": [str(rng.randint(10 ** 9, 10 ** 10))]}
                 schema = "Company"
-                query_props = {"name": [name]}
+                query_props = dict(props)
             out.write(json.dumps({"id": eid, "schema": schema, "properties": props}, ensure_ascii=False) + "\n")
             if i in sample_ids:
                 queries.append({"id": eid, "schema": schema, "properties": query_props})

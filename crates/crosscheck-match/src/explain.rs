@@ -6,7 +6,7 @@ use serde::Serialize;
 /// One feature's part in a score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeatureResult {
-    /// Feature name: `name`, `birthDate`, `identifier`, `country`, `gender`, `birthPlace`.
+    /// Feature name: `name`, `birthDate`, `identifier`, `country`, `gender`, `birthPlace`, `schema`.
     pub name: &'static str,
     /// The weight applied.
     pub weight: f64,
@@ -53,7 +53,7 @@ impl Explanation {
         if !against.is_empty() {
             summary.push_str(&format!("; against: {}", against.join(", ")));
         }
-        if raw > score + 1e-9 {
+        if raw > crate::SQUASH_FROM {
             summary.push_str(&format!(" (raw {raw:.2}, compressed above 0.9 to keep the ranking)"));
         }
         Explanation { summary, features }

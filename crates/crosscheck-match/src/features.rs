@@ -13,6 +13,8 @@ use crosscheck_names::{compare_best, latin_key, Name, NameKind};
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub kind: NameKind,
+    /// Whether the schema is `Person` (or below it).
+    pub is_person: bool,
     pub names: Vec<Name>,
     pub birth_dates: Vec<PartialDate>,
     pub identifiers: Vec<String>,
@@ -24,6 +26,7 @@ pub struct Prepared {
 impl Prepared {
     /// Prepares an entity for scoring.
     pub fn new(entity: &Entity) -> Prepared {
+        let is_person = entity.schema_def().is_some_and(|s| s.is_a("Person"));
         let kind = match entity.schema_def() {
             Some(s) if s.is_a("Person") => NameKind::Person,
             Some(s) if s.is_a("Organization") => NameKind::Organization,
@@ -50,7 +53,7 @@ impl Prepared {
             .iter()
             .map(|p| latin_key(p).split(' ').filter(|t| t.len() >= 4).map(str::to_string).collect())
             .collect();
-        Prepared { kind, names, birth_dates, identifiers, countries, gender, birth_places }
+        Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places }
     }
 }
 
@@ -70,6 +73,17 @@ pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureRe
         ),
         None => feature("name", w.name, 0.0, "one side has no name".into()),
     });
+    // A person matched against a legal entity that is not a person (lists file groups and firms
+    // as `LegalEntity`): possible, but a name alone should not carry it.
+    if left.is_person != right.is_person {
+        let (person, other) = if left.is_person { ("left", "right") } else { ("right", "left") };
+        out.push(feature(
+            "schema",
+            w.schema_mismatch,
+            -1.0,
+            format!("the {person} side is a person, the {other} side is not known to be one"),
+        ));
+    }
     if let Some(f) = birth_date(left, right, w) {
         out.push(f);
     }
@@ -104,40 +118,59 @@ pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureRe
     out
 }
 
+/// Whether two different dates are one slip apart: a year off by one with the rest equal, one
+/// of day or month different with the rest equal, or day and month swapped. Such differences are
+/// common clerical and OCR errors, unlike dates years apart.
+fn one_slip_apart(a: &PartialDate, b: &PartialDate) -> bool {
+    let same_md = a.month == b.month && a.day == b.day;
+    if (a.year - b.year).abs() == 1 && same_md {
+        return true;
+    }
+    if a.year != b.year {
+        return false;
+    }
+    match (a.month, a.day, b.month, b.day) {
+        (Some(am), Some(ad), Some(bm), Some(bd)) => (am == bm) != (ad == bd) || (am == bd && ad == bm),
+        (Some(am), None, Some(bm), None) => am != bm,
+        _ => false,
+    }
+}
+
 fn birth_date(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureResult> {
     if left.birth_dates.is_empty() || right.birth_dates.is_empty() {
         return None;
     }
-    let mut best: Option<(DateRelation, &PartialDate, &PartialDate)> = None;
-    let mut closest_years = i32::MAX;
+    // The best-agreeing pair decides: exact, then contained, then one slip apart, then different.
+    let rank = |a: &PartialDate, b: &PartialDate| match a.relation(b) {
+        DateRelation::Exact => 3,
+        DateRelation::Contains => 2,
+        DateRelation::Differs if one_slip_apart(a, b) => 1,
+        DateRelation::Differs => 0,
+    };
+    let mut best: Option<(u8, &PartialDate, &PartialDate)> = None;
     for a in &left.birth_dates {
         for b in &right.birth_dates {
-            let rel = a.relation(b);
-            closest_years = closest_years.min((a.year - b.year).abs());
-            let rank = |r: DateRelation| match r {
-                DateRelation::Exact => 2,
-                DateRelation::Contains => 1,
-                DateRelation::Differs => 0,
-            };
-            if best.is_none_or(|(r, _, _)| rank(rel) > rank(r)) {
-                best = Some((rel, a, b));
+            let r = rank(a, b);
+            if best.is_none_or(|(br, _, _)| r > br) {
+                best = Some((r, a, b));
             }
         }
     }
-    let (rel, a, b) = best?;
-    Some(match rel {
-        DateRelation::Exact => feature("birthDate", w.birth_date_agrees, 1.0, format!("both born {a}")),
-        DateRelation::Contains => {
+    let (r, a, b) = best?;
+    Some(match r {
+        3 => feature("birthDate", w.birth_date_agrees, 1.0, format!("both born {a}")),
+        2 => {
             let (lo, hi) = if a.precision() <= b.precision() { (a, b) } else { (b, a) };
             // A shared year alone says less than a shared month.
             let value = if lo.precision() >= 2 { 0.8 } else { 0.6 };
             feature("birthDate", w.birth_date_agrees, value, format!("{hi} falls within {lo}"))
         }
-        DateRelation::Differs if closest_years <= 1 => {
-            feature("birthDate", w.birth_date_disagrees, -0.5, format!("birth dates differ slightly: {a} against {b}"))
-        }
-        DateRelation::Differs => {
-            feature("birthDate", w.birth_date_disagrees, -1.0, format!("birth dates differ: {a} against {b}"))
-        }
+        1 => feature(
+            "birthDate",
+            w.birth_date_disagrees,
+            -0.15,
+            format!("birth dates one slip apart (a typo or off-by-one year?): {a} against {b}"),
+        ),
+        _ => feature("birthDate", w.birth_date_disagrees, -1.0, format!("birth dates differ: {a} against {b}")),
     })
 }

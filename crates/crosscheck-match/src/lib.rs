@@ -9,7 +9,8 @@
 //!
 //! Features (weights in [`Weights`]): `name` (the name matcher's best pair), `birthDate` (equal,
 //! contained, or different), `identifier` (a shared normalised identifier), `country`
-//! (nationality/citizenship/country overlap or disjoint), `gender`, `birthPlace`.
+//! (nationality/citizenship/country overlap or disjoint), `gender`, `birthPlace`, and `schema`
+//! (a person against a legal entity not known to be a person).
 //! Missing data on either side is neutral: it neither helps nor hurts.
 //!
 //! ```
@@ -56,6 +57,7 @@ pub struct Weights {
     pub gender_agrees: f64,
     pub gender_disagrees: f64,
     pub birth_place: f64,
+    pub schema_mismatch: f64,
 }
 
 /// The weights `crosscheck-v1` uses.
@@ -69,6 +71,7 @@ pub const WEIGHTS: Weights = Weights {
     gender_agrees: 0.02,
     gender_disagrees: 0.20,
     birth_place: 0.04,
+    schema_mismatch: 0.10,
 };
 
 /// A score and why.

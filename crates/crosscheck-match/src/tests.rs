@@ -48,7 +48,10 @@ fn ranking_pairs() {
     let other_date = s(base, &[("name", "Gleb Ivanov"), ("birthDate", "1975-01-01")]);
     assert!(exact > year_only, "{exact} > {year_only}");
     assert!(year_only > no_date, "{year_only} > {no_date}");
-    assert!(no_date > other_date, "{no_date} > {other_date}");
+    let slip = s(base, &[("name", "Gleb Ivanov"), ("birthDate", "1991-03-15")]);
+    assert!(no_date > slip, "{no_date} > {slip}");
+    assert!(slip > other_date, "{slip} > {other_date}");
+    assert!(slip >= DEFAULT_THRESHOLD, "an exact name with a one-slip date still matches: {slip}");
     assert!(exact < 1.0, "a strong pair still ranks below 1.0: {exact}");
     let with_id = s(
         &[("name", "Gleb Ivanov"), ("passportNumber", "75 1234567")],

@@ -149,7 +149,12 @@ impl Dataset {
         }
         let mut out: Vec<Candidate> = weights.into_iter().map(|(index, weight)| Candidate { index, weight }).collect();
         out.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.index.cmp(&b.index)));
-        out.truncate(limit);
+        // Candidates tied with the last one kept are kept too (up to 8 x limit): a common name
+        // shared by hundreds of entities must not hide the one whose birth date agrees.
+        if let Some(cutoff) = out.get(limit.saturating_sub(1)).map(|c| c.weight) {
+            let tied = out[limit.min(out.len())..].iter().take_while(|c| c.weight >= cutoff).count();
+            out.truncate((limit + tied).min(limit * 8));
+        }
         out
     }
 }
