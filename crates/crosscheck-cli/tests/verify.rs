@@ -147,7 +147,7 @@ fn bad_input_exits_2_with_line_and_key_and_writes_nothing() {
             "subject: {name: A B}\nsources:\n  - {key: A, note: TOPSECRET, confirms: [subject.age]}\n",
             "line 3, column 42: `sources[1].confirms[1]`: source `A` names a claim id the case does not make",
         ),
-        ("subject: {name: A B}\nevidence:\n  - {file: missing.jsonl}\n", "line 3: evidence file"),
+        ("subject: {name: A B}\nevidence:\n  - {file: missing.jsonl}\n", "line 3, column 5: evidence file"),
         ("subject:\n  name: A B\n  birthDate: 31.02.1990\n", "line 3, column 14: `subject.birthDate`: unreadable date"),
         (
             "subject: {name: A B}\npeople:\n  - {key: wife, age: 30}\n",

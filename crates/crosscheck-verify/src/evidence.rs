@@ -12,6 +12,7 @@
 //! [`Evidence`] is dropped: they never replace a loaded dataset of the same name.
 
 use crate::case::{Case, EvidenceSpec};
+use crate::yaml::Pos;
 use crosscheck_ingest::{load, Format, LoadRequest, Mapping, ReaderOptions};
 use crosscheck_model::{Entity, PropType};
 use crosscheck_store::{index_keys, Dataset, Store};
@@ -181,18 +182,18 @@ fn may_link(raw: &[u8]) -> bool {
 /// Why a case's evidence cannot be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
-    #[error("line {line}: evidence file `{path}` does not exist")]
-    MissingFile { path: PathBuf, line: usize },
-    #[error("line {line}: mapping `{path}` {reason}")]
-    Mapping { path: PathBuf, line: usize, reason: String },
-    #[error("line {line}: unknown format `{format}`")]
-    UnknownFormat { format: String, line: usize },
+    #[error("{pos}: evidence file `{path}` does not exist")]
+    MissingFile { path: PathBuf, pos: Pos },
+    #[error("{pos}: mapping `{path}` {reason}")]
+    Mapping { path: PathBuf, pos: Pos, reason: String },
+    #[error("{pos}: unknown format `{format}`")]
+    UnknownFormat { format: String, pos: Pos },
     #[error(
-        "line {line}: no dataset `{name}` is loaded in `{dir}`; load it with `crosscheck load`, or give the case a `file`"
+        "{pos}: no dataset `{name}` is loaded in `{dir}`; load it with `crosscheck load`, or give the case a `file`"
     )]
-    NoDataset { name: String, dir: PathBuf, line: usize },
-    #[error("line {line}: cannot load `{path}`: {reason}")]
-    Load { path: PathBuf, line: usize, reason: String },
+    NoDataset { name: String, dir: PathBuf, pos: Pos },
+    #[error("{pos}: cannot load `{path}`: {reason}")]
+    Load { path: PathBuf, pos: Pos, reason: String },
     #[error("cannot open the data directory: {0}")]
     Store(String),
 }
@@ -220,7 +221,7 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
         if let EvidenceSpec::File(f) = spec {
             for p in std::iter::once(&f.file).chain(f.mapping.as_ref()) {
                 if !resolve(p).is_file() {
-                    return Err(EvidenceError::MissingFile { path: resolve(p), line: f.pos.line });
+                    return Err(EvidenceError::MissingFile { path: resolve(p), pos: f.pos });
                 }
             }
         }
@@ -232,8 +233,7 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
     for spec in &case.evidence {
         match spec {
             EvidenceSpec::Dataset { name, pos } => {
-                let no_dataset =
-                    || EvidenceError::NoDataset { name: name.clone(), dir: data_dir.into(), line: pos.line };
+                let no_dataset = || EvidenceError::NoDataset { name: name.clone(), dir: data_dir.into(), pos: *pos };
                 if !data_dir.join("datasets").join(name).is_dir() {
                     return Err(no_dataset());
                 }
@@ -243,7 +243,7 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                 let store = loaded_store.as_ref().ok_or_else(no_dataset)?;
                 let dataset = store.dataset(name).map_err(|e| EvidenceError::Load {
                     path: data_dir.join("datasets").join(name),
-                    line: pos.line,
+                    pos: *pos,
                     reason: e.to_string(),
                 })?;
                 sets.push(Box::new(StoreSet::new(dataset)));
@@ -265,12 +265,12 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                         let mpath = resolve(m);
                         let text = fs_err::read_to_string(&mpath).map_err(|e| EvidenceError::Mapping {
                             path: mpath.clone(),
-                            line: f.pos.line,
+                            pos: f.pos,
                             reason: format!("cannot be read: {}", e.kind()),
                         })?;
                         let parsed = Mapping::parse(&text).map_err(|reason| EvidenceError::Mapping {
                             path: mpath.clone(),
-                            line: f.pos.line,
+                            pos: f.pos,
                             reason,
                         })?;
                         Some((parsed, mpath))
@@ -280,7 +280,7 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                     None => None,
                     Some(name) => Some(
                         Format::from_name(name)
-                            .ok_or_else(|| EvidenceError::UnknownFormat { format: name.clone(), line: f.pos.line })?,
+                            .ok_or_else(|| EvidenceError::UnknownFormat { format: name.clone(), pos: f.pos })?,
                     ),
                 };
                 let request = LoadRequest {
@@ -300,13 +300,13 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                 };
                 let report = load(store, &request, &mut |_, _| {}).map_err(|e| EvidenceError::Load {
                     path: path.clone(),
-                    line: f.pos.line,
+                    pos: f.pos,
                     reason: error_chain(&e),
                 })?;
                 loads.push((f.file.display().to_string(), report.read, report.loaded, report.rejected));
                 let dataset = store.dataset(&f.dataset).map_err(|e| EvidenceError::Load {
                     path: path.clone(),
-                    line: f.pos.line,
+                    pos: f.pos,
                     reason: e.to_string(),
                 })?;
                 sets.push(Box::new(StoreSet::new(dataset)));

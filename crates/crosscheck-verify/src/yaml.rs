@@ -21,6 +21,12 @@ pub struct Pos {
     pub column: usize,
 }
 
+impl std::fmt::Display for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
 impl Pos {
     fn of(mark: Marker) -> Pos {
         Pos { line: mark.line(), column: mark.col() + 1 }
