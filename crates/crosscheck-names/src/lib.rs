@@ -16,6 +16,21 @@
 //!    (a little: middle names go missing) and for tokens both sides have but disagree on
 //!    (a lot: a different given name is a different person), and for a gender mismatch.
 //!
+//! Scripts and what each gets (tokens are compared on phonetic keys of a Latin form):
+//! - Cyrillic: Russian words under ICAO 9303, Ukrainian words (і ї є ґ) under the national 2010
+//!   system with the Russian reading as a second key (Oleh/Oleg), Belarusian words (ў) under
+//!   the passport style; all fourteen schemes of [`translit`] are available and the
+//!   explanation names the schemes that give the other side's spelling. Other Cyrillic letters
+//!   (Serbian ђ ћ, Kazakh қ ұ, Mongolian ү ө) go through `any_ascii`.
+//! - Latin: diacritics folded, with č/š/ž read as ch/sh/zh; Western names written in Cyrillic
+//!   also match through a table of spellings learnt from Wikidata (White / Уайт).
+//! - Greek, Armenian, Georgian, Hebrew, Devanagari, Thai, Ethiopic, Kana: `any_ascii`
+//!   romanisation, then the same key (good for Armenian, Georgian, Greek; rough for the rest).
+//! - Arabic and Persian: `any_ascii` drops short vowels, so Arabic-script names match other
+//!   Arabic-script names but rarely their Latin spellings.
+//! - Han and Hangul: one token per syllable, compared only for identity (a one-syllable
+//!   difference is another person); no match against Latin spellings.
+//!
 //! ```
 //! use crosscheck_names::{compare, Name, NameKind};
 //!
