@@ -104,6 +104,16 @@ fn holder_checks() {
     assert_eq!(results, [("name", "agrees"), ("birth_date", "agrees"), ("sex", "agrees"), ("nationality", "agrees")]);
     assert!(checks[0]["detail"].as_str().unwrap().contains("icao_9303"));
 
+    // A Russian internal passport: the form year against the holder's age (issued at 14,
+    // replaced at 20 and 45).
+    let args = ["--type", "ru-passport", "--as-of", "2024-11-01", "--holder", holder.to_str().unwrap()];
+    let out = run(&[&args[..], &["45 11 123456", "45 05 123456"]].concat(), None);
+    assert_eq!(out.status.code(), Some(0), "both numbers are well formed");
+    let got = lines(&out);
+    got.iter().for_each(validate);
+    assert_eq!(got[0]["checks"][0]["result"], "agrees");
+    assert_eq!(got[1]["checks"][0]["result"], "disagrees", "a 2005 form was issued before 20 and expired");
+
     let out = run(&["--type", "mrz", "--holder", dir.path().join("missing.json").to_str().unwrap(), GLEB], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read holder"));
