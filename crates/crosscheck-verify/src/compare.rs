@@ -15,8 +15,8 @@
 //! Employers also get the organisation name matcher (legal forms: "ПАО «Ростелеком»" is
 //! Rostelecom), and the better of the two scores counts. The glossary is hand-written and short
 //! on purpose: it covers the words of public bodies and jobs a desk meets in Russian and Ukrainian
-//! records, and names of cities whose English name is not a transliteration. Each entry is a stem
-//! (prefix) of the Latinised word.
+//! records, names of cities whose English name is not a transliteration, and the acronyms of a few
+//! public bodies (ФСО, ФСБ, МВД...). Each glossary entry is a stem (prefix) of the Latinised word.
 
 use crosscheck_names::key::{key_similarity, phonetic_key};
 use crosscheck_names::{compare, latin_key, Name, NameKind};
@@ -199,9 +199,33 @@ struct Word {
     number: bool,
 }
 
+/// Acronyms of public bodies a desk meets (Latinised), spelled out in English words.
+const ACRONYMS: &[(&str, &str)] = &[
+    ("fso", "federal protective service"),
+    ("fsb", "federal security service"),
+    ("svr", "foreign intelligence service"),
+    ("gru", "main intelligence directorate"),
+    ("mvd", "ministry internal affairs"),
+    ("fsin", "federal penitentiary service"),
+    ("fns", "federal tax service"),
+    ("mchs", "ministry emergency situations"),
+    ("mid", "ministry foreign affairs"),
+    ("sbu", "security service ukraine"),
+    ("gur", "main intelligence directorate"),
+    ("rzhd", "russian railways"),
+];
+
 fn words(raw: &str) -> Vec<Word> {
-    latin_key(raw)
+    let latin = latin_key(raw);
+    let expanded: Vec<&str> = latin
         .split(' ')
+        .flat_map(|w| match ACRONYMS.iter().find(|(a, _)| *a == w) {
+            Some((_, long)) => long.split(' ').collect::<Vec<_>>(),
+            None => vec![w],
+        })
+        .collect();
+    expanded
+        .into_iter()
         .filter(|w| !w.is_empty() && !FURNITURE.contains(w) && !STREET_TYPES.contains(w))
         .map(|w| {
             let number = w.bytes().all(|b| b.is_ascii_digit());
@@ -300,7 +324,9 @@ mod tests {
     fn employers_across_languages_and_legal_forms() {
         let table = [
             ("Federal Protective Service", "Федеральная служба охраны", true),
-            ("Federal Protective Service", "ФСО России", false),
+            ("Federal Protective Service", "ФСО России", true),
+            ("FSO", "Federal Protective Service of the Russian Federation", true),
+            ("Federal Security Service", "ФСО России", false),
             ("Tver Railway Depot", "Тверское железнодорожное депо", true),
             ("Federal Protective Service", "Tver Railway Depot", false),
         ];
