@@ -45,8 +45,8 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i:(?P<label>passport|паспорт[а-я]*|пасп\.|национальный паспорт|national id(?:entification)?(?: card)?|",
         r"tax id|taxpayer id|инн|inn|снилс|snils|огрнип|ogrnip|огрн|ogrn|кпп|kpp|бик|bik|imo|lei|legal entity number|",
         r"registration (?:number|id)|iban))",
-        r"(?:\s*(?i:no\.?|nr\.?|number|num\.?|серия|series|ser\.?|номер|№|#|:))*\s*[:.]?\s*",
-        r"(?P<value>(?:[A-ZА-ЯЁ]{1,3}[\s-]?)?[0-9A-ZА-ЯЁ]*[0-9][0-9A-ZА-ЯЁ]*(?:(?:[ \u{a0}]|-|\s№\s?|\s?№)[0-9]+){0,3})",
+        r"(?:\s*(?i:no\.?|nr\.?|number|num\.?|booklet|серия|series|ser\.?|номер|№|#|:))*\s*[:.]?\s*",
+        r"(?P<value>(?:[A-ZА-ЯЁ]{1,3}[\s/-]?){0,2}[0-9A-ZА-ЯЁ]*[0-9][0-9A-ZА-ЯЁ]*(?:(?:[ \u{a0}]|-|/|\s№\s?|\s?№)[0-9]+){0,3})",
         r"(?:\s*\((?P<country>[^()]{2,40})\))?"
     ))
     .expect("valid regex")

@@ -152,12 +152,10 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
     }
     // 2. Schemes the issuer used while the document could have been issued, then its older
     //    ones, then any other scheme.
-    let mut tried_any = false;
     let stages: [(&[Scheme], u8); 3] =
         [(&in_window, 0), (&issuer_schemes.iter().map(|(s, _, _)| *s).collect::<Vec<_>>(), 1), (Scheme::all(), 2)];
     for (schemes, stage) in stages {
         for name in names.iter().filter(|n| !is_latin(n)) {
-            tried_any = true;
             for &scheme in schemes {
                 let latin = transliterate(name, scheme);
                 if covers(&mrz_tokens(&latin), &mrz_name, mrz.names_truncated) {
@@ -182,7 +180,6 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
             }
         }
     }
-    let _ = tried_any;
     // 3. No scheme: say how close the best reading is.
     let mrz_parsed = crosscheck_names::Name::parse(&shown, crosscheck_names::NameKind::Person);
     let best = names
