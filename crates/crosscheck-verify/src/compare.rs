@@ -293,6 +293,18 @@ pub fn employer_score(claimed: &str, record: &str) -> f64 {
     by_name.score.max(words_score(claimed, record))
 }
 
+/// Phone numbers: the same digits, or the same last ten digits when one side has a country or
+/// trunk prefix the other lacks (`+7 916 555-01-23` is `8 (916) 555 01 23`).
+pub fn same_phone(a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a, b) = (digits(a), digits(b));
+    if a.len() < 7 || b.len() < 7 {
+        return false;
+    }
+    let tail = |s: &str| s[s.len().saturating_sub(10)..].to_string();
+    a == b || (a.len() >= 10 && b.len() >= 10 && tail(&a) == tail(&b))
+}
+
 /// Text of any other kind (nationality spelled out, usernames...): equal after Latinising.
 pub fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (latin_key(a), latin_key(b));
@@ -318,6 +330,14 @@ mod tests {
             let s = words_score(a, b);
             assert_eq!(s >= WORDS_AGREE, want, "{a} / {b}: {s}");
         }
+    }
+
+    #[test]
+    fn phones() {
+        assert!(same_phone("+7 916 555-01-23", "8 (916) 555 01 23"));
+        assert!(same_phone("+7 916 555-01-23", "79165550123"));
+        assert!(!same_phone("+7 916 555-01-23", "+7 916 555-01-24"));
+        assert!(!same_phone("12", "12"));
     }
 
     #[test]

@@ -645,6 +645,8 @@ fn prop_evidence(
             (PropType::Identifier, ClaimValue::Text(t)) => {
                 f64::from(u8::from(identifier::normalize(f) == identifier::normalize(t)))
             }
+            (PropType::Phone, ClaimValue::Text(t)) => f64::from(u8::from(compare::same_phone(t, f))),
+            (PropType::Email, ClaimValue::Text(t)) => f64::from(u8::from(t.trim().eq_ignore_ascii_case(f.trim()))),
             (PropType::Country, ClaimValue::Text(t)) => {
                 f64::from(u8::from(match (country::code(f), country::code(t)) {
                     (Some(a), Some(b)) => a == b,
