@@ -43,6 +43,7 @@
 mod gender;
 pub mod key;
 pub mod normalize;
+mod reading;
 mod score;
 mod tables;
 pub mod translit;
@@ -110,7 +111,9 @@ pub(crate) struct Token {
     /// Han and Hangul syllables: only an identical character aligns (a one-syllable
     /// difference is a different name; romanisation would hide it).
     pub exact_only: bool,
-    /// Second key for a Cyrillic word read the other way (Ukrainian г = h vs Russian г = g).
+    /// Second key for a Cyrillic word read the other way (Ukrainian г = h vs Russian г = g),
+    /// or for a Latin word the key of its English or Japanese reading (used only against
+    /// Cyrillic: White / Уайт, Shinji / Синдзи).
     pub alt_key: Option<String>,
     /// For Slavic surname forms: the key without its gender ending, and the ending's gender.
     pub stem: Option<(String, Gender)>,
@@ -481,6 +484,13 @@ fn make_token(word: &str, kind: NameKind) -> Token {
                 transliterate(word, Scheme::UkrainianNational2010)
             };
             let k = key::phonetic_key(&other);
+            if k != key {
+                alt_key = Some(k);
+            }
+        }
+    } else if script == Script::Latin && kind != NameKind::Organization {
+        if let Some(r) = reading::reading(&text) {
+            let k = key::phonetic_key(&r);
             if k != key {
                 alt_key = Some(k);
             }

@@ -124,9 +124,10 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         (Number, _) | (_, Number) => return (0.0, Rel::None),
         _ => {}
     }
+    let cross = a.script != b.script;
     if (a.key_hash == b.key_hash && a.key == b.key)
-        || (a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
-        || (b.alt_key.is_some() && b.alt_key.as_ref() == Some(&a.key))
+        || (cross && a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
+        || (cross && b.alt_key.is_some() && b.alt_key.as_ref() == Some(&a.key))
     {
         return (0.97, Rel::Variant);
     }
@@ -170,7 +171,12 @@ fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
     if cost_lower_bound(&a.profile, &b.profile) <= max_cost {
         sim = key_similarity_len(&a.core, &b.core, len, floor);
     }
-    for (x, y) in [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())] {
+    let alts = if a.script != b.script {
+        [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())]
+    } else {
+        [(None, None), (None, None)]
+    };
+    for (x, y) in alts {
         if let (Some(x), Some(y)) = (x, y) {
             if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
                 sim = sim.max(key_similarity_len(x, y, len, floor));
