@@ -8,6 +8,7 @@
 //! - English spelling: silent final e with the long vowel before it (Blake → bleik, Bruce →
 //!   brius, Hyde → haid), ea/ee → i, oa → ou, aw → o, ay → ei, initial wh/w before a vowel → u,
 //!   initial j → dzh.
+//!
 //! The readings are only used across scripts (Latin against Cyrillic), so two Latin spellings
 //! never meet through them. Rules were chosen from the most frequent misses on nine tenths of
 //! the pairs; the name_bench example measures on the tenth left out.
