@@ -324,8 +324,10 @@ impl Name {
 
     /// Keys for a candidate index, several per name and each selective: the phonetic key of
     /// every word token of three letters or more (so the same name in another script,
-    /// transliteration or word order shares keys), the gender-neutral stem of a Slavic surname
-    /// (Ivanov and Ivanova share it), and the key of the whole name written without spaces.
+    /// transliteration or word order shares keys), its second reading (Ukrainian г, English or
+    /// Japanese reading of a Latin word) and known Cyrillic/Latin spellings, the gender-neutral
+    /// stem of a Slavic surname (Ivanov and Ivanova share it), and the key of the whole name
+    /// written without spaces. Typos are not covered: a candidate index wants exact keys.
     pub fn index_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
         for t in &self.parts {
@@ -339,6 +341,8 @@ impl Name {
             if let Some((stem, _)) = &t.stem {
                 keys.push(format!("{stem}~"));
             }
+            // Western names in Cyrillic: the other script's spellings learnt from Wikidata
+            keys.extend(tables::spelling_partners(&t.key).iter().filter(|k| k.len() >= 3).cloned());
         }
         let n_words = self.parts.iter().filter(|t| t.class == TokenClass::Word).count();
         if n_words > 1 {

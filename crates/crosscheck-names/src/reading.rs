@@ -94,7 +94,9 @@ fn english(t: &str) -> String {
         s = format!("{}{}{}", &s[..n - 3], long, cons);
     }
     for (from, to) in [("ea", "i"), ("ee", "i"), ("oa", "ou"), ("aw", "o"), ("ay", "ei"), ("ey", "ei")] {
-        s = s.replace(from, to);
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
     }
     if let Some(rest) = s.strip_prefix("wh") {
         s = format!("u{rest}");

@@ -78,5 +78,7 @@ fn index_keys_shared_across_scripts_and_forms() {
     assert!(shares("Михаил Ходорковский", "KHODORKOVSKIY, Mikhail"));
     assert!(shares("Иванова Мария", "Ivanov Ivan"));
     assert!(shares("Volodymyr Zelenskyy", "Владимир Зеленский"));
+    assert!(shares("Bruce White", "Брюс Уайт"));
+    assert!(shares("Shinji Ikari", "Синдзи Икари"));
     assert!(!keys("Ivan Petrov").is_empty());
 }
