@@ -89,8 +89,8 @@ mod tests {
             ("t.csv", b"id,schema,name,aliases,birth_date\n", false, Some(Format::OpenSanctionsSimple)),
             ("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n", false, Some(Format::OfacSdn)),
             ("t.csv", b"\"id\",\"schema\",\"name\",\"aliases\"\n", false, Some(Format::OpenSanctionsSimple)),
-            ("alt.csv", b"34111,234234,aka,Another name,\n", false, Some(Format::OfacSdn)),
-            ("add.csv", b"36,25,-0- ,\"Havana\",\"Cuba\",-0- \n", false, Some(Format::OfacSdn)),
+            ("alt.csv", b"9001,77,aka,Some other name,\n", false, Some(Format::OfacSdn)),
+            ("add.csv", b"9001,25,-0- ,\"Oakvale\",\"Egypt\",-0- \n", false, Some(Format::OfacSdn)),
             ("people.csv", b"fio;dob\n", true, Some(Format::Csv)),
             ("people.csv", b"fio;dob\n", false, None),
         ];

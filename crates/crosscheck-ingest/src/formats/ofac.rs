@@ -23,8 +23,8 @@
 //! (the second row would silently merge two different listings).
 //!
 //! **Remarks.** Birth dates, places, nationalities, documents and weak aliases sit in the free-text
-//! remarks column as `;`-separated items (`DOB 19 Jun 1951; POB Giza, Egypt; Passport 1084010
-//! (Egypt); alt. Passport 19820215; a.k.a. 'ABU X'.`). Each item is matched against a table of
+//! remarks column as `;`-separated items (`DOB 03 May 1961; POB Oakvale, Egypt; Passport
+//! A1234567 (Egypt); alt. Passport B7654321; a.k.a. 'THE QUILL'.`). Each item is matched against a table of
 //! the labels OFAC uses (see `ID_LABELS`); the whole remarks text is kept in `notes`, so nothing
 //! an unmatched item says is lost. Quoted `a.k.a. 'X'` items in the remarks are OFAC's *weak*
 //! aliases (the strong ones are in `alt.csv`), so they become `weakAlias`; `f.k.a. 'X'` becomes

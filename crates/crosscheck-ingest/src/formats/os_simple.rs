@@ -192,7 +192,7 @@ mod tests {
     fn rows_become_targets() {
         let content = format!(
             "{HEADER}\n\
-             \"NK-a1\",\"Person\",\"Tobias Quillfeather\",\"Toby Quill;Тобиас Квиллфезер\",\"1961-05-03;1962\",\"ru;ua\",\"\",\"7707083893\",\"\"\"Wanted - fraud; forgery\"\";Asset freeze\",\"\",\"\",\"RU-X\",\"Fictional list\",\"2024-03-04T17:09:51\",\"2025-05-23T18:28:10\",\"2024-08-08T18:27:02\"\n\
+             \"NK-a1\",\"Person\",\"Tobias Quillfeather\",\"Toby Quill;Тобиас Квиллфезер\",\"1961-05-03;1962\",\"ru;ua\",\"\",\"1234567890\",\"\"\"Wanted - fraud; forgery\"\";Asset freeze\",\"\",\"\",\"RU-X\",\"Fictional list\",\"2024-03-04T17:09:51\",\"2025-05-23T18:28:10\",\"2024-08-08T18:27:02\"\n\
              \"NK-a2\",\"Vessel\",\"SEA LARK\",\"Old Lark\",\"\",\"pa\",\"\",\"IMO9123456\",\"\"\"\"\"\",\"\",\"\",\"\",\"Fictional list\",\"2024-03-04\",\"2025-05-23\",\"2024-08-08\"\n\
              \"NK-a3\",\"Airplane\",\"EP-XXX\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\",\"\",\"\",\"\"\n\
              \"NK-a4\",\"Person\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\",\"\",\"\",\"\"\n\
@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(p.get("alias"), ["Toby Quill", "Тобиас Квиллфезер"]);
         assert_eq!(p.get("birthDate"), ["1961-05-03", "1962"]);
         assert_eq!(p.get("country"), ["ru", "ua"]);
-        assert_eq!(p.get("idNumber"), ["7707083893"]);
+        assert_eq!(p.get("idNumber"), ["1234567890"]);
         assert_eq!(p.get("notes"), ["Wanted - fraud; forgery", "Asset freeze"]);
         assert_eq!(p.get("topics"), ["sanction"]);
         assert_eq!(p.get("program"), ["RU-X"]);

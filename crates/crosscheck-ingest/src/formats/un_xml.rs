@@ -456,7 +456,7 @@ fn birth_date(e: &mut Entity, child: &Child) {
 
 fn document(e: &mut Entity, child: &Child) {
     // Some documents give the number only in prose: `Afghan national identification card
-    // (tazkira) number 545167`, `Tunisian passport number L 191609 issued on 28 Feb. 1996`.
+    // (tazkira) number 123456`, `Ruritanian passport number L 234567 issued on 1 Mar. 1999`.
     let number = match child.field("NUMBER") {
         Some(n) => n.to_string(),
         None => {
@@ -482,8 +482,8 @@ fn document(e: &mut Entity, child: &Child) {
 }
 
 /// The document number in a sentence: the first token with three digits or more after `number`,
-/// `card`, `code` or `SSN`, or at the very start; a short letter prefix written apart (`L 191609`,
-/// `DE- 473900`) is joined to it. Dates and years elsewhere in the sentence are not numbers.
+/// `card`, `code` or `SSN`, or at the very start; a short letter prefix written apart (`L 234567`,
+/// `DE- 345678`) is joined to it. Dates and years elsewhere in the sentence are not numbers.
 fn number_in_text(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
     let start =
@@ -539,7 +539,7 @@ mod tests {
             <INDIVIDUAL_DATE_OF_BIRTH>
                 <TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE><FROM_YEAR>1965</FROM_YEAR><TO_YEAR>1967</TO_YEAR>
             </INDIVIDUAL_DATE_OF_BIRTH>
-            <INDIVIDUAL_PLACE_OF_BIRTH><CITY>Zurmat</CITY><COUNTRY>Afghanistan</COUNTRY></INDIVIDUAL_PLACE_OF_BIRTH>
+            <INDIVIDUAL_PLACE_OF_BIRTH><CITY>Oakvale</CITY><COUNTRY>Afghanistan</COUNTRY></INDIVIDUAL_PLACE_OF_BIRTH>
             <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>OA 123456</NUMBER></INDIVIDUAL_DOCUMENT>
             <INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>National Identification Number</TYPE_OF_DOCUMENT><NUMBER>77-12</NUMBER></INDIVIDUAL_DOCUMENT>
             <GENDER>Male</GENDER>
@@ -569,7 +569,7 @@ mod tests {
         assert_eq!(p.get("alias"), ["Тобиас Квиллфезер", "Tobias Quill"]);
         assert_eq!(p.get("weakAlias"), ["The Feather"]);
         assert_eq!(p.get("birthDate"), ["1961-05-03", "1963", "1965", "1966", "1967"]);
-        assert_eq!(p.get("birthPlace"), ["Zurmat, Afghanistan"]);
+        assert_eq!(p.get("birthPlace"), ["Oakvale, Afghanistan"]);
         assert_eq!(p.get("birthCountry"), ["af"]);
         assert_eq!(p.get("nationality"), ["af"]);
         assert_eq!(p.get("passportNumber"), ["OA 123456"]);
@@ -616,12 +616,12 @@ mod tests {
     #[test]
     fn numbers_in_document_prose() {
         let table = [
-            ("Afghan national identification card (tazkira) number 545167", Some("545167")),
-            ("Tunisian passport number L 191609 issued on 28 Feb. 1996", Some("L191609")),
-            ("Moroccan national identity card DE- 473900", Some("DE473900")),
-            ("04643632 issued on 18 Jun. 1999", Some("04643632")),
-            ("Italian Fiscal Code: DAOMMD74T11Z352Z", Some("DAOMMD74T11Z352Z")),
-            ("SSN 156-92-9858 (United States of America)", Some("156-92-9858")),
+            ("Afghan national identification card (tazkira) number 123456", Some("123456")),
+            ("Ruritanian passport number L 234567 issued on 1 Mar. 1999", Some("L234567")),
+            ("Ruritanian national identity card DE- 345678", Some("DE345678")),
+            ("09876543 issued on 2 Jan. 2001", Some("09876543")),
+            ("Italian Fiscal Code: RSSMRA80A01H501U", Some("RSSMRA80A01H501U")),
+            ("SSN 123-45-6789 (United States of America)", Some("123-45-6789")),
             ("issued in 1993, under name X", None),
             ("Birth certificate", None),
         ];

@@ -2,7 +2,7 @@
 //! stable ids, value lists and the listing's details.
 //!
 //! Lists write birth dates as prose: `circa 1960`, `1960 to 1962`, `Between 1963 and 1968`,
-//! `6.3.1955 or 15.3.1955`, `1965; 1966`. FtM has no range or "approximately" type, so, as
+//! `7.4.1956 or 16.4.1956`, `1965; 1966`. FtM has no range or "approximately" type, so, as
 //! OpenSanctions' crawlers do, a range becomes every year it covers (capped, so a typo such as
 //! `1960 to 2960` cannot explode into a thousand values) and "approximately Y" becomes `Y`; the
 //! matcher then compares partial dates by their precision. What cannot be read is returned as
@@ -57,7 +57,7 @@ pub(crate) fn add_dates(entity: &mut Entity, prop: &str, text: &str) {
 /// holds a four-digit year, so `14/03/1991` and `Aug. 12, 1974` stay whole) into alternatives.
 fn split_alternatives(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // Parentheses hold alternatives (`10.2.1983 (or 10.3.1983)`) or enumeration markers (`(a)`).
+    // Parentheses hold alternatives (`11.2.1984 (or 11.3.1984)`) or enumeration markers (`(a)`).
     let text = separate_parentheses(text);
     for part in text.split(';') {
         let part = strip_marker(part.trim());
@@ -178,7 +178,7 @@ fn one_date_expression(raw: &str) -> Option<Vec<PartialDate>> {
     if let Some(d) = PartialDate::parse_loose(&s) {
         return Some(vec![d]);
     }
-    // A date followed by a remark: `3.5.1977 for the alias X`, `20.8.1963 POB: Tokmak`.
+    // A date followed by a remark: `4.6.1978 for the alias X`, `21.9.1964 POB: Oakvale`.
     let tokens: Vec<&str> = s.split_whitespace().collect();
     (1..=tokens.len().min(3)).rev().find_map(|n| {
         let rest_is_words = tokens.get(n).is_some_and(|t| !t.starts_with(|c: char| c.is_ascii_digit()));
@@ -309,11 +309,11 @@ mod tests {
             ("1960 to 1962", &["1960", "1961", "1962"]),
             ("01 Jan 1960 to 31 Dec 1961", &["1960", "1961"]),
             ("Between 1963 and 1968", &["1963", "1964", "1965", "1966", "1967", "1968"]),
-            ("11.8.1960", &["1960-08-11"]),
-            ("6.3.1955 or 15.3.1955", &["1955-03-06", "1955-03-15"]),
+            ("12.9.1961", &["1961-09-12"]),
+            ("7.4.1956 or 16.4.1956", &["1956-04-07", "1956-04-16"]),
             ("1965 or 1966", &["1965", "1966"]),
             ("1965; 1966", &["1965", "1966"]),
-            ("28 April 1937", &["1937-04-28"]),
+            ("29 April 1938", &["1938-04-29"]),
             ("Aug. 12, 1974", &["1974-08-12"]),
             ("12 Aug 1974, 13 Aug 1974", &["1974-08-12", "1974-08-13"]),
             ("1960-1962", &["1960", "1961", "1962"]),
@@ -326,17 +326,17 @@ mod tests {
             assert!(unread.is_empty(), "{input}: {unread:?}");
         }
         for (input, want) in [
-            ("(a) 30.12.1960 (b) 13.12.1960", &["1960-12-30", "1960-12-13"][..]),
-            ("a) 1964 b) 28.8.1962", &["1964", "1962-08-28"]),
-            ("10.2.1983 (or 10.3.1983)", &["1983-02-10", "1983-03-10"]),
+            ("(a) 29.11.1961 (b) 12.11.1961", &["1961-11-29", "1961-11-12"][..]),
+            ("a) 1965 b) 27.7.1963", &["1965", "1963-07-27"]),
+            ("11.2.1984 (or 11.3.1984)", &["1984-02-11", "1984-03-11"]),
             ("1959/1960", &["1959", "1960"]),
-            ("21.11.1964 / 1965", &["1964-11-21", "1965"]),
+            ("22.10.1966 / 1967", &["1966-10-22", "1967"]),
             ("(Apr. 1963)", &["1963-04"]),
             ("Probably 1973", &["1973"]),
             ("14/03/1991", &["1991-03-14"]),
             ("June 30, 2012", &["2012-06-30"]),
-            ("3.5.1977 (15.4.1974 for the alias X)", &["1977-05-03", "1974-04-15"]),
-            ("20.8.1963 POB: Tokmak", &["1963-08-20"]),
+            ("4.6.1978 (16.5.1975 for the alias X)", &["1978-06-04", "1975-05-16"]),
+            ("21.9.1964 POB: Oakvale", &["1964-09-21"]),
         ] {
             assert_eq!(dates(input).0, want, "{input}");
         }
@@ -360,6 +360,30 @@ mod tests {
         for (input, want) in table {
             let got = country_values(input);
             assert_eq!(got, *want, "{input}");
+        }
+    }
+
+    /// The fictional files in `tests/fixtures/lists` are detected as their format and read
+    /// with the expected counts of entities and rejects.
+    #[test]
+    fn fixtures_are_detected_and_read() {
+        use crate::{open, Format, ReaderOptions, Record};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists");
+        let table = [
+            ("ofac/sdn.csv", Format::OfacSdn, 4, 0),
+            ("ofac/alt.csv", Format::OfacSdn, 3, 0), // alone: nothing to check the orphan against
+            ("ofac/add.csv", Format::OfacSdn, 2, 0),
+            ("un/consolidated.xml", Format::UnXml, 3, 0),
+            ("eu/32099R0001.csv", Format::EuJournal, 3, 0),
+            ("opensanctions/targets.simple.csv", Format::OpenSanctionsSimple, 3, 0),
+        ];
+        for (file, format, n_entities, n_rejects) in table {
+            let path = dir.join(file);
+            assert_eq!(crate::detect_format(&path, false).unwrap(), format, "{file}");
+            let options = ReaderOptions { dataset: format!("fixture-{file}"), ..Default::default() };
+            let records: Vec<Record> = open(&path, None, &options).unwrap().records.collect();
+            let rejects = records.iter().filter(|r| matches!(r, Record::Rejected(_))).count();
+            assert_eq!((records.len() - rejects, rejects), (n_entities, n_rejects), "{file}");
         }
     }
 
