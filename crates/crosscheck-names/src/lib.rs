@@ -711,7 +711,7 @@ fn surname_stem(key: &str, text: &str) -> Option<(String, Gender)> {
     None
 }
 
-pub use score::{compare, compare_best};
+pub use score::{compare, compare_best, compare_score};
 
 #[cfg(test)]
 mod tests;

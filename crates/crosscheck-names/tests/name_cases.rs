@@ -1,7 +1,7 @@
 //! Table tests of the name score: `name_cases.yaml` holds (a, b, kind, should-match) rows and
 //! (target, better, worse) ranking triples written by us; one helper, `check`, touches the API.
 
-use crosscheck_names::{compare, Name, NameKind};
+use crosscheck_names::{compare, compare_score, Name, NameKind};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -20,6 +20,7 @@ fn kind(k: &str) -> NameKind {
 
 fn check(a: &str, b: &str, k: NameKind) -> (f64, String) {
     let m = compare(&Name::parse(a, k), &Name::parse(b, k));
+    assert_eq!(m.score, compare_score(&Name::parse(a, k), &Name::parse(b, k)), "{a} / {b}: compare_score differs");
     let back = compare(&Name::parse(b, k), &Name::parse(a, k));
     assert!((0.0..=1.0).contains(&m.score), "{a} / {b}: score {} out of range", m.score);
     assert!((m.score - back.score).abs() < 0.05, "{a} / {b}: not symmetric ({} vs {})", m.score, back.score);
