@@ -2,7 +2,7 @@
 //! MRV-B (2×36), with every check digit including the composite.
 //!
 //! Decisions and reasons:
-//! - Layouts are tables of [`FieldSpec`]s, one per format, so the parser, the character-class
+//! - Layouts are tables of `FieldSpec`s, one per format, so the parser, the character-class
 //!   checks and the OCR suggestion search read the same positions.
 //! - Input is taken as people paste it: line breaks as `\n`, `\r\n` or none at all (a single run of
 //!   90, 72 or 88 characters is split), spaces and zero-width characters inside lines dropped,
@@ -17,9 +17,14 @@
 //!   some ID cards up to twenty). Unknown parts (`<<`) give a partial ISO date (`1974`, `1974-08`).
 //! - Optional data keeps interior fillers as spaces (`010195<112X` reads `010195 112X`), the way
 //!   names do; leading and trailing fillers are removed.
-//! - When a check fails, [`suggest`] searches the corrections under the common OCR confusions
+//! - Beyond the check digits, the rules ICAO 9303 states and independent checkers enforce: the
+//!   document code fits the layout (P for TD3, V for visas, A/C/I for cards), issuing state and
+//!   nationality are ICAO codes (ISO alpha-3 plus `D`, `UTO`, `XXA`, ...), and the name field has
+//!   its structure (surname `<<` given names separated by single `<`, then fillers only).
+//! - When a check fails, `suggest` searches the corrections under the common OCR confusions
 //!   (O/0, I/1, B/8, S/5, Z/2, G/6, </K): in each field the fewest changes that satisfy its
-//!   character class and its check digit, then the combinations the composite digit accepts.
+//!   character class and its check digit, then the combinations the composite digit accepts;
+//!   every candidate is re-checked in full (a fuzzer found one that met the digits with month 79).
 
 use crate::checksum::{mrz_check_digit, mrz_value};
 use crate::date::Date;
