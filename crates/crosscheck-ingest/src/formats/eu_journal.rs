@@ -20,10 +20,13 @@
 //! when it is only digits, spaces and dashes, else its tokens with three or more digits. The
 //! schema `Asset` (not in crosscheck's table) is read as `Thing`.
 //!
+//! Text cells enumerate alternatives as `(a) Sheikh, (b) Colonel` or `(a) X; (b) Y`: aliases,
+//! birth places, positions and addresses are split on `;` and on those markers.
+//!
 //! The listing's details go on the entity: `programKey` → `program`, celex → `programId`,
 //! `startDate` → `createdAt`, `measure` → `summary`, `reason` and `notes` → `notes`.
 
-use super::lists::{add_countries, add_dates, add_declared, hashed_id, mark_listed, split_list};
+use super::lists::{add_countries, add_dates, add_declared, hashed_id, mark_listed, split_enumerated};
 use super::reject;
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
@@ -148,7 +151,7 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
     let mut e = Entity::new(id, schema);
     e.add("name", name);
     for (column, prop) in [("alias", "alias"), ("weakAlias", "weakAlias"), ("previousName", "previousName")] {
-        for alias in split_list(get(column), ';') {
+        for alias in split_enumerated(get(column)) {
             for name in alias_names(alias) {
                 e.add(prop, name);
             }
@@ -175,24 +178,19 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
     if e.schema_def().is_some_and(|s| s.prop_type("incorporationDate").is_some()) {
         add_dates(&mut e, "incorporationDate", get("incorporationDate"));
     }
-    for prop in [
-        "birthPlace",
-        "position",
-        "gender",
-        "appearance",
-        "ethnicity",
-        "fatherName",
-        "motherName",
-        "legalForm",
-        "sector",
-    ] {
+    for prop in ["birthPlace", "position"] {
+        for value in split_enumerated(get(prop)) {
+            add_declared(&mut e, prop, None, value);
+        }
+    }
+    for prop in ["gender", "appearance", "ethnicity", "fatherName", "motherName", "legalForm", "sector"] {
         let value = get(prop);
         if !value.is_empty() {
             add_declared(&mut e, prop, None, value);
         }
     }
     for (column, prop) in [("address", "address"), ("phone", "phone"), ("email", "email"), ("website", "website")] {
-        for part in split_list(get(column), ';') {
+        for part in split_enumerated(get(column)) {
             add_declared(&mut e, prop, None, part);
         }
     }

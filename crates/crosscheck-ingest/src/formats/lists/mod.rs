@@ -212,6 +212,30 @@ pub(crate) fn split_list(cell: &str, sep: char) -> impl Iterator<Item = &str> {
     cell.split(sep).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Splits a cell on `;` and on enumeration markers `(a)`, `(b)`, ... (lists enumerate
+/// alternatives: `(a) Sheikh, (b) Colonel`), trimming separators and stray quotes. A marker counts
+/// only at the start or after a space, comma or quote, so `Company (a) Ltd` style text is rare to
+/// split wrongly, and the parenthesised remarks of a value (`G. T. Road (probably ...)`) stay.
+pub(crate) fn split_enumerated(cell: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for piece in cell.split(';') {
+        let bytes = piece.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i + 2 < bytes.len() {
+            let marker = bytes[i] == b'(' && bytes[i + 1].is_ascii_lowercase() && bytes[i + 2] == b')';
+            if marker && (i == 0 || matches!(bytes[i - 1], b' ' | b',' | b'"')) {
+                parts.push(&piece[start..i]);
+                start = i + 3;
+                i += 3;
+            } else {
+                i += 1;
+            }
+        }
+        parts.push(&piece[start..]);
+    }
+    parts.into_iter().map(|p| p.trim().trim_matches(['"', ',', ' ']).trim()).filter(|p| !p.is_empty()).collect()
+}
+
 /// Adds `value` to `prop` when the entity's schema declares `prop`; otherwise to `fallback`
 /// (when given and declared). Keeps e.g. a nationality on a company as its `country`.
 pub(crate) fn add_declared(entity: &mut Entity, prop: &str, fallback: Option<&str>, value: &str) {
@@ -384,6 +408,23 @@ mod tests {
             let records: Vec<Record> = open(&path, None, &options).unwrap().records.collect();
             let rejects = records.iter().filter(|r| matches!(r, Record::Rejected(_))).count();
             assert_eq!((records.len() - rejects, rejects), (n_entities, n_rejects), "{file}");
+        }
+    }
+
+    #[test]
+    fn enumerated_cells() {
+        let table: &[(&str, &[&str])] = &[
+            ("(a) Sheikh, (b) Colonel", &["Sheikh", "Colonel"]),
+            (
+                "\"(a) 1 Road (probably Main Road), Oakvale; (b) 2 Lane",
+                &["1 Road (probably Main Road), Oakvale", "2 Lane"],
+            ),
+            ("Toby Quill; Тоби Квил", &["Toby Quill", "Тоби Квил"]),
+            ("Oakvale", &["Oakvale"]),
+            ("", &[]),
+        ];
+        for (input, want) in table {
+            assert_eq!(split_enumerated(input), *want, "{input}");
         }
     }
 
