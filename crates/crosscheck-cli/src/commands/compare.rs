@@ -5,7 +5,7 @@
 //! name parts (`firstName`, `lastName`, ...) and may leave out `schema` and `id`. A line that
 //! cannot be read is answered with `"error"` (and `score` 0) and the command exits 2 at the end.
 
-use super::matching::{parse_query, threshold};
+use super::matching::{prepare_query, threshold};
 use crate::output::{user_error, write_json_line};
 use clap::Args;
 use crosscheck_match::{score, Explanation, DEFAULT_THRESHOLD};
@@ -34,8 +34,8 @@ pub struct CompareArgs {
 struct Pair {
     #[serde(default)]
     id: serde_json::Value,
-    left: serde_json::Value,
-    right: serde_json::Value,
+    left: crosscheck_model::Entity,
+    right: crosscheck_model::Entity,
 }
 
 #[derive(serde::Serialize)]
@@ -60,13 +60,20 @@ fn answer(line: &str, line_no: u64, source: &str, threshold: f64) -> Answer {
     };
     let pair: Pair = match serde_json::from_str(line) {
         Ok(p) => p,
-        Err(e) => return fail(serde_json::Value::Null, format!("not a pair `{{\"id\", \"left\", \"right\"}}`: {e}")),
+        Err(e) => {
+            // Keep the id when the line is JSON with one, so the answer can still be matched up.
+            let id = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("id").cloned())
+                .unwrap_or(serde_json::Value::Null);
+            return fail(id, format!("not a pair `{{\"id\", \"left\", \"right\"}}` of entities: {e}"));
+        }
     };
-    let left = match parse_query(&pair.left.to_string()) {
+    let left = match prepare_query(pair.left) {
         Ok(e) => e,
         Err(e) => return fail(pair.id, format!("left: {e}")),
     };
-    let right = match parse_query(&pair.right.to_string()) {
+    let right = match prepare_query(pair.right) {
         Ok(e) => e,
         Err(e) => return fail(pair.id, format!("right: {e}")),
     };

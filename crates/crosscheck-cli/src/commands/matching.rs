@@ -73,7 +73,12 @@ struct MatchResult {
 /// Reads a query line as an entity. Queries may leave out `schema` (a `Person` when it has
 /// person properties, else `LegalEntity`) and `id`.
 pub fn parse_query(line: &str) -> Result<Entity, String> {
-    let mut entity: Entity = serde_json::from_str(line).map_err(|e| format!("not an FtM entity: {e}"))?;
+    let entity: Entity = serde_json::from_str(line).map_err(|e| format!("not an FtM entity: {e}"))?;
+    prepare_query(entity)
+}
+
+/// Completes and cleans a query entity read from JSON (see [`parse_query`]).
+pub fn prepare_query(mut entity: Entity) -> Result<Entity, String> {
     if entity.schema.is_empty() {
         let personal = ["birthDate", "firstName", "lastName", "gender", "nationality", "fatherName"];
         entity.schema =
