@@ -52,6 +52,10 @@ fn example_case_on_an_empty_data_dir() {
     for status in ["corroborated", "single-source", "contradicted", "unverified"] {
         assert!(claims.iter().any(|c| c["status"] == status), "no {status} claim");
     }
+    for c in claims {
+        let sentence = c["explanation"].as_str().unwrap();
+        assert!(sentence.ends_with('.') && !sentence.contains('\n'), "not one sentence: {sentence}");
+    }
     let status = |id: &str| claims.iter().find(|c| c["id"] == id).map(|c| c["status"].clone()).unwrap();
     assert_eq!(status("subject.birthDate"), "corroborated");
     assert_eq!(status("father.birthDate"), "contradicted");

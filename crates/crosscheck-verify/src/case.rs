@@ -358,7 +358,7 @@ pub fn parse_case(input: &str, default_id: &str, today: PartialDate) -> Result<C
         None => Vec::new(),
     };
     let exclude = match get("exclude") {
-        Some((_, n)) => parse_exclude(n)?,
+        Some((_, n)) => parse_exclude(n, &evidence)?,
         None => Vec::new(),
     };
     Ok(Case { id, as_of, people: b.people, documents, sources, evidence, exclude, claims })
@@ -774,7 +774,14 @@ fn parse_evidence(node: &Node) -> Result<Vec<EvidenceSpec>, CaseError> {
     Ok(out)
 }
 
-fn parse_exclude(node: &Node) -> Result<Vec<Exclusion>, CaseError> {
+fn parse_exclude(node: &Node, evidence: &[EvidenceSpec]) -> Result<Vec<Exclusion>, CaseError> {
+    let names: HashSet<&str> = evidence
+        .iter()
+        .map(|e| match e {
+            EvidenceSpec::Dataset { name, .. } => name.as_str(),
+            EvidenceSpec::File(f) => f.dataset.as_str(),
+        })
+        .collect();
     let mut out = Vec::new();
     for (i, item) in seq(node, "exclude")?.iter().enumerate() {
         let path = format!("exclude[{}]", i + 1);
@@ -797,6 +804,9 @@ fn parse_exclude(node: &Node) -> Result<Vec<Exclusion>, CaseError> {
         let Some((dataset, id)) = record.split_once(':').filter(|(d, r)| !d.is_empty() && !r.is_empty()) else {
             return Err(err(item.pos(), &path, "write the record as `dataset:record`"));
         };
+        if !names.contains(dataset) {
+            return Err(err(item.pos(), &path, "names a dataset that is not in `evidence`"));
+        }
         out.push(Exclusion { dataset: dataset.to_string(), record: id.to_string(), reason });
     }
     Ok(out)

@@ -144,7 +144,7 @@ fn links_resolve_relatives_and_differences_contradict() {
 
 #[test]
 fn excluded_records_are_never_evidence() {
-    let case = format!("{SUBJECT}exclude:\n  - {{record: \"d:p1\", reason: a namesake}}\n");
+    let case = format!("{SUBJECT}evidence: [{{dataset: d}}]\nexclude:\n  - {{record: \"d:p1\", reason: a namesake}}\n");
     let rec = entity("p1", "Person", &[("name", "Иванов Глеб Сергеевич"), ("birthDate", "1991-03-14")]);
     let report = run(&case, vec![MemSet::new("d", "d", "leak", vec![rec])]);
     assert_eq!(status(&report, "subject.birthDate"), Status::Unverified);

@@ -128,6 +128,7 @@ fn errors_name_line_column_and_key_never_values() {
             "unknown type",
         ),
         ("subject: {name: A B}\nexclude: [registry]\n", 2, "exclude[1]", "dataset:record"),
+        ("subject: {name: A B}\nexclude: [\"registry:r1\"]\n", 2, "exclude[1]", "not in `evidence`"),
     ];
     for (text, line, key, message) in table {
         let e = error_of(text);
