@@ -290,6 +290,7 @@ struct Builder {
 
 /// Parses and checks a case. `default_id` names it when `case` is absent; `today` is `as_of`'s default.
 pub fn parse_case(input: &str, default_id: &str, today: PartialDate) -> Result<Case, CaseError> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let root = yaml::parse(input).map_err(|e| CaseError {
         pos: Some(e.pos),
         key: String::new(),

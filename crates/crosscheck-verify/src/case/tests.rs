@@ -94,6 +94,8 @@ fn yaml_1_2_readings() {
     assert_eq!(case.claims[1].claimed, serde_json::json!("1991"));
     assert_eq!(case.people[0].entity.get("nationality"), ["no"]);
     assert_eq!(case.id, "default");
+    let bom = parse("\u{feff}subject: {name: X Y}\r\npeople:\r\n  - {key: wife, name: Z Y}\r\n").unwrap();
+    assert_eq!(bom.claims.len(), 2);
     let quoted = parse("subject: {name: X Y, birthDate: \"1991-03\"}\n").unwrap();
     assert_eq!(quoted.claims[1].claimed, serde_json::json!("1991-03"));
 }
