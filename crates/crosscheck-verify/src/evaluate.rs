@@ -715,8 +715,17 @@ pub fn warnings(case: &Case) -> Vec<String> {
                 continue;
             };
             let gap = c_hi - p_lo;
+            let born = |lo: i32, hi: i32| if lo == hi { format!("born {lo}") } else { format!("born {lo} or {hi}") };
+            let child_years = if child == i { years } else { subject_years.unwrap_or(years) };
+            let parent_years = if parent == i { years } else { birth_years(case, parent).unwrap_or(years) };
             if gap <= 0 {
-                out.push(format!("{} is older than {}, who is given as their parent.", label(child), label(parent)));
+                out.push(format!(
+                    "{} ({}) is older than their parent {} ({}).",
+                    label(child),
+                    born(child_years.0, child_years.1),
+                    label(parent),
+                    born(parent_years.0, parent_years.1)
+                ));
             } else if gap < 12 {
                 out.push(format!("{} would have been at most {gap} at the birth of {}.", label(parent), label(child)));
             }
