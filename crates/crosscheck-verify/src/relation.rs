@@ -177,6 +177,28 @@ pub fn converse(kin: Kin) -> Kin {
     Kin { category, sex: None }
 }
 
+/// What X is to the subject when P is `to_subject` of the subject and X is `to_p` of P; `None`
+/// when the data cannot say (the parent of the subject's child may or may not be the spouse).
+pub fn compose(to_subject: Kin, to_p: Kin) -> Option<Kin> {
+    let category = match (to_subject.category, to_p.category) {
+        (Parent, Child) => Sibling,
+        (Parent, Spouse) => Parent,
+        (Parent, Parent) => Grandparent,
+        (Parent, Sibling) => UncleAunt,
+        (Spouse, Child) => Child,
+        (Spouse, Parent) => ParentInLaw,
+        (Spouse, Sibling) => SiblingInLaw,
+        (Sibling, Parent) => Parent,
+        (Sibling, Sibling) => Sibling,
+        (Sibling, Child) => NephewNiece,
+        (Child, Child) => Grandchild,
+        (Child, Sibling) => Child,
+        (Grandparent, Child) => return None, // a parent or an uncle: cannot tell
+        _ => return None,
+    };
+    Some(Kin { category, sex: to_p.sex })
+}
+
 /// Whether a word fits a [`Kin`].
 pub fn fits_kin(word: &str, other: Kin) -> bool {
     match kin(word) {
@@ -208,6 +230,17 @@ mod tests {
         for (a, b, want) in table {
             assert_eq!(fits(a, b), want, "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn relations_compose() {
+        let k = |w| kin(w).unwrap();
+        let brother = compose(k("father"), k("сын")).unwrap();
+        assert!(fits_kin("brother", brother));
+        assert!(!fits_kin("sister", brother));
+        assert!(fits_kin("mother", compose(k("father"), k("жена")).unwrap()));
+        assert!(fits_kin("daughter", compose(k("wife"), k("дочь")).unwrap()));
+        assert_eq!(compose(k("son"), k("mother")), None);
     }
 
     #[test]

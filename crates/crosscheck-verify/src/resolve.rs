@@ -6,8 +6,9 @@
 //!    documents the person holds count as their identifiers; or
 //! 2. its name reaches the default threshold and at least one of birth date, birth place or
 //!    address agrees while neither birth date nor birth place disagrees; or
-//! 3. a Family (or Associate) record links it to a record resolved to the subject, with a
-//!    relationship that fits the one the case gives the person. Among several people whose
+//! 3. a Family (or Associate) record links it to a resolved record, with a relationship that fits
+//!    the one the case gives the person: directly to the subject's record, or through another
+//!    person's (the father's son is a brother: relations compose, see `relation::compose`). Among several people whose
 //!    relationship fits (two brothers), the best name wins. Such a record stays resolved when its
 //!    other values differ: the differences become contradictions.
 //!
@@ -247,9 +248,12 @@ pub fn resolve(
             follow(case, queries, set, excluded, &mut view, link);
         }
         // a second pass only for people whose own links can be evidence (their employments,
-        // their documents): family links to the subject were all found in this pass
+        // their documents) or lead to people not yet resolved (the father's other son)
+        let unresolved = (1..case.people.len()).any(|p| view.of_person(p).next().is_none());
         let needs_links = |person: usize| {
-            !case.people[person].employments.is_empty() || case.documents.iter().any(|d| d.holder == person)
+            unresolved
+                || !case.people[person].employments.is_empty()
+                || case.documents.iter().any(|d| d.holder == person)
         };
         wanted = view
             .resolved
@@ -284,15 +288,29 @@ fn follow(
         let (Some(a), Some(b)) = (first("person"), first(other_prop)) else { return };
         let word = link.first("relationship").unwrap_or_default().to_string();
         let kin = relation::kin(&word);
-        let subject_end = |id: &str| view.find(id).is_some_and(|r| r.person == 0);
-        // FtM: the relationship says what the relative is to the person
-        let (other, kin) = if subject_end(&a) {
-            (b, kin)
-        } else if subject_end(&b) {
-            (a, kin.map(relation::converse))
-        } else {
-            return;
+        // FtM: the relationship says what the relative is to the person. Seen from a resolved
+        // end P, the other end X is `kin` of P; when P is not the subject, X's relation to the
+        // subject is composed from P's (as the case gives it) and X's to P.
+        let person_of = |id: &str| view.find(id).map(|r| r.person);
+        let (anchor, other, kin_to_anchor) = match (person_of(&a), person_of(&b)) {
+            (Some(0), _) => (0, b, kin),
+            (_, Some(0)) => (0, a, kin.map(relation::converse)),
+            (Some(p), None) => (p, b, kin),
+            (None, Some(p)) => (p, a, kin.map(relation::converse)),
+            _ => return,
         };
+        let kin = if anchor == 0 {
+            kin_to_anchor
+        } else {
+            let anchor_kin = case.people[anchor].relationship.as_deref().and_then(relation::kin);
+            match (anchor_kin, kin_to_anchor) {
+                (Some(p), Some(x)) => relation::compose(p, x),
+                _ => None,
+            }
+        };
+        if anchor != 0 && kin.is_none() {
+            return;
+        }
         if excluded.contains(&other) {
             return;
         }

@@ -286,3 +286,30 @@ documents:
     assert_eq!(status(&report, "card.valid"), Status::SingleSource);
     assert_eq!(status(&report, "card.holder"), Status::SingleSource);
 }
+
+#[test]
+fn relatives_of_relatives_resolve_through_composed_relationships() {
+    let case = r#"as_of: 2024-11-01
+subject: {name: Gleb Ivanov, birthDate: 1991-03-14}
+people:
+  - {key: father, relationship: father, name: Sergei Ivanov}
+  - {key: brother, relationship: brother, name: Pavel Ivanov, birthDate: 1985}
+  - {key: mother, relationship: mother, name: Olga Ivanova}
+"#;
+    let entities = vec![
+        entity("s", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]),
+        entity("f", "Person", &[("name", "Иванов Сергей")]),
+        entity("b", "Person", &[("name", "Иванов Павел"), ("birthDate", "1986-01-01")]),
+        entity("m", "Person", &[("name", "Иванова Ольга")]),
+        entity("l1", "Family", &[("person", "s"), ("relative", "f"), ("relationship", "отец")]),
+        entity("l2", "Family", &[("person", "f"), ("relative", "b"), ("relationship", "сын")]),
+        entity("l3", "Family", &[("person", "f"), ("relative", "s"), ("relationship", "сын")]),
+        entity("l4", "Family", &[("person", "f"), ("relative", "m"), ("relationship", "жена")]),
+    ];
+    let report = run(case, vec![MemSet::new("reg", "reg", "government", entities)]);
+    assert_eq!(status(&report, "brother.name"), Status::SingleSource);
+    assert_eq!(status(&report, "brother.relationship"), Status::SingleSource);
+    assert_eq!(status(&report, "brother.birthDate"), Status::Contradicted);
+    assert_eq!(status(&report, "mother.name"), Status::SingleSource);
+    assert_eq!(status(&report, "father.relationship"), Status::SingleSource);
+}
