@@ -33,7 +33,10 @@ fn is_vowel(b: u8) -> bool {
 pub fn phonetic_key(token: &str) -> String {
     // 1. letters with diacritics that carry a sound of their own
     let mut s = String::with_capacity(token.len() + 4);
-    for c in token.chars() {
+    if token.is_ascii() {
+        s.push_str(token);
+    }
+    for c in token.chars().filter(|_| !token.is_ascii()) {
         match c {
             'č' | 'ć' | 'ç' => s.push_str("ch"),
             'š' | 'ś' | 'ş' | 'ŝ' => s.push_str("sh"),
@@ -44,8 +47,12 @@ pub fn phonetic_key(token: &str) -> String {
             _ => s.push(c),
         }
     }
-    let folded = crate::normalize::ascii_fold(&s);
-    let src: Vec<u8> = folded.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect();
+    let src: Vec<u8> = if s.is_ascii() {
+        s.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect()
+    } else {
+        let folded = crate::normalize::ascii_fold(&s);
+        folded.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect()
+    };
     // 2. digraphs and letters to key symbols
     let mut out: Vec<u8> = Vec::with_capacity(src.len());
     let n = src.len();

@@ -103,6 +103,9 @@ pub(crate) struct Token {
     /// A given name the tables know (frequency table or name groups): two known given names
     /// that are not variants of each other never align as typos (Mohamed is not Ahmed).
     pub known_given: bool,
+    /// A surname attested at least a hundred times in the frequency table: two such surnames
+    /// that differ are two families, not a typo (Ryzhov / Chizhov).
+    pub known_surname: bool,
     /// An org-name symbol (Corporation → co), a `Legal` token that is not a legal form proper.
     pub symbol: bool,
     /// A country name inside an organisation name (Banco Santander Chile): a qualifier that
@@ -285,6 +288,16 @@ impl Name {
             // a name made only of honorifics or legal forms: keep what there was
             parts = words.iter().map(|w| make_token(w, kind)).collect();
         }
+        // a particle written last is a surname (Тен / Ten, De): particles precede the name
+        // (Arabic bin / al excepted: a trailing one is a truncated chain)
+        if parts.len() > 1 {
+            if let Some(last) = parts.last_mut() {
+                if last.class == TokenClass::Particle && !matches!(last.text.as_str(), "bin" | "al") {
+                    last.class = TokenClass::Word;
+                    last.weight = 1.0;
+                }
+            }
+        }
         for t in &mut parts {
             t.text_hash = hash_str(&t.text);
             t.key_hash = hash_str(&t.key);
@@ -414,6 +427,7 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         key_hash: 0,
         spelling_partners: Vec::new(),
         known_given: false,
+        known_surname: false,
         symbol: form.symbol,
         place: false,
         patronymic: false,
@@ -511,10 +525,12 @@ fn make_token(word: &str, kind: NameKind) -> Token {
     let mut stem = None;
     let mut groups = Vec::new();
     let mut known_given = false;
+    let mut known_surname = false;
     let mut place = false;
     if class == TokenClass::Word {
         if let Some(info) = tables::FREQ.get(&key) {
             known_given = info.given_count >= 50;
+            known_surname = info.surname_count >= 100;
             let count = info.given_count.max(info.surname_count) as f32;
             weight = (1.25 - 0.07 * (1.0 + count).ln()).clamp(0.55, 1.2);
         }
@@ -548,6 +564,7 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         spelling_partners: Vec::new(),
         core,
         known_given,
+        known_surname,
         symbol: false,
         place,
         patronymic,

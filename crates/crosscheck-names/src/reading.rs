@@ -47,6 +47,15 @@ fn hepburn_syllables(t: &str) -> Option<Vec<&'static str>> {
 }
 
 fn japanese(t: &str) -> Option<String> {
+    // cheap rejections first: letters Hepburn never writes, a final consonant other than n,
+    // or none of the syllables that mark a spelling as Japanese
+    let last = *t.as_bytes().last()?;
+    if t.bytes().any(|b| matches!(b, b'l' | b'q' | b'v' | b'x'))
+        || !matches!(last, b'a' | b'i' | b'u' | b'e' | b'o' | b'n')
+        || !["sh", "ch", "ts", "fu", "j", "ky", "ry", "ny", "hy", "my", "gy"].iter().any(|m| t.contains(m))
+    {
+        return None;
+    }
     let syllables = hepburn_syllables(t)?;
     let mut out = String::with_capacity(t.len() + 4);
     for s in syllables {

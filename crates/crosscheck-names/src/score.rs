@@ -34,6 +34,11 @@ const TYPO_HI: f32 = 0.85;
 /// margin over which it turns into a conflict.
 const TYPO_SLIPS: f32 = 1.75;
 const TYPO_SLIP_MARGIN: f32 = 0.4;
+/// Similarity two different attested given names need to count as one spelling (Fridrich /
+/// Friedrich 0.92, Mikhail / Michail 0.94; Marina / Mariya 0.82 is two names), and the same
+/// for two surnames attested a hundred times (Ryzhov / Chizhov 0.85 are two families).
+const KNOWN_GIVEN_FLOOR: f32 = 0.84;
+const KNOWN_SURNAME_FLOOR: f32 = 0.86;
 /// Multiplier for an initial that disagrees with the other side's word or initial.
 const CONFLICT_INITIAL: f32 = 0.6;
 /// Multiplier for different legal forms (AG vs GmbH).
@@ -164,8 +169,14 @@ fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
     let len = 0.5 * (key_len + text_len) as f32;
     // two different known given names are two names, not a typo (Mohamed / Ahmed), unless
     // they are as close as a spelling variant (Fridrich / Friedrich)
-    let floor =
-        if a.known_given && b.known_given { 0.79f32.max(min_similarity(key_len)) } else { min_similarity(key_len) };
+    // and two different attested surnames are two families (Ryzhov / Chizhov)
+    let mut floor = min_similarity(key_len);
+    if a.known_given && b.known_given {
+        floor = floor.max(KNOWN_GIVEN_FLOOR);
+    }
+    if a.known_surname && b.known_surname {
+        floor = floor.max(KNOWN_SURNAME_FLOOR);
+    }
     let max_cost = (1.0 - floor) * len;
     let mut sim = 0.0f32;
     if cost_lower_bound(&a.profile, &b.profile) <= max_cost {
@@ -488,8 +499,11 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
     // fallbacks: joined spelling, abbreviation
     let mut fallback: Option<String> = None;
     let (wa, wb) = (word_count(a), word_count(b));
+    // only for spacing and at most one slip: a longer joined string can hide a conflict
+    // (Murat Krym-Gerievich / Umar Krymgerievich)
     if (wa != wb || a.n_joined != b.n_joined) && !a.joined.is_empty() && !b.joined.is_empty() {
-        let sim = key_similarity(&a.joined, &b.joined, 0.9);
+        let len = a.joined.len().max(b.joined.len()) as f32;
+        let sim = key_similarity(&a.joined, &b.joined, (1.0 - 1.0 / len).max(0.9));
         let v = 0.95 * sim * if gender_mismatch { GENDER_MISMATCH } else { 1.0 };
         if v > score_v {
             score_v = v;
@@ -590,9 +604,10 @@ fn find_split(
         let joined = format!("{x}{y}");
         let best = (0..other.len())
             .filter(|&o| left_other[o] && other[o].class == TokenClass::Word)
-            .map(|o| (o, key_similarity(&joined, &other[o].key, 0.85)))
+            .filter(|&o| !(other[o].patronymic && (side[k].known_given || side[k + 1].known_given)))
+            .map(|o| (o, key_similarity(&joined, &other[o].key, 0.9)))
             .max_by(|x, y| x.1.total_cmp(&y.1));
-        if let Some((o, sim)) = best.filter(|(_, sim)| *sim >= 0.85) {
+        if let Some((o, sim)) = best.filter(|(_, sim)| *sim >= 0.9) {
             left_side[k] = false;
             left_side[k + 1] = false;
             left_other[o] = false;
