@@ -239,4 +239,27 @@ mod tests {
         assert_eq!(parse_date("14/03/1991", "%d/%m/%Y").unwrap().to_string(), "1991-03-14");
         assert!(parse_date("x", "%Y").is_none());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn mangled_csv_never_panics_and_every_row_is_accounted(
+            rows in proptest::collection::vec(proptest::collection::vec(r"[a-zA-Zа-я0-9 .,;\x{2028}\t-]{0,12}", 1..7), 0..12)
+        ) {
+            let mut content = String::from("fio;dob;passport;street;city\n");
+            for row in &rows {
+                content.push_str(&row.join(";"));
+                content.push('\n');
+            }
+            let records = read(content.as_bytes(), None).unwrap();
+            // Every data row is exactly one record, an entity or a reject with a reason; blank lines
+            // are not rows.
+            let n_rows = rows.iter().filter(|r| !r.join(";").is_empty()).count();
+            proptest::prop_assert_eq!(records.len(), n_rows);
+            for r in &records {
+                if let Record::Rejected(r) = r {
+                    proptest::prop_assert!(!r.reason.is_empty());
+                }
+            }
+        }
+    }
 }
