@@ -393,6 +393,51 @@ fn cpu_seconds() -> f64 {
     ticks / 100.0 // USER_HZ is 100 on Linux
 }
 
+/// EU sanctions listings of persons (Official Journal transcriptions): the Latin name against
+/// the best of its Cyrillic aliases. Recall only: some aliases are cover identities, so a
+/// perfect matcher stays below 100%.
+fn eu_sanctions(root: &std::path::Path, show_errors: bool) {
+    let Ok(dir) = std::fs::read_dir(root.join("watchlists/eu_journal_sanctions/consolidated")) else {
+        println!("eu sanctions: folder missing");
+        return;
+    };
+    let (mut hit, mut total) = (0usize, 0usize);
+    for entry in dir.flatten() {
+        let Ok(mut rdr) = csv::Reader::from_path(entry.path()) else { continue };
+        let headers = rdr.headers().cloned().unwrap_or_default();
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(schema), Some(name), Some(alias)) = (col("schema"), col("name"), col("alias")) else { continue };
+        for rec in rdr.records().flatten() {
+            if &rec[schema] != "Person" || rec[name].is_empty() {
+                continue;
+            }
+            let cyr: Vec<Name> = rec[alias]
+                .split(';')
+                .map(str::trim)
+                .filter(|a| a.chars().any(|c| ('\u{400}'..='\u{4FF}').contains(&c)))
+                .map(|a| Name::parse(a, NameKind::Person))
+                .collect();
+            if cyr.is_empty() {
+                continue;
+            }
+            let latin = [Name::parse(&rec[name], NameKind::Person)];
+            let best = crosscheck_names::compare_best(&latin, &cyr).map(|(_, _, m)| m);
+            total += 1;
+            match best {
+                Some(m) if m.score >= 0.7 => hit += 1,
+                Some(m) if show_errors => {
+                    println!("  eu miss {:.3} | {} | {} | {}", m.score, &rec[name], &rec[alias], m.detail)
+                }
+                _ => {}
+            }
+        }
+    }
+    println!(
+        "EU sanctions persons, Latin name vs best Cyrillic alias: {hit}/{total} matched at 0.7 ({:.1}%)",
+        100.0 * hit as f64 / total.max(1) as f64
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let show_errors = args.iter().any(|a| a == "--errors");
@@ -407,4 +452,5 @@ fn main() {
     name_bench(&root, show_errors);
     rupep(&root, show_errors, dump);
     translit_pairs(&root, show_errors);
+    eu_sanctions(&root, show_errors);
 }

@@ -191,17 +191,34 @@ pub fn normalize(raw: &str) -> String {
 fn fix_lookalikes(word: &mut [char]) {
     let mut latin = 0;
     let mut cyr = 0;
+    // letters with no twin in the other alphabet decide first (ГOBOP is Cyrillic: Г has no
+    // Latin twin), then the majority
+    let mut latin_only = 0;
+    let mut cyr_only = 0;
     for &c in word.iter() {
         match char_script(c) {
-            Script::Latin => latin += 1,
-            Script::Cyrillic => cyr += 1,
+            Script::Latin => {
+                latin += 1;
+                latin_only += to_cyrillic_twin(c).is_none() as usize;
+            }
+            Script::Cyrillic => {
+                cyr += 1;
+                cyr_only += to_latin_twin(c).is_none() as usize;
+            }
             _ => {}
         }
     }
     if latin == 0 || cyr == 0 {
         return;
     }
-    if cyr >= latin {
+    let to_cyrillic = if cyr_only > 0 && latin_only == 0 {
+        true
+    } else if latin_only > 0 && cyr_only == 0 {
+        false
+    } else {
+        cyr >= latin
+    };
+    if to_cyrillic {
         for c in word.iter_mut() {
             if let Some(k) = to_cyrillic_twin(*c) {
                 *c = k;
@@ -255,6 +272,7 @@ mod tests {
         assert_eq!(normalize("Tatyana\u{200B} \u{200B}Sergun"), "tatyana sergun");
         // Latin `a` and `o` inside a Cyrillic word
         assert_eq!(normalize("Ивaнoв"), "иванов");
+        assert_eq!(normalize("ГOBOP"), "говор");
         assert_eq!(normalize("ООО «Ромашка»"), "ооо ромашка");
         assert_eq!(normalize("ﬁnance"), "finance");
     }
