@@ -29,6 +29,21 @@ pub fn check_holder(mrz: &MrzData, holder: &Entity, as_of: Date) -> Vec<HolderCh
     if let Some(nat) = nationality_check(mrz, holder) {
         checks.push(nat);
     }
+    if let Some(ru) = &mrz.ru_internal {
+        let birth = holder
+            .get("birthDate")
+            .iter()
+            .find_map(|d| Date::parse_iso(d))
+            .or_else(|| mrz.birth_date.and_then(|d| d.full()));
+        checks.push(match (ru.issue_date, birth) {
+            (Some(issued), Some(born)) => crate::ru::issue_date_plausibility(issued, born, as_of),
+            _ => HolderCheck {
+                check: "passport_issue_age",
+                result: Agreement::Unknown,
+                detail: "the issue date or the holder's birth date is unknown".into(),
+            },
+        });
+    }
     checks
 }
 
@@ -43,10 +58,18 @@ fn holder_names(holder: &Entity) -> Vec<String> {
     names
 }
 
-/// A name as MRZ tokens.
+/// A name as MRZ tokens (capitals; digits kept, as the internal passport's table uses them).
 fn mrz_tokens(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, '-' | '<' | ',' | '.'))
-        .map(mrz_fold)
+        .map(
+            |t| {
+                if t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                    t.to_string()
+                } else {
+                    mrz_fold(t)
+                }
+            },
+        )
         .filter(|t| !t.is_empty())
         .collect()
 }
@@ -138,6 +161,17 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
             .unwrap_or_default()
     };
     let window = if from == until { format!("{from}") } else { format!("{from}–{until}") };
+    // 0. A Russian internal passport writes Cyrillic with its own table: compare letter for letter.
+    if mrz.ru_internal.is_some() {
+        for name in names.iter().filter(|n| !is_latin(n)) {
+            if covers(&mrz_tokens(&crate::mrz::pnrus_encode(name)), &mrz_name, mrz.names_truncated) {
+                return result(
+                    Agreement::Agrees,
+                    format!("MRZ name `{shown}` agrees with `{name}` under the internal passport's letter table (Ё 2, Ч 3, Ш 4, ...)"),
+                );
+            }
+        }
+    }
     // 1. A Latin name as written.
     for name in names.iter().filter(|n| is_latin(n)) {
         if covers(&mrz_tokens(name), &mrz_name, mrz.names_truncated) {
@@ -356,6 +390,32 @@ mod tests {
         let r = results(&ukr, &person(&[("name", "Володимир Зеленський")]));
         assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
         assert!(r[0].2.contains("ukrainian_national_2010"), "{}", r[0].2);
+    }
+
+    #[test]
+    fn russian_internal_passport_zone() {
+        use crate::checksum::mrz_check_digit;
+        let d = |s: &str| char::from(b'0' + mrz_check_digit(s.as_bytes()).unwrap());
+        let (number, birth, expiry, optional) = ("451123456", "910314", "<<<<<<", "1110320770001<");
+        let body =
+            format!("{number}{}RUS{birth}{}M{expiry}{}{optional}{}", d(number), d(birth), d(expiry), d(optional));
+        let composite = format!("{}{}{}", &body[..10], &body[13..20], &body[21..43]);
+        let zone = td3("PNRUSIVANOV<<GLEB<SERGEEVI3", &format!("{body}{}", d(&composite)));
+        let as_of = Date::new(2024, 11, 1).unwrap();
+        let parsed = mrz::parse(&zone, as_of);
+        assert!(parsed.report.valid, "{:?}", parsed.report.errors);
+        let f = &parsed.report.fields;
+        assert_eq!(f.get("passport_series"), Some("4511"));
+        assert_eq!(f.get("passport_number"), Some("123456"));
+        assert_eq!(f.get("issue_date"), Some("2011-03-20"));
+        assert_eq!(f.get("department_code"), Some("770-001"));
+        assert_eq!(f.get("given_names_cyrillic"), Some("ГЛЕБ СЕРГЕЕВИЧ"));
+        let holder = person(&[("name", "Иванов Глеб Сергеевич"), ("birthDate", "1991-03-14"), ("gender", "male")]);
+        let r = results(&zone, &holder);
+        assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
+        assert!(r[0].2.contains("letter table"), "{}", r[0].2);
+        let issue = r.iter().find(|c| c.0 == "passport_issue_age").unwrap();
+        assert_eq!(issue.1, Agreement::Agrees, "issued days after the 20th birthday: {}", issue.2);
     }
 
     #[test]

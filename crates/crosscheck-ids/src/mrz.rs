@@ -105,6 +105,102 @@ pub struct MrzData {
     pub optional_data_2: Option<String>,
     /// The name field is full to its last character, so names may have been cut.
     pub names_truncated: bool,
+    /// Russian internal passport (`PNRUS`) details, when the zone is one.
+    pub ru_internal: Option<RuInternal>,
+}
+
+/// What a Russian internal passport's zone adds: the full series, the issue date and the
+/// issuing department, and the names in Cyrillic (the zone's own letter table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuInternal {
+    pub series: String,
+    pub number: String,
+    pub issue_date: Option<Date>,
+    pub department_code: String,
+    pub surname_cyrillic: String,
+    pub given_names_cyrillic: String,
+}
+
+/// The Russian internal passport zone's letter table (Latin or digit → Cyrillic).
+const PNRUS_TABLE: &[(char, char)] = &[
+    ('A', 'А'),
+    ('B', 'Б'),
+    ('V', 'В'),
+    ('G', 'Г'),
+    ('D', 'Д'),
+    ('E', 'Е'),
+    ('2', 'Ё'),
+    ('J', 'Ж'),
+    ('Z', 'З'),
+    ('I', 'И'),
+    ('Q', 'Й'),
+    ('K', 'К'),
+    ('L', 'Л'),
+    ('M', 'М'),
+    ('N', 'Н'),
+    ('O', 'О'),
+    ('P', 'П'),
+    ('R', 'Р'),
+    ('S', 'С'),
+    ('T', 'Т'),
+    ('U', 'У'),
+    ('F', 'Ф'),
+    ('H', 'Х'),
+    ('C', 'Ц'),
+    ('3', 'Ч'),
+    ('4', 'Ш'),
+    ('W', 'Щ'),
+    ('X', 'Ъ'),
+    ('Y', 'Ы'),
+    ('9', 'Ь'),
+    ('6', 'Э'),
+    ('7', 'Ю'),
+    ('8', 'Я'),
+];
+
+/// Decodes a name written with the internal passport's table into Cyrillic capitals.
+pub fn pnrus_decode(text: &str) -> String {
+    text.chars().map(|c| PNRUS_TABLE.iter().find(|(l, _)| *l == c).map(|(_, cy)| *cy).unwrap_or(c)).collect()
+}
+
+/// Encodes Cyrillic as the internal passport's zone writes it (capitals; unknown letters kept).
+pub fn pnrus_encode(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_uppercase)
+        .map(|c| PNRUS_TABLE.iter().find(|(_, cy)| *cy == c).map(|(l, _)| *l).unwrap_or(c))
+        .collect()
+}
+
+/// Reads the internal passport details from line 2 (TD3 layout).
+fn ru_internal(line2: &[u8], surname: &str, given_names: &str, as_of: Date, report: &mut IdCheck) -> RuInternal {
+    let text = |r: std::ops::Range<usize>| String::from_utf8_lossy(&line2[r]).into_owned();
+    let series = format!("{}{}", text(0..3), text(28..29));
+    let issue_date = match read_date(&text(29..35), as_of) {
+        Ok(Some(d)) => d.full(),
+        Ok(None) => None,
+        Err(e) => {
+            report.error(format!("issue date (line 2, columns 30-35): {e}"));
+            None
+        }
+    };
+    let dept = text(35..41);
+    if !dept.bytes().all(|b| b.is_ascii_digit()) {
+        report.error(format!("department code (line 2, columns 36-41): `{dept}` is not six digits"));
+    }
+    if let (Some(issued), Ok(yy)) = (issue_date, series[2..4].parse::<i32>()) {
+        let form_year = if 2000 + yy <= as_of.year + 1 { 2000 + yy } else { 1900 + yy };
+        if form_year > issued.year {
+            report.warn(format!("series form year {form_year} is after the issue date {issued}"));
+        }
+    }
+    RuInternal {
+        series,
+        number: text(3..9),
+        issue_date,
+        department_code: if dept.len() == 6 { format!("{}-{}", &dept[..3], &dept[3..]) } else { dept },
+        surname_cyrillic: pnrus_decode(surname),
+        given_names_cyrillic: pnrus_decode(given_names),
+    }
 }
 
 /// A parsed zone: the wire report and, when the layout was recognised, the typed data.
@@ -233,7 +329,10 @@ fn layout(format: MrzFormat, lines: &[Vec<u8>]) -> Layout {
         MrzFormat::Td3 | MrzFormat::MrvA => {
             fields.push(field("document_code", "document code", span(0, 0, 2), Alpha));
             fields.push(field("issuing_state", "issuing state", span(0, 2, 5), Alpha));
-            fields.push(field("name", "name", span(0, 5, 44), Alpha));
+            // Russian internal passports (`PNRUS`, since 2011) write Cyrillic letters with a table
+            // of their own in which digits stand for some letters (Ё 2, Ч 3, Ш 4, Ь 9, Э 6, Ю 7, Я 8).
+            let name_class = if lines[0].starts_with(b"PNRUS") { AlphaNum } else { Alpha };
+            fields.push(field("name", "name", span(0, 5, 44), name_class));
             fields.push(checked("document_number", "document number", span(1, 0, 9), AlphaNum, (1, 9)));
             fields.push(field("nationality", "nationality", span(1, 10, 13), Alpha));
             fields.push(checked("birth_date", "birth date", span(1, 13, 19), Date, (1, 19)));
@@ -558,7 +657,13 @@ fn parse_inner(raw: &str, as_of: Date, with_suggestions: bool) -> ParsedMrz {
         optional_data: unfill(&raw_field("optional_data")),
         optional_data_2: (format == MrzFormat::Td1).then(|| unfill(&raw_field("optional_data_2"))),
         names_truncated,
+        ru_internal: None,
     };
+    let mut data = data;
+    if format == MrzFormat::Td3 && lines[0].starts_with("PNRUS") {
+        let (surname, given) = (data.surname.clone(), data.given_names.clone());
+        data.ru_internal = Some(ru_internal(&bytes[1], &surname, &given, as_of, &mut report));
+    }
     let code_bytes = lines[0].as_bytes();
     let code_ok = match format {
         MrzFormat::Td3 => code_bytes[0] == b'P',
@@ -599,6 +704,17 @@ fn parse_inner(raw: &str, as_of: Date, with_suggestions: bool) -> ParsedMrz {
         None => f.field_null("sex"),
     }
     f.field("optional_data", data.optional_data.clone());
+    if let Some(ru) = &data.ru_internal {
+        f.field("passport_series", ru.series.clone());
+        f.field("passport_number", ru.number.clone());
+        match ru.issue_date {
+            Some(d) => f.field("issue_date", d.to_string()),
+            None => f.field_null("issue_date"),
+        }
+        f.field("department_code", ru.department_code.clone());
+        f.field("surname_cyrillic", ru.surname_cyrillic.clone());
+        f.field("given_names_cyrillic", ru.given_names_cyrillic.clone());
+    }
     if let Some(o2) = &data.optional_data_2 {
         f.field("optional_data_2", o2.clone());
     }

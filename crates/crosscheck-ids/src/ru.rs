@@ -471,5 +471,47 @@ pub fn passport_plausibility(form_year: i32, birth: Date, as_of: Date) -> Holder
     }
 }
 
+/// Was an internal passport issued on `issued` plausible for a holder born on `birth`, and is it
+/// the one in force on `as_of`? Issued from 14; replaced at 20 and 45 (90 days' grace).
+pub fn issue_date_plausibility(issued: Date, birth: Date, as_of: Date) -> HolderCheck {
+    let check = "passport_issue_age";
+    let age_at_issue = birth.years_until(issued);
+    if issued > as_of {
+        return HolderCheck {
+            check,
+            result: Agreement::Disagrees,
+            detail: format!("issue date {issued} is after the as-of date {as_of}"),
+        };
+    }
+    if age_at_issue < 14 {
+        return HolderCheck {
+            check,
+            result: Agreement::Disagrees,
+            detail: format!(
+                "issued {issued}, when the holder (born {birth}) was {age_at_issue}: passports are issued from 14"
+            ),
+        };
+    }
+    let age = birth.years_until(as_of);
+    for milestone in [45, 20] {
+        let due = birth.add_years(milestone);
+        let grace_over = as_of > Date::from_unix_days(due.unix_days() + 90);
+        if age >= milestone && grace_over && issued < Date::from_unix_days(due.unix_days() - 30) {
+            return HolderCheck {
+                check,
+                result: Agreement::Disagrees,
+                detail: format!(
+                    "issued {issued} at {age_at_issue}; it expired when the holder turned {milestone} ({due}) and is not the passport in force on {as_of}"
+                ),
+            };
+        }
+    }
+    HolderCheck {
+        check,
+        result: Agreement::Agrees,
+        detail: format!("issued {issued} at {age_at_issue}, in force on {as_of} for a holder born {birth}"),
+    }
+}
+
 #[cfg(test)]
 mod tests;

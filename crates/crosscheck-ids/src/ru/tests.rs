@@ -73,3 +73,14 @@ fn passport_plausibility_table() {
     let child = Date::new(2012, 1, 1).unwrap();
     assert_eq!(passport_plausibility(2024, child, at).result, Agreement::Disagrees);
 }
+
+#[test]
+fn issue_date_plausibility_table() {
+    let born = Date::new(1991, 3, 14).unwrap();
+    let at = Date::new(2024, 11, 1).unwrap();
+    let d = |y, m, dd| Date::new(y, m, dd).unwrap();
+    assert_eq!(issue_date_plausibility(d(2011, 3, 20), born, at).result, Agreement::Agrees);
+    assert_eq!(issue_date_plausibility(d(2005, 4, 1), born, at).result, Agreement::Disagrees, "expired at 20");
+    assert_eq!(issue_date_plausibility(d(2004, 1, 1), born, at).result, Agreement::Disagrees, "issued at 12");
+    assert_eq!(issue_date_plausibility(d(2025, 1, 1), born, at).result, Agreement::Disagrees, "after as-of");
+}
