@@ -227,6 +227,8 @@ pub(crate) fn ascii_token(latin: &str) -> String {
 const PARTICLES: &[&str] = &[
     "al", "el", "bin", "ibn", "ben", "bint", "binti", "bte", "de", "da", "di", "du", "del", "della", "dos", "das",
     "van", "von", "der", "den", "ter", "ten", "la", "le", "y", "zu", "ul", "ud", "ur", "abd", "ould", "ait",
+    // as Russian writes them (фон, дю, цу)
+    "fon", "diu", "tsu",
 ];
 const ORG_STOPWORDS: &[&str] = &["the", "of", "and", "for", "in", "on", "at", "und", "et", "a", "an", "и"];
 

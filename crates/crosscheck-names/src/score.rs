@@ -149,6 +149,14 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.95, Rel::Variant);
     }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
+        // von / фон, du / дю: particles across scripts
+        if a.class == Particle
+            && b.class == Particle
+            && a.script != b.script
+            && key_similarity(&a.key, &b.key, 0.6) >= 0.6
+        {
+            return (0.9, Rel::Variant);
+        }
         return (0.0, Rel::None);
     }
     // a patronymic is not a given name or a surname: Vladimir is not Vladimirovich
