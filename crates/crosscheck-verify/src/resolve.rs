@@ -26,8 +26,9 @@ use crosscheck_model::{identifier, Entity, PartialDate, PropType};
 use crosscheck_names::{Name, NameKind};
 use std::collections::{HashMap, HashSet};
 
-/// How many candidates the index is asked for, per person and dataset.
-pub const CANDIDATES: usize = 25;
+/// How many candidates the index is asked for, per person and dataset: enough that a common name
+/// shared by a hundred namesakes still reaches the one whose birth date agrees.
+pub const CANDIDATES: usize = 200;
 
 /// Why a record resolved.
 #[derive(Debug, Clone, PartialEq)]
