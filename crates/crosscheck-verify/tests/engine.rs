@@ -313,3 +313,22 @@ people:
     assert_eq!(status(&report, "mother.name"), Status::SingleSource);
     assert_eq!(status(&report, "father.relationship"), Status::SingleSource);
 }
+
+#[test]
+fn a_hundred_and_fifty_namesakes_do_not_hide_the_record_that_agrees() {
+    let mut entities: Vec<Entity> = (0..150)
+        .map(|i| {
+            entity(
+                &format!("n{i}"),
+                "Person",
+                &[("name", "Иванов Глеб"), ("birthDate", &format!("{}-01-01", 1930 + i % 60))],
+            )
+        })
+        .collect();
+    entities.push(entity("real", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]));
+    let report = run(SUBJECT, vec![MemSet::new("reg", "reg", "government", entities)]);
+    assert_eq!(status(&report, "subject.birthDate"), Status::SingleSource);
+    let c = report.claims.iter().find(|c| c.id == "subject.birthDate").unwrap();
+    assert_eq!(c.evidence.len(), 1);
+    assert_eq!(c.evidence[0].record, "real");
+}
