@@ -21,6 +21,18 @@ struct Read {
 }
 
 impl Read {
+    /// Values cleaning dropped, in all.
+    fn n_dropped(&self) -> usize {
+        self.dropped.values().sum()
+    }
+
+    /// Prints the most frequent dropped values and checks they stay few: at most `per_cent` of
+    /// the records (unknown spellings and prose dates are expected, wholesale losses are not).
+    fn check_dropped(&self, what: &str, per_cent: usize) {
+        self.print_dropped(what);
+        assert!(self.n_dropped() * 100 <= self.records * per_cent, "{what}: {} values dropped", self.n_dropped());
+    }
+
     fn print_dropped(&self, what: &str) {
         let mut dropped: Vec<_> = self.dropped.iter().collect();
         dropped.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -82,7 +94,7 @@ fn un_xml_shared_data_all_versions() {
         let entities = text.matches("<ENTITY>").count();
         assert_eq!(individuals, want_individuals, "{file}: SOURCES.md's count");
         let got = read(&path, Format::UnXml);
-        got.print_dropped(file);
+        got.check_dropped(file, 3);
         assert_eq!(got.records, individuals + entities, "{file}: one record per INDIVIDUAL/ENTITY");
         assert!(got.rejects.is_empty(), "{file}: {:?}", got.rejects);
         assert_eq!(count_schema(&got, "Person"), individuals, "{file}");
@@ -157,7 +169,7 @@ fn ofac_sdn_2024_shared_data() {
     assert_eq!(rows.len(), 14_965, "SOURCES.md's count");
     let got = read(&path, Format::OfacSdn);
     assert_eq!(got.records, rows.len());
-    got.print_dropped("OFAC 2024");
+    got.check_dropped("OFAC 2024", 1);
     assert!(got.rejects.is_empty(), "{:?}", got.rejects);
     let individuals = rows.iter().filter(|r| r[2] == "individual").count();
     assert_eq!(count_schema(&got, "Person"), individuals);
@@ -284,7 +296,7 @@ fn eu_journal_shared_data() {
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let (mut rows, mut records, mut persons, mut cyrillic_rows, mut cyrillic_entities) = (0, 0, 0, 0, 0);
-    let (mut dated_rows, mut dated_entities, mut rejects) = (0, 0, Vec::new());
+    let (mut dated_rows, mut dated_entities, mut rejects, mut n_dropped) = (0, 0, Vec::new(), 0);
     let is_cyrillic = |s: &str| s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
     for file in &files {
         let mut reader = csv::Reader::from_path(file).unwrap();
@@ -299,6 +311,7 @@ fn eu_journal_shared_data() {
         }
         let got = read(file, Format::EuJournal);
         got.print_dropped(&file.display().to_string());
+        n_dropped += got.n_dropped();
         records += got.records;
         persons += count_schema(&got, "Person");
         cyrillic_entities += got.entities.values().filter(|e| e.get("alias").iter().any(|a| is_cyrillic(a))).count();
@@ -307,6 +320,7 @@ fn eu_journal_shared_data() {
     }
     eprintln!("EU: {rows} rows in {} files, {persons} persons, Cyrillic aliases on {cyrillic_entities} of {cyrillic_rows}, birth dates on {dated_entities} of {dated_rows}, {} rejected", files.len(), rejects.len());
     assert_eq!(rows, 8_017, "SOURCES.md's count");
+    assert!(n_dropped * 100 <= rows * 5, "{n_dropped} values dropped");
     assert_eq!(records, rows);
     assert!(rejects.is_empty(), "{rejects:?}");
     assert_eq!(persons, 4_500);
@@ -334,7 +348,7 @@ fn opensanctions_simple_shared_data() {
         assert_eq!(n_rows, want, "{file}: SOURCES.md's count");
         assert_eq!(crosscheck_ingest::detect_format(&path, false).unwrap(), Format::OpenSanctionsSimple, "{file}");
         let got = read(&path, Format::OpenSanctionsSimple);
-        got.print_dropped(file);
+        got.check_dropped(file, 1);
         assert_eq!(got.records, n_rows, "{file}");
         assert!(got.rejects.is_empty(), "{file}: {:?}", got.rejects);
         assert_eq!(got.entities.len(), n_rows, "{file}: ids are unique");
