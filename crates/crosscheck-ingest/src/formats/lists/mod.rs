@@ -1,5 +1,7 @@
 //! Helpers shared by the official list readers (OFAC, UN, EU, OpenSanctions): date expressions,
-//! stable ids, value lists and the listing's details.
+//! country spellings, enumerated cells, stable ids and the listing's details. Written here rather
+//! than taken from a crate because they follow these lists' own conventions (`Korea, North`,
+//! `(a) X, (b) Y`, `DOB circa 1960`); generic cleaning stays in `crosscheck-model`.
 //!
 //! Lists write birth dates as prose: `circa 1960`, `1960 to 1962`, `Between 1963 and 1968`,
 //! `7.4.1956 or 16.4.1956`, `1965; 1966`. FtM has no range or "approximately" type, so, as
@@ -8,6 +10,11 @@
 //! matcher then compares partial dates by their precision. What cannot be read is returned as
 //! unread, so the reader can record it in `Entity::dropped` (counted in the load summary) instead
 //! of losing it silently.
+//!
+//! Countries are written inverted (`Congo, Democratic Republic of the`), qualified (`possibly
+//! Syria`), several to a cell (`Sudan/South Sudan`, `Iranian and US`) or as "don't know"
+//! (`None Identified`); [`country_values`] turns them into names the model's table knows and
+//! leaves the rest for the model to drop and count.
 //!
 //! Every listing also carries its details on the entity itself, so `match` and `verify` can show
 //! them without a second lookup: `topics: sanction`, `program`, `notes` (the listing's reason or
