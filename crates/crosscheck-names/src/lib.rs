@@ -79,25 +79,26 @@ pub(crate) enum TokenClass {
 }
 
 /// A token prepared for comparison (private: the public view is [`Name::tokens`]).
+// Field order is layout order (`repr(C)`): the fields every token-pair test reads (hashes,
+// masks, flags) share the first cache line, because comparing one name against many
+// candidates is bound by memory, not arithmetic.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(C)]
 pub(crate) struct Token {
-    /// ASCII lower-case Latin form (the public token).
-    pub text: String,
-    /// The normalised word as written (any script).
-    pub orig: String,
-    pub script: Script,
-    pub class: TokenClass,
-    /// Phonetic key ([`key::phonetic_key`]).
-    pub key: String,
-    /// The key without a patronymic ending (Viktorovich → viktor), for typo similarity.
-    pub core: String,
-    /// Class profile of `core` ([`key::class_profile`]), to skip hopeless edit distances.
-    pub profile: [u8; 8],
     /// Hashes of `text` and `key`, so that most inequalities cost one integer comparison.
     pub text_hash: u64,
     pub key_hash: u64,
-    /// Hashes of the keys this key is a known Latin/Cyrillic spelling pair with (usually none).
-    pub spelling_partners: Vec<u64>,
+    /// Bit (id mod 64) per group id: disjoint masks mean disjoint groups, without the walk.
+    pub group_mask: u64,
+    /// Class profile of `core` ([`key::class_profile`]), to skip hopeless edit distances.
+    pub profile: [u8; 8],
+    /// Rarity weight: a rare surname weighs more than "Ivanov".
+    pub weight: f32,
+    pub class: TokenClass,
+    pub script: Script,
+    /// Han and Hangul syllables: only an identical character aligns (a one-syllable
+    /// difference is a different name; romanisation would hide it).
+    pub exact_only: bool,
     /// A Slavic patronymic (by its ending): aligns only with another patronymic.
     pub patronymic: bool,
     /// A given name the tables know (frequency table or name groups): two known given names
@@ -111,9 +112,12 @@ pub(crate) struct Token {
     /// A country name inside an organisation name (Banco Santander Chile): a qualifier that
     /// names a different entity when only one side has it.
     pub place: bool,
-    /// Han and Hangul syllables: only an identical character aligns (a one-syllable
-    /// difference is a different name; romanisation would hide it).
-    pub exact_only: bool,
+    /// ASCII lower-case Latin form (the public token).
+    pub text: String,
+    /// Phonetic key ([`key::phonetic_key`]).
+    pub key: String,
+    /// The key without a patronymic ending (Viktorovich → viktor), for typo similarity.
+    pub core: String,
     /// Second key for a Cyrillic word read the other way (Ukrainian г = h vs Russian г = g),
     /// or for a Latin word the key of its English or Japanese reading (used only against
     /// Cyrillic: White / Уайт, Shinji / Синдзи).
@@ -122,10 +126,10 @@ pub(crate) struct Token {
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
     pub groups: Vec<u32>,
-    /// Bit (id mod 64) per group id: disjoint masks mean disjoint groups, without the walk.
-    pub group_mask: u64,
-    /// Rarity weight: a rare surname weighs more than "Ivanov".
-    pub weight: f32,
+    /// Hashes of the keys this key is a known Latin/Cyrillic spelling pair with (usually none).
+    pub spelling_partners: Vec<u64>,
+    /// The normalised word as written (any script).
+    pub orig: String,
     /// Legal form (compare form, generic form) when `class` is `Legal`.
     pub legal: Option<(String, String)>,
     /// For Cyrillic words: distinct ASCII transliterations and the schemes giving each (bit i =
