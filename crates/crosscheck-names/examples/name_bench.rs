@@ -354,6 +354,9 @@ fn translit_pairs(root: &std::path::Path, show_errors: bool) {
         return;
     };
     let (mut hit, mut total, mut hit_w, mut total_w) = (0usize, 0usize, 0u64, 0u64);
+    // negatives: each Latin token against the Cyrillic token of the next pair read
+    let (mut false_hits, mut negatives) = (0usize, 0usize);
+    let mut previous_latin: Option<String> = None;
     // `--train` looks at the other nine tenths instead (for choosing rules without peeking)
     let train = std::env::args().any(|a| a == "--train");
     for (k, line) in text.lines().enumerate() {
@@ -367,7 +370,15 @@ fn translit_pairs(root: &std::path::Path, show_errors: bool) {
         let latin = cols[0];
         let cyr: String = cols[1].split(' ').collect();
         let count: u64 = cols[2].parse().unwrap_or(1);
-        let m = compare(&Name::parse(latin, NameKind::Person), &Name::parse(&cyr, NameKind::Person));
+        let cyr_name = Name::parse(&cyr, NameKind::Person);
+        if let Some(prev) = previous_latin.replace(latin.to_string()) {
+            let other = Name::parse(&prev, NameKind::Person);
+            if crosscheck_names::latin_key(&prev) != crosscheck_names::latin_key(latin) {
+                negatives += 1;
+                false_hits += (compare(&other, &cyr_name).score >= 0.7) as usize;
+            }
+        }
+        let m = compare(&Name::parse(latin, NameKind::Person), &cyr_name);
         total += 1;
         total_w += count;
         if m.score >= 0.7 {
@@ -381,6 +392,10 @@ fn translit_pairs(root: &std::path::Path, show_errors: bool) {
         "translit_pairs (every 10th Latin/Cyrillic token pair): {hit}/{total} align ({:.1}%), {:.1}% weighted by frequency",
         100.0 * hit as f64 / total.max(1) as f64,
         100.0 * hit_w as f64 / total_w.max(1) as f64
+    );
+    println!(
+        "  against another pair's Cyrillic token: {false_hits}/{negatives} align ({:.2}%)",
+        100.0 * false_hits as f64 / negatives.max(1) as f64
     );
 }
 

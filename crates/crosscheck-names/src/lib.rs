@@ -122,6 +122,9 @@ pub(crate) struct Token {
     /// or for a Latin word the key of its English or Japanese reading (used only against
     /// Cyrillic: White / Уайт, Shinji / Синдзи).
     pub alt_key: Option<String>,
+    /// A third reading of a Latin word: French spelling (Archambaud / Аршамбо), also only
+    /// against Cyrillic.
+    pub alt_key2: Option<String>,
     /// For Slavic surname forms: the key without its gender ending, and the ending's gender.
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
@@ -354,9 +357,7 @@ impl Name {
                 continue;
             }
             keys.push(t.key.clone());
-            if let Some(alt) = &t.alt_key {
-                keys.push(alt.clone());
-            }
+            keys.extend(t.alt_key.iter().chain(t.alt_key2.iter()).cloned());
             if let Some((stem, _)) = &t.stem {
                 keys.push(format!("{stem}~"));
             }
@@ -439,6 +440,7 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         patronymic: false,
         exact_only: false,
         alt_key: None,
+        alt_key2: None,
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -499,6 +501,7 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         key = text.clone();
     }
     let mut alt_key = None;
+    let mut alt_key2 = None;
     if script == Script::Cyrillic {
         // the other reading of г: Ukrainian h vs Russian g (Oleh/Oleg, Serhiy/Sergei)
         if word.contains('г') {
@@ -517,6 +520,12 @@ fn make_token(word: &str, kind: NameKind) -> Token {
             let k = key::phonetic_key(&r);
             if k != key {
                 alt_key = Some(k);
+            }
+        }
+        if let Some(r) = reading::french(&text) {
+            let k = key::phonetic_key(&r);
+            if k != key && Some(&k) != alt_key.as_ref() {
+                alt_key2 = Some(k);
             }
         }
     }
@@ -576,6 +585,7 @@ fn make_token(word: &str, kind: NameKind) -> Token {
         patronymic,
         exact_only,
         alt_key,
+        alt_key2,
         stem,
         groups,
         weight,

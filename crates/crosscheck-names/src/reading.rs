@@ -5,6 +5,7 @@
 //! the Wikidata pairs (`names/translit_pairs`) show our key missing:
 //! - Japanese Hepburn spellings (tokens made only of Hepburn syllables) read the way Russian
 //!   writes Japanese (Polivanov): shi → si, chi → ti, tsu → tsu, ji → dzi, fu → hu;
+//! - French spelling ([`french`], a second reading): ch → sh, eau → o, silent endings;
 //! - English spelling: silent final e with the long vowel before it (Blake → bleik, Bruce →
 //!   brius, Hyde → haid), ea/ee → i, oa → ou, aw → o, ay → ei, initial wh/w before a vowel → u,
 //!   initial j → dzh.
@@ -118,6 +119,57 @@ fn english(t: &str) -> String {
     s
 }
 
+/// French spelling as Russian writes it (Archambaud → Аршамбо, Loysel → Луазель, Duthilleul
+/// → Дютийёль): ch → sh, eau/au → o, oi → ua, ou → u, u → iu, gn → ni, qu → k, j and g before
+/// e/i → zh, silent final e, s, t, d, x, z.
+pub(crate) fn french(t: &str) -> Option<String> {
+    if t.len() < 3 || !t.bytes().all(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len() + 4);
+    let mut i = 0;
+    let n = b.len();
+    // silent endings
+    let mut end = n;
+    while end > 2 && matches!(b[end - 1], b's' | b't' | b'd' | b'x' | b'z') && !matches!(b[end - 2], b's' | b't') {
+        end -= 1;
+    }
+    if end > 2 && b[end - 1] == b'e' {
+        end -= 1;
+    }
+    let at = |i: usize, p: &str| t.len() >= i + p.len() && &t[i..i + p.len()] == p && i + p.len() <= end;
+    while i < end {
+        let (piece, len): (&str, usize) = if at(i, "eau") {
+            ("o", 3)
+        } else if at(i, "ch") {
+            ("sh", 2)
+        } else if at(i, "au") {
+            ("o", 2)
+        } else if at(i, "oi") {
+            ("ua", 2)
+        } else if at(i, "ou") {
+            ("u", 2)
+        } else if at(i, "gn") {
+            ("ni", 2)
+        } else if at(i, "qu") {
+            ("k", 2)
+        } else if at(i, "ge") || at(i, "gi") {
+            ("zh", 1)
+        } else {
+            let c = b[i];
+            match c {
+                b'j' => ("zh", 1),
+                b'u' => ("iu", 1),
+                _ => (&t[i..i + 1], 1),
+            }
+        };
+        out.push_str(piece);
+        i += len;
+    }
+    (out != t).then_some(out)
+}
+
 /// The other reading of an ASCII lower-case Latin token, when it differs from the token.
 pub(crate) fn reading(text: &str) -> Option<String> {
     if text.len() < 3 || !text.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -140,5 +192,7 @@ mod tests {
         assert_eq!(reading("blake").as_deref(), Some("bleik"));
         assert_eq!(reading("dean").as_deref(), Some("din"));
         assert_eq!(reading("ivanov"), None);
+        assert_eq!(super::french("archambaud").as_deref(), Some("arshambo"));
+        assert_eq!(super::french("duthilleul").as_deref(), Some("diuthilleiul"));
     }
 }

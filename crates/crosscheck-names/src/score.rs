@@ -133,6 +133,8 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     if (a.key_hash == b.key_hash && a.key == b.key)
         || (cross && a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
         || (cross && b.alt_key.is_some() && b.alt_key.as_ref() == Some(&a.key))
+        || (cross && a.alt_key2.is_some() && a.alt_key2.as_ref() == Some(&b.key))
+        || (cross && b.alt_key2.is_some() && b.alt_key2.as_ref() == Some(&a.key))
     {
         return (0.97, Rel::Variant);
     }
@@ -191,9 +193,14 @@ fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
         sim = key_similarity_len(&a.core, &b.core, len, floor);
     }
     let alts = if a.script != b.script {
-        [(a.alt_key.as_deref(), Some(b.key.as_str())), (Some(a.key.as_str()), b.alt_key.as_deref())]
+        [
+            (a.alt_key.as_deref(), Some(b.key.as_str())),
+            (Some(a.key.as_str()), b.alt_key.as_deref()),
+            (a.alt_key2.as_deref(), Some(b.key.as_str())),
+            (Some(a.key.as_str()), b.alt_key2.as_deref()),
+        ]
     } else {
-        [(None, None), (None, None)]
+        [(None, None); 4]
     };
     for (x, y) in alts {
         if let (Some(x), Some(y)) = (x, y) {
