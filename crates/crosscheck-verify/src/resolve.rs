@@ -296,9 +296,9 @@ fn follow(
         let (anchor, other, kin_to_anchor) = match (person_of(&a), person_of(&b)) {
             (Some(0), _) => (0, b, kin),
             (_, Some(0)) => (0, a, kin.map(relation::converse)),
-            (Some(p), None) => (p, b, kin),
+            (Some(p), _) => (p, b, kin),
             (None, Some(p)) => (p, a, kin.map(relation::converse)),
-            _ => return,
+            (None, None) => return,
         };
         let kin = if anchor == 0 {
             kin_to_anchor
