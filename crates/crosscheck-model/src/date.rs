@@ -101,7 +101,7 @@ impl PartialDate {
         let num = |t: &str| -> Option<u32> { t.parse::<u32>().ok() };
         match tokens.as_slice() {
             [a, b, c] => {
-                if a.len() == 4 {
+                if a.len() == 4 && a.bytes().all(|b| b.is_ascii_digit()) {
                     // 1991/03/14
                     let m = num(b).or_else(|| month_of(b).map(u32::from))?;
                     return Self::new(num(a)? as i32, Some(m as u8), Some(num(c)? as u8));
@@ -216,6 +216,8 @@ mod tests {
             ("12 Aug. 1974", Some("1974-08-12")),
             ("12 August 1974", Some("1974-08-12")),
             ("Aug 12, 1974", Some("1974-08-12")),
+            ("June 30, 2012", Some("2012-06-30")),
+            ("30 June 2012", Some("2012-06-30")),
             ("August 1974", Some("1974-08")),
             ("1962-02-30", None),
             ("1962-13", None),

@@ -6,12 +6,9 @@
 //! cannot be read is answered with `"error"` (and `score` 0) and the command exits 2 at the end.
 
 use super::matching::{prepare_query, threshold};
-use crate::output::{user_error, write_json_line};
 use clap::Args;
 use crosscheck_match::{score, Explanation, DEFAULT_THRESHOLD};
-use rayon::prelude::*;
 use serde::Deserialize;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,22 +84,14 @@ fn answer(line: &str, line_no: u64, source: &str, threshold: f64) -> Answer {
     }
 }
 
-pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    let (source, reader) = super::open_input(args.input.as_deref())?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut n_errors = 0u64;
-    for batch in super::line_batches(reader, 4096) {
-        let batch = batch.map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
-        let answers: Vec<Answer> =
-            batch.par_iter().map(|(line_no, line)| answer(line, *line_no, &source, args.threshold)).collect();
-        for a in &answers {
-            if let Some(err) = &a.error {
-                n_errors += 1;
-                eprintln!("error: {err}");
-            }
-            write_json_line(&mut out, a)?;
-        }
+impl super::LineAnswer for Answer {
+    fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
-    out.flush()?;
-    Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    super::answer_lines(args.input.as_deref(), 4096, |line, line_no, source| {
+        answer(line, line_no, source, args.threshold)
+    })
 }

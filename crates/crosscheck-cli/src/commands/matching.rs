@@ -6,13 +6,10 @@
 //! A query line that cannot be read still gets its line, with `"error"` and empty results, so
 //! outputs stay aligned with inputs; the command then exits 2 after the last line.
 
-use crate::output::{user_error, write_json_line};
 use clap::Args;
 use crosscheck_match::{score_prepared, Explanation, Prepared, DEFAULT_THRESHOLD};
 use crosscheck_model::Entity;
 use crosscheck_store::{index_keys, Dataset, Store};
-use rayon::prelude::*;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -103,23 +100,15 @@ pub fn run(args: MatchArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             )
         })?);
     }
-    let (source, reader) = super::open_input(args.input.as_deref())?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut n_errors = 0u64;
-    for batch in super::line_batches(reader, 512) {
-        let batch = batch.map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
-        let answers: Vec<Answer> =
-            batch.par_iter().map(|(line_no, line)| answer(line, *line_no, &source, &datasets, &args)).collect();
-        for a in &answers {
-            if let Some(err) = &a.error {
-                n_errors += 1;
-                eprintln!("error: {err}");
-            }
-            write_json_line(&mut out, a)?;
-        }
+    super::answer_lines(args.input.as_deref(), 512, |line, line_no, source| {
+        answer(line, line_no, source, &datasets, &args)
+    })
+}
+
+impl super::LineAnswer for Answer {
+    fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
-    out.flush()?;
-    Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 fn answer(line: &str, line_no: u64, source: &str, datasets: &[Dataset], args: &MatchArgs) -> Answer {

@@ -63,6 +63,39 @@ pub fn io_reason(e: &io::Error) -> String {
     }
 }
 
+/// An answer to one input line, and its error message when the line could not be read.
+pub trait LineAnswer: serde::Serialize + Send {
+    fn error(&self) -> Option<&str>;
+}
+
+/// The streaming loop of `match` and `compare`: reads `input` in batches of `batch` lines,
+/// answers each line on all cores, writes the answers as JSON lines in input order, reports each
+/// error on stderr, and exits 2 after the last line when any line failed.
+pub fn answer_lines<A: LineAnswer>(
+    input: Option<&Path>,
+    batch: usize,
+    answer: impl Fn(&str, u64, &str) -> A + Sync,
+) -> anyhow::Result<ExitCode> {
+    use rayon::prelude::*;
+    use std::io::Write;
+    let (source, reader) = open_input(input)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut n_errors = 0u64;
+    for lines in line_batches(reader, batch) {
+        let lines = lines.map_err(|e| crate::output::user_error(format!("cannot read `{source}`: {e}")))?;
+        let answers: Vec<A> = lines.par_iter().map(|(line_no, line)| answer(line, *line_no, &source)).collect();
+        for a in &answers {
+            if let Some(err) = a.error() {
+                n_errors += 1;
+                eprintln!("error: {err}");
+            }
+            crate::output::write_json_line(&mut out, a)?;
+        }
+    }
+    out.flush()?;
+    Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
 /// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number.
 /// Invalid UTF-8 is kept as replacement characters so the line still gets its answer.
 pub fn line_batches(
