@@ -1,5 +1,7 @@
 //! The text report, for a terminal: summary first, then claims with their explanation, findings,
 //! warnings, what could not be verified, and the datasets consulted. No colour: the words carry it.
+//! Control characters from the case or the data (an escape sequence could drive the terminal) are
+//! shown as `?`.
 
 use super::{claimed, evidence_where};
 use crate::report::{Relation, Report};
@@ -97,5 +99,5 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "crosscheck {}, scorer {}", r.crosscheck_version, r.scorer);
-    o
+    o.chars().map(|c| if c.is_control() && c != '\n' { '?' } else { c }).collect()
 }
