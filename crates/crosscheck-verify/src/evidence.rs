@@ -139,7 +139,7 @@ impl EvidenceSet for StoreSet {
             .iter()
             .map(|id| {
                 let quoted = serde_json::to_string(id).unwrap_or_default();
-                quoted[1..].to_string()
+                quoted.get(1..).unwrap_or_default().to_string()
             })
             .collect();
         let Ok(finder) = aho_corasick::AhoCorasick::new(&patterns) else {
