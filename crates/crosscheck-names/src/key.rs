@@ -31,25 +31,23 @@ fn is_vowel(b: u8) -> bool {
 
 /// Reduces a lower-case Latin token (diacritics allowed) to its phonetic key.
 pub fn phonetic_key(token: &str) -> String {
-    // 1. letters with diacritics that carry a sound of their own
-    let mut s = String::with_capacity(token.len() + 4);
-    if token.is_ascii() {
-        s.push_str(token);
-    }
-    for c in token.chars().filter(|_| !token.is_ascii()) {
-        match c {
-            'č' | 'ć' | 'ç' => s.push_str("ch"),
-            'š' | 'ś' | 'ş' | 'ŝ' => s.push_str("sh"),
-            'ž' | 'ź' | 'ż' => s.push_str("zh"),
-            'â' => s.push_str("ia"),
-            'û' => s.push_str("iu"),
-            'ë' => s.push('e'),
-            _ => s.push(c),
-        }
-    }
-    let src: Vec<u8> = if s.is_ascii() {
-        s.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect()
+    // 1. letters with diacritics that carry a sound of their own; ASCII tokens (most of them,
+    //    Cyrillic ones included after transliteration) skip straight to the bytes
+    let src: Vec<u8> = if token.is_ascii() {
+        token.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect()
     } else {
+        let mut s = String::with_capacity(token.len() + 4);
+        for c in token.chars() {
+            match c {
+                'č' | 'ć' | 'ç' => s.push_str("ch"),
+                'š' | 'ś' | 'ş' | 'ŝ' => s.push_str("sh"),
+                'ž' | 'ź' | 'ż' => s.push_str("zh"),
+                'â' => s.push_str("ia"),
+                'û' => s.push_str("iu"),
+                'ë' => s.push('e'),
+                _ => s.push(c),
+            }
+        }
         let folded = crate::normalize::ascii_fold(&s);
         folded.bytes().filter(|b| b.is_ascii_alphanumeric()).map(|b| b.to_ascii_lowercase()).collect()
     };
@@ -119,9 +117,9 @@ pub fn phonetic_key(token: &str) -> String {
     }
     // 3. glides and vowels: "ie"/"ye" → "e" (Yelena, Sergeyevich, Anatol'yevna), "io" after a
     //    consonant → "e" (Fyodor/Fedor, Semyon/Semen), then doubled symbols collapse.
-    let mut res: Vec<u8> = Vec::with_capacity(out.len());
+    // (in place: the write position never passes the read position)
     let m = out.len();
-    let mut k = 0;
+    let (mut k, mut w) = (0usize, 0usize);
     while k < m {
         let b = out[k];
         if b == b'i' && k + 1 < m && out[k + 1] == b'e' {
@@ -129,19 +127,24 @@ pub fn phonetic_key(token: &str) -> String {
             continue;
         }
         if b == b'i' && k + 1 < m && out[k + 1] == b'o' && k > 0 && !is_vowel(out[k - 1]) && k + 2 < m {
-            res.push(b'e');
+            if !(w > 0 && out[w - 1] == b'e') {
+                out[w] = b'e';
+                w += 1;
+            }
             k += 2;
             continue;
         }
-        if res.last() == Some(&b) {
+        if w > 0 && out[w - 1] == b {
             k += 1;
             continue;
         }
-        res.push(b);
+        out[w] = b;
+        w += 1;
         k += 1;
     }
+    out.truncate(w);
     // ASCII only by construction
-    String::from_utf8(res).unwrap_or_default()
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Symbol classes closed under [`similar`]: every similar pair falls inside one class, so a

@@ -70,7 +70,7 @@ pub(crate) static PERSON_PREFIX_SET: LazyLock<Vec<Vec<String>>> = LazyLock::new(
 });
 
 /// First words of the honorifics, to skip the scan for most names.
-pub(crate) static PERSON_PREFIX_FIRST: LazyLock<std::collections::HashSet<String>> =
+pub(crate) static PERSON_PREFIX_FIRST: LazyLock<std::collections::HashSet<String, BuildHasherDefault<Fnv>>> =
     LazyLock::new(|| PERSON_PREFIX_SET.iter().map(|p| p[0].clone()).collect());
 
 /// Legal form: (compare form, generic form).
