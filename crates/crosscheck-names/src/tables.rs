@@ -179,6 +179,21 @@ pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyL
     map
 });
 
+/// Latin word (lower case) → its most frequent Cyrillic spelling in the Wikidata pairs.
+pub(crate) static CYRILLIC_SPELLING: LazyLock<HashMap<String, (String, u32)>> = LazyLock::new(|| {
+    let mut map: HashMap<String, (String, u32)> = HashMap::default();
+    for line in rows(TRANSLIT_PAIRS) {
+        let mut cols = line.split('\t');
+        let (Some(lat), Some(cyr), Some(count)) = (cols.next(), cols.next(), cols.next()) else { continue };
+        let count: u32 = count.parse().unwrap_or(0);
+        let e = map.entry(lat.to_string()).or_insert_with(|| (cyr.to_string(), 0));
+        if count > e.1 {
+            *e = (cyr.to_string(), count);
+        }
+    }
+    map
+});
+
 /// The keys known to be Latin/Cyrillic spellings of the same name as `key`.
 pub(crate) fn spelling_partners(key: &str) -> &'static [String] {
     SPELLING_PAIRS.get(key).map(Vec::as_slice).unwrap_or(&[])

@@ -287,6 +287,148 @@ fn push_cased(piece: &str, upper_first: bool, all_upper: bool, out: &mut String)
     }
 }
 
+/// Writes a Latin-script name in Russian Cyrillic the way Russian writes foreign names: each
+/// word's most frequent spelling in the Wikidata pairs (`names/translit_pairs`, CC0) when the
+/// word is there (Bruce White → Брюс Уайт), otherwise its English or Japanese reading spelled
+/// with the Russian letters of the BGN/PCGN scheme read backwards (sh → ш, ya → я, y → й
+/// before a vowel, ...). Case follows the input word by word; non-letters pass through. For
+/// display and for feeding Cyrillic-only systems: the matcher itself compares keys instead.
+pub fn to_cyrillic(latin: &str) -> String {
+    let mut out = String::with_capacity(latin.len() * 2);
+    let mut word = String::new();
+    for c in latin.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            out.push_str(&word_to_cyrillic(&word));
+            word.clear();
+        }
+        out.push(c);
+    }
+    if !word.is_empty() {
+        out.push_str(&word_to_cyrillic(&word));
+    }
+    out
+}
+
+fn word_to_cyrillic(word: &str) -> String {
+    let lower: String =
+        crate::normalize::ascii_fold(&word.to_lowercase()).chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    if lower.is_empty() {
+        return word.to_string();
+    }
+    let cyr = match crate::tables::CYRILLIC_SPELLING.get(&lower) {
+        Some((c, _)) => c.clone(),
+        None => letters_to_cyrillic(&crate::reading::reading(&lower).unwrap_or(lower)),
+    };
+    let upper_first = word.chars().next().is_some_and(char::is_uppercase);
+    let all_upper = word.chars().count() > 1 && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    if all_upper {
+        cyr.to_uppercase()
+    } else if upper_first {
+        let mut chars = cyr.chars();
+        chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    } else {
+        cyr
+    }
+}
+
+/// Latin letters (already read) to Russian letters, longest match first.
+fn letters_to_cyrillic(t: &str) -> String {
+    const MAP: &[(&str, &str)] = &[
+        ("shch", "щ"),
+        ("dzh", "дж"),
+        ("sh", "ш"),
+        ("ch", "ч"),
+        ("zh", "ж"),
+        ("kh", "х"),
+        ("ts", "ц"),
+        ("ck", "к"),
+        ("ph", "ф"),
+        ("th", "т"),
+        ("qu", "кв"),
+        ("ya", "я"),
+        ("yu", "ю"),
+        ("yo", "ё"),
+        ("ye", "е"),
+        ("ia", "ия"),
+        ("iu", "ю"),
+        ("oo", "у"),
+        ("ou", "у"),
+        ("a", "а"),
+        ("b", "б"),
+        ("c", "к"),
+        ("d", "д"),
+        ("e", "е"),
+        ("f", "ф"),
+        ("g", "г"),
+        ("h", "х"),
+        ("i", "и"),
+        ("j", "дж"),
+        ("k", "к"),
+        ("l", "л"),
+        ("m", "м"),
+        ("n", "н"),
+        ("o", "о"),
+        ("p", "п"),
+        ("q", "к"),
+        ("r", "р"),
+        ("s", "с"),
+        ("t", "т"),
+        ("u", "у"),
+        ("v", "в"),
+        ("w", "у"),
+        ("x", "кс"),
+        ("y", "и"),
+        ("z", "з"),
+    ];
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len() * 2);
+    let mut i = 0;
+    while i < b.len() {
+        // c before e, i, y sounds s; y before a vowel is й; e first in a word is э
+        let rest = &t[i..];
+        if rest.starts_with('c') && matches!(b.get(i + 1), Some(b'e' | b'i' | b'y')) {
+            out.push('с');
+            i += 1;
+            continue;
+        }
+        if i == 0 && rest.starts_with('e') {
+            out.push('э');
+            i += 1;
+            continue;
+        }
+        if rest.starts_with('y') && matches!(b.get(i + 1), Some(b'a' | b'e' | b'i' | b'o' | b'u')) && i > 0 {
+            out.push('й');
+            i += 1;
+            continue;
+        }
+        // the second half of a diphthong (ai, ei, oi) before a consonant or at the end
+        if rest.starts_with('i')
+            && i > 0
+            && matches!(b[i - 1], b'a' | b'e' | b'o' | b'u')
+            && !matches!(b.get(i + 1), Some(b'a' | b'e' | b'i' | b'o' | b'u'))
+        {
+            out.push('й');
+            i += 1;
+            continue;
+        }
+        match MAP.iter().find(|(l, _)| rest.starts_with(l)) {
+            Some((l, c)) => {
+                out.push_str(c);
+                i += l.len();
+            }
+            None => {
+                out.push_str(&rest[..rest.chars().next().map_or(1, char::len_utf8)]);
+                i += rest.chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+    out
+}
+
 /// Folds a Latin string the way a machine-readable zone writes it: ASCII capitals only, every
 /// other character dropped (diacritics are removed first, `<` and spaces disappear).
 pub fn mrz_fold(text: &str) -> String {
@@ -336,6 +478,15 @@ mod tests {
         for s in Scheme::all() {
             assert_eq!(Scheme::from_name(s.name()), Some(*s));
         }
+    }
+
+    #[test]
+    fn latin_to_cyrillic() {
+        assert_eq!(to_cyrillic("Bruce White"), "Брюс Уайт");
+        assert_eq!(to_cyrillic("SMITH"), "СМИТ");
+        assert_eq!(to_cyrillic("Zyxwort"), "Зиксуорт");
+        assert_eq!(to_cyrillic(""), "");
+        assert_eq!(to_cyrillic("O'Neil, J."), to_cyrillic("O'Neil, J."));
     }
 
     #[test]
