@@ -168,6 +168,13 @@ def main():
     emit("UKRAINIANPASSPORT2007", translitua_scheme(tu.UkrainianPassport2007), out)
     emit("BELARUSIAN", BELARUSIAN_NATIONAL, out)
     emit("BELARUSIANPASSPORT", BELARUSIAN_PASSPORT, out)
+    # translitua's licence notice, kept with the tables derived from it
+    dist = importlib.metadata.distribution("translitua")
+    lic = next((f for f in (dist.files or []) if "LICENSE" in str(f).upper()), None)
+    if lic is not None:
+        data_dir = os.path.join(ROOT, "crates", "crosscheck-names", "data")
+        with open(os.path.join(data_dir, "LICENSE_translitua.txt"), "w", encoding="utf-8") as f:
+            f.write(dist.locate_file(lic).read_text(encoding="utf-8"))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
