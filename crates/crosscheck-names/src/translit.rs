@@ -12,6 +12,9 @@
 //! answers that for Russian, Ukrainian and Belarusian passports so that a machine-readable zone
 //! can be checked against the Cyrillic holder name ([`matching_schemes`]).
 //!
+//! The other direction, Latin → Cyrillic, is [`to_cyrillic`]: Western names as Russian writes
+//! them (learnt Wikidata spellings, else an English or Japanese reading in Russian letters).
+//!
 //! ```
 //! use crosscheck_names::translit::{transliterate, Scheme};
 //! assert_eq!(transliterate("Юлия Щеглова", Scheme::Icao9303), "Iuliia Shcheglova");
