@@ -270,7 +270,8 @@ impl Name {
         let mut i = 0;
         while i < words.len() {
             // numbers first: "II" is also a Lithuanian legal form in the tables
-            if let Some((n, value)) = number_words(&words[i..], kind) {
+            // (number words only in organisation names: Ten, Seven, First are people's surnames)
+            if let Some((n, value)) = number_words(&words[i..], kind).filter(|_| kind != NameKind::Person) {
                 let mut t = make_token(&words[i..i + n].join(" "), kind);
                 t.class = TokenClass::Number;
                 t.text = value.clone();
