@@ -7,7 +7,7 @@
 //! Entities whose id appears once (nearly all) are copied byte for byte from the spill file;
 //! only ids seen several times are parsed again and merged.
 
-use crate::keys::index_keys;
+use crate::keys::{index_keys, reference_keys};
 use crate::meta::{DatasetMeta, FORMAT_VERSION};
 use crate::StoreError;
 use crosscheck_model::{Entity, EntityError, Schema};
@@ -29,7 +29,9 @@ pub struct Prepared {
 pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
     let json = serde_json::to_vec(entity).unwrap_or_default();
-    Ok(Prepared { id: entity.id.clone(), schema, json, keys: index_keys(entity) })
+    let mut keys = index_keys(entity);
+    keys.extend(reference_keys(entity));
+    Ok(Prepared { id: entity.id.clone(), schema, json, keys })
 }
 
 /// Where the records of one id were spilled.

@@ -125,6 +125,12 @@ impl Dataset {
         bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
 
+    /// The entity numbers of records that link to entity `id` (through any entity-typed
+    /// property), in stored order.
+    pub fn referencing(&self, id: &str) -> impl Iterator<Item = u32> + '_ {
+        self.postings(&format!("r:{id}")).collect::<Vec<_>>().into_iter()
+    }
+
     fn postings_len(&self, key: &str) -> usize {
         self.keys.get(key).map_or(0, |v| (v & 0xffff_ffff) as usize)
     }

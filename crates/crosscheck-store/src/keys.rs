@@ -30,3 +30,14 @@ pub fn index_keys(entity: &Entity) -> Vec<String> {
     keys.dedup();
     keys
 }
+
+/// Keys of the records an entity links to: `r:` + each entity id it references (a Family's
+/// `person` and `relative`, an Employment's `employer`, a Sanction's `entity`, ...). Filed with
+/// the entity, never used for screening: they let `verify` find the records that link to a
+/// resolved person with a lookup instead of a scan.
+pub fn reference_keys(entity: &Entity) -> Vec<String> {
+    let mut keys: Vec<String> = entity.values_of_type(PropType::Entity).map(|(_, id)| format!("r:{id}")).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}

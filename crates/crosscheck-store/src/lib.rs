@@ -22,6 +22,8 @@
 //! **Candidate keys.** [`index_keys`] is the single definition of what an entity is filed
 //! under: name keys from `crosscheck-names` (script-, transliteration- and order-proof) and
 //! normalised identifiers. Queries use the same function, so the two sides cannot drift.
+//! Each entity is also filed under [`reference_keys`] (`r:<id>` for every record it links to),
+//! so [`Dataset::referencing`] finds the Family or Employment records naming a person by lookup.
 
 mod builder;
 mod dataset;
@@ -30,7 +32,7 @@ mod meta;
 
 pub use builder::{prepare, AddError, Builder, LoadStats, Prepared};
 pub use dataset::{Candidate, Dataset};
-pub use keys::index_keys;
+pub use keys::{index_keys, reference_keys};
 pub use meta::{DatasetMeta, FORMAT_VERSION};
 
 use std::path::{Path, PathBuf};

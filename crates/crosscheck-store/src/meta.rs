@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The on-disk format this build writes and reads. Bump it on any change to the files.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: reference keys (`r:<id>`) filed for every entity a record links to.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What the store records about one dataset version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

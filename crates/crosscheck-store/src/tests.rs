@@ -48,7 +48,28 @@ fn build_reopen_lookup_and_merge() {
     let top = ds.candidates(&index_keys(&person("q", "Ivanov Gleb", None)), 5);
     assert_eq!(ds.entity(top[0].index).unwrap().id, "p1");
     assert_eq!(ds.iter().count(), 3);
+    assert_eq!(ds.referencing("p1").count(), 0);
     assert_eq!(store.list().unwrap(), ["reg"]);
+}
+
+#[test]
+fn records_linking_to_an_entity_are_found_by_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut family = Entity::new("f1", "Family");
+    family.add("person", "p1");
+    family.add("relative", "p2");
+    family.add("relationship", "wife");
+    let mut job = Entity::new("e1", "Employment");
+    job.add("employee", "p1");
+    load(&store, "reg", &[person("p1", "Gleb Ivanov", None), person("p2", "Anna Ivanova", None), family, job]).unwrap();
+    let ds = store.dataset("reg").unwrap();
+    let ids = |id: &str| ds.referencing(id).map(|i| ds.entity(i).unwrap().id).collect::<Vec<_>>();
+    assert_eq!(ids("p1"), ["f1", "e1"]);
+    assert_eq!(ids("p2"), ["f1"]);
+    assert!(ids("f1").is_empty());
+    // Reference keys are never screening keys.
+    assert!(index_keys(&ds.get("f1").unwrap().unwrap()).iter().all(|k| !k.starts_with("r:")));
 }
 
 #[test]
@@ -92,7 +113,9 @@ fn bad_names_and_versions_are_refused() {
     load(&store, "reg", &[person("a", "Anna", None)]).unwrap();
     let version = std::fs::read_to_string(dir.path().join("datasets/reg/CURRENT")).unwrap();
     let meta_path = dir.path().join("datasets/reg").join(version.trim()).join("meta.json");
-    let meta = std::fs::read_to_string(&meta_path).unwrap().replace("\"format_version\": 1", "\"format_version\": 99");
+    let meta = std::fs::read_to_string(&meta_path)
+        .unwrap()
+        .replace(&format!("\"format_version\": {}", crate::FORMAT_VERSION), "\"format_version\": 99");
     std::fs::write(&meta_path, meta).unwrap();
     let err = store.dataset("reg").err().unwrap().to_string();
     assert!(err.contains("format 99") && err.contains("load it again"), "{err}");

@@ -3,10 +3,8 @@
 //!
 //! The engine needs four things of a dataset: its provenance, candidates for a person (the
 //! store's name- and identifier-keyed index), a record by id, and the records that link to given
-//! records (a Family or Employment naming a resolved person). The store has no index of entity
-//! references, so [`StoreSet::referencing`] scans the raw JSON of every record once for all
-//! wanted ids with Aho-Corasick (about 0.1 s per million records); the case's few resolved ids
-//! make one pass per dataset and round. A reverse index in the store would make this a lookup.
+//! records (a Family or Employment naming a resolved person). The store files every record under
+//! the ids it links to (`r:<id>`), so [`StoreSet::referencing`] is a lookup per resolved id.
 //!
 //! A case's files are loaded into a scratch store in a temporary folder, removed when the
 //! [`Evidence`] is dropped: they never replace a loaded dataset of the same name.
@@ -129,54 +127,12 @@ impl EvidenceSet for StoreSet {
     }
 
     fn referencing(&self, ids: &[String]) -> Vec<Entity> {
-        if ids.is_empty() {
-            return Vec::new();
-        }
-        // The id and its closing quote: a leading quote would make every pattern start with the
-        // most common byte of JSON and defeat the searcher's prefilter. False hits are removed by
-        // `references_any` below.
-        let patterns: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                let quoted = serde_json::to_string(id).unwrap_or_default();
-                quoted.get(1..).unwrap_or_default().to_string()
-            })
-            .collect();
-        let Ok(finder) = aho_corasick::AhoCorasick::new(&patterns) else {
-            return Vec::new();
-        };
-        (0..self.dataset.len() as u32)
-            .filter(|&i| {
-                let raw = self.dataset.raw(i);
-                may_link(raw) && finder.is_match(raw)
-            })
-            .filter_map(|i| self.dataset.entity(i).ok())
-            .filter(|e| references_any(e, ids))
-            .collect()
+        // The store files every record under `r:<id>` for each record it links to.
+        let mut found: Vec<u32> = ids.iter().flat_map(|id| self.dataset.referencing(id)).collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().filter_map(|i| self.dataset.entity(i).ok()).filter(|e| references_any(e, ids)).collect()
     }
-}
-
-/// Whether a stored record (`{"id":..,"schema":"..",..}`, as the store writes it) may be of a
-/// schema that links records (Family, Employment, Sanction, Identification, ... and UserAccount):
-/// the schema is read from the first bytes, so the 80% of records that are people or companies
-/// are skipped without a search. Anything unexpected is searched.
-fn may_link(raw: &[u8]) -> bool {
-    let Some(rest) = raw.strip_prefix(br#"{"id":""#) else { return true };
-    let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\') else { return true };
-    let Some(rest) = rest[end..].strip_prefix(br#"","schema":""#) else { return true };
-    let name = &rest[..rest.iter().take(32).position(|&b| b == b'"').unwrap_or(0)];
-    // byte comparison, no UTF-8 check: this runs once per record of every dataset
-    !matches!(
-        name,
-        b"Person"
-            | b"Company"
-            | b"Organization"
-            | b"LegalEntity"
-            | b"PublicBody"
-            | b"Vessel"
-            | b"Address"
-            | b"Document"
-    )
 }
 
 /// Why a case's evidence cannot be opened.
@@ -339,26 +295,4 @@ pub fn today() -> crosscheck_model::PartialDate {
         month: Some(1),
         day: Some(1),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::may_link;
-
-    #[test]
-    fn link_prefilter_reads_the_schema_from_the_first_bytes() {
-        let table: &[(&str, bool)] = &[
-            (r#"{"id":"p1","schema":"Person","properties":{"name":["A"]}}"#, false),
-            (r#"{"id":"c1","schema":"Company","properties":{}}"#, false),
-            (r#"{"id":"f1","schema":"Family","properties":{"person":["p1"]}}"#, true),
-            (r#"{"id":"e1","schema":"Employment","properties":{}}"#, true),
-            (r#"{"id":"s1","schema":"Sanction","properties":{}}"#, true),
-            (r#"{"id":"u1","schema":"UserAccount","properties":{}}"#, true),
-            (r#"{"id":"x","schema":"Spaceship"}"#, true),
-            ("not json", true),
-        ];
-        for (raw, want) in table {
-            assert_eq!(may_link(raw.as_bytes()), *want, "{raw}");
-        }
-    }
 }
