@@ -38,8 +38,10 @@ pub const SCORER: &str = "crosscheck-v1";
 
 /// The default decision threshold: a pair is a match when its score reaches it.
 ///
-/// At 0.7 a pair matches on an exact name alone (0.80), or on a close name with an agreeing
-/// birth date, and never on a name with a birth date from a different year.
+/// The name weight is 1.0, so for a pair with nothing but names the score is the name matcher's
+/// own score, which `crosscheck-names` calibrates so that 0.7 separates the same name from
+/// different ones. Other evidence moves it from there: an agreeing birth date lifts a close name
+/// over the line; a birth date years apart (-0.35) keeps even an identical name below it.
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
 /// Raw scores above this are compressed toward 1.0 (see the crate docs).
@@ -62,14 +64,14 @@ pub struct Weights {
 
 /// The weights `crosscheck-v1` uses.
 pub const WEIGHTS: Weights = Weights {
-    name: 0.80,
+    name: 1.00,
     birth_date_agrees: 0.12,
     birth_date_disagrees: 0.35,
     identifier: 0.30,
     country_agrees: 0.04,
     country_disagrees: 0.08,
     gender_agrees: 0.02,
-    gender_disagrees: 0.20,
+    gender_disagrees: 0.35,
     birth_place: 0.04,
     schema_mismatch: 0.10,
 };
