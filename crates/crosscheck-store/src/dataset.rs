@@ -136,20 +136,49 @@ impl Dataset {
     }
 
     /// Candidates for a query filed under `keys` (see [`crate::index_keys`]), best first, at most
-    /// `limit`. A key weighs more the fewer entities share it (an inverse document frequency), so
-    /// agreeing on a rare surname outranks agreeing on "Ivan"; identifier keys weigh most.
+    /// `limit` (plus ties). Each key is its own piece of evidence; see [`Dataset::candidates_grouped`].
     pub fn candidates(&self, keys: &[String], limit: usize) -> Vec<Candidate> {
+        let groups: Vec<Vec<String>> = keys.iter().map(|k| vec![k.clone()]).collect();
+        self.candidates_grouped(&groups, limit)
+    }
+
+    /// Candidates for a query whose keys come in groups ([`crate::query_key_groups`]): a
+    /// candidate earns, per group, the weight of the best key it shares. A key weighs more the
+    /// fewer entities share it (an inverse document frequency), so agreeing on a rare surname
+    /// outranks agreeing on "Ivan"; identifier keys weigh most.
+    pub fn candidates_grouped(&self, groups: &[Vec<String>], limit: usize) -> Vec<Candidate> {
         let n = self.len().max(1) as f32;
+        // Rarest groups first. A group whose keys are all shared by more than `COMMON` entities
+        // (a frequent given name) only adds weight to entities a rarer group already found:
+        // letting it bring in candidates of its own would flood the list, and capping its
+        // postings would drop true candidates arbitrarily.
+        const COMMON: usize = 20_000;
+        let mut by_rarity: Vec<(usize, Vec<(usize, &String)>)> = groups
+            .iter()
+            .map(|g| {
+                let keys: Vec<(usize, &String)> =
+                    g.iter().map(|k| (self.postings_len(k), k)).filter(|(df, _)| *df > 0).collect();
+                (keys.iter().map(|(df, _)| *df).min().unwrap_or(0), keys)
+            })
+            .filter(|(_, keys)| !keys.is_empty())
+            .collect();
+        by_rarity.sort_unstable_by_key(|(df, _)| *df);
         let mut weights: HashMap<u32, f32> = HashMap::new();
-        for key in keys {
-            let df = self.postings_len(key);
-            if df == 0 {
-                continue;
+        let mut best_in_group: HashMap<u32, f32> = HashMap::new();
+        for (min_df, keys) in by_rarity {
+            best_in_group.clear();
+            let open = min_df <= COMMON || weights.is_empty();
+            for (df, key) in keys {
+                let idf = (1.0 + n / df as f32).ln();
+                let w = if key.starts_with("i:") { idf * 4.0 } else { idf };
+                for idx in self.postings(key).take(if open { COMMON } else { usize::MAX }) {
+                    if open || weights.contains_key(&idx) {
+                        let best = best_in_group.entry(idx).or_default();
+                        *best = best.max(w);
+                    }
+                }
             }
-            let idf = (1.0 + n / df as f32).ln();
-            let w = if key.starts_with("i:") { idf * 4.0 } else { idf };
-            // Keys shared by a large part of the dataset say little and cost a lot: cap the scan.
-            for idx in self.postings(key).take(50_000) {
+            for (&idx, &w) in &best_in_group {
                 *weights.entry(idx).or_default() += w;
             }
         }

@@ -31,6 +31,37 @@ pub fn index_keys(entity: &Entity) -> Vec<String> {
     keys
 }
 
+/// The index keys of a query, grouped by the evidence they stand for: one group per name token
+/// (the spelling variants of one token must count once, or a frequent given name written three
+/// ways outweighs a rare surname), one per remaining whole-name key, one per identifier.
+/// Every key of [`index_keys`] is in exactly one group.
+pub fn query_key_groups(entity: &Entity) -> Vec<Vec<String>> {
+    let all = index_keys(entity);
+    let mut placed = vec![false; all.len()];
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let kind = name_kind(entity);
+    for name in entity.names() {
+        let parsed = Name::parse(&name, kind);
+        for token in &parsed.tokens {
+            let mut group = Vec::new();
+            for key in Name::parse(token, kind).index_keys() {
+                let key = format!("n:{key}");
+                if let Ok(i) = all.binary_search(&key) {
+                    if !placed[i] {
+                        placed[i] = true;
+                        group.push(key);
+                    }
+                }
+            }
+            if !group.is_empty() {
+                groups.push(group);
+            }
+        }
+    }
+    groups.extend(all.into_iter().zip(placed).filter(|(_, p)| !p).map(|(k, _)| vec![k]));
+    groups
+}
+
 /// Keys of the records an entity links to: `r:` + each entity id it references (a Family's
 /// `person` and `relative`, an Employment's `employer`, a Sanction's `entity`, ...). Filed with
 /// the entity, never used for screening: they let `verify` find the records that link to a

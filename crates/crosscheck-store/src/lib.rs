@@ -32,7 +32,7 @@ mod meta;
 
 pub use builder::{prepare, AddError, Builder, LoadStats, Prepared};
 pub use dataset::{Candidate, Dataset};
-pub use keys::{index_keys, reference_keys};
+pub use keys::{index_keys, query_key_groups, reference_keys};
 pub use meta::{DatasetMeta, FORMAT_VERSION};
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! Store round trips: build, reopen, look up, merge by id, replace atomically.
 
-use crate::{index_keys, DatasetMeta, Store, StoreError};
+use crate::{index_keys, query_key_groups, DatasetMeta, Store, StoreError};
 use crosscheck_model::Entity;
 
 fn person(id: &str, name: &str, passport: Option<&str>) -> Entity {
@@ -50,6 +50,36 @@ fn build_reopen_lookup_and_merge() {
     assert_eq!(ds.iter().count(), 3);
     assert_eq!(ds.referencing("p1").count(), 0);
     assert_eq!(store.list().unwrap(), ["reg"]);
+}
+
+#[test]
+fn a_rare_surname_outranks_a_frequent_given_name_spelled_several_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // 1,000 people with made-up names, 30 of them named Ankabe (a given name that spells several
+    // ways in Latin, so it yields several keys), and one Анкабе Ледери with a rare surname.
+    let syllables = ["ka", "ri", "mo", "sa", "le", "ni", "to", "va", "de", "lu", "po", "ra"];
+    let word = |i: usize| -> String {
+        let w: String = [i % 12, (i / 12) % 12, (i / 144) % 12].iter().map(|&j| syllables[j]).collect();
+        let mut c = w.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    };
+    let mut entities: Vec<Entity> = (0..1000)
+        .map(|i| {
+            let given = if i < 30 { "Ankabe".to_string() } else { word(i + 7) };
+            person(&format!("n{i}"), &format!("{given} {}", word(i * 7 + 3)), None)
+        })
+        .collect();
+    entities.push(person("target", "Анкабе Ледери", None));
+    load(&store, "reg", &entities).unwrap();
+    let ds = store.dataset("reg").unwrap();
+    let groups = query_key_groups(&person("q", "LEDERI, Ankabe", None));
+    let top = ds.candidates_grouped(&groups, 3);
+    assert_eq!(ds.entity(top[0].index).unwrap().id, "target", "{top:?}");
+    // Every key of the query is in exactly one group.
+    let mut flat: Vec<String> = groups.concat();
+    flat.sort();
+    assert_eq!(flat, index_keys(&person("q", "LEDERI, Ankabe", None)));
 }
 
 #[test]

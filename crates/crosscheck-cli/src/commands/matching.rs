@@ -9,7 +9,7 @@
 use clap::Args;
 use crosscheck_match::{score_prepared, Explanation, Prepared, DEFAULT_THRESHOLD};
 use crosscheck_model::Entity;
-use crosscheck_store::{index_keys, Dataset, Store};
+use crosscheck_store::{query_key_groups, Dataset, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -128,11 +128,11 @@ fn answer(line: &str, line_no: u64, source: &str, datasets: &[Dataset], args: &M
 
 fn screen(query: &Entity, datasets: &[Dataset], threshold: f64, limit: usize, n_candidates: usize) -> Vec<MatchResult> {
     let prepared = Prepared::new(query);
-    let keys = index_keys(query);
+    let keys = query_key_groups(query);
     let query_schema = query.schema_def();
     let mut results = Vec::new();
     for dataset in datasets {
-        for candidate in dataset.candidates(&keys, n_candidates) {
+        for candidate in dataset.candidates_grouped(&keys, n_candidates) {
             let Ok(entity) = dataset.entity(candidate.index) else { continue };
             let compatible = match (query_schema, entity.schema_def()) {
                 (Some(q), Some(c)) => c.matchable && q.common(c).is_some(),
