@@ -464,20 +464,6 @@ mod tests {
             proptest::prop_assert_eq!(e.get("notes"), [p.reason.split_whitespace().collect::<Vec<_>>().join(" ")]);
         }
 
-        /// Any bytes at all: the file is refused as a whole (binary) or read to the end, every
-        /// record with a line number, and no panic.
-        #[test]
-        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
-            let mut f = tempfile::NamedTempFile::new().unwrap();
-            f.write_all(&bytes).unwrap();
-            if let Ok(opened) = open(f.path(), "eu.csv".into(), &ReaderOptions::default()) {
-                for record in opened.records {
-                    let line = match record { Record::Entities { line, .. } => line, Record::Rejected(r) => r.line };
-                    proptest::prop_assert!(line >= 1);
-                }
-            }
-        }
-
         #[test]
         fn mangled_rows_never_panic_and_every_row_is_accounted(
             rows in proptest::collection::vec(proptest::collection::vec("[^\"\\n\\r\\x00]{0,12}", 0..50), 1..15)

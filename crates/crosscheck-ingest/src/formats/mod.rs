@@ -28,3 +28,30 @@ pub(crate) fn reject(file: &str, line: u64, reason: impl Into<String>, raw: &str
     };
     Reject { file: file.to_string(), line, reason, raw: raw.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{open, Format, ReaderOptions, Record};
+    use std::io::Write;
+
+    proptest::proptest! {
+        /// Any bytes at all, read as every format: the file is refused as a whole (binary,
+        /// unknown) or read to the end, every record with a line number and a reject with a
+        /// reason, and no panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
+            let mut f = tempfile::NamedTempFile::new().unwrap();
+            f.write_all(&bytes).unwrap();
+            for format in [None, Some(Format::Ftm), Some(Format::OfacSdn), Some(Format::UnXml), Some(Format::EuJournal), Some(Format::OpenSanctionsSimple)] {
+                if let Ok(opened) = open(f.path(), format, &ReaderOptions::default()) {
+                    for record in opened.records {
+                        match record {
+                            Record::Entities { line, entities } => proptest::prop_assert!(line >= 1 && !entities.is_empty()),
+                            Record::Rejected(r) => proptest::prop_assert!(r.line >= 1 && !r.reason.is_empty()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

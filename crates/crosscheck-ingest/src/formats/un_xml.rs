@@ -669,20 +669,6 @@ mod tests {
             let _ = number_in_text(&text);
         }
 
-        /// Any bytes at all: the file is refused as a whole (binary) or read to the end, every
-        /// record with a line number, and no panic.
-        #[test]
-        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
-            let mut f = tempfile::NamedTempFile::new().unwrap();
-            f.write_all(&bytes).unwrap();
-            if let Ok(opened) = open(f.path(), "un.xml".into(), &ReaderOptions::default()) {
-                for record in opened.records {
-                    let line = match record { Record::Entities { line, .. } => line, Record::Rejected(r) => r.line };
-                    proptest::prop_assert!(line >= 1);
-                }
-            }
-        }
-
         #[test]
         fn mangled_xml_never_panics(cut in 0usize..2400, junk in "\\PC{0,20}", at in 0usize..2400) {
             let mut text: String = LIST.chars().take(cut).collect();
