@@ -29,12 +29,7 @@ fn lines(out: &Output) -> Vec<Value> {
 }
 
 fn validate(instance: &Value) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/schemas/check-id.schema.json");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> =
-        validator.iter_errors(instance).map(|e| format!("{e} at `{}`", e.instance_path)).collect();
-    assert!(errors.is_empty(), "{errors:?}\n{instance}");
+    crosscheck_testdata::validate_against_schema("check-id.schema.json", instance).unwrap();
 }
 
 #[test]

@@ -31,13 +31,7 @@ fn verify(data_dir: &Path, case: &Path, extra: &[&str]) -> Output {
 }
 
 fn validate(instance: &Value) {
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("docs/schemas/verify-report.schema.json")).unwrap())
-            .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> =
-        validator.iter_errors(instance).map(|e| format!("{e} at `{}`", e.instance_path)).collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    crosscheck_testdata::validate_against_schema("verify-report.schema.json", instance).unwrap();
 }
 
 #[test]
