@@ -123,6 +123,18 @@ const ORGANIZATION: &[(&str, PropType)] =
 const COMPANY: &[(&str, PropType)] =
     &[("kppCode", Identifier), ("isinCode", Identifier), ("ticker", Identifier), ("capital", String)];
 
+const VEHICLE: &[(&str, PropType)] = &[
+    ("registrationNumber", Identifier),
+    ("type", String),
+    ("model", String),
+    ("owner", Entity),
+    ("operator", Entity),
+    ("buildDate", Date),
+    ("registrationDate", Date),
+];
+
+const AIRPLANE: &[(&str, PropType)] = &[("serialNumber", Identifier), ("icaoCode", Identifier)];
+
 const INTERVAL: &[(&str, PropType)] = &[
     ("startDate", Date),
     ("endDate", Date),
@@ -228,6 +240,8 @@ static SCHEMATA: &[Schema] = &[
     Schema { name: "Company", extends: &["Organization"], matchable: true, properties: COMPANY },
     Schema { name: "PublicBody", extends: &["Organization"], matchable: true, properties: &[] },
     Schema { name: "Vessel", extends: &["Thing"], matchable: true, properties: VESSEL },
+    Schema { name: "Vehicle", extends: &["Thing"], matchable: true, properties: VEHICLE },
+    Schema { name: "Airplane", extends: &["Vehicle"], matchable: true, properties: AIRPLANE },
     Schema { name: "Address", extends: &["Thing"], matchable: false, properties: ADDRESS },
     Schema { name: "Interval", extends: &[], matchable: false, properties: INTERVAL },
     Schema { name: "Identification", extends: &["Interval"], matchable: false, properties: IDENTIFICATION },

@@ -294,9 +294,7 @@ fn sdn_entity(ent_num: u64, f: &[&str]) -> Result<Entity, String> {
     let schema = match f[2].to_lowercase().as_str() {
         "individual" => "Person",
         "vessel" => "Vessel",
-        // FtM's `Airplane` is not in crosscheck's schema table yet; `Thing` keeps the record
-        // (unscreened) rather than pretending an aircraft is a company.
-        "aircraft" => "Thing",
+        "aircraft" => "Airplane",
         "" => "LegalEntity",
         other => return Err(format!("unknown SDN type `{other}` (expected individual, vessel, aircraft or empty)")),
     };

@@ -9,7 +9,7 @@
 //!
 //! The export keeps OpenSanctions' ids (`NK-...`), so entities keep them: the same target in two
 //! exports has the same id. Its schema must be one crosscheck knows (a row of another schema,
-//! such as `Airplane`, is rejected with the schema named). The export flattens all country
+//! such as `CryptoWallet`, is rejected with the schema named). The export flattens all country
 //! properties into `countries` (→ `country`) and all identifiers into `identifiers`: an
 //! `IMO1234567` becomes `imoNumber` on vessels and organisations, the rest `idNumber`
 //! (`registrationNumber` on vessels). `sanctions` (the listing summaries) goes to `notes` and
@@ -194,7 +194,7 @@ mod tests {
             "{HEADER}\n\
              \"NK-a1\",\"Person\",\"Tobias Quillfeather\",\"Toby Quill;Тобиас Квиллфезер\",\"1961-05-03;1962\",\"ru;ua\",\"\",\"1234567890\",\"\"\"Wanted - fraud; forgery\"\";Asset freeze\",\"\",\"\",\"RU-X\",\"Fictional list\",\"2024-03-04T17:09:51\",\"2025-05-23T18:28:10\",\"2024-08-08T18:27:02\"\n\
              \"NK-a2\",\"Vessel\",\"SEA LARK\",\"Old Lark\",\"\",\"pa\",\"\",\"IMO9123456\",\"\"\"\"\"\",\"\",\"\",\"\",\"Fictional list\",\"2024-03-04\",\"2025-05-23\",\"2024-08-08\"\n\
-             \"NK-a3\",\"Airplane\",\"EP-XXX\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\",\"\",\"\",\"\"\n\
+             \"NK-a3\",\"Spaceship\",\"EP-XXX\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\",\"\",\"\",\"\"\n\
              \"NK-a4\",\"Person\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"x\",\"\",\"\",\"\"\n\
              \"NK-a5\",\"Person\"\n"
         );
@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                "4 schema `Airplane` is not one crosscheck knows",
+                "4 schema `Spaceship` is not one crosscheck knows",
                 "5 the row has no name",
                 "6 row has 2 fields, the header has 16"
             ]
