@@ -64,27 +64,8 @@ pub fn open(
     let delimiter = mapping.delimiter as char;
     let dataset = options.dataset.clone();
     let n_columns = header.len();
-    let mut row_no = 0u64;
-    let mut record = csv::StringRecord::new();
-    let records = std::iter::from_fn(move || {
-        let result = reader.read_record(&mut record);
-        row_no += 1;
-        let line = record.position().map_or(row_no + 1, |p| p.line());
-        match result {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")))
-            }
-            Ok(true) => {
-                let raw = record.iter().collect::<Vec<_>>().join(&delimiter.to_string());
-                if record.len() != n_columns {
-                    let reason = format!("row has {} fields, the header has {n_columns}", record.len());
-                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
-                }
-                Some(build(&record, &plan, &id_idx, schema, &dataset, row_no, line, &display, &raw))
-            }
-        }
+    let records = super::csv_records(reader, display.clone(), delimiter, n_columns, move |row| {
+        build(row.record, &plan, &id_idx, schema, &dataset, row.number, row.line, &display, &row.raw)
     });
     Ok(Opened { format: Format::Csv, encoding, records: Box::new(records) })
 }

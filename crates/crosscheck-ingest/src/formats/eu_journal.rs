@@ -58,43 +58,20 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     }
     let n_columns = header.len();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    let mut done = false;
-    let records = std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let result = reader.read_record(&mut record);
-        let line = record.position().map_or(0, |p| p.line());
-        match result {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    done = true;
+    let records = super::csv_records(reader, display.clone(), ',', n_columns, move |row| {
+        let line = row.line;
+        match build(&columns, row.record, &row.raw) {
+            Ok(entity) => match seen.get(&entity.id) {
+                Some(first) => {
+                    let reason = format!("listing key `{}` is already used at line {first}", entity.id);
+                    Record::Rejected(reject(&display, line, reason, &row.raw))
                 }
-                Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")))
-            }
-            Ok(true) => {
-                let raw = record.iter().collect::<Vec<_>>().join(",");
-                if record.len() != n_columns {
-                    let reason = format!("row has {} fields, the header has {n_columns}", record.len());
-                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+                None => {
+                    seen.insert(entity.id.clone(), line);
+                    Record::Entities { line, entities: vec![entity] }
                 }
-                Some(match build(&columns, &record, &raw) {
-                    Ok(entity) => match seen.get(&entity.id) {
-                        Some(first) => {
-                            let reason = format!("listing key `{}` is already used at line {first}", entity.id);
-                            Record::Rejected(reject(&display, line, reason, &raw))
-                        }
-                        None => {
-                            seen.insert(entity.id.clone(), line);
-                            Record::Entities { line, entities: vec![entity] }
-                        }
-                    },
-                    Err(reason) => Record::Rejected(reject(&display, line, reason, &raw)),
-                })
-            }
+            },
+            Err(reason) => Record::Rejected(reject(&display, line, reason, &row.raw)),
         }
     });
     Ok(Opened { format: Format::EuJournal, encoding, records: Box::new(records) })

@@ -9,7 +9,7 @@ pub mod ofac;
 pub mod os_simple;
 pub mod un_xml;
 
-use crate::Reject;
+use crate::{Record, Reject};
 
 /// Builds a reject for `file` at `line`. Raw text is capped at 64 KiB so a 10 MB garbage line does
 /// not make a 10 MB rejects entry; the cap is said in the reason.
@@ -27,6 +27,59 @@ pub(crate) fn reject(file: &str, line: u64, reason: impl Into<String>, raw: &str
         raw
     };
     Reject { file: file.to_string(), line, reason, raw: raw.to_string() }
+}
+
+/// One data row of a CSV file, as the CSV reader read it.
+pub(crate) struct Row<'a> {
+    pub record: &'a csv::StringRecord,
+    /// The line the row starts on, 1-based.
+    pub line: u64,
+    /// The row's number among the data rows, 1-based.
+    pub number: u64,
+    /// The row's fields joined by the delimiter, for the rejects file.
+    pub raw: String,
+}
+
+/// The row loop of the CSV readers: yields one record per data row. A row the CSV reader cannot
+/// read becomes a reject (an I/O error also ends the file, since the reader cannot go on); a row
+/// with another number of fields than the header's is rejected with both counts; every other
+/// row goes to `build`.
+pub(crate) fn csv_records<R: std::io::Read + 'static>(
+    mut reader: csv::Reader<R>,
+    display: String,
+    delimiter: char,
+    n_columns: usize,
+    mut build: impl FnMut(Row<'_>) -> Record + 'static,
+) -> impl Iterator<Item = Record> {
+    let mut record = csv::StringRecord::new();
+    let mut number = 0u64;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let result = reader.read_record(&mut record);
+        number += 1;
+        let line = record.position().map_or(number + 1, |p| p.line());
+        match result {
+            Ok(false) => None,
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line());
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    done = true;
+                }
+                Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")))
+            }
+            Ok(true) => {
+                let raw = record.iter().collect::<Vec<_>>().join(&delimiter.to_string());
+                if record.len() != n_columns {
+                    let reason = format!("row has {} fields, the header has {n_columns}", record.len());
+                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
+                }
+                Some(build(Row { record: &record, line, number, raw }))
+            }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -47,36 +47,11 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     }
     let index: HashMap<String, usize> = header.iter().enumerate().map(|(i, h)| (h.clone(), i)).collect();
     let n_columns = header.len();
-    let mut record = csv::StringRecord::new();
-    let mut done = false;
-    let records = std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let result = reader.read_record(&mut record);
-        let line = record.position().map_or(0, |p| p.line());
-        match result {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    done = true;
-                }
-                Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")))
-            }
-            Ok(true) => {
-                let raw = record.iter().collect::<Vec<_>>().join(",");
-                if record.len() != n_columns {
-                    let reason = format!("row has {} fields, the header has {n_columns}", record.len());
-                    return Some(Record::Rejected(reject(&display, line, reason, &raw)));
-                }
-                Some(match build(&index, &record) {
-                    Ok(entity) => Record::Entities { line, entities: vec![entity] },
-                    Err(reason) => Record::Rejected(reject(&display, line, reason, &raw)),
-                })
-            }
-        }
-    });
+    let records =
+        super::csv_records(reader, display.clone(), ',', n_columns, move |row| match build(&index, row.record) {
+            Ok(entity) => Record::Entities { line: row.line, entities: vec![entity] },
+            Err(reason) => Record::Rejected(reject(&display, row.line, reason, &row.raw)),
+        });
     Ok(Opened { format: Format::OpenSanctionsSimple, encoding, records: Box::new(records) })
 }
 
