@@ -380,13 +380,7 @@ mod tests {
         assert_eq!(org.get("ogrnCode"), ["1234567890123"]);
         assert_eq!(org.get("kppCode"), ["123456789"]);
         assert_eq!(org.get("country"), ["ru"]);
-        let reasons: Vec<String> = records[2..]
-            .iter()
-            .map(|r| match r {
-                Record::Rejected(r) => format!("{} {}", r.line, r.reason),
-                Record::Entities { .. } => "ok".into(),
-            })
-            .collect();
+        let reasons = super::super::outcomes(&records[2..]);
         assert_eq!(
             reasons,
             [

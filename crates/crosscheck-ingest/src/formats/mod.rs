@@ -82,6 +82,18 @@ pub(crate) fn csv_records<R: std::io::Read + 'static>(
     })
 }
 
+/// Test support: each record as `ok`, or `<line> <reason>` for a reject.
+#[cfg(test)]
+pub(crate) fn outcomes(records: &[Record]) -> Vec<String> {
+    records
+        .iter()
+        .map(|r| match r {
+            Record::Rejected(r) => format!("{} {}", r.line, r.reason),
+            Record::Entities { .. } => "ok".into(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{open, Format, ReaderOptions, Record};

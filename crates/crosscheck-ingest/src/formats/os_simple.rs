@@ -189,13 +189,7 @@ mod tests {
         let Record::Entities { entities, .. } = &records[1] else { panic!() };
         assert_eq!(entities[0].get("imoNumber"), ["IMO9123456"]);
         assert!(entities[0].get("topics").is_empty(), "an empty quoted sanction is no sanction");
-        let reasons: Vec<String> = records[2..]
-            .iter()
-            .map(|r| match r {
-                Record::Rejected(r) => format!("{} {}", r.line, r.reason),
-                Record::Entities { .. } => "ok".into(),
-            })
-            .collect();
+        let reasons = super::super::outcomes(&records[2..]);
         assert_eq!(
             reasons,
             [
