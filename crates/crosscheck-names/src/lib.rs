@@ -239,70 +239,97 @@ const PARTICLES: &[&str] = &[
 ];
 const ORG_STOPWORDS: &[&str] = &["the", "of", "and", "for", "in", "on", "at", "und", "et", "a", "an", "и"];
 
-impl Name {
-    /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
-    pub fn parse(raw: &str, kind: NameKind) -> Self {
-        let full_norm = normalize(raw);
-        let text = if kind == NameKind::Person {
-            std::borrow::Cow::Borrowed(raw)
+/// A name read into words, and what each run of words is. Shared by [`Name::parse`] and
+/// [`index_keys_of`], so a stored record and a query are always read the same way.
+struct Segmented {
+    /// The normalised name (original script).
+    full_norm: String,
+    words: Vec<String>,
+    segments: Vec<Segment>,
+}
+
+/// One token-to-be: a number (several words may spell one), a legal form (may be several
+/// words), or one word.
+enum Segment {
+    Number { start: usize, n: usize, value: String },
+    Legal { start: usize, n: usize, form: &'static tables::LegalForm },
+    Word(usize),
+}
+
+fn segment(raw: &str, kind: NameKind) -> Segmented {
+    let full_norm = normalize(raw);
+    let org_norm;
+    let norm = if kind == NameKind::Person {
+        &full_norm
+    } else {
+        org_norm = normalize(&collapse_dotted(raw));
+        &org_norm
+    };
+    let mut words: Vec<String> = Vec::new();
+    let raw_all_caps = !raw.chars().any(char::is_lowercase);
+    for w in norm.split(' ').filter(|w| !w.is_empty()) {
+        // Han and Hangul names come without spaces: one token per syllable
+        if w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
+            words.extend(w.chars().map(String::from));
+        } else if kind != NameKind::Organization && !raw_all_caps && is_initials(w, raw) {
+            // "JC Juncker": capitals without a vowel are initials
+            words.extend(w.chars().map(String::from));
         } else {
-            std::borrow::Cow::Owned(collapse_dotted(raw))
-        };
-        let norm = if kind == NameKind::Person { full_norm.clone() } else { normalize(&text) };
-        let mut words: Vec<String> = Vec::new();
-        let raw_all_caps = !raw.chars().any(char::is_lowercase);
-        for w in norm.split(' ').filter(|w| !w.is_empty()) {
-            // Han and Hangul names come without spaces: one token per syllable
-            if w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
-                words.extend(w.chars().map(String::from));
-            } else if kind != NameKind::Organization && !raw_all_caps && is_initials(w, raw) {
-                // "JC Juncker": capitals without a vowel are initials
-                words.extend(w.chars().map(String::from));
-            } else {
-                words.push(w.to_string());
-            }
+            words.push(w.to_string());
         }
-        if kind != NameKind::Organization {
-            strip_prefixes(&mut words);
-        }
-        let mut parts: Vec<Token> = Vec::with_capacity(words.len());
-        let org_types = &*tables::ORG_TYPES_TABLE;
-        let mut i = 0;
-        while i < words.len() {
-            // numbers first: "II" is also a Lithuanian legal form in the tables
-            // (number words only in organisation names: Ten, Seven, First are people's surnames)
-            if let Some((n, value)) = number_words(&words[i..], kind).filter(|_| kind != NameKind::Person) {
-                let mut t = make_token(&words[i..i + n].join(" "), kind);
-                t.class = TokenClass::Number;
-                t.text = value.clone();
-                t.key = value.clone();
-                t.profile = key::class_profile(&value);
-                t.core = value;
-                // a series number identifies a company (Fund II) more than a person
-                t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
-                parts.push(t);
+    }
+    if kind != NameKind::Organization {
+        strip_prefixes(&mut words);
+    }
+    let mut segments = Vec::with_capacity(words.len());
+    let org_types: &'static tables::OrgTypes = &tables::ORG_TYPES_TABLE;
+    let mut i = 0;
+    while i < words.len() {
+        // numbers first: "II" is also a Lithuanian legal form in the tables
+        // (number words only in organisation names: Ten, Seven, First are people's surnames)
+        if kind != NameKind::Person {
+            if let Some((n, value)) = number_words(&words[i..], kind) {
+                segments.push(Segment::Number { start: i, n, value });
                 i += n;
                 continue;
             }
-            if kind != NameKind::Person {
-                if let Some((n, form)) = match_legal_form(&words[i..], org_types) {
-                    parts.push(legal_token(&words[i..i + n].join(" "), form));
-                    i += n;
-                    continue;
-                }
+            if let Some((n, form)) = match_legal_form(&words[i..], org_types) {
+                segments.push(Segment::Legal { start: i, n, form });
+                i += n;
+                continue;
             }
-            parts.push(make_token(&words[i], kind));
-            i += 1;
         }
-        if parts.is_empty() && !words.is_empty() {
-            // a name made only of honorifics or legal forms: keep what there was
-            parts = words.iter().map(|w| make_token(w, kind)).collect();
+        segments.push(Segment::Word(i));
+        i += 1;
+    }
+    Segmented { full_norm, words, segments }
+}
+
+impl Name {
+    /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
+    pub fn parse(raw: &str, kind: NameKind) -> Self {
+        let Segmented { full_norm, words, segments } = segment(raw, kind);
+        let mut parts: Vec<Token> = Vec::with_capacity(segments.len());
+        for seg in &segments {
+            parts.push(match seg {
+                Segment::Number { start, n, value } => {
+                    let mut t = make_token(&words[*start..start + n].join(" "), kind);
+                    t.class = TokenClass::Number;
+                    t.text = value.clone();
+                    t.key = value.clone();
+                    t.profile = key::class_profile(value);
+                    t.core = value.clone();
+                    // a series number identifies a company (Fund II) more than a person
+                    t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
+                    t
+                }
+                Segment::Legal { start, n, form } => legal_token(&words[*start..start + n].join(" "), form),
+                Segment::Word(i) => make_token(&words[*i], kind),
+            });
         }
-        // a particle written last is a surname (Тен / Ten, De): particles precede the name
-        // (Arabic bin / al excepted: a trailing one is a truncated chain)
         if parts.len() > 1 {
             if let Some(last) = parts.last_mut() {
-                if last.class == TokenClass::Particle && !matches!(last.text.as_str(), "bin" | "al") {
+                if trailing_particle_is_surname(last.class, &last.text) {
                     last.class = TokenClass::Word;
                     last.weight = 1.0;
                 }
@@ -352,28 +379,125 @@ impl Name {
     /// stem of a Slavic surname (Ivanov and Ivanova share it), and the key of the whole name
     /// written without spaces. Typos are not covered: a candidate index wants exact keys.
     pub fn index_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        for t in &self.parts {
-            if t.class != TokenClass::Word || t.key.len() < 3 {
-                continue;
-            }
-            keys.push(t.key.clone());
-            keys.extend(t.alt_key.iter().chain(t.alt_key2.iter()).cloned());
-            if let Some((stem, _)) = &t.stem {
-                keys.push(format!("{stem}~"));
-            }
-            // Western names in Cyrillic: the other script's spellings learnt from Wikidata
-            keys.extend(tables::spelling_partners(&t.key).iter().filter(|k| k.len() >= 3).cloned());
-        }
-        let n_words = self.parts.iter().filter(|t| t.class == TokenClass::Word).count();
-        if n_words > 1 {
-            keys.push(self.joined.clone());
-        }
+        let extras: Vec<Vec<String>> = self.parts.iter().map(extra_index_keys).collect();
+        let mut keys = Vec::new();
+        let tokens = self.parts.iter().zip(&extras).map(|(t, e)| (t.class, t.key.as_str(), e.as_slice()));
+        assemble_index_keys(tokens, "", &mut keys);
         keys.sort();
         keys.dedup();
         keys
     }
 }
+
+/// A particle written last is a surname (Тен / Ten, De): particles precede the name (Arabic bin
+/// and al excepted: a trailing one is a truncated chain).
+fn trailing_particle_is_surname(class: TokenClass, text: &str) -> bool {
+    class == TokenClass::Particle && !matches!(text, "bin" | "al")
+}
+
+/// What a token gives a candidate index besides its key: its second and third readings, the
+/// gender-neutral stem of a Slavic surname, and its known Cyrillic/Latin spellings (Western
+/// names in Cyrillic, learnt from Wikidata).
+fn extra_index_keys(t: &Token) -> Vec<String> {
+    let mut keys: Vec<String> = t.alt_key.iter().chain(t.alt_key2.iter()).cloned().collect();
+    if let Some((stem, _)) = &t.stem {
+        keys.push(format!("{stem}~"));
+    }
+    keys.extend(tables::spelling_partners(&t.key).iter().filter(|k| k.len() >= 3).cloned());
+    keys
+}
+
+/// The index keys of a name's tokens, in order, as (class, key, extra keys): appended to `out`
+/// with `prefix`, unsorted. The one place that decides what a name is filed under, for
+/// [`Name::index_keys`] and [`write_index_keys`] alike.
+fn assemble_index_keys<'a>(
+    tokens: impl Iterator<Item = (TokenClass, &'a str, &'a [String])>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
+    let mut joined = String::new();
+    let mut n_words = 0;
+    for (class, key, extra) in tokens {
+        if matches!(class, TokenClass::Word | TokenClass::Legal) {
+            joined.push_str(key);
+        }
+        if class != TokenClass::Word {
+            continue;
+        }
+        n_words += 1;
+        if key.len() < 3 {
+            continue;
+        }
+        out.push(format!("{prefix}{key}"));
+        out.extend(extra.iter().map(|k| format!("{prefix}{k}")));
+    }
+    if n_words > 1 {
+        out.push(format!("{prefix}{joined}"));
+    }
+}
+
+/// What one word of a name gives the index, kept per thread by [`write_index_keys`].
+struct WordKeys {
+    class: TokenClass,
+    /// Its ASCII form is bin or al (a trailing particle that stays a particle).
+    text_is_bin_or_al: bool,
+    key: String,
+    extra: Vec<String>,
+}
+
+/// Appends the index keys of `raw` (as [`Name::parse`]`(raw, kind).index_keys()` gives them, each
+/// with `prefix`, unsorted and possibly repeated) to `out`, without preparing the whole name.
+///
+/// Why a second path: a load keys every name it stores, and most of a parse (weights, name
+/// groups, gender, explanations) is for scoring, not for filing. This path reads the name into
+/// the same segments as [`Name::parse`] and keeps each distinct word's keys in a per-thread memo,
+/// so a million names cost a few hundred nanoseconds each. A test holds the two paths equal.
+pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<String>) {
+    thread_local! {
+        static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, WordKeys>; 3]> = Default::default();
+    }
+    let Segmented { words, segments, .. } = segment(raw, kind);
+    MEMO.with(|memo| {
+        let memo = &mut memo.borrow_mut()[kind as usize];
+        // bounded: emptied when full (before this name's words go in, so they all stay)
+        if memo.len() + segments.len() > WORD_KEYS_MEMO_CAP {
+            memo.clear();
+        }
+        for seg in &segments {
+            if let Segment::Word(i) = seg {
+                let word = words[*i].as_str();
+                if !memo.contains_key(word) {
+                    let t = build_token(word, kind);
+                    let keys = WordKeys {
+                        class: t.class,
+                        text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
+                        extra: extra_index_keys(&t),
+                        key: t.key,
+                    };
+                    memo.insert(Box::from(word), keys);
+                }
+            }
+        }
+        let last = segments.len().saturating_sub(1);
+        let tokens = segments.iter().enumerate().map(|(j, seg)| match seg {
+            Segment::Number { value, .. } => (TokenClass::Number, value.as_str(), &[][..]),
+            Segment::Legal { form, .. } => (TokenClass::Legal, form.compare.as_str(), &[][..]),
+            Segment::Word(i) => {
+                let w = &memo[words[*i].as_str()];
+                let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
+                    TokenClass::Word
+                } else {
+                    w.class
+                };
+                (class, w.key.as_str(), w.extra.as_slice())
+            }
+        });
+        assemble_index_keys(tokens, prefix, out);
+    });
+}
+
+/// Distinct words each thread keeps keyed, per kind of name (about a hundred bytes each).
+const WORD_KEYS_MEMO_CAP: usize = 1 << 17;
 
 pub(crate) fn hash_str(s: &str) -> u64 {
     tables::fnv(s)
@@ -457,7 +581,36 @@ fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
     }
 }
 
+/// [`build_token`] through a per-thread memo. Names are Zipf-distributed (a few thousand given
+/// names and common surnames make most tokens of any list), so a load of a million names prepares
+/// each distinct word once instead of every time; a clone costs a few small allocations against
+/// the microseconds of transliterating and keying a word. Bounded: the memo is emptied when it
+/// holds [`TOKEN_MEMO_CAP`] words, so a stream of unique words costs a lookup, never unbounded
+/// memory.
 fn make_token(word: &str, kind: NameKind) -> Token {
+    thread_local! {
+        // one memo per kind: a word is prepared differently in a person's and a company's name
+        static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, Token>; 3]> = Default::default();
+    }
+    MEMO.with(|memo| {
+        let memo = &mut memo.borrow_mut()[kind as usize];
+        if let Some(t) = memo.get(word) {
+            return t.clone();
+        }
+        let t = build_token(word, kind);
+        if memo.len() >= TOKEN_MEMO_CAP {
+            memo.clear();
+        }
+        memo.insert(Box::from(word), t.clone());
+        t
+    })
+}
+
+/// Words each thread keeps prepared, per kind of name (a few hundred bytes each).
+const TOKEN_MEMO_CAP: usize = 1 << 14;
+
+/// Prepares one word of a name (pure: the same word and kind always give the same token).
+fn build_token(word: &str, kind: NameKind) -> Token {
     let script = detect_script(word);
     let lat = latin_word(word);
     let mut text = ascii_token(&lat);

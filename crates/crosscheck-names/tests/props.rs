@@ -3,7 +3,7 @@
 
 use crosscheck_names::normalize::normalize;
 use crosscheck_names::translit::{transliterate, Scheme};
-use crosscheck_names::{compare, latin_key, Name, NameKind};
+use crosscheck_names::{compare, latin_key, write_index_keys, Name, NameKind};
 use proptest::prelude::*;
 
 fn name_text() -> impl Strategy<Value = String> {
@@ -11,7 +11,24 @@ fn name_text() -> impl Strategy<Value = String> {
     prop::string::string_regex("[a-zA-Zа-яА-ЯёЁіїєґўáčšžß0-9 ,.'’«»\\-\u{200B}\u{0301}αβγ你好]{0,40}").unwrap()
 }
 
+/// The keys a load files a name under, through the fast path, sorted and unique.
+fn fast_keys(s: &str, kind: NameKind) -> Vec<String> {
+    let mut keys = Vec::new();
+    write_index_keys(s, kind, "", &mut keys);
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 proptest! {
+    #[test]
+    fn fast_index_keys_equal_parsed_index_keys(s in name_text()) {
+        // twice: the second call answers from the per-thread memo
+        for kind in [NameKind::Person, NameKind::Organization, NameKind::Any, NameKind::Person] {
+            prop_assert_eq!(fast_keys(&s, kind), Name::parse(&s, kind).index_keys(), "{:?}", kind);
+        }
+    }
+
     #[test]
     fn normalize_is_idempotent(s in name_text()) {
         let once = normalize(&s);

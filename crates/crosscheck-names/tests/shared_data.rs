@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crosscheck_names::normalize::normalize;
 use crosscheck_names::translit::{transliterate, Scheme};
-use crosscheck_names::{compare, Name, NameKind};
+use crosscheck_names::{compare, write_index_keys, Name, NameKind};
 use crosscheck_testdata::reference_file;
 
 fn kind_of(schema: &str) -> NameKind {
@@ -50,6 +50,33 @@ fn nomenklatura_name_bench_shared_data() {
     let (p, r, f) = f1(&scores, 0.7);
     assert!(f >= 0.90, "name bench F1 {f:.3} (P {p:.3}, R {r:.3}) below 0.90 at 0.7");
     assert!(exact_one * 20 <= differing, "{exact_one} of {differing} differing true pairs scored exactly 1.0");
+}
+
+/// A load files names through `write_index_keys`, a query through `Name::index_keys`: on every
+/// name of the name benchmark and the rupep file (both scripts) they must give the same keys.
+#[test]
+fn fast_index_keys_equal_parsed_keys_shared_data() {
+    let mut names: Vec<(String, NameKind)> = Vec::new();
+    if let Some(path) = reference_file("bench/nomenklatura/contrib_name_bench_cases.csv") {
+        for rec in csv::Reader::from_path(&path).expect("cases file").records() {
+            let rec = rec.expect("csv row");
+            names.extend([(rec[2].to_string(), kind_of(&rec[1])), (rec[3].to_string(), kind_of(&rec[1]))]);
+        }
+    }
+    let Some(path) = reference_file("cross_script/rupep_persons_2022.csv") else { return };
+    for rec in csv::Reader::from_path(&path).expect("rupep file").records().step_by(3) {
+        let rec = rec.expect("csv row");
+        names.extend([(rec[0].to_string(), NameKind::Person), (rec[1].to_string(), NameKind::Person)]);
+    }
+    for (name, kind) in &names {
+        for kind in [*kind, NameKind::Any] {
+            let mut fast = Vec::new();
+            write_index_keys(name, kind, "", &mut fast);
+            fast.sort();
+            fast.dedup();
+            assert_eq!(fast, Name::parse(name, kind).index_keys(), "{kind:?} {name}");
+        }
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! What an entity is filed under in the candidate index.
 
 use crosscheck_model::{identifier, Entity, PropType};
-use crosscheck_names::{Name, NameKind};
+use crosscheck_names::{write_index_keys, Name, NameKind};
 
 /// The kind of names an entity of this schema has.
 pub fn name_kind(entity: &Entity) -> NameKind {
@@ -18,7 +18,7 @@ pub fn index_keys(entity: &Entity) -> Vec<String> {
     let kind = name_kind(entity);
     let mut keys = Vec::new();
     for name in entity.names() {
-        keys.extend(Name::parse(&name, kind).index_keys().into_iter().map(|k| format!("n:{k}")));
+        write_index_keys(&name, kind, "n:", &mut keys);
     }
     for (_, value) in entity.values_of_type(PropType::Identifier) {
         let norm = identifier::normalize(value);
