@@ -21,6 +21,8 @@ pub struct Prepared {
     pub countries: Vec<String>,
     pub gender: Option<String>,
     pub birth_places: Vec<Vec<String>>,
+    /// The `firstName` values, when the record says which words are given names.
+    pub first_names: Vec<Name>,
 }
 
 impl Prepared {
@@ -32,7 +34,26 @@ impl Prepared {
             Some(s) if s.is_a("Organization") => NameKind::Organization,
             _ => NameKind::Any,
         };
-        let names = entity.names().iter().map(|n| Name::parse(n, kind)).filter(|n| !n.tokens.is_empty()).collect();
+        let is_vessel = entity.schema_def().is_some_and(|s| s.is_a("Vessel"));
+        let mut raw_names: Vec<String> = Vec::new();
+        for n in entity.names() {
+            let n = if is_vessel { strip_vessel_prefix(&n).to_string() } else { n };
+            for alt in alternatives(&n) {
+                if !raw_names.contains(&alt) {
+                    raw_names.push(alt);
+                }
+            }
+            if !raw_names.contains(&n) {
+                raw_names.push(n);
+            }
+        }
+        let names = raw_names.iter().map(|n| Name::parse(n, kind)).filter(|n| !n.tokens.is_empty()).collect();
+        let first_names = entity
+            .get("firstName")
+            .iter()
+            .map(|n| Name::parse(n, NameKind::Person))
+            .filter(|n| !n.tokens.is_empty())
+            .collect();
         let birth_dates = entity.get("birthDate").iter().filter_map(|d| PartialDate::parse(d)).collect();
         let mut identifiers: Vec<String> = entity
             .values_of_type(PropType::Identifier)
@@ -53,8 +74,48 @@ impl Prepared {
             .iter()
             .map(|p| latin_key(p).split(' ').filter(|t| t.len() >= 4).map(str::to_string).collect())
             .collect();
-        Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places }
+        Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places, first_names }
     }
+}
+
+/// Ship-type prefixes written before a vessel's name (MV, M/V motor vessel; MT, M/T motor tanker;
+/// the first two from rigour's `OBJ_NAME_PREFIXES`): not part of the name.
+fn strip_vessel_prefix(name: &str) -> &str {
+    let trimmed = name.trim_start();
+    for prefix in ["M/V", "M/T", "MV", "MT"] {
+        if let Some(rest) = trimmed.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)) {
+            let rest = &trimmed[rest.len()..];
+            if rest.starts_with([' ', '.']) && rest.trim_start_matches(['.', ' ']).chars().any(char::is_alphanumeric) {
+                return rest.trim_start_matches(['.', ' ']);
+            }
+        }
+    }
+    name
+}
+
+/// The names a value lists as alternatives ("Al-Qa'ida/Islamic Army", "X a.k.a. Y"): each part
+/// of at least two letters, or nothing when the value is one name ("M/V", "Maersk A/S" keep
+/// their slash).
+pub(crate) fn alternatives(name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let mut parts: Vec<String> = vec![name.to_string()];
+    for sep in [" a.k.a. ", " a.k.a ", " aka ", " f.k.a. ", " also known as ", " formerly known as "] {
+        if let Some(at) = lower.find(sep) {
+            // byte offsets of the lower-cased text match the original for these ASCII separators
+            // only when lower-casing kept lengths; otherwise leave the value whole
+            if lower.len() == name.len() {
+                parts = vec![name[..at].to_string(), name[at + sep.len()..].to_string()];
+            }
+            break;
+        }
+    }
+    let parts: Vec<String> =
+        parts.iter().flat_map(|p| p.split(['/', ';']).map(str::trim)).map(str::to_string).collect();
+    let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
+    if parts.len() < 2 || parts.iter().any(|p| letters(p) < 2) {
+        return Vec::new();
+    }
+    parts
 }
 
 fn feature(name: &'static str, weight: f64, value: f64, detail: String) -> FeatureResult {
@@ -83,6 +144,9 @@ pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureRe
             -1.0,
             format!("the {person} side is a person, the {other} side is not known to be one"),
         ));
+    }
+    if let Some(f) = first_names(left, right, w) {
+        out.push(f);
     }
     if let Some(f) = birth_date(left, right, w) {
         out.push(f);
@@ -116,6 +180,23 @@ pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureRe
         out.push(feature("birthPlace", w.birth_place, 1.0, format!("birth places share `{t}`")));
     }
     out
+}
+
+/// Both records say which words are the given names, and those disagree (Friedrich Hans against
+/// Hans Friedrich: the full names hold the same words, the people have different first names).
+fn first_names(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureResult> {
+    if left.first_names.is_empty() || right.first_names.is_empty() {
+        return None;
+    }
+    let (i, j, m) = compare_best(&left.first_names, &right.first_names)?;
+    (m.score < 0.5).then(|| {
+        feature(
+            "firstName",
+            w.first_name_disagrees,
+            -1.0,
+            format!("first names differ: `{}` against `{}`", left.first_names[i].raw, right.first_names[j].raw),
+        )
+    })
 }
 
 /// Whether two different dates are one slip apart: a year off by one with the rest equal, one

@@ -10,7 +10,8 @@
 //! Features (weights in [`Weights`]): `name` (the name matcher's best pair), `birthDate` (equal,
 //! contained, or different), `identifier` (a shared normalised identifier), `country`
 //! (nationality/citizenship/country overlap or disjoint), `gender`, `birthPlace`, and `schema`
-//! (a person against a legal entity not known to be a person).
+//! (a person against a legal entity not known to be a person), and `firstName` (both records
+//! name the given names, and they differ).
 //! Missing data on either side is neutral: it neither helps nor hurts.
 //!
 //! ```
@@ -60,6 +61,7 @@ pub struct Weights {
     pub gender_disagrees: f64,
     pub birth_place: f64,
     pub schema_mismatch: f64,
+    pub first_name_disagrees: f64,
 }
 
 /// The weights `crosscheck-v1` uses.
@@ -74,6 +76,7 @@ pub const WEIGHTS: Weights = Weights {
     gender_disagrees: 0.35,
     birth_place: 0.04,
     schema_mismatch: 0.10,
+    first_name_disagrees: 0.30,
 };
 
 /// A score and why.

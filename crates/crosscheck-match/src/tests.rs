@@ -31,6 +31,13 @@ fn decisions_table() {
         (&[("name", "Maria Gonzalez")], &[("name", "Ivan Sidorov")], false),
         (&[("firstName", "Hans"), ("lastName", "Friedrich")], &[("name", "Hans Friedrich")], true),
         (&[("name", "Anna Smith"), ("gender", "female")], &[("name", "Anna Smith"), ("gender", "male")], false),
+        // both records say which name is the given one, and they are swapped
+        (
+            &[("firstName", "Konrad"), ("lastName", "Albrecht")],
+            &[("firstName", "Albrecht"), ("lastName", "Konrad")],
+            false,
+        ),
+        (&[("firstName", "Konrad"), ("lastName", "Albrecht")], &[("firstName", "K."), ("lastName", "Albrecht")], true),
     ];
     for (a, b, want) in table {
         let got = s(a, b);
@@ -85,4 +92,40 @@ fn squash_is_monotone_and_below_one() {
         assert!(y >= last && y < 1.0, "{x} -> {y}");
         last = y;
     }
+}
+
+fn thing(schema: &str, name: &str) -> Entity {
+    let mut e = Entity::new("x", schema);
+    e.add("name", name);
+    e
+}
+
+#[test]
+fn names_of_things_table() {
+    let table: &[(&str, &str, &str, bool)] = &[
+        // a value listing alternatives matches each of them
+        ("Organization", "Northern Front", "Jabhat al-Shimal/Northern Front", true),
+        ("Organization", "Northern Front", "Northern Front a.k.a. Jabhat al-Shimal", true),
+        ("Organization", "Southern Front", "Jabhat al-Shimal/Northern Front", false),
+        // a slash inside one name is not a list
+        ("Company", "Nordhavn A/S", "Nordhavn A/S", true),
+        ("Company", "Nordhavn A/S", "Sydhavn A/S", false),
+        // a ship-type prefix is not part of a vessel's name
+        ("Vessel", "Morning Lark", "MV Morning Lark", true),
+        ("Vessel", "Morning Lark", "M/T Morning Lark", true),
+        ("Vessel", "Morning Lark", "MV Evening Lark", false),
+    ];
+    for (schema, a, b, want) in table {
+        let got = score(&thing(schema, a), &thing(schema, b)).score;
+        assert_eq!(got >= DEFAULT_THRESHOLD, *want, "{schema} {a} vs {b}: {got}");
+    }
+}
+
+#[test]
+fn alternatives_split_only_lists() {
+    use crate::features::alternatives;
+    assert_eq!(alternatives("Alpha/Beta Gamma"), vec!["Alpha", "Beta Gamma"]);
+    assert!(alternatives("Maersk A/S").is_empty());
+    assert!(alternatives("M/V Aurora").is_empty());
+    assert!(alternatives("Plain Name").is_empty());
 }

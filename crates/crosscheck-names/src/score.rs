@@ -21,8 +21,9 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
+use crate::tables;
 use crate::translit::Scheme;
-use crate::{Name, NameKind, NameMatch, Token, TokenClass};
+use crate::{Name, NameKind, NameMatch, Script, Token, TokenClass};
 
 /// Multiplier for each pair of disagreeing word tokens.
 const CONFLICT: f32 = 0.55;
@@ -47,6 +48,15 @@ const CONFLICT_LEGAL: f32 = 0.65;
 const CONFLICT_SYMBOL: f32 = 0.75;
 /// Multiplier for different numbers.
 const CONFLICT_NUMBER: f32 = 0.75;
+/// Cap on the score of a name made only of initials against a written-out name (N. N. fits
+/// thousands of people).
+const INITIALS_ONLY_CAP: f32 = 0.6;
+/// Score of two words spelling the same letters in another order (Nitup / Putin): scrambled
+/// letters, a deliberate or careless garbling rather than a spelling.
+const SCRAMBLED: f32 = 0.75;
+/// Weight (relative to the token's own) that each word of the other name costs when one name is
+/// a title and a surname (President Macron, Mr. Smith): the given names were left out on purpose.
+const OMIT_AFTER_TITLE: f32 = 0.15;
 /// Multiplier when the names' forms point to different genders.
 const GENDER_MISMATCH: f32 = 0.7;
 /// Weight (relative to the token's own) that a token only one person name has costs.
@@ -64,6 +74,7 @@ enum Rel {
     Equivalent,
     Initial,
     Typo,
+    Scrambled,
     LegalGeneric,
     None,
 }
@@ -76,6 +87,7 @@ fn rel_name(rel: Rel) -> &'static str {
         Rel::Equivalent => "name variant",
         Rel::Initial => "initial",
         Rel::Typo => "close spelling",
+        Rel::Scrambled => "letters scrambled",
         Rel::LegalGeneric => "same legal form",
         Rel::None => "",
     }
@@ -129,6 +141,10 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         (Number, _) | (_, Number) => return (0.0, Rel::None),
         _ => {}
     }
+    // the other gender's form of a given name is another person's name (Michel / Michelle)
+    if !org && (a.known_given || b.known_given) && !a.patronymic && !b.patronymic && gendered_pair(&a.text, &b.text) {
+        return (0.0, Rel::None);
+    }
     let cross = a.script != b.script;
     if (a.key_hash == b.key_hash && a.key == b.key)
         || (cross && a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
@@ -172,6 +188,27 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     (0.0, Rel::Typo)
 }
 
+/// Whether two given names are the masculine and feminine forms of one name, by the endings
+/// European languages form them with: -o / -a (Angelo / Angela), -us / -a (Julius / Julia),
+/// + -a (Paul / Paula, Ivan / Ivana), -el / -elle (Daniel / Danielle).
+fn gendered_pair(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 3 {
+        return false;
+    }
+    if long.len() == short.len() {
+        let (sa, sb) = (&short[..short.len() - 1], &long[..long.len() - 1]);
+        let (ea, eb) = (short.as_bytes()[short.len() - 1], long.as_bytes()[long.len() - 1]);
+        return sa == sb && matches!((ea, eb), (b'o', b'a') | (b'a', b'o'));
+    }
+    let Some(rest) = long.strip_prefix(short) else {
+        return long.strip_suffix('a').is_some_and(|stem| short.strip_suffix("us") == Some(stem));
+    };
+    // Paul / Paula, but not Mari / Maria (a vowel before the -a is a spelling: Mari / Maria)
+    let consonant_end = !matches!(short.as_bytes()[short.len() - 1], b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    (rest == "a" && consonant_end) || (rest == "le" && short.ends_with("el"))
+}
+
 /// Edit similarity of two word tokens that no rule decided.
 fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
     let key_len = a.core.len().max(b.core.len());
@@ -211,9 +248,28 @@ fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
     }
     if sim >= floor {
         (0.95 * sim, Rel::Typo)
+    } else if scrambled(a, b) {
+        (SCRAMBLED, Rel::Scrambled)
     } else {
         (0.0, Rel::None)
     }
+}
+
+/// Two words of five letters or more made of the same letters in another order (Nitup /
+/// Putin), unless both are names in their own right (Nadia / Diana).
+fn scrambled(a: &Token, b: &Token) -> bool {
+    // Latin only: romanised abjads have no vowels, so their letter sets collide too often
+    if a.text.len() != b.text.len() || a.text.len() < 5 || a.script != Script::Latin || b.script != Script::Latin {
+        return false;
+    }
+    if (a.known_given || a.known_surname) && (b.known_given || b.known_surname) {
+        return false;
+    }
+    let mut x: Vec<u8> = a.text.bytes().collect();
+    let mut y: Vec<u8> = b.text.bytes().collect();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
 }
 
 /// How much a close spelling counts as agreement (1) or disagreement (CONFLICT). Two views,
@@ -390,6 +446,10 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
             weight[i][j] = rows[i].weight.min(cols[j].weight);
         }
     }
+    // one word written in two pieces on one side (Mohammad Hasni / Mohammadhasni): keep the
+    // pieces from aligning alone with the whole word, so that the split below joins them
+    hold_split_pieces(rows, cols, &mut score, false);
+    hold_split_pieces(cols, rows, &mut score, true);
     let aligned = assign(&score, &weight, n, m);
 
     let mut num = 0f32;
@@ -484,12 +544,22 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
     let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
     // with two or more words agreeing, a missing middle name is routine
     let omit_factor = if !org && n_aligned_words >= 2 { OMIT_PERSON_CORROBORATED } else { omit_factor };
+    // "President Erdogan": a title and one word name someone by surname on purpose; the other
+    // name's given names are not missing, only unsaid
+    let titled = |x: &Name, y: &Name| {
+        x.kind != NameKind::Organization && word_count(x) == 1 && word_count(y) >= 2 && titled_surname(x)
+    };
+    let (titled_row, titled_col) = if swap { (titled(b, a), titled(a, b)) } else { (titled(a, b), titled(b, a)) };
+    let titled_surname_aligned = n_aligned_words == 1
+        && ((titled_row && aligned_to_end(rows, cols, &aligned, true))
+            || (titled_col && aligned_to_end(rows, cols, &aligned, false)));
     let tok = |(is_row, k): (bool, usize)| if is_row { &rows[k] } else { &cols[k] };
     for &o in &omitted[..n_omitted] {
         let t = tok(o);
         let f = match t.class {
             // a country in one company name only: a national subsidiary
             TokenClass::Word if t.place => 1.5,
+            TokenClass::Word if titled_surname_aligned => OMIT_AFTER_TITLE,
             TokenClass::Word => omit_factor,
             // a series number in one company name only: another fund, trust or vehicle
             TokenClass::Number if org => 2.0,
@@ -506,6 +576,11 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
         base *= 0.3;
     }
     let mut score_v = base * penalty;
+    // initials alone (N. N.) say little about whose they are
+    let initials_only = |x: &Name| word_count(x) == 0 && x.parts.iter().any(|t| t.class == TokenClass::Initial);
+    if (initials_only(a) && word_count(b) > 0) || (initials_only(b) && word_count(a) > 0) {
+        score_v = score_v.min(INITIALS_ONLY_CAP);
+    }
     let gender_mismatch = matches!((a.gender, b.gender), (Some(x), Some(y)) if x != y);
     if gender_mismatch {
         score_v *= GENDER_MISMATCH;
@@ -632,6 +707,73 @@ fn find_split(
     None
 }
 
+/// Makes neighbouring words of `side` that together spell a word of `other` (which no token
+/// matches closely) unable to align alone with it. `transposed`: `side` indexes the columns.
+fn hold_split_pieces(side: &[Token], other: &[Token], score: &mut [[f32; MAX_TOKENS]; MAX_TOKENS], transposed: bool) {
+    let at = |score: &[[f32; MAX_TOKENS]; MAX_TOKENS], k: usize, o: usize| {
+        if transposed {
+            score[o][k]
+        } else {
+            score[k][o]
+        }
+    };
+    for k in 0..side.len().saturating_sub(1) {
+        if side[k].class != TokenClass::Word || side[k + 1].class != TokenClass::Word {
+            continue;
+        }
+        let (x, y) = (side[k].key.as_str(), side[k + 1].key.as_str());
+        for o in 0..other.len() {
+            if other[o].class != TokenClass::Word
+                || other[o].key.len().abs_diff(x.len() + y.len()) > 2
+                || at(score, k, o) >= 0.95
+                || at(score, k + 1, o) >= 0.95
+                || (other[o].patronymic && (side[k].known_given || side[k + 1].known_given))
+            {
+                continue;
+            }
+            let joined = format!("{x}{y}");
+            if key_similarity(&joined, &other[o].key, 0.9) >= 0.9 {
+                for p in [k, k + 1] {
+                    if transposed {
+                        score[o][p] = 0.0;
+                    } else {
+                        score[p][o] = 0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `name` is a title followed by one word (Mr. Smith, President Erdogan).
+fn titled_surname(name: &Name) -> bool {
+    let norm = crate::normalize::normalize(&name.raw);
+    let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+    let first = &*tables::PERSON_PREFIX_FIRST;
+    words.len() >= 2
+        && first.contains(words[0])
+        && tables::PERSON_PREFIX_SET.iter().any(|p| p.len() < words.len() && p.iter().zip(&words).all(|(x, y)| x == y))
+}
+
+/// Whether the one aligned word of the titled side (`rows` when `titled_rows`) is aligned with
+/// the first or last word of the other side (where surnames are written).
+fn aligned_to_end(rows: &[Token], cols: &[Token], aligned: &[Option<usize>; MAX_TOKENS], titled_rows: bool) -> bool {
+    let ends = |side: &[Token], k: usize| {
+        let words: Vec<usize> = (0..side.len()).filter(|&i| side[i].class == TokenClass::Word).collect();
+        words.first() == Some(&k) || words.last() == Some(&k)
+    };
+    (0..rows.len()).any(|i| match aligned[i] {
+        Some(j) if rows[i].class == TokenClass::Word && cols[j].class == TokenClass::Word => {
+            if titled_rows {
+                ends(cols, j)
+            } else {
+                ends(rows, i)
+            }
+        }
+        _ => false,
+    })
+}
+
 fn word_count(n: &Name) -> usize {
     n.parts.iter().filter(|t| t.class == TokenClass::Word).count()
 }
@@ -666,7 +808,6 @@ fn describe_pair(x: &Token, y: &Token, rel: Rel, out: &mut String) {
     out.push_str(" (");
     out.push_str(rel_name(rel));
     // which transliteration turns the Cyrillic side into the Latin side
-    use crate::Script;
     let (cyr, lat) = if x.script == Script::Cyrillic && y.script == Script::Latin {
         (x, y)
     } else if y.script == Script::Cyrillic && x.script == Script::Latin {
