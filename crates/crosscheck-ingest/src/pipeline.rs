@@ -59,7 +59,7 @@ pub enum LoadError {
 }
 
 /// Loads `request.files` into dataset `request.options.dataset` of `store`. `progress` is called
-/// with the file being read and the number of records read so far, every 1,024 records.
+/// with the file being read and the number of records read so far, after each batch of records.
 pub fn load(
     store: &Store,
     request: &LoadRequest,
@@ -89,41 +89,31 @@ pub fn load(
     meta.retrieved_at = request.retrieved_at.clone();
     meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
     meta.format = format.name().to_string();
-    let mut builder = store.builder(meta)?;
-    let mut rejects = RejectsFile::new(&request.rejects_path);
-    let (mut read, mut dropped) = (0u64, 0u64);
-    for (display, file) in opened {
-        let mut records = file.records.peekable();
-        while records.peek().is_some() {
-            // Serialising and computing index keys is most of the work: do it on every core.
-            let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
-            let prepared: Vec<Prepared> = batch.into_par_iter().map(|r| prepare_record(r, &display)).collect();
-            for item in prepared {
-                read += 1;
-                if read % 1024 == 0 {
-                    progress(&display, read);
-                }
-                match item {
-                    Prepared::Rejected(r) => rejects.write(&r)?,
-                    Prepared::Entities { line, entities } => {
-                        for (n_dropped, entity) in entities {
-                            dropped += n_dropped;
-                            match builder.add_prepared(entity) {
-                                Ok(()) => {}
-                                Err(AddError::Rejected { error, raw }) => {
-                                    let reason = error.to_string();
-                                    let raw = String::from_utf8_lossy(&raw).into_owned();
-                                    rejects.write(&Reject { file: display.clone(), line, reason, raw })?;
-                                    break;
-                                }
-                                Err(AddError::Store(e)) => return Err(e.into()),
-                            }
-                        }
-                    }
+    let builder = store.builder(meta)?;
+    let rejects = RejectsFile::new(&request.rejects_path);
+    // Reading and preparing (parsing, cleaning, serialising, keying) run on every core, batch by
+    // batch; filing into the builder is sequential, so it runs on a thread of its own, filing
+    // one batch while the next is prepared. The channel holds two batches: memory stays bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(std::sync::Arc<str>, Vec<Prepared>)>(2);
+    let mut read = 0u64;
+    let (mut builder, rejects, dropped) = std::thread::scope(|scope| {
+        let filer = scope.spawn(move || file_batches(builder, rejects, rx));
+        'files: for (display, file) in opened {
+            let display: std::sync::Arc<str> = display.into();
+            let mut records = file.records.peekable();
+            while records.peek().is_some() {
+                let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
+                let prepared: Vec<Prepared> = batch.into_par_iter().map(|r| prepare_record(r, &display)).collect();
+                read += prepared.len() as u64;
+                progress(&display, read);
+                if tx.send((display.clone(), prepared)).is_err() {
+                    break 'files; // the filer stopped on an error, which its join returns
                 }
             }
         }
-    }
+        drop(tx);
+        filer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     progress("", read);
     let rejected = rejects.count;
     let rejects_file = rejects.finish()?;
@@ -145,6 +135,39 @@ pub fn load(
         kind,
         origin,
     })
+}
+
+/// Files prepared batches into the builder, in order, until the channel closes; refused
+/// entities go to the rejects file. Returns the builder, the rejects and the values dropped.
+fn file_batches<'a>(
+    mut builder: crosscheck_store::Builder,
+    mut rejects: RejectsFile<'a>,
+    batches: std::sync::mpsc::Receiver<(std::sync::Arc<str>, Vec<Prepared>)>,
+) -> Result<(crosscheck_store::Builder, RejectsFile<'a>, u64), LoadError> {
+    let mut dropped = 0u64;
+    for (display, batch) in batches {
+        for item in batch {
+            match item {
+                Prepared::Rejected(r) => rejects.write(&r)?,
+                Prepared::Entities { line, entities } => {
+                    for (n_dropped, entity) in entities {
+                        dropped += n_dropped;
+                        match builder.add_prepared(entity) {
+                            Ok(()) => {}
+                            Err(AddError::Rejected { error, raw }) => {
+                                let reason = error.to_string();
+                                let raw = String::from_utf8_lossy(&raw).into_owned();
+                                rejects.write(&Reject { file: display.to_string(), line, reason, raw })?;
+                                break;
+                            }
+                            Err(AddError::Store(e)) => return Err(e.into()),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((builder, rejects, dropped))
 }
 
 /// Records prepared together; large enough to keep both cores busy, small enough to stream.

@@ -3,9 +3,15 @@
 //! Speed: a load must beat Python's `json` module merely parsing the same file. So the work per
 //! entity happens once and in parallel where it can: callers [`prepare`] entities (serialise and
 //! compute index keys) on all cores, and the builder only appends bytes and small integers.
-//! Index keys are interned as they arrive, so the final sort is over `u64`s, not strings.
-//! Entities whose id appears once (nearly all) are copied byte for byte from the spill file;
-//! only ids seen several times are parsed again and merged.
+//! Ids and index keys arrive with a keyed 128-bit hash computed there too, so the builder's own
+//! thread files each one with an integer lookup and keeps its text in one arena (no allocation
+//! per key); the final sort is over integers, and strings are compared only to order the fst.
+//! When no id appears twice (nearly every load) the spill file *is* the entities file; otherwise
+//! single records are copied byte for byte and only repeated ids are parsed again and merged.
+//!
+//! Identity by hash: two different ids (or keys) are taken as one only if their 128-bit SipHash
+//! under a key drawn at random for each process collides, about 2^-128 per pair; nobody can
+//! aim for it without the key. That is what lets the serial part skip string comparisons.
 
 use crate::keys::{index_keys, reference_keys};
 use crate::meta::{DatasetMeta, FORMAT_VERSION};
@@ -14,8 +20,11 @@ use crosscheck_model::{Entity, EntityError, Schema};
 use fs_err::File;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use siphasher::sip128::{Hasher128, SipHasher13};
+use std::hash::Hasher;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// An entity ready to add: its JSON line and index keys, computed off the builder's thread.
 pub struct Prepared {
@@ -23,6 +32,8 @@ pub struct Prepared {
     pub schema: &'static Schema,
     pub json: Vec<u8>,
     pub keys: Vec<String>,
+    id_hash: u128,
+    key_hashes: Vec<u128>,
 }
 
 /// Serialises an entity and computes its index keys. Safe to call from many threads.
@@ -31,11 +42,45 @@ pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let json = serde_json::to_vec(entity).unwrap_or_default();
     let mut keys = index_keys(entity);
     keys.extend(reference_keys(entity));
-    Ok(Prepared { id: entity.id.clone(), schema, json, keys })
+    let key_hashes = keys.iter().map(|k| hash128(k)).collect();
+    Ok(Prepared { id_hash: hash128(&entity.id), id: entity.id.clone(), schema, json, keys, key_hashes })
+}
+
+/// Keyed 128-bit SipHash-1-3 of `s`, under a key drawn at random once per process.
+fn hash128(s: &str) -> u128 {
+    static KEY: OnceLock<(u64, u64)> = OnceLock::new();
+    let &(k0, k1) = KEY.get_or_init(|| {
+        use std::hash::{BuildHasher, RandomState};
+        let r = RandomState::new();
+        (r.hash_one(0u8), r.hash_one(1u8))
+    });
+    let mut h = SipHasher13::new_with_keys(k0, k1);
+    h.write(s.as_bytes());
+    let out = h.finish128();
+    (u128::from(out.h1) << 64) | u128::from(out.h2)
+}
+
+/// Strings kept end to end in one buffer, addressed by (offset, length).
+#[derive(Default)]
+struct Arena {
+    bytes: Vec<u8>,
+}
+
+impl Arena {
+    fn push(&mut self, s: &str) -> (u64, u32) {
+        let span = (self.bytes.len() as u64, s.len() as u32);
+        self.bytes.extend_from_slice(s.as_bytes());
+        span
+    }
+
+    fn get(&self, (offset, len): (u64, u32)) -> &[u8] {
+        &self.bytes[offset as usize..offset as usize + len as usize]
+    }
 }
 
 /// Where the records of one id were spilled.
 struct Slot {
+    id: (u64, u32),
     first: (u64, u32),
     schema: &'static Schema,
     more: Vec<(u64, u32)>,
@@ -55,11 +100,18 @@ pub struct Builder {
     meta: DatasetMeta,
     spill: BufWriter<File>,
     spill_len: u64,
-    ids: HashMap<Box<str>, u32>,
+    /// Id hash -> slot.
+    ids: HashMap<u128, u32>,
+    id_text: Arena,
     slots: Vec<Slot>,
-    key_ids: HashMap<Box<str>, u32>,
+    /// Key hash -> key id; the key's text is `key_text[key_spans[id]]`.
+    key_ids: HashMap<u128, u32>,
+    key_text: Arena,
+    key_spans: Vec<(u64, u32)>,
     /// (key id << 32 | slot) pairs.
     postings: Vec<u64>,
+    /// Whether some id came more than once (its records are merged at the end).
+    repeated: bool,
     finished: bool,
 }
 
@@ -84,9 +136,13 @@ impl Builder {
             spill,
             spill_len: 0,
             ids: HashMap::default(),
+            id_text: Arena::default(),
             slots: Vec::new(),
             key_ids: HashMap::default(),
+            key_text: Arena::default(),
+            key_spans: Vec::new(),
             postings: Vec::new(),
+            repeated: false,
             finished: false,
         })
     }
@@ -103,7 +159,7 @@ impl Builder {
     pub fn add_prepared(&mut self, p: Prepared) -> Result<(), AddError> {
         let offset = self.spill_len;
         let len = p.json.len() as u32;
-        let slot_idx = match self.ids.get(p.id.as_str()) {
+        let slot_idx = match self.ids.get(&p.id_hash) {
             Some(&idx) => {
                 let slot = &mut self.slots[idx as usize];
                 let Some(merged) = slot.schema.common(p.schema) else {
@@ -115,25 +171,34 @@ impl Builder {
                 };
                 slot.schema = merged;
                 slot.more.push((offset, len));
+                self.repeated = true;
                 idx
             }
             None => {
                 let idx = self.slots.len() as u32;
-                self.ids.insert(p.id.into_boxed_str(), idx);
-                self.slots.push(Slot { first: (offset, len), schema: p.schema, more: Vec::new() });
+                self.ids.insert(p.id_hash, idx);
+                let id = self.id_text.push(&p.id);
+                self.slots.push(Slot { id, first: (offset, len), schema: p.schema, more: Vec::new() });
                 idx
             }
         };
-        for key in p.keys {
-            let next = self.key_ids.len() as u32;
-            let key_id = *self.key_ids.entry(key.into_boxed_str()).or_insert(next);
-            self.postings.push((u64::from(key_id) << 32) | u64::from(slot_idx));
+        for (key, hash) in p.keys.iter().zip(p.key_hashes) {
+            self.file_key(key, hash, slot_idx);
         }
         let io = |e: std::io::Error| AddError::Store(e.into());
         self.spill.write_all(&p.json).map_err(io)?;
         self.spill.write_all(b"\n").map_err(io)?;
         self.spill_len += u64::from(len) + 1;
         Ok(())
+    }
+
+    fn file_key(&mut self, key: &str, hash: u128, slot: u32) {
+        let next = self.key_spans.len() as u32;
+        let key_id = *self.key_ids.entry(hash).or_insert(next);
+        if key_id == next {
+            self.key_spans.push(self.key_text.push(key));
+        }
+        self.postings.push((u64::from(key_id) << 32) | u64::from(slot));
     }
 
     /// Entities (distinct ids) so far.
@@ -158,93 +223,16 @@ impl Builder {
             return Err(StoreError::Empty(self.meta.dataset.clone()));
         }
         self.spill.flush()?;
-        let spill_file = File::open(self.tmp.join("spill.jsonl"))?;
-        // SAFETY: the spill file is private to this builder (a fresh temporary folder) and is not
-        // modified while mapped.
-        #[allow(unsafe_code)]
-        let spill = unsafe { memmap2::Mmap::map(spill_file.file())? };
-        let bytes = |(offset, len): (u64, u32)| &spill[offset as usize..offset as usize + len as usize];
-        let damaged = |reason: String| StoreError::Damaged { name: self.meta.dataset.clone(), reason };
-
-        // Entities in order of first appearance: single records copied, repeated ids merged.
-        let mut entities_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("entities.jsonl"))?);
-        let mut offsets: Vec<u64> = Vec::with_capacity(self.slots.len() + 1);
-        let mut written = 0u64;
-        let mut extra_keys: Vec<(String, u32)> = Vec::new();
-        for (idx, slot) in self.slots.iter().enumerate() {
-            offsets.push(written);
-            let line: std::borrow::Cow<[u8]> = if slot.more.is_empty() {
-                bytes(slot.first).into()
-            } else {
-                let mut merged: Entity =
-                    serde_json::from_slice(bytes(slot.first)).map_err(|e| damaged(e.to_string()))?;
-                for &part in &slot.more {
-                    let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
-                    merged.merge(next).map_err(|e| damaged(e.to_string()))?;
-                }
-                // Keys of the parts are already filed; an assembled name may add one more.
-                extra_keys.extend(index_keys(&merged).into_iter().map(|k| (k, idx as u32)));
-                serde_json::to_vec(&merged).map_err(std::io::Error::from)?.into()
-            };
-            entities_out.write_all(&line)?;
-            entities_out.write_all(b"\n")?;
-            written += line.len() as u64 + 1;
-        }
-        offsets.push(written);
-        entities_out.flush()?;
-        entities_out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        drop(spill);
-        fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
-
+        let offsets = if self.repeated { self.merge_repeated()? } else { self.spill_is_entities()? };
         let mut offsets_out = BufWriter::new(File::create(self.tmp.join("offsets.bin"))?);
         for o in &offsets {
             offsets_out.write_all(&o.to_le_bytes())?;
         }
         offsets_out.flush()?;
-
-        let mut ids: Vec<(Box<str>, u32)> = std::mem::take(&mut self.ids).into_iter().collect();
-        ids.par_sort_unstable();
-        let mut ids_out =
-            fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("ids.fst"))?)).map_err(fst_err)?;
-        for (id, idx) in &ids {
-            ids_out.insert(id.as_bytes(), u64::from(*idx)).map_err(fst_err)?;
-        }
-        ids_out.finish().map_err(fst_err)?;
-        drop(ids);
-
-        for (key, idx) in extra_keys {
-            let next = self.key_ids.len() as u32;
-            let key_id = *self.key_ids.entry(key.into_boxed_str()).or_insert(next);
-            self.postings.push((u64::from(key_id) << 32) | u64::from(idx));
-        }
-        // Rank keys in byte order (what fst needs), then sort postings by (rank, entity).
-        let mut keys: Vec<(Box<str>, u32)> = std::mem::take(&mut self.key_ids).into_iter().collect();
-        keys.par_sort_unstable();
-        let mut rank_of = vec![0u32; keys.len()];
-        for (rank, (_, key_id)) in keys.iter().enumerate() {
-            rank_of[*key_id as usize] = rank as u32;
-        }
-        let mut postings = std::mem::take(&mut self.postings);
-        postings.par_iter_mut().for_each(|p| *p = (u64::from(rank_of[(*p >> 32) as usize]) << 32) | (*p & 0xffff_ffff));
-        postings.par_sort_unstable();
-        postings.dedup();
-        let mut keys_out =
-            fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("keys.fst"))?)).map_err(fst_err)?;
-        let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("postings.bin"))?);
-        let mut i = 0;
-        while i < postings.len() {
-            let rank = postings[i] >> 32;
-            let mut j = i;
-            while j < postings.len() && postings[j] >> 32 == rank {
-                postings_out.write_all(&((postings[j] & 0xffff_ffff) as u32).to_le_bytes())?;
-                j += 1;
-            }
-            keys_out.insert(keys[rank as usize].0.as_bytes(), ((i as u64) << 32) | (j - i) as u64).map_err(fst_err)?;
-            i = j;
-        }
-        keys_out.finish().map_err(fst_err)?;
-        postings_out.flush()?;
-
+        // The two indexes are independent files: build them side by side.
+        let (ids, keys) = rayon::join(|| self.write_ids(), || self.write_keys());
+        ids?;
+        keys?;
         let n_entities = (offsets.len() - 1) as u64;
         self.meta.format_version = FORMAT_VERSION;
         self.meta.records = n_entities;
@@ -273,6 +261,108 @@ impl Builder {
             }
         }
         Ok(LoadStats { entities: n_entities })
+    }
+
+    /// No id came twice: the spill file, in order of arrival, is the entities file.
+    fn spill_is_entities(&mut self) -> Result<Vec<u64>, StoreError> {
+        self.spill.get_ref().sync_all()?;
+        fs_err::rename(self.tmp.join("spill.jsonl"), self.tmp.join("entities.jsonl"))?;
+        let mut offsets: Vec<u64> = self.slots.iter().map(|s| s.first.0).collect();
+        offsets.push(self.spill_len);
+        Ok(offsets)
+    }
+
+    /// Entities in order of first appearance: single records copied, repeated ids merged.
+    fn merge_repeated(&mut self) -> Result<Vec<u64>, StoreError> {
+        let spill_file = File::open(self.tmp.join("spill.jsonl"))?;
+        // SAFETY: the spill file is private to this builder (a fresh temporary folder) and is not
+        // modified while mapped.
+        #[allow(unsafe_code)]
+        let spill = unsafe { memmap2::Mmap::map(spill_file.file())? };
+        let bytes = |(offset, len): (u64, u32)| &spill[offset as usize..offset as usize + len as usize];
+        let damaged = |reason: String| StoreError::Damaged { name: self.meta.dataset.clone(), reason };
+        let mut entities_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("entities.jsonl"))?);
+        let mut offsets: Vec<u64> = Vec::with_capacity(self.slots.len() + 1);
+        let mut written = 0u64;
+        let mut extra_keys: Vec<(String, u32)> = Vec::new();
+        for (idx, slot) in self.slots.iter().enumerate() {
+            offsets.push(written);
+            let line: std::borrow::Cow<[u8]> = if slot.more.is_empty() {
+                bytes(slot.first).into()
+            } else {
+                let mut merged: Entity =
+                    serde_json::from_slice(bytes(slot.first)).map_err(|e| damaged(e.to_string()))?;
+                for &part in &slot.more {
+                    let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
+                    merged.merge(next).map_err(|e| damaged(e.to_string()))?;
+                }
+                // Keys of the parts are already filed; an assembled name may add one more.
+                extra_keys.extend(index_keys(&merged).into_iter().map(|k| (k, idx as u32)));
+                serde_json::to_vec(&merged).map_err(std::io::Error::from)?.into()
+            };
+            entities_out.write_all(&line)?;
+            entities_out.write_all(b"\n")?;
+            written += line.len() as u64 + 1;
+        }
+        offsets.push(written);
+        entities_out.flush()?;
+        entities_out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        drop(spill);
+        fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
+        for (key, slot) in extra_keys {
+            self.file_key(&key, hash128(&key), slot);
+        }
+        Ok(offsets)
+    }
+
+    /// `ids.fst`: entity id -> entity number.
+    fn write_ids(&self) -> Result<(), StoreError> {
+        let mut ids: Vec<(&[u8], u32)> =
+            self.slots.iter().enumerate().map(|(i, s)| (self.id_text.get(s.id), i as u32)).collect();
+        ids.par_sort_unstable();
+        let mut out = fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("ids.fst"))?)).map_err(fst_err)?;
+        for (id, idx) in &ids {
+            out.insert(id, u64::from(*idx)).map_err(fst_err)?;
+        }
+        out.finish().map_err(fst_err)
+    }
+
+    /// `keys.fst` and `postings.bin`: keys in byte order (what fst needs), each with its run of
+    /// entity numbers.
+    fn write_keys(&self) -> Result<(), StoreError> {
+        let mut order: Vec<u32> = (0..self.key_spans.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| {
+            self.key_text.get(self.key_spans[a as usize]).cmp(self.key_text.get(self.key_spans[b as usize]))
+        });
+        let mut rank_of = vec![0u32; order.len()];
+        for (rank, key_id) in order.iter().enumerate() {
+            rank_of[*key_id as usize] = rank as u32;
+        }
+        let mut postings: Vec<u64> = self
+            .postings
+            .par_iter()
+            .map(|p| (u64::from(rank_of[(*p >> 32) as usize]) << 32) | (*p & 0xffff_ffff))
+            .collect();
+        postings.par_sort_unstable();
+        postings.dedup();
+        let mut keys_out =
+            fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("keys.fst"))?)).map_err(fst_err)?;
+        let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("postings.bin"))?);
+        let mut i = 0;
+        while i < postings.len() {
+            let rank = postings[i] >> 32;
+            let mut j = i;
+            while j < postings.len() && postings[j] >> 32 == rank {
+                postings_out.write_all(&((postings[j] & 0xffff_ffff) as u32).to_le_bytes())?;
+                j += 1;
+            }
+            let key = self.key_text.get(self.key_spans[order[rank as usize] as usize]);
+            keys_out.insert(key, ((i as u64) << 32) | (j - i) as u64).map_err(fst_err)?;
+            i = j;
+        }
+        keys_out.finish().map_err(fst_err)?;
+        postings_out.flush()?;
+        Ok(())
     }
 }
 

@@ -150,3 +150,26 @@ fn bad_names_and_versions_are_refused() {
     let err = store.dataset("reg").err().unwrap().to_string();
     assert!(err.contains("format 99") && err.contains("load it again"), "{err}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Whatever the ids (repeated or not, so both the direct and the merging finish run), every
+    /// id is stored once, found by id, and found by its own name's keys.
+    #[test]
+    fn every_entity_is_found_by_id_and_by_its_own_keys(
+        rows in proptest::collection::vec((0u8..40, "[A-Z][a-z]{2,7} [A-Z][a-z]{2,9}"), 1..60),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let entities: Vec<Entity> = rows.iter().map(|(id, name)| person(&format!("id-{id}"), name, None)).collect();
+        let distinct: std::collections::BTreeSet<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+        proptest::prop_assert_eq!(load(&store, "reg", &entities).unwrap(), distinct.len() as u64);
+        let ds = store.dataset("reg").unwrap();
+        for e in &entities {
+            let stored = ds.get(&e.id).unwrap().expect("stored");
+            proptest::prop_assert!(stored.get("name").contains(&e.get("name")[0]));
+            let found = ds.candidates(&index_keys(e), distinct.len());
+            proptest::prop_assert!(found.iter().any(|c| ds.entity(c.index).unwrap().id == e.id));
+        }
+    }
+}
