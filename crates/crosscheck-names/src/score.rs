@@ -163,7 +163,7 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.88, Rel::Equivalent);
     }
     // Western names in Cyrillic: spellings learnt from Wikidata (White / Уайт)
-    if a.script != b.script && a.spelling_partners.contains(&b.key_hash) {
+    if a.script != b.script && (a.spelling_partners.contains(&b.key_hash) || native_spelling(a, b)) {
         return (0.95, Rel::Variant);
     }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
@@ -186,6 +186,18 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.0, Rel::None);
     }
     (0.0, Rel::Typo)
+}
+
+/// A name in a script whose romanisation loses vowels against a Latin spelling Wikidata gives
+/// for it (ماري / Marie, ពត / Pot).
+fn native_spelling(a: &Token, b: &Token) -> bool {
+    let native = |s: Script| matches!(s, Script::Arabic | Script::Hebrew | Script::Other);
+    let (n, l) = match (a.script, b.script) {
+        (x, Script::Latin) if native(x) => (a, b),
+        (Script::Latin, y) if native(y) => (b, a),
+        _ => return false,
+    };
+    tables::native_partners(&n.key).contains(&l.key)
 }
 
 /// Whether two given names are the masculine and feminine forms of one name, by the endings

@@ -49,6 +49,7 @@ const ORG_TYPES: &str = include_str!("../data/org_types.tsv");
 const NAME_GROUPS: &str = include_str!("../data/name_groups.tsv");
 const NAME_FREQ: &str = include_str!("../data/name_freq.tsv");
 const TRANSLIT_PAIRS: &str = include_str!("../data/translit_pairs.tsv");
+const SCRIPT_PAIRS: &str = include_str!("../data/script_pairs.tsv");
 
 fn rows(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -178,6 +179,55 @@ pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyL
     }
     map
 });
+
+/// Key of a native-script name token (Arabic, Hebrew, Khmer, Thai, Indic, Ethiopic) → keys of
+/// its Latin spellings (ماري → marie, mary; ពត → pot): romanising these scripts loses the vowels,
+/// which Wikidata's spellings restore. Loaded on first use: only names in those scripts need it,
+/// and it is not an index key source (a screening index stays as it was).
+pub(crate) static NATIVE_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+    let mut map: HashMap<String, Vec<String>> = HashMap::default();
+    // the file is sorted by native spelling and repeats Latin ones: key each spelling once
+    let mut latin_keys: HashMap<&str, String> = HashMap::default();
+    let mut last: (&str, String) = ("", String::new());
+    for line in rows(SCRIPT_PAIRS) {
+        let mut cols = line.split('\t');
+        let (Some(native), Some(lat)) = (cols.next(), cols.next()) else { continue };
+        let kl = latin_keys.entry(lat).or_insert_with(|| phonetic_key(&latin(&normalize(lat)))).clone();
+        if last.0 != native {
+            last = (native, phonetic_key(&latin(&normalize(native))));
+        }
+        let kn = last.1.clone();
+        // Wikidata items sometimes hold unrelated names (ماري beside Trina): a native spelling
+        // must share most of its consonants with the Latin one
+        if kl == kn || kl.is_empty() || kn.is_empty() {
+            continue;
+        }
+        if crate::key::key_similarity(&consonants(&kl), &consonants(&kn), 0.5) < 0.5 {
+            continue;
+        }
+        let v = map.entry(kn).or_default();
+        if !v.contains(&kl) {
+            v.push(kl);
+        }
+    }
+    map
+});
+
+/// The Latin keys known as spellings of the native-script key `key`.
+pub(crate) fn native_partners(key: &str) -> &'static [String] {
+    NATIVE_PAIRS.get(key).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// The consonants of a key, repeats merged (w and y are long vowels in the abjads).
+fn consonants(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars().filter(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'j')) {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// Latin word (lower case) → its most frequent Cyrillic spelling in the Wikidata pairs.
 pub(crate) static CYRILLIC_SPELLING: LazyLock<HashMap<String, (String, u32)>> = LazyLock::new(|| {
