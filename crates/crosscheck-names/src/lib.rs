@@ -428,12 +428,19 @@ fn assemble_index_keys<'a>(
         if key.len() < 3 {
             continue;
         }
-        out.push(format!("{prefix}{key}"));
-        out.extend(extra.iter().map(|k| format!("{prefix}{k}")));
+        out.push(prefixed(prefix, key));
+        out.extend(extra.iter().map(|k| prefixed(prefix, k)));
     }
     if n_words > 1 {
-        out.push(format!("{prefix}{joined}"));
+        out.push(prefixed(prefix, &joined));
     }
+}
+
+fn prefixed(prefix: &str, key: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + key.len());
+    s.push_str(prefix);
+    s.push_str(key);
+    s
 }
 
 /// What one word of a name gives the index, kept per thread by [`write_index_keys`].
@@ -453,37 +460,52 @@ struct WordKeys {
 /// the same segments as [`Name::parse`] and keeps each distinct word's keys in a per-thread memo,
 /// so a million names cost a few hundred nanoseconds each. A test holds the two paths equal.
 pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<String>) {
+    /// Word -> index in `keys`, so that each word costs one lookup.
+    #[derive(Default)]
+    struct Memo {
+        index: rustc_hash::FxHashMap<Box<str>, u32>,
+        keys: Vec<WordKeys>,
+    }
     thread_local! {
-        static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, WordKeys>; 3]> = Default::default();
+        static MEMO: std::cell::RefCell<[Memo; 3]> = Default::default();
     }
     let Segmented { words, segments, .. } = segment(raw, kind);
     MEMO.with(|memo| {
         let memo = &mut memo.borrow_mut()[kind as usize];
         // bounded: emptied when full (before this name's words go in, so they all stay)
-        if memo.len() + segments.len() > WORD_KEYS_MEMO_CAP {
-            memo.clear();
+        if memo.keys.len() + segments.len() > WORD_KEYS_MEMO_CAP {
+            *memo = Memo::default();
         }
+        let mut at: Vec<u32> = Vec::with_capacity(segments.len());
         for seg in &segments {
-            if let Segment::Word(i) = seg {
-                let word = words[*i].as_str();
-                if !memo.contains_key(word) {
+            let Segment::Word(i) = seg else {
+                at.push(u32::MAX);
+                continue;
+            };
+            let word = words[*i].as_str();
+            let k = match memo.index.get(word) {
+                Some(&k) => k,
+                None => {
                     let t = build_token(word, kind);
-                    let keys = WordKeys {
+                    memo.keys.push(WordKeys {
                         class: t.class,
                         text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
                         extra: extra_index_keys(&t),
                         key: t.key,
-                    };
-                    memo.insert(Box::from(word), keys);
+                    });
+                    let k = (memo.keys.len() - 1) as u32;
+                    memo.index.insert(Box::from(word), k);
+                    k
                 }
-            }
+            };
+            at.push(k);
         }
         let last = segments.len().saturating_sub(1);
-        let tokens = segments.iter().enumerate().map(|(j, seg)| match seg {
+        let tokens = segments.iter().zip(&at).enumerate().map(|(j, (seg, &k))| match seg {
             Segment::Number { value, .. } => (TokenClass::Number, value.as_str(), &[][..]),
             Segment::Legal { form, .. } => (TokenClass::Legal, form.compare.as_str(), &[][..]),
-            Segment::Word(i) => {
-                let w = &memo[words[*i].as_str()];
+            Segment::Word(_) => {
+                let w = &memo.keys[k as usize];
                 let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
                     TokenClass::Word
                 } else {
@@ -527,6 +549,15 @@ fn strip_prefixes(words: &mut Vec<String>) {
 }
 
 fn match_legal_form<'a>(words: &[String], table: &'a tables::OrgTypes) -> Option<(usize, &'a tables::LegalForm)> {
+    // Most words start no legal form: one set lookup (of the word, then of its Latin form)
+    // before any phrase is joined and looked up.
+    static FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
+        tables::ORG_TYPES_TABLE.by_phrase.keys().map(|k| k.split(' ').next().unwrap_or_default().to_string()).collect()
+    });
+    let first = words.first()?;
+    if !FIRST_WORDS.contains(first) && !FIRST_WORDS.contains(&ascii_token(&latin_word(first))) {
+        return None;
+    }
     let max = table.max_words.min(words.len());
     for n in (1..=max).rev() {
         let phrase = words[..n].join(" ");

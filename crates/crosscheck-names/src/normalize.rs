@@ -137,6 +137,38 @@ fn is_invisible(c: char) -> bool {
 /// the word's script, everything else that is not a letter or digit turned into a space.
 /// Diacritics are kept (they matter for transliteration); see [`ascii_fold`] to drop them.
 pub fn normalize(raw: &str) -> String {
+    if raw.is_ascii() {
+        return normalize_ascii(raw);
+    }
+    normalize_general(raw)
+}
+
+/// [`normalize`] for ASCII text, byte by byte (most names in most lists): the same rules with
+/// nothing to compose, fold or confuse. A property test holds it equal to the general path.
+fn normalize_ascii(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut in_word = false;
+    let mut pending_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(b.to_ascii_lowercase() as char);
+            in_word = true;
+        } else if matches!(b, b'\'' | b'`') && in_word && bytes.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic()) {
+            // inside a word: dropped, the word stays whole
+        } else {
+            pending_space = true;
+            in_word = false;
+        }
+    }
+    out
+}
+
+fn normalize_general(raw: &str) -> String {
     let mut words: Vec<Vec<char>> = Vec::new();
     let mut word: Vec<char> = Vec::new();
     let mut prev_letter = false;
@@ -259,6 +291,18 @@ pub fn ascii_fold(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod ascii_path {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_path_equals_general_path(s in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(normalize_ascii(&s), normalize_general(&s));
+        }
+    }
 }
 
 #[cfg(test)]
