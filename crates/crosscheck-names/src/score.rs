@@ -35,6 +35,8 @@ const TYPO_HI: f32 = 0.85;
 /// margin over which it turns into a conflict.
 const TYPO_SLIPS: f32 = 1.75;
 const TYPO_SLIP_MARGIN: f32 = 0.4;
+/// Multiplier for a close spelling whose first consonants differ.
+const FIRST_LETTER: f32 = 0.9;
 /// Similarity two different attested given names need to count as one spelling (Fridrich /
 /// Friedrich 0.92, Mikhail / Michail 0.94; Marina / Mariya 0.82 is two names), and the same
 /// for two surnames attested a hundred times (Ryzhov / Chizhov 0.85 are two families).
@@ -57,6 +59,8 @@ const SCRAMBLED: f32 = 0.75;
 /// Weight (relative to the token's own) that each word of the other name costs when one name is
 /// a title and a surname (President Macron, Mr. Smith): the given names were left out on purpose.
 const OMIT_AFTER_TITLE: f32 = 0.15;
+/// Score of an abbreviation followed by a country against the written-out name.
+const ACRONYM_WITH_PLACE: f32 = 0.75;
 /// Multiplier when the names' forms point to different genders.
 const GENDER_MISMATCH: f32 = 0.7;
 /// Weight (relative to the token's own) that a token only one person name has costs.
@@ -296,7 +300,14 @@ fn typo_factor(sim: f32, a: &Token, b: &Token) -> f32 {
     let cost = (1.0 - sim) * len;
     let allowed = TYPO_SLIPS * (len / 8.0).max(1.0);
     let absolute = ((allowed + TYPO_SLIP_MARGIN - cost) / TYPO_SLIP_MARGIN).clamp(0.0, 1.0);
-    CONFLICT + (1.0 - CONFLICT) * relative.min(absolute)
+    let factor = CONFLICT + (1.0 - CONFLICT) * relative.min(absolute);
+    // slips rarely hit the first letter (the reason for Jaro-Winkler's prefix weight): two
+    // different first consonants make another name more likely (Lavrov / Navros)
+    let consonant = |k: &str| k.bytes().next().filter(|c| !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'j'));
+    match (consonant(&a.key), consonant(&b.key)) {
+        (Some(x), Some(y)) if x != y => factor * FIRST_LETTER,
+        _ => factor,
+    }
 }
 
 fn shares(a: &[u32], b: &[u32]) -> bool {
@@ -619,6 +630,16 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
                 if w == y.acronym && 0.85 > score_v {
                     score_v = 0.85;
                     fallback = Some(format!("`{w}` abbreviates `{}`", y.raw));
+                }
+            }
+            // an abbreviation with the country it belongs to (PLA China, FSB Russia)
+            let mut words = x.parts.iter().filter(|t| t.class == TokenClass::Word);
+            let (n_places, n_words) = words.clone().fold((0, 0), |(p, n), t| (p + t.place as usize, n + 1));
+            if n_words >= 2 && n_places == n_words - 1 && y.acronym.len() >= 2 {
+                let w = words.find(|t| !t.place).map(|t| t.text.as_str()).unwrap_or("");
+                if w == y.acronym && ACRONYM_WITH_PLACE > score_v {
+                    score_v = ACRONYM_WITH_PLACE;
+                    fallback = Some(format!("`{w}` abbreviates `{}` (with a country)", y.raw));
                 }
             }
         }
