@@ -145,11 +145,21 @@ impl Entity {
         let Some(schema) = self.schema_def() else {
             return Err(EntityError::UnknownSchema(self.schema));
         };
+        // Property by property, so each property's name is moved, not copied per value (the
+        // raw map has each property once, so nothing needs merging).
         let raw = std::mem::take(&mut self.properties);
         for (prop, values) in raw {
             let kind = schema.prop_type(&prop).unwrap_or(PropType::Text);
+            let mut clean: Vec<String> = Vec::with_capacity(values.len());
             for v in values {
-                self.add_typed(&prop, kind, &v);
+                match clean_value(kind, &v) {
+                    Cleaned::Value(c) if !clean.contains(&c) => clean.push(c),
+                    Cleaned::Value(_) | Cleaned::Empty => {}
+                    Cleaned::Dropped(reason) => self.dropped.push((prop.clone(), v, reason)),
+                }
+            }
+            if !clean.is_empty() {
+                self.properties.insert(prop, clean);
             }
         }
         Ok(self)

@@ -345,9 +345,9 @@ impl Builder {
             .collect();
         postings.par_sort_unstable();
         postings.dedup();
-        let mut keys_out =
-            fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("keys.fst"))?)).map_err(fst_err)?;
+        // Postings first (one pass, in key order), remembering each key's (start << 32 | count).
         let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("postings.bin"))?);
+        let mut values: Vec<u64> = Vec::with_capacity(order.len());
         let mut i = 0;
         while i < postings.len() {
             let rank = postings[i] >> 32;
@@ -356,13 +356,25 @@ impl Builder {
                 postings_out.write_all(&((postings[j] & 0xffff_ffff) as u32).to_le_bytes())?;
                 j += 1;
             }
-            let key = self.key_text.get(self.key_spans[order[rank as usize] as usize]);
-            keys_out.insert(key, ((i as u64) << 32) | (j - i) as u64).map_err(fst_err)?;
+            debug_assert_eq!(rank as usize, values.len(), "every key has a posting");
+            values.push(((i as u64) << 32) | (j - i) as u64);
             i = j;
         }
-        keys_out.finish().map_err(fst_err)?;
         postings_out.flush()?;
-        Ok(())
+        // Building an fst is sequential: a large index is cut into contiguous key ranges, one
+        // fst each, built side by side (a lookup picks the range; see `Dataset::open`).
+        let shards = if order.len() >= SHARD_MIN_KEYS { KEY_SHARDS } else { 1 };
+        let per = order.len().div_ceil(shards);
+        (0..shards).into_par_iter().try_for_each(|shard| -> Result<(), StoreError> {
+            let range = shard * per..((shard + 1) * per).min(order.len());
+            let mut out = fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join(keys_file(shard)))?))
+                .map_err(fst_err)?;
+            for rank in range {
+                let key = self.key_text.get(self.key_spans[order[rank] as usize]);
+                out.insert(key, values[rank]).map_err(fst_err)?;
+            }
+            out.finish().map_err(fst_err)
+        })
     }
 }
 
@@ -382,6 +394,20 @@ pub enum AddError {
     Rejected { error: EntityError, raw: Vec<u8> },
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// Key ranges of a large index, built in parallel.
+const KEY_SHARDS: usize = 2;
+/// Below this many keys one fst is built (cutting it would save nothing worth a file).
+const SHARD_MIN_KEYS: usize = 1 << 16;
+
+/// The file of key range `shard`: `keys.fst`, then `keys.1.fst`, `keys.2.fst`...
+pub(crate) fn keys_file(shard: usize) -> String {
+    if shard == 0 {
+        "keys.fst".to_string()
+    } else {
+        format!("keys.{shard}.fst")
+    }
 }
 
 fn fst_err(e: fst::Error) -> StoreError {

@@ -6,7 +6,8 @@
 //!                                   entities.jsonl  merged FtM entities, one per line
 //!                                   offsets.bin     u64 LE start of each entity, plus the end
 //!                                   ids.fst         entity id -> entity number
-//!                                   keys.fst        index key -> (postings start << 32 | count)
+//!                                   keys.fst        index key -> (postings start << 32 | count);
+//!                                   keys.N.fst      further contiguous key ranges of a large index
 //!                                   postings.bin    u32 LE entity numbers
 //! ```
 //!

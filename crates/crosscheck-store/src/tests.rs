@@ -173,3 +173,29 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_large_index_is_cut_into_ranges_and_every_range_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // made-up words from a counter: three distinct words per name, so ~100,000 distinct keys
+    let word = |i: usize| -> String {
+        let letters = ["k", "r", "m", "s", "l", "n", "t", "v", "d", "p"];
+        let vowels = ["a", "o", "e", "i", "u"];
+        (0..4).map(|d| format!("{}{}", letters[(i / 10usize.pow(d)) % 10], vowels[(i / 7usize.pow(d)) % 5])).collect()
+    };
+    let entities: Vec<Entity> = (0..25_000)
+        .map(|i| person(&format!("e{i}"), &format!("{} {} {}", word(3 * i), word(3 * i + 1), word(3 * i + 2)), None))
+        .collect();
+    load(&store, "big", &entities).unwrap();
+    let version = std::fs::read_to_string(dir.path().join("datasets/big/CURRENT")).unwrap();
+    assert!(dir.path().join("datasets/big").join(version.trim()).join(crate::builder::keys_file(1)).exists());
+    let ds = store.dataset("big").unwrap();
+    for e in entities.iter().step_by(997) {
+        for key in index_keys(e) {
+            assert!(ds.postings(&key).any(|i| ds.entity(i).unwrap().id == e.id), "{key} of {}", e.id);
+        }
+    }
+    assert_eq!(ds.postings("n:zzzzzz").count(), 0);
+    assert_eq!(ds.postings("").count(), 0);
+}
