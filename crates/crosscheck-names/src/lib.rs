@@ -859,6 +859,10 @@ fn number_words(words: &[String], kind: NameKind) -> Option<(usize, String)> {
         if let Some(u) = words.get(1).and_then(|n| UNITS[1..10].iter().position(|x| *x == n.as_str())) {
             return Some((2, (tens + u as u32 + 1).to_string()));
         }
+        // the units in digits: Forty 4
+        if let Some(u) = words.get(1).filter(|n| n.len() == 1).and_then(|n| n.parse::<u32>().ok()).filter(|u| *u > 0) {
+            return Some((2, (tens + u).to_string()));
+        }
         return Some((1, tens.to_string()));
     }
     if kind != NameKind::Person && is_roman(w) {
