@@ -38,6 +38,7 @@ impl Prepared {
         let mut raw_names: Vec<String> = Vec::new();
         for n in entity.names() {
             let n = if is_vessel { strip_vessel_prefix(&n).to_string() } else { n };
+            let n = spell_percent(&n);
             for alt in alternatives(&n) {
                 if !raw_names.contains(&alt) {
                     raw_names.push(alt);
@@ -76,6 +77,25 @@ impl Prepared {
             .collect();
         Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places, first_names }
     }
+}
+
+/// A per cent sign after a number read as the word (3% Club = 3 Percent Club, 3%ers =
+/// 3 Percenters): the name's words are written out on the other side as often as not.
+fn spell_percent(name: &str) -> String {
+    if !name.contains('%') {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut prev_digit = false;
+    for c in name.chars() {
+        if c == '%' && prev_digit {
+            out.push_str(" percent");
+        } else {
+            out.push(c);
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    out
 }
 
 /// Ship-type prefixes written before a vessel's name (MV, M/V motor vessel; MT, M/T motor tanker;

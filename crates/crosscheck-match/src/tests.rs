@@ -110,6 +110,10 @@ fn names_of_things_table() {
         // a slash inside one name is not a list
         ("Company", "Nordhavn A/S", "Nordhavn A/S", true),
         ("Company", "Nordhavn A/S", "Sydhavn A/S", false),
+        // a per cent sign is the word
+        ("Organization", "The 9%ers", "The Nine Percenters", true),
+        ("Organization", "9% Club", "Nine Percent Club", true),
+        ("Organization", "9% Club", "Nine Percent Society", false),
         // a ship-type prefix is not part of a vessel's name
         ("Vessel", "Morning Lark", "MV Morning Lark", true),
         ("Vessel", "Morning Lark", "M/T Morning Lark", true),
