@@ -42,7 +42,7 @@ pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 /// Opens `--input` (a file, or stdin for `None` and `-`) as buffered lines.
-pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, Box<dyn BufRead>)> {
+pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, Box<dyn BufRead + Send>)> {
     match input {
         None => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
         Some(p) if p.as_os_str() == "-" => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
@@ -71,6 +71,10 @@ pub trait LineAnswer: serde::Serialize + Send {
 /// The streaming loop of `match` and `compare`: reads `input` in batches of `batch` lines,
 /// answers each line on all cores, writes the answers as JSON lines in input order, reports each
 /// error on stderr, and exits 2 after the last line when any line failed.
+///
+/// Three stages overlap: a thread reads the next batch, all cores answer and serialise the
+/// current one, and a thread writes the previous one, so reading and writing (sequential by
+/// nature) no longer leave the cores idle.
 pub fn answer_lines<A: LineAnswer>(
     input: Option<&Path>,
     batch: usize,
@@ -78,28 +82,62 @@ pub fn answer_lines<A: LineAnswer>(
 ) -> anyhow::Result<ExitCode> {
     use rayon::prelude::*;
     use std::io::Write;
+    use std::sync::mpsc::sync_channel;
     let (source, reader) = open_input(input)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (lines_tx, lines_rx) = sync_channel::<io::Result<Vec<(u64, String)>>>(2);
+    let (out_tx, out_rx) = sync_channel::<(Vec<u8>, Vec<String>)>(2);
     let mut n_errors = 0u64;
-    for lines in line_batches(reader, batch) {
-        let lines = lines.map_err(|e| crate::output::user_error(format!("cannot read `{source}`: {e}")))?;
-        let answers: Vec<A> = lines.par_iter().map(|(line_no, line)| answer(line, *line_no, &source)).collect();
-        for a in &answers {
-            if let Some(err) = a.error() {
-                n_errors += 1;
-                eprintln!("error: {err}");
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            for lines in line_batches(reader, batch) {
+                if lines_tx.send(lines).is_err() {
+                    return; // the answering side stopped on an error
+                }
             }
-            crate::output::write_json_line(&mut out, a)?;
-        }
-    }
-    out.flush()?;
+        });
+        let writer = scope.spawn(move || -> io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for (bytes, errors) in out_rx {
+                for err in errors {
+                    eprintln!("error: {err}");
+                }
+                out.write_all(&bytes)?;
+            }
+            out.flush()
+        });
+        let answered = (|| -> anyhow::Result<()> {
+            for lines in lines_rx {
+                let lines = lines.map_err(|e| crate::output::user_error(format!("cannot read `{source}`: {e}")))?;
+                let answers: Vec<(Vec<u8>, Option<String>)> = lines
+                    .par_iter()
+                    .map(|(line_no, line)| {
+                        let a = answer(line, *line_no, &source);
+                        let mut json = Vec::with_capacity(512);
+                        crate::output::write_json_line(&mut json, &a).map(|()| (json, a.error().map(str::to_string)))
+                    })
+                    .collect::<io::Result<_>>()?;
+                let errors: Vec<String> = answers.iter().filter_map(|(_, e)| e.clone()).collect();
+                n_errors += errors.len() as u64;
+                let bytes = answers.into_iter().flat_map(|(json, _)| json).collect();
+                if out_tx.send((bytes, errors)).is_err() {
+                    break; // the writer failed; its error is reported below
+                }
+            }
+            Ok(())
+        })();
+        drop(out_tx);
+        let written = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        answered?;
+        written?;
+        Ok(())
+    })?;
     Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 /// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number.
 /// Invalid UTF-8 is kept as replacement characters so the line still gets its answer.
 pub fn line_batches(
-    mut reader: Box<dyn BufRead>,
+    mut reader: Box<dyn BufRead + Send>,
     batch: usize,
 ) -> impl Iterator<Item = io::Result<Vec<(u64, String)>>> {
     let mut line_no = 0u64;
