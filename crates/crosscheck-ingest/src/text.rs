@@ -14,7 +14,7 @@ const SAMPLE: usize = 256 * 1024;
 
 /// A decoded text stream and the encoding it was read with.
 pub struct TextFile {
-    pub reader: Box<dyn Read>,
+    pub reader: Box<dyn Read + Send>,
     pub encoding: EncodingUsed,
 }
 

@@ -154,6 +154,26 @@ fn squash(s: &str) -> String {
 
 /// The ISO alpha-2 code (lower case) for a code, name, alias or demonym; `None` when unknown.
 pub fn code(raw: &str) -> Option<String> {
+    // A list spells its countries a few dozen ways over millions of values: remember the
+    // answers per thread (bounded) instead of walking the name tables for each one.
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<String>>> = Default::default();
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(c) = memo.get(raw) {
+            return c.clone();
+        }
+        let c = lookup(raw);
+        if memo.len() >= 4096 {
+            memo.clear();
+        }
+        memo.insert(raw.into(), c.clone());
+        c
+    })
+}
+
+fn lookup(raw: &str) -> Option<String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;

@@ -15,53 +15,75 @@ use std::path::Path;
 /// Lines parsed together on all cores.
 const BATCH: usize = 4096;
 
-/// Opens an FtM JSON-lines file. Lines are read in batches and parsed in parallel; records
-/// come out in file order.
+/// Opens an FtM JSON-lines file. A thread reads lines in batches while the previous batch is
+/// parsed on every core; records come out in file order.
 pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
     let text = open_text(path, None, "FtM JSON lines")?;
     let encoding = text.encoding.clone();
-    let mut reader = BufReader::with_capacity(1 << 16, text.reader);
-    let mut line_no = 0u64;
+    let reader = BufReader::with_capacity(1 << 16, text.reader);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
+    std::thread::spawn(move || read_chunks(reader, &tx));
     let mut ready: std::collections::VecDeque<Record> = std::collections::VecDeque::new();
-    let mut done = false;
     let records = std::iter::from_fn(move || {
-        while ready.is_empty() && !done {
-            let mut lines: Vec<(u64, String)> = Vec::with_capacity(BATCH);
-            while lines.len() < BATCH {
-                let mut buf = String::new();
-                match reader.read_line(&mut buf) {
-                    Ok(0) => {
-                        done = true;
-                        break;
-                    }
-                    Ok(_) => {
-                        line_no += 1;
-                        if !buf.trim().is_empty() {
-                            lines.push((line_no, buf));
-                        }
-                    }
-                    Err(e) => {
-                        line_no += 1;
-                        lines.push((line_no, String::new()));
-                        ready.push_back(Record::Rejected(reject(&display, line_no, format!("unreadable: {e}"), "")));
-                        done = true;
-                        break;
-                    }
+        while ready.is_empty() {
+            match rx.recv().ok()? {
+                Chunk::Lines(lines) => ready.extend(
+                    lines
+                        .par_iter()
+                        .filter(|(_, l)| !l.trim().is_empty())
+                        .map(|(n, l)| parse_line(&display, *n, l.trim()))
+                        .collect::<Vec<_>>(),
+                ),
+                Chunk::Unreadable { line, error } => {
+                    ready.push_back(Record::Rejected(reject(&display, line, format!("unreadable: {error}"), "")))
                 }
             }
-            let parsed: Vec<Record> = lines
-                .par_iter()
-                .filter(|(_, l)| !l.is_empty())
-                .map(|(n, l)| parse_line(&display, *n, l.trim()))
-                .collect();
-            // An unreadable line (pushed above) comes after the lines read before it.
-            let tail: Vec<Record> = ready.drain(..).collect();
-            ready.extend(parsed);
-            ready.extend(tail);
         }
         ready.pop_front()
     });
     Ok(Opened { format: crate::Format::Ftm, encoding, records: Box::new(records) })
+}
+
+/// What the reading thread hands over: a batch of numbered lines, or the line it could not read
+/// (after which it stops).
+enum Chunk {
+    Lines(Vec<(u64, String)>),
+    Unreadable { line: u64, error: String },
+}
+
+/// Reads `reader` into batches of lines until the end, an error, or the receiver leaving.
+fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>) {
+    let mut line_no = 0u64;
+    loop {
+        let mut lines: Vec<(u64, String)> = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        while lines.len() < BATCH {
+            let mut buf = String::new();
+            match reader.read_line(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {
+                    line_no += 1;
+                    lines.push((line_no, buf));
+                }
+                Err(e) => {
+                    line_no += 1;
+                    failed = Some(Chunk::Unreadable { line: line_no, error: e.to_string() });
+                    break;
+                }
+            }
+        }
+        let full = lines.len() == BATCH;
+        if !lines.is_empty() && tx.send(Chunk::Lines(lines)).is_err() {
+            return;
+        }
+        if let Some(chunk) = failed {
+            let _ = tx.send(chunk);
+            return;
+        }
+        if !full {
+            return;
+        }
+    }
 }
 
 /// Parses one line into a record.
