@@ -15,7 +15,9 @@ Writes crates/crosscheck-names/data/*.tsv, each with a header naming source, ver
     phonetic key cannot bring together (two or more distinct rough skeletons; the matcher's
     transliteration already handles the rest), and to given names: groups holding a Russian given
     name of the frequency table or an English nickname (surname items are dropped: a surname's
-    spellings are transliteration variants, which the phonetic key covers).
+    spellings are transliteration variants, which the phonetic key covers), except Chinese
+    surnames (items with a Han form "X姓" or "X氏", "the surname X"), whose romanisations (pinyin,
+    Wade-Giles, Cantonese) no key unifies: Xi / Hsi / Shi, Wang / Wong; their ASCII spellings only.
     <- names/rigour_names/persons.txt (rigour, MIT; data from Wikidata, CC0)
 - name_freq.tsv        Russian given names and surnames with counts (for token weights and
     gender): given names with count >= 3, surnames among the most frequent 30,000, with the
@@ -142,10 +144,17 @@ def main():
             given_set.add(row["text"].lower())
     for forms in tables["PERSON_NICK"].values():
         given_set.update(x.lower() for x in forms)
+    # Latin spellings Wikidata also gives for names with no Han form (Joe, Kit): kept out of the
+    # Chinese surname groups below, where they would make Joe a spelling of Zhou
+    western = set()
+    for line in open(os.path.join(DATA, "names/rigour_names/persons.txt"), encoding="utf-8"):
+        raw = [x.strip() for x in line.split("=>")[0].split(",")]
+        if "=>" in line and not any(x and unicodedata.name(x[0], "").startswith("CJK") for x in raw):
+            western.update(x.lower() for x in raw if x.isascii() and x.isalpha())
     n_groups = 0
     with open(os.path.join(OUT, "name_groups.tsv"), "w", encoding="utf-8") as f:
         header(f, RIGOUR, "one group per line: spellings separated by tabs (Latin and Cyrillic only; "
-               "groups a phonetic key already unifies, and surname groups, are left out)")
+               "groups a phonetic key already unifies, and surname groups other than Chinese ones, are left out)")
         for line in open(os.path.join(DATA, "names/rigour_names/persons.txt"), encoding="utf-8"):
             if "=>" not in line:
                 continue
@@ -155,8 +164,17 @@ def main():
                 continue
             if len({skeleton(x) for x in forms}) < 2:
                 continue
-            if not any(x in given_set for x in forms):
+            # Chinese surnames in their several romanisations (Xi / Hsi / Shi / Si, Wang / Wong):
+            # items whose Han forms include "X姓" or "X氏" ("the surname X"); plain ASCII spellings
+            han = [x.strip() for x in line.split("=>")[0].split(",")]
+            han = any(len(x) == 2 and x[1] in "姓氏" and unicodedata.name(x[0], "").startswith("CJK") for x in han)
+            given_group = any(x in given_set for x in forms)
+            if not han and not given_group:
                 continue
+            if not given_group:
+                forms = sorted({x.lower() for x in forms if x.isascii() and x.isalpha()} - given_set - western)
+                if len(forms) < 2 or len({skeleton(x) for x in forms}) < 2:
+                    continue
             f.write("\t".join(forms) + "\n")
             n_groups += 1
 
