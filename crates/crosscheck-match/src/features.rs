@@ -39,7 +39,10 @@ impl Prepared {
         for n in entity.names() {
             let n = if is_vessel { strip_vessel_prefix(&n).to_string() } else { n };
             let n = spell_percent(&n);
-            for alt in alternatives(&n) {
+            // a person's parts must be names on their own (not "Anna Ivanova/Petrova")
+            let parts = alternatives(&n);
+            let whole = |p: &String| kind != NameKind::Person || p.split_whitespace().count() >= 2;
+            for alt in parts.iter().all(whole).then_some(parts).unwrap_or_default() {
                 if !raw_names.contains(&alt) {
                     raw_names.push(alt);
                 }

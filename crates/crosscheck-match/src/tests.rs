@@ -31,6 +31,9 @@ fn decisions_table() {
         (&[("name", "Maria Gonzalez")], &[("name", "Ivan Sidorov")], false),
         (&[("firstName", "Hans"), ("lastName", "Friedrich")], &[("name", "Hans Friedrich")], true),
         (&[("name", "Anna Smith"), ("gender", "female")], &[("name", "Anna Smith"), ("gender", "male")], false),
+        // a slash between surnames is not a list of names
+        (&[("name", "Anna Ivanova/Petrova")], &[("name", "Olga Petrova")], false),
+        (&[("name", "Anna Ivanova/Anna Petrova")], &[("name", "Anna Petrova")], true),
         // both records say which name is the given one, and they are swapped
         (
             &[("firstName", "Konrad"), ("lastName", "Albrecht")],
