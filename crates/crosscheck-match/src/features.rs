@@ -40,9 +40,11 @@ impl Prepared {
             let n = if is_vessel { strip_vessel_prefix(&n).to_string() } else { n };
             let n = spell_percent(&n);
             // a person's parts must be names on their own (not "Anna Ivanova/Petrova")
-            let parts = alternatives(&n);
-            let whole = |p: &String| kind != NameKind::Person || p.split_whitespace().count() >= 2;
-            for alt in parts.iter().all(whole).then_some(parts).unwrap_or_default() {
+            let mut parts = alternatives(&n);
+            if kind == NameKind::Person && parts.iter().any(|p| p.split_whitespace().count() < 2) {
+                parts.clear();
+            }
+            for alt in parts {
                 if !raw_names.contains(&alt) {
                     raw_names.push(alt);
                 }
