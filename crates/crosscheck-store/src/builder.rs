@@ -26,14 +26,30 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// An entity ready to add: its JSON line and index keys, computed off the builder's thread.
+/// An entity ready to add: its JSON line, id and index keys, computed off the builder's thread.
+/// Id and keys travel as one buffer, so the builder's thread frees two allocations per entity,
+/// not one per key (freeing what another thread allocated is the slow path of an allocator).
 pub struct Prepared {
-    pub id: String,
-    pub schema: &'static Schema,
-    pub json: Vec<u8>,
-    pub keys: Vec<String>,
+    schema: &'static Schema,
+    json: Vec<u8>,
+    /// The id, then each key, end to end.
+    text: String,
+    /// Where each key ends in `text` (the id ends where the first key starts).
+    key_ends: Vec<u32>,
+    id_len: u32,
     id_hash: u128,
     key_hashes: Vec<u128>,
+}
+
+impl Prepared {
+    fn id(&self) -> &str {
+        &self.text[..self.id_len as usize]
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(self.id_len).chain(self.key_ends.iter().copied());
+        starts.zip(self.key_ends.iter()).map(|(a, &b)| &self.text[a as usize..b as usize])
+    }
 }
 
 /// Serialises an entity and computes its index keys. Safe to call from many threads.
@@ -42,8 +58,22 @@ pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let json = serde_json::to_vec(entity).unwrap_or_default();
     let mut keys = index_keys(entity);
     keys.extend(reference_keys(entity));
-    let key_hashes = keys.iter().map(|k| hash128(k)).collect();
-    Ok(Prepared { id_hash: hash128(&entity.id), id: entity.id.clone(), schema, json, keys, key_hashes })
+    let mut text = String::with_capacity(entity.id.len() + keys.iter().map(String::len).sum::<usize>());
+    text.push_str(&entity.id);
+    let mut key_ends = Vec::with_capacity(keys.len());
+    for k in &keys {
+        text.push_str(k);
+        key_ends.push(text.len() as u32);
+    }
+    Ok(Prepared {
+        schema,
+        json,
+        id_len: entity.id.len() as u32,
+        id_hash: hash128(&entity.id),
+        key_hashes: keys.iter().map(|k| hash128(k)).collect(),
+        text,
+        key_ends,
+    })
 }
 
 /// Keyed 128-bit SipHash-1-3 of `s`, under a key drawn at random once per process.
@@ -177,12 +207,12 @@ impl Builder {
             None => {
                 let idx = self.slots.len() as u32;
                 self.ids.insert(p.id_hash, idx);
-                let id = self.id_text.push(&p.id);
+                let id = self.id_text.push(p.id());
                 self.slots.push(Slot { id, first: (offset, len), schema: p.schema, more: Vec::new() });
                 idx
             }
         };
-        for (key, hash) in p.keys.iter().zip(p.key_hashes) {
+        for (key, &hash) in p.keys().zip(&p.key_hashes) {
             self.file_key(key, hash, slot_idx);
         }
         let io = |e: std::io::Error| AddError::Store(e.into());
