@@ -59,6 +59,9 @@ const SCRAMBLED: f32 = 0.75;
 /// Weight (relative to the token's own) that each word of the other name costs when one name is
 /// a title and a surname (President Macron, Mr. Smith): the given names were left out on purpose.
 const OMIT_AFTER_TITLE: f32 = 0.15;
+/// Score of a name in Han characters whose pinyin spells the other, Latin name word for word:
+/// high, but below a same-script match, since pinyin without tones joins homophones.
+const HAN_PINYIN: f32 = 0.9;
 /// Score of an abbreviation followed by a country against the written-out name.
 const ACRONYM_WITH_PLACE: f32 = 0.75;
 /// Multiplier when the names' forms point to different genders.
@@ -623,6 +626,17 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
             fallback = Some(format!("written together: `{}` ~ `{}`", a.joined, b.joined));
         }
     }
+    // a Chinese name in Han characters against its pinyin (习近平 / Xi Jinping)
+    if !org {
+        for (h, l) in [(a, b), (b, a)] {
+            if let Some(groups) = pinyin_reading(h, l) {
+                if HAN_PINYIN > score_v {
+                    score_v = HAN_PINYIN;
+                    fallback = Some(format!("`{}` read as pinyin: {groups}", h.raw));
+                }
+            }
+        }
+    }
     if org || a.kind == NameKind::Any {
         for (x, y) in [(a, b), (b, a)] {
             if word_count(x) == 1 && y.acronym.len() >= 2 {
@@ -738,6 +752,64 @@ fn find_split(
         }
     }
     None
+}
+
+/// When `han` is written in Han characters only and `latin` in Latin words only, and the
+/// syllables' pinyin, in order, split into runs that spell each Latin word once (in any order:
+/// Xi Jinping, Jinping Xi, Xi Jin Ping), the runs as `xi+jin+ping` text for the explanation.
+fn pinyin_reading(han: &Name, latin: &Name) -> Option<String> {
+    let syllables: Vec<&str> = han.parts.iter().map(|t| t.text.as_str()).collect();
+    if syllables.len() < 2
+        || syllables.len() > 8
+        || han.parts.iter().any(|t| t.script != Script::Han || t.text.is_empty())
+        || latin.parts.iter().any(|t| t.script != Script::Latin)
+    {
+        return None;
+    }
+    let words: Vec<&Token> = latin.parts.iter().filter(|t| t.class == TokenClass::Word).collect();
+    if words.is_empty() || words.len() > syllables.len() || words.len() < latin.parts.len() {
+        return None;
+    }
+    // depth-first: at syllable `at`, try each unused word as the next run
+    fn cover(
+        syllables: &[&str],
+        at: usize,
+        words: &[&Token],
+        used: &mut [bool],
+        runs: &mut Vec<(usize, usize)>,
+    ) -> bool {
+        if at == syllables.len() {
+            return used.iter().all(|u| *u);
+        }
+        for w in 0..words.len() {
+            if used[w] {
+                continue;
+            }
+            let mut joined = String::new();
+            for end in at..syllables.len() {
+                joined.push_str(syllables[end]);
+                if joined.len() > words[w].text.len() + 2 {
+                    break;
+                }
+                if joined == words[w].text || crate::key::phonetic_key(&joined) == words[w].key {
+                    used[w] = true;
+                    runs.push((at, end + 1));
+                    if cover(syllables, end + 1, words, used, runs) {
+                        return true;
+                    }
+                    runs.pop();
+                    used[w] = false;
+                }
+            }
+        }
+        false
+    }
+    let mut used = vec![false; words.len()];
+    let mut runs = Vec::new();
+    if !cover(&syllables, 0, &words, &mut used, &mut runs) {
+        return None;
+    }
+    Some(runs.iter().map(|&(s, e)| syllables[s..e].join("+")).collect::<Vec<_>>().join(" "))
 }
 
 /// Makes neighbouring words of `side` that together spell a word of `other` (which no token
