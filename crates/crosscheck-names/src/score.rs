@@ -13,9 +13,17 @@
 //!   because that is what separates "Sergey Viktorovich Lavrov" from "Sergey Ivanovich Lavrov".
 //! - Gender: gendered forms of one surname align (Ivanov/Ivanova), but when the two names point
 //!   to different genders the score is multiplied by 0.7.
-//! - Two fallbacks catch what token alignment cannot: a name written without spaces
-//!   ("SergeiLavrov") compared on joined keys, and an abbreviation ("PLA") compared with the
-//!   initials of the other name.
+//! - Given names in the other gender's form are two names (Michel / Michelle, Angelo / Angela);
+//!   a close spelling whose first consonants differ counts less (Lavrov / Navros: slips rarely
+//!   hit the first letter); a word whose letters are scrambled aligns at 0.75 (Nitup / Putin).
+//! - A name of initials only (N. N.) scores at most 0.6; a title and one word (President
+//!   Macron) names someone by surname, so the other side's given names cost little.
+//! - Arabic, Hebrew, Khmer, Thai and Indic words also align with the Latin spellings Wikidata
+//!   gives them (`script_pairs.tsv`), since their romanisation loses the vowels.
+//! - Fallbacks catch what token alignment cannot: a name written without spaces
+//!   ("SergeiLavrov") compared on joined keys, an abbreviation ("PLA", also "PLA China")
+//!   compared with the initials of the other name, and a Chinese name in Han characters read
+//!   as pinyin against a Latin name (王明德 / Wang Mingde).
 
 // Index loops over the score, relation and weight matrices read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
