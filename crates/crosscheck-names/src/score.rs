@@ -313,10 +313,11 @@ fn typo_factor(sim: f32, a: &Token, b: &Token) -> f32 {
     let absolute = ((allowed + TYPO_SLIP_MARGIN - cost) / TYPO_SLIP_MARGIN).clamp(0.0, 1.0);
     let factor = CONFLICT + (1.0 - CONFLICT) * relative.min(absolute);
     // slips rarely hit the first letter (the reason for Jaro-Winkler's prefix weight): two
-    // different first consonants make another name more likely (Lavrov / Navros)
+    // different first consonants make another name more likely (Lavrov / Navros); across
+    // scripts, transliteration moves first letters by itself (Harry / Гарри)
     let consonant = |k: &str| k.bytes().next().filter(|c| !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'j'));
     match (consonant(&a.key), consonant(&b.key)) {
-        (Some(x), Some(y)) if x != y => factor * FIRST_LETTER,
+        (Some(x), Some(y)) if x != y && a.script == b.script => factor * FIRST_LETTER,
         _ => factor,
     }
 }
