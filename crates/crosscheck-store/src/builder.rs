@@ -13,6 +13,7 @@
 //! under a key drawn at random for each process collides, about 2^-128 per pair; nobody can
 //! aim for it without the key. That is what lets the serial part skip string comparisons.
 
+use crate::keyindex::{self, split, HashKey, Posting};
 use crate::keys::{index_keys, reference_keys};
 use crate::meta::{DatasetMeta, FORMAT_VERSION};
 use crate::StoreError;
@@ -20,74 +21,34 @@ use crosscheck_model::{Entity, EntityError, Schema};
 use fs_err::File;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use siphasher::sip128::{Hasher128, SipHasher13};
-use std::hash::Hasher;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
 
-/// An entity ready to add: its JSON line, id and index keys, computed off the builder's thread.
-/// Id and keys travel as one buffer, so the builder's thread frees two allocations per entity,
-/// not one per key (freeing what another thread allocated is the slow path of an allocator).
+/// An entity ready to add: its JSON line, its id, and the hashes of its id and index keys,
+/// computed off the builder's thread (the text of a key is not needed once hashed; see
+/// `keyindex.rs`).
 pub struct Prepared {
     schema: &'static Schema,
     json: Vec<u8>,
-    /// The id, then each key, end to end.
-    text: String,
-    /// Where each key ends in `text` (the id ends where the first key starts).
-    key_ends: Vec<u32>,
-    id_len: u32,
+    id: String,
     id_hash: u128,
-    key_hashes: Vec<u128>,
+    key_hashes: Vec<(u64, u32)>,
 }
 
-impl Prepared {
-    fn id(&self) -> &str {
-        &self.text[..self.id_len as usize]
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &str> + '_ {
-        let starts = std::iter::once(self.id_len).chain(self.key_ends.iter().copied());
-        starts.zip(self.key_ends.iter()).map(|(a, &b)| &self.text[a as usize..b as usize])
-    }
-}
-
-/// Serialises an entity and computes its index keys. Safe to call from many threads.
+/// Serialises an entity and hashes its index keys. Safe to call from many threads.
 pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
     let json = serde_json::to_vec(entity).unwrap_or_default();
+    let key = HashKey::of_process();
     let mut keys = index_keys(entity);
     keys.extend(reference_keys(entity));
-    let mut text = String::with_capacity(entity.id.len() + keys.iter().map(String::len).sum::<usize>());
-    text.push_str(&entity.id);
-    let mut key_ends = Vec::with_capacity(keys.len());
-    for k in &keys {
-        text.push_str(k);
-        key_ends.push(text.len() as u32);
-    }
     Ok(Prepared {
         schema,
         json,
-        id_len: entity.id.len() as u32,
-        id_hash: hash128(&entity.id),
-        key_hashes: keys.iter().map(|k| hash128(k)).collect(),
-        text,
-        key_ends,
+        id_hash: key.hash(&entity.id),
+        id: entity.id.clone(),
+        key_hashes: keys.iter().map(|k| split(key.hash(k))).collect(),
     })
-}
-
-/// Keyed 128-bit SipHash-1-3 of `s`, under a key drawn at random once per process.
-fn hash128(s: &str) -> u128 {
-    static KEY: OnceLock<(u64, u64)> = OnceLock::new();
-    let &(k0, k1) = KEY.get_or_init(|| {
-        use std::hash::{BuildHasher, RandomState};
-        let r = RandomState::new();
-        (r.hash_one(0u8), r.hash_one(1u8))
-    });
-    let mut h = SipHasher13::new_with_keys(k0, k1);
-    h.write(s.as_bytes());
-    let out = h.finish128();
-    (u128::from(out.h1) << 64) | u128::from(out.h2)
 }
 
 /// Strings kept end to end in one buffer, addressed by (offset, length).
@@ -134,12 +95,8 @@ pub struct Builder {
     ids: HashMap<u128, u32>,
     id_text: Arena,
     slots: Vec<Slot>,
-    /// Key hash -> key id; the key's text is `key_text[key_spans[id]]`.
-    key_ids: HashMap<u128, u32>,
-    key_text: Arena,
-    key_spans: Vec<(u64, u32)>,
-    /// (key id << 32 | slot) pairs.
-    postings: Vec<u64>,
+    /// (key hash, slot) pairs, sorted into the index at the end.
+    postings: Vec<Posting>,
     /// Whether some id came more than once (its records are merged at the end).
     repeated: bool,
     finished: bool,
@@ -168,9 +125,6 @@ impl Builder {
             ids: HashMap::default(),
             id_text: Arena::default(),
             slots: Vec::new(),
-            key_ids: HashMap::default(),
-            key_text: Arena::default(),
-            key_spans: Vec::new(),
             postings: Vec::new(),
             repeated: false,
             finished: false,
@@ -207,28 +161,17 @@ impl Builder {
             None => {
                 let idx = self.slots.len() as u32;
                 self.ids.insert(p.id_hash, idx);
-                let id = self.id_text.push(p.id());
+                let id = self.id_text.push(&p.id);
                 self.slots.push(Slot { id, first: (offset, len), schema: p.schema, more: Vec::new() });
                 idx
             }
         };
-        for (key, &hash) in p.keys().zip(&p.key_hashes) {
-            self.file_key(key, hash, slot_idx);
-        }
+        self.postings.extend(p.key_hashes.iter().map(|&(hi, lo)| Posting { hi, lo, entity: slot_idx }));
         let io = |e: std::io::Error| AddError::Store(e.into());
         self.spill.write_all(&p.json).map_err(io)?;
         self.spill.write_all(b"\n").map_err(io)?;
         self.spill_len += u64::from(len) + 1;
         Ok(())
-    }
-
-    fn file_key(&mut self, key: &str, hash: u128, slot: u32) {
-        let next = self.key_spans.len() as u32;
-        let key_id = *self.key_ids.entry(hash).or_insert(next);
-        if key_id == next {
-            self.key_spans.push(self.key_text.push(key));
-        }
-        self.postings.push((u64::from(key_id) << 32) | u64::from(slot));
     }
 
     /// Entities (distinct ids) so far.
@@ -260,7 +203,8 @@ impl Builder {
         }
         offsets_out.flush()?;
         // The two indexes are independent files: build them side by side.
-        let (ids, keys) = rayon::join(|| self.write_ids(), || self.write_keys());
+        let postings = std::mem::take(&mut self.postings);
+        let (ids, keys) = rayon::join(|| self.write_ids(), || write_keys(&self.tmp, postings));
         ids?;
         keys?;
         let n_entities = (offsets.len() - 1) as u64;
@@ -339,8 +283,10 @@ impl Builder {
         entities_out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         drop(spill);
         fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
-        for (key, slot) in extra_keys {
-            self.file_key(&key, hash128(&key), slot);
+        let key = HashKey::of_process();
+        for (k, slot) in extra_keys {
+            let (hi, lo) = split(key.hash(&k));
+            self.postings.push(Posting { hi, lo, entity: slot });
         }
         Ok(offsets)
     }
@@ -356,56 +302,33 @@ impl Builder {
         }
         out.finish().map_err(fst_err)
     }
+}
 
-    /// `keys.fst` and `postings.bin`: keys in byte order (what fst needs), each with its run of
-    /// entity numbers.
-    fn write_keys(&self) -> Result<(), StoreError> {
-        let mut order: Vec<u32> = (0..self.key_spans.len() as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            self.key_text.get(self.key_spans[a as usize]).cmp(self.key_text.get(self.key_spans[b as usize]))
-        });
-        let mut rank_of = vec![0u32; order.len()];
-        for (rank, key_id) in order.iter().enumerate() {
-            rank_of[*key_id as usize] = rank as u32;
+/// `keys.idx` and `postings.bin` in `dir` (see `keyindex.rs`): pairs sorted by key hash on
+/// every core, then one pass writes each key's run of entity numbers and its record.
+fn write_keys(dir: &Path, mut postings: Vec<Posting>) -> Result<(), StoreError> {
+    postings.par_sort_unstable();
+    postings.dedup();
+    let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("postings.bin"))?);
+    let mut records: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < postings.len() {
+        let (hi, lo) = (postings[i].hi, postings[i].lo);
+        let mut j = i;
+        while j < postings.len() && (postings[j].hi, postings[j].lo) == (hi, lo) {
+            postings_out.write_all(&postings[j].entity.to_le_bytes())?;
+            j += 1;
         }
-        let mut postings: Vec<u64> = self
-            .postings
-            .par_iter()
-            .map(|p| (u64::from(rank_of[(*p >> 32) as usize]) << 32) | (*p & 0xffff_ffff))
-            .collect();
-        postings.par_sort_unstable();
-        postings.dedup();
-        // Postings first (one pass, in key order), remembering each key's (start << 32 | count).
-        let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("postings.bin"))?);
-        let mut values: Vec<u64> = Vec::with_capacity(order.len());
-        let mut i = 0;
-        while i < postings.len() {
-            let rank = postings[i] >> 32;
-            let mut j = i;
-            while j < postings.len() && postings[j] >> 32 == rank {
-                postings_out.write_all(&((postings[j] & 0xffff_ffff) as u32).to_le_bytes())?;
-                j += 1;
-            }
-            debug_assert_eq!(rank as usize, values.len(), "every key has a posting");
-            values.push(((i as u64) << 32) | (j - i) as u64);
-            i = j;
-        }
-        postings_out.flush()?;
-        // Building an fst is sequential: a large index is cut into contiguous key ranges, one
-        // fst each, built side by side (a lookup picks the range; see `Dataset::open`).
-        let shards = if order.len() >= SHARD_MIN_KEYS { KEY_SHARDS } else { 1 };
-        let per = order.len().div_ceil(shards);
-        (0..shards).into_par_iter().try_for_each(|shard| -> Result<(), StoreError> {
-            let range = shard * per..((shard + 1) * per).min(order.len());
-            let mut out = fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join(keys_file(shard)))?))
-                .map_err(fst_err)?;
-            for rank in range {
-                let key = self.key_text.get(self.key_spans[order[rank] as usize]);
-                out.insert(key, values[rank]).map_err(fst_err)?;
-            }
-            out.finish().map_err(fst_err)
-        })
+        records.extend(keyindex::record(hi, lo, (j - i) as u32, i as u64));
+        i = j;
     }
+    postings_out.flush()?;
+    let n = (records.len() / keyindex::RECORD_LEN) as u64;
+    let mut keys_out = BufWriter::new(File::create(dir.join("keys.idx"))?);
+    keys_out.write_all(&keyindex::header(HashKey::of_process(), n))?;
+    keys_out.write_all(&records)?;
+    keys_out.flush()?;
+    Ok(())
 }
 
 impl Drop for Builder {
@@ -424,20 +347,6 @@ pub enum AddError {
     Rejected { error: EntityError, raw: Vec<u8> },
     #[error(transparent)]
     Store(StoreError),
-}
-
-/// Key ranges of a large index, built in parallel.
-const KEY_SHARDS: usize = 2;
-/// Below this many keys one fst is built (cutting it would save nothing worth a file).
-const SHARD_MIN_KEYS: usize = 1 << 16;
-
-/// The file of key range `shard`: `keys.fst`, then `keys.1.fst`, `keys.2.fst`...
-pub(crate) fn keys_file(shard: usize) -> String {
-    if shard == 0 {
-        "keys.fst".to_string()
-    } else {
-        format!("keys.{shard}.fst")
-    }
 }
 
 fn fst_err(e: fst::Error) -> StoreError {

@@ -1,6 +1,7 @@
 //! Reading one dataset version: memory-mapped, nothing loaded per entity.
 
-use crate::meta::{DatasetMeta, FORMAT_VERSION, MIN_FORMAT_VERSION};
+use crate::keyindex::{self, HashKey};
+use crate::meta::{DatasetMeta, FORMAT_VERSION};
 use crate::StoreError;
 use crosscheck_model::Entity;
 use memmap2::Mmap;
@@ -13,8 +14,10 @@ pub struct Dataset {
     entities: Mmap,
     offsets: Mmap,
     ids: fst::Map<Mmap>,
-    /// The index in contiguous key ranges, each with its first key (see `builder::keys_file`).
-    keys: Vec<(Vec<u8>, fst::Map<Mmap>)>,
+    /// `keys.idx` (see `keyindex.rs`), its hash key and record count.
+    keys: Mmap,
+    hash_key: HashKey,
+    n_keys: usize,
     postings: Mmap,
 }
 
@@ -40,7 +43,7 @@ impl Dataset {
         let meta_text = fs_err::read_to_string(dir.join("meta.json"))?;
         let version: serde_json::Value = serde_json::from_str(&meta_text).map_err(|e| damaged(e.to_string()))?;
         let found = version.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-        if !(MIN_FORMAT_VERSION..=FORMAT_VERSION).contains(&found) {
+        if found != FORMAT_VERSION {
             return Err(StoreError::Incompatible { name: name.to_string(), found, expected: FORMAT_VERSION });
         }
         let meta: DatasetMeta = serde_json::from_value(version).map_err(|e| damaged(e.to_string()))?;
@@ -49,25 +52,16 @@ impl Dataset {
             return Err(damaged("offsets do not match the entity count".into()));
         }
         let ids = fst::Map::new(map(&dir.join("ids.fst"))?).map_err(|e| damaged(e.to_string()))?;
-        let mut keys = Vec::new();
-        for shard in 0.. {
-            let path = dir.join(crate::builder::keys_file(shard));
-            if shard > 0 && !path.exists() {
-                break;
-            }
-            let fst = fst::Map::new(map(&path)?).map_err(|e| damaged(e.to_string()))?;
-            let first = {
-                use fst::Streamer;
-                fst.stream().next().map(|(k, _)| k.to_vec()).unwrap_or_default()
-            };
-            keys.push((first, fst));
-        }
+        let keys = map(&dir.join("keys.idx"))?;
+        let (hash_key, n_keys) = keyindex::read_header(&keys).map_err(damaged)?;
         Ok(Dataset {
             meta,
             entities: map(&dir.join("entities.jsonl"))?,
             offsets,
             ids,
             keys,
+            hash_key,
+            n_keys,
             postings: map(&dir.join("postings.bin"))?,
         })
     }
@@ -128,19 +122,14 @@ impl Dataset {
         (0..self.len() as u32).map(|i| self.entity(i))
     }
 
-    /// What `key` is filed with: (postings start << 32 | count).
-    fn key_value(&self, key: &str) -> Option<u64> {
-        // the last range starting at or before the key (the first range starts at its smallest key)
-        let shard = self.keys.iter().rposition(|(first, _)| first.as_slice() <= key.as_bytes()).unwrap_or(0);
-        self.keys.get(shard)?.1.get(key)
+    /// Where `key`'s entity numbers are in `postings.bin`: (start, count).
+    fn key_postings(&self, key: &str) -> (usize, usize) {
+        keyindex::lookup(&self.keys, self.hash_key, self.n_keys, key).map_or((0, 0), |(s, c)| (s as usize, c as usize))
     }
 
     /// The entity numbers filed under `key`.
     pub fn postings(&self, key: &str) -> impl Iterator<Item = u32> + '_ {
-        let (start, count) = match self.key_value(key) {
-            Some(v) => ((v >> 32) as usize, (v & 0xffff_ffff) as usize),
-            None => (0, 0),
-        };
+        let (start, count) = self.key_postings(key);
         let bytes = self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]);
         bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
@@ -152,7 +141,7 @@ impl Dataset {
     }
 
     fn postings_len(&self, key: &str) -> usize {
-        self.key_value(key).map_or(0, |v| (v & 0xffff_ffff) as usize)
+        self.key_postings(key).1
     }
 
     /// Candidates for a query filed under `keys` (see [`crate::index_keys`]), best first, at most

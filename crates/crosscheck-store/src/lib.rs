@@ -6,8 +6,7 @@
 //!                                   entities.jsonl  merged FtM entities, one per line
 //!                                   offsets.bin     u64 LE start of each entity, plus the end
 //!                                   ids.fst         entity id -> entity number
-//!                                   keys.fst        index key -> (postings start << 32 | count);
-//!                                   keys.N.fst      further contiguous key ranges of a large index
+//!                                   keys.idx        index key hash -> run of postings (see keyindex.rs)
 //!                                   postings.bin    u32 LE entity numbers
 //! ```
 //!
@@ -28,6 +27,7 @@
 
 mod builder;
 mod dataset;
+mod keyindex;
 mod keys;
 mod meta;
 

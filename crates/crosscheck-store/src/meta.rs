@@ -4,10 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// The on-disk format this build writes and reads. Bump it on any change to the files.
 /// 2: reference keys (`r:<id>`) filed for every entity a record links to.
-/// 3: a large key index is cut into contiguous ranges (`keys.fst`, `keys.1.fst`, ...).
+/// 3: the candidate index is a sorted table of key hashes (`keys.idx`) instead of `keys.fst`.
 pub const FORMAT_VERSION: u32 = 3;
-/// The oldest format this build still reads (2 is 3 with one key range).
-pub const MIN_FORMAT_VERSION: u32 = 2;
 
 /// What the store records about one dataset version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

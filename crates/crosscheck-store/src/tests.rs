@@ -175,10 +175,10 @@ proptest::proptest! {
 }
 
 #[test]
-fn a_large_index_is_cut_into_ranges_and_every_range_answers() {
+fn a_large_index_answers_every_key_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    // made-up words from a counter: three distinct words per name, so ~100,000 distinct keys
+    // made-up words from a counter: three distinct words per name, ~100,000 distinct keys
     let word = |i: usize| -> String {
         let letters = ["k", "r", "m", "s", "l", "n", "t", "v", "d", "p"];
         let vowels = ["a", "o", "e", "i", "u"];
@@ -188,8 +188,6 @@ fn a_large_index_is_cut_into_ranges_and_every_range_answers() {
         .map(|i| person(&format!("e{i}"), &format!("{} {} {}", word(3 * i), word(3 * i + 1), word(3 * i + 2)), None))
         .collect();
     load(&store, "big", &entities).unwrap();
-    let version = std::fs::read_to_string(dir.path().join("datasets/big/CURRENT")).unwrap();
-    assert!(dir.path().join("datasets/big").join(version.trim()).join(crate::builder::keys_file(1)).exists());
     let ds = store.dataset("big").unwrap();
     for e in entities.iter().step_by(997) {
         for key in index_keys(e) {
