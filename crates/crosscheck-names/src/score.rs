@@ -23,7 +23,8 @@
 //! - Fallbacks catch what token alignment cannot: a name written without spaces
 //!   ("SergeiLavrov") compared on joined keys, an abbreviation ("PLA", also "PLA China")
 //!   compared with the initials of the other name, and a Chinese name in Han characters read
-//!   as pinyin against a Latin name (王明德 / Wang Mingde).
+//!   as pinyin against a Latin name (王明德 / Wang Mingde), a Korean name in Hangul likewise
+//!   under a key that joins its romanisations (김정은 / Kim Jong Un).
 
 // Index loops over the score, relation and weight matrices read better than zipped iterators.
 #![allow(clippy::needless_range_loop)]
@@ -70,6 +71,9 @@ const OMIT_AFTER_TITLE: f32 = 0.15;
 /// Score of a name in Han characters whose pinyin spells the other, Latin name word for word:
 /// high, but below a same-script match, since pinyin without tones joins homophones.
 const HAN_PINYIN: f32 = 0.9;
+/// The same for Hangul against a Latin name: the key that brings the romanisations together
+/// (jeong / jong / chong) also joins a few syllables Hangul keeps apart (정 / 종).
+const HANGUL_READING: f32 = 0.85;
 /// Score of an abbreviation followed by a country against the written-out name.
 const ACRONYM_WITH_PLACE: f32 = 0.75;
 /// Multiplier when the names' forms point to different genders.
@@ -635,13 +639,22 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
             fallback = Some(format!("written together: `{}` ~ `{}`", a.joined, b.joined));
         }
     }
-    // a Chinese name in Han characters against its pinyin (习近平 / Xi Jinping)
+    // a Chinese name in Han characters against its pinyin (习近平 / Xi Jinping), a Korean name
+    // in Hangul against its usual romanisation (김정은 / Kim Jong Un)
     if !org {
         for (h, l) in [(a, b), (b, a)] {
-            if let Some(groups) = pinyin_reading(h, l) {
+            let pinyin = |joined: &str, w: &Token| joined == w.text || crate::key::phonetic_key(joined) == w.key;
+            if let Some(groups) = syllable_reading(h, l, Script::Han, &pinyin) {
                 if HAN_PINYIN > score_v {
                     score_v = HAN_PINYIN;
                     fallback = Some(format!("`{}` read as pinyin: {groups}", h.raw));
+                }
+            }
+            let korean = |joined: &str, w: &Token| korean_key(joined) == korean_key(&w.text);
+            if let Some(groups) = syllable_reading(h, l, Script::Hangul, &korean) {
+                if HANGUL_READING > score_v {
+                    score_v = HANGUL_READING;
+                    fallback = Some(format!("`{}` read as {groups}", h.raw));
                 }
             }
         }
@@ -763,14 +776,15 @@ fn find_split(
     None
 }
 
-/// When `han` is written in Han characters only and `latin` in Latin words only, and the
-/// syllables' pinyin, in order, split into runs that spell each Latin word once (in any order:
-/// Xi Jinping, Jinping Xi, Xi Jin Ping), the runs as `xi+jin+ping` text for the explanation.
-fn pinyin_reading(han: &Name, latin: &Name) -> Option<String> {
+/// When `han` is written in syllables of `script` only (Han, Hangul) and `latin` in Latin words
+/// only, and the syllables' romanisations, in order, split into runs that spell each Latin
+/// word once by `same` (in any order: Xi Jinping, Jinping Xi, Xi Jin Ping), the runs as
+/// `xi+jin+ping` text for the explanation.
+fn syllable_reading(han: &Name, latin: &Name, script: Script, same: &dyn Fn(&str, &Token) -> bool) -> Option<String> {
     let syllables: Vec<&str> = han.parts.iter().map(|t| t.text.as_str()).collect();
     if syllables.len() < 2
         || syllables.len() > 8
-        || han.parts.iter().any(|t| t.script != Script::Han || t.text.is_empty())
+        || han.parts.iter().any(|t| t.script != script || t.text.is_empty())
         || latin.parts.iter().any(|t| t.script != Script::Latin)
     {
         return None;
@@ -784,6 +798,7 @@ fn pinyin_reading(han: &Name, latin: &Name) -> Option<String> {
         syllables: &[&str],
         at: usize,
         words: &[&Token],
+        same: &dyn Fn(&str, &Token) -> bool,
         used: &mut [bool],
         runs: &mut Vec<(usize, usize)>,
     ) -> bool {
@@ -800,10 +815,10 @@ fn pinyin_reading(han: &Name, latin: &Name) -> Option<String> {
                 if joined.len() > words[w].text.len() + 2 {
                     break;
                 }
-                if joined == words[w].text || crate::key::phonetic_key(&joined) == words[w].key {
+                if same(&joined, words[w]) {
                     used[w] = true;
                     runs.push((at, end + 1));
-                    if cover(syllables, end + 1, words, used, runs) {
+                    if cover(syllables, end + 1, words, same, used, runs) {
                         return true;
                     }
                     runs.pop();
@@ -815,10 +830,39 @@ fn pinyin_reading(han: &Name, latin: &Name) -> Option<String> {
     }
     let mut used = vec![false; words.len()];
     let mut runs = Vec::new();
-    if !cover(&syllables, 0, &words, &mut used, &mut runs) {
+    if !cover(&syllables, 0, &words, same, &mut used, &mut runs) {
         return None;
     }
     Some(runs.iter().map(|&(s, e)| syllables[s..e].join("+")).collect::<Vec<_>>().join(" "))
+}
+
+/// A key under which the usual romanisations of Korean syllables agree: Revised Romanisation
+/// (jeong, eun, gim), McCune-Reischauer without its breves (chong, un, kim) and common
+/// spellings (jong, lee): eo / o, eu / u, ee / i, oo / u, voiced / unvoiced consonants, r / l.
+fn korean_key(s: &str) -> String {
+    let s: String = s.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
+    let s = s
+        .replace("ch", "c")
+        .replace("sh", "s")
+        .replace("eo", "o")
+        .replace("eu", "u")
+        .replace("ee", "i")
+        .replace("oo", "u");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            'g' => 'k',
+            'd' => 't',
+            'b' => 'p',
+            'j' => 'c',
+            'r' => 'l',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Makes neighbouring words of `side` that together spell a word of `other` (which no token
