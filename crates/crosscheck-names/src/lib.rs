@@ -415,6 +415,11 @@ fn assemble_index_keys<'a>(
     prefix: &str,
     out: &mut Vec<String>,
 ) {
+    visit_index_keys(tokens, &mut |key| out.push(prefixed(prefix, key)));
+}
+
+/// Calls `f` with each index key of a name's tokens (see [`assemble_index_keys`]).
+fn visit_index_keys<'a>(tokens: impl Iterator<Item = (TokenClass, &'a str, &'a [String])>, f: &mut dyn FnMut(&str)) {
     let mut joined = String::new();
     let mut n_words = 0;
     for (class, key, extra) in tokens {
@@ -428,11 +433,13 @@ fn assemble_index_keys<'a>(
         if key.len() < 3 {
             continue;
         }
-        out.push(prefixed(prefix, key));
-        out.extend(extra.iter().map(|k| prefixed(prefix, k)));
+        f(key);
+        for k in extra {
+            f(k);
+        }
     }
     if n_words > 1 {
-        out.push(prefixed(prefix, &joined));
+        f(&joined);
     }
 }
 
@@ -460,6 +467,12 @@ struct WordKeys {
 /// the same segments as [`Name::parse`] and keeps each distinct word's keys in a per-thread memo,
 /// so a million names cost a few hundred nanoseconds each. A test holds the two paths equal.
 pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<String>) {
+    for_each_index_key(raw, kind, &mut |key| out.push(prefixed(prefix, key)));
+}
+
+/// Calls `f` with each index key of `raw` (the keys of [`write_index_keys`], without a prefix
+/// and without building a string for each): for a caller that only hashes them.
+pub fn for_each_index_key(raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
     /// Word -> index in `keys`, so that each word costs one lookup.
     #[derive(Default)]
     struct Memo {
@@ -514,7 +527,7 @@ pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<S
                 (class, w.key.as_str(), w.extra.as_slice())
             }
         });
-        assemble_index_keys(tokens, prefix, out);
+        visit_index_keys(tokens, f);
     });
 }
 

@@ -14,7 +14,7 @@
 //! aim for it without the key. That is what lets the serial part skip string comparisons.
 
 use crate::keyindex::{self, split, HashKey, Posting};
-use crate::keys::{index_keys, reference_keys};
+use crate::keys::{index_keys, key_hashes};
 use crate::meta::{DatasetMeta, FORMAT_VERSION};
 use crate::StoreError;
 use crosscheck_model::{Entity, EntityError, Schema};
@@ -40,14 +40,12 @@ pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
     let json = serde_json::to_vec(entity).unwrap_or_default();
     let key = HashKey::of_process();
-    let mut keys = index_keys(entity);
-    keys.extend(reference_keys(entity));
     Ok(Prepared {
         schema,
         json,
         id_hash: key.hash(&entity.id),
         id: entity.id.clone(),
-        key_hashes: keys.iter().map(|k| split(key.hash(k))).collect(),
+        key_hashes: key_hashes(entity, key),
     })
 }
 

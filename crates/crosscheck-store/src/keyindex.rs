@@ -45,8 +45,15 @@ impl HashKey {
 
     /// 128-bit keyed SipHash-1-3 of `s`.
     pub(crate) fn hash(self, s: &str) -> u128 {
+        self.hash_parts(&[s])
+    }
+
+    /// [`HashKey::hash`] of the concatenation of `parts`, without building it.
+    pub(crate) fn hash_parts(self, parts: &[&str]) -> u128 {
         let mut h = SipHasher13::new_with_keys(self.0, self.1);
-        h.write(s.as_bytes());
+        for part in parts {
+            h.write(part.as_bytes());
+        }
         let out = h.finish128();
         (u128::from(out.h1) << 64) | u128::from(out.h2)
     }

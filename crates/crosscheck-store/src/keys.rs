@@ -1,7 +1,8 @@
 //! What an entity is filed under in the candidate index.
 
+use crate::keyindex::{split, HashKey};
 use crosscheck_model::{identifier, Entity, PropType};
-use crosscheck_names::{write_index_keys, Name, NameKind};
+use crosscheck_names::{for_each_index_key, write_index_keys, Name, NameKind};
 
 /// The kind of names an entity of this schema has.
 pub fn name_kind(entity: &Entity) -> NameKind {
@@ -29,6 +30,28 @@ pub fn index_keys(entity: &Entity) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The hashes of an entity's [`index_keys`] and [`reference_keys`] as the index files them
+/// (sorted, unique), computed without building the key strings: a load hashes millions.
+pub(crate) fn key_hashes(entity: &Entity, key: HashKey) -> Vec<(u64, u32)> {
+    let kind = name_kind(entity);
+    let mut out = Vec::new();
+    for name in entity.names() {
+        for_each_index_key(&name, kind, &mut |k| out.push(split(key.hash_parts(&["n:", k]))));
+    }
+    for (_, value) in entity.values_of_type(PropType::Identifier) {
+        let norm = identifier::normalize(value);
+        if norm.chars().count() >= 4 {
+            out.push(split(key.hash_parts(&["i:", &norm])));
+        }
+    }
+    for (_, id) in entity.values_of_type(PropType::Entity) {
+        out.push(split(key.hash_parts(&["r:", id])));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The index keys of a query, grouped by the evidence they stand for: one group per name token

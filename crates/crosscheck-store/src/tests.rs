@@ -197,3 +197,31 @@ fn a_large_index_answers_every_key_and_nothing_else() {
     assert_eq!(ds.postings("n:zzzzzz").count(), 0);
     assert_eq!(ds.postings("").count(), 0);
 }
+
+proptest::proptest! {
+    /// A load hashes keys without building their strings; a query looks them up by string.
+    /// Both must give the same hashes for any entity.
+    #[test]
+    fn hashed_keys_equal_the_hashes_of_the_key_strings(
+        name in "[A-Za-zА-Яа-яёЁ .,'-]{0,30}",
+        alias in "[A-Za-z0-9 ]{0,20}",
+        passport in "[0-9 -]{0,12}",
+        schema in proptest::sample::select(vec!["Person", "Company", "Organization", "Vessel", "Family"]),
+    ) {
+        let mut e = Entity::new("x", schema);
+        e.add("name", &name);
+        e.add("alias", &alias);
+        e.add("passportNumber", &passport);
+        e.add("registrationNumber", &passport);
+        e.add("person", "p-1");
+        let key = crate::keyindex::HashKey(3, 5);
+        let mut want: Vec<(u64, u32)> = index_keys(&e)
+            .iter()
+            .chain(&crate::keys::reference_keys(&e))
+            .map(|k| crate::keyindex::split(key.hash(k)))
+            .collect();
+        want.sort_unstable();
+        want.dedup();
+        proptest::prop_assert_eq!(crate::keys::key_hashes(&e, key), want);
+    }
+}
