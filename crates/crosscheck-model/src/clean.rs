@@ -19,16 +19,31 @@ pub enum Cleaned {
     Dropped(&'static str),
 }
 
-/// Collapses whitespace, strips control and zero-width characters, and composes to NFC.
-pub fn collapse(raw: &str) -> String {
-    // Fast path: most values are already clean ASCII (no NFC work, nothing to collapse).
+/// ASCII text that [`collapse`] would return unchanged.
+fn is_collapsed_ascii(raw: &str) -> bool {
     let bytes = raw.as_bytes();
-    let clean_ascii = raw.is_ascii()
+    raw.is_ascii()
         && !bytes.first().is_some_and(|b| b.is_ascii_whitespace())
         && !bytes.last().is_some_and(|b| b.is_ascii_whitespace())
         && !bytes.iter().any(|b| b.is_ascii_control())
-        && !bytes.windows(2).any(|w| w[0] == b' ' && w[1] == b' ');
-    if clean_ascii {
+        && !bytes.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+}
+
+/// `raw` itself when cleaning it as `kind` would return it unchanged (already collapsed ASCII
+/// of a type cleaning does not rewrite), so the caller keeps its string instead of a copy.
+pub fn already_clean(kind: PropType, raw: String) -> Result<String, String> {
+    let rewritten = matches!(kind, PropType::Date | PropType::Country | PropType::Gender | PropType::Email);
+    if !rewritten && !raw.is_empty() && is_collapsed_ascii(&raw) {
+        Ok(raw)
+    } else {
+        Err(raw)
+    }
+}
+
+/// Collapses whitespace, strips control and zero-width characters, and composes to NFC.
+pub fn collapse(raw: &str) -> String {
+    // Fast path: most values are already clean ASCII (no NFC work, nothing to collapse).
+    if is_collapsed_ascii(raw) {
         return raw.to_string();
     }
     let mut out = String::with_capacity(raw.len());
@@ -83,6 +98,26 @@ pub fn clean_value(kind: PropType, raw: &str) -> Cleaned {
         },
         PropType::Email => Cleaned::Value(text.to_lowercase()),
         _ => Cleaned::Value(text),
+    }
+}
+
+#[cfg(test)]
+mod kept {
+    use super::*;
+
+    proptest::proptest! {
+        /// A value kept as it is must be exactly what cleaning would have made of it.
+        #[test]
+        fn a_kept_value_is_its_own_cleaning(raw in "[ -~\t\n\u{a0}é]{0,20}", k in 0usize..14) {
+            let kinds = [
+                PropType::Name, PropType::Date, PropType::Country, PropType::Identifier, PropType::Address,
+                PropType::Phone, PropType::Email, PropType::Url, PropType::Entity, PropType::Gender,
+                PropType::Text, PropType::String, PropType::Number, PropType::Topic,
+            ];
+            if let Ok(same) = already_clean(kinds[k], raw.clone()) {
+                proptest::prop_assert_eq!(clean_value(kinds[k], &raw), Cleaned::Value(same));
+            }
+        }
     }
 }
 

@@ -152,10 +152,18 @@ impl Entity {
             let kind = schema.prop_type(&prop).unwrap_or(PropType::Text);
             let mut clean: Vec<String> = Vec::with_capacity(values.len());
             for v in values {
-                match clean_value(kind, &v) {
-                    Cleaned::Value(c) if !clean.contains(&c) => clean.push(c),
-                    Cleaned::Value(_) | Cleaned::Empty => {}
-                    Cleaned::Dropped(reason) => self.dropped.push((prop.clone(), v, reason)),
+                let cleaned = match crate::clean::already_clean(kind, v) {
+                    Ok(same) => Ok(same),
+                    Err(v) => match clean_value(kind, &v) {
+                        Cleaned::Value(c) => Ok(c),
+                        Cleaned::Empty => continue,
+                        Cleaned::Dropped(reason) => Err((v, reason)),
+                    },
+                };
+                match cleaned {
+                    Ok(c) if !clean.contains(&c) => clean.push(c),
+                    Ok(_) => {}
+                    Err((v, reason)) => self.dropped.push((prop.clone(), v, reason)),
                 }
             }
             if !clean.is_empty() {

@@ -38,7 +38,10 @@ pub struct Prepared {
 /// Serialises an entity and hashes its index keys. Safe to call from many threads.
 pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
     let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
-    let json = serde_json::to_vec(entity).unwrap_or_default();
+    // sized for a typical record, so the line is not regrown as it is written
+    let mut json = Vec::with_capacity(256);
+    // cannot fail: an entity has only string keys and the writer is memory
+    let _ = serde_json::to_writer(&mut json, entity);
     let key = HashKey::of_process();
     Ok(Prepared {
         schema,
