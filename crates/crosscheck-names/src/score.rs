@@ -160,10 +160,6 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         (Number, _) | (_, Number) => return (0.0, Rel::None),
         _ => {}
     }
-    // the other gender's form of a given name is another person's name (Michel / Michelle)
-    if !org && (a.known_given || b.known_given) && !a.patronymic && !b.patronymic && gendered_pair(&a.text, &b.text) {
-        return (0.0, Rel::None);
-    }
     let cross = a.script != b.script;
     if (a.key_hash == b.key_hash && a.key == b.key)
         || (cross && a.alt_key.is_some() && a.alt_key.as_ref() == Some(&b.key))
@@ -177,6 +173,11 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         if sa == sb && ga != gb {
             return (0.92, Rel::GenderForm);
         }
+    }
+    // the other gender's form of a given name is another person's name (Michel / Michelle),
+    // even when Wikidata puts both in one group (through a shared Cyrillic spelling)
+    if !org && (a.known_given || b.known_given) && !a.patronymic && !b.patronymic && gendered_pair(&a.text, &b.text) {
+        return (0.0, Rel::None);
     }
     if a.group_mask & b.group_mask != 0 && shares(&a.groups, &b.groups) {
         return (0.88, Rel::Equivalent);
@@ -487,8 +488,8 @@ fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
     }
     // one word written in two pieces on one side (Mohammad Hasni / Mohammadhasni): keep the
     // pieces from aligning alone with the whole word, so that the split below joins them
-    hold_split_pieces(rows, cols, &mut score, false);
-    hold_split_pieces(cols, rows, &mut score, true);
+    hold_split_pieces(rows, cols, (&row_strong, &col_strong), &mut score, false);
+    hold_split_pieces(cols, rows, (&col_strong, &row_strong), &mut score, true);
     let aligned = assign(&score, &weight, n, m);
 
     let mut num = 0f32;
@@ -781,14 +782,14 @@ fn find_split(
 /// word once by `same` (in any order: Xi Jinping, Jinping Xi, Xi Jin Ping), the runs as
 /// `xi+jin+ping` text for the explanation.
 fn syllable_reading(han: &Name, latin: &Name, script: Script, same: &dyn Fn(&str, &Token) -> bool) -> Option<String> {
-    let syllables: Vec<&str> = han.parts.iter().map(|t| t.text.as_str()).collect();
-    if syllables.len() < 2
-        || syllables.len() > 8
+    // the common case, two Latin names, leaves at the first token and allocates nothing
+    if !(2..=8).contains(&han.parts.len())
         || han.parts.iter().any(|t| t.script != script || t.text.is_empty())
         || latin.parts.iter().any(|t| t.script != Script::Latin)
     {
         return None;
     }
+    let syllables: Vec<&str> = han.parts.iter().map(|t| t.text.as_str()).collect();
     let words: Vec<&Token> = latin.parts.iter().filter(|t| t.class == TokenClass::Word).collect();
     if words.is_empty() || words.len() > syllables.len() || words.len() < latin.parts.len() {
         return None;
@@ -866,8 +867,15 @@ fn korean_key(s: &str) -> String {
 }
 
 /// Makes neighbouring words of `side` that together spell a word of `other` (which no token
-/// matches closely) unable to align alone with it. `transposed`: `side` indexes the columns.
-fn hold_split_pieces(side: &[Token], other: &[Token], score: &mut [[f32; MAX_TOKENS]; MAX_TOKENS], transposed: bool) {
+/// matches closely) unable to align alone with it. `strong`: which tokens of `side` and `other`
+/// have a near-perfect partner (they are no pieces). `transposed`: `side` indexes the columns.
+fn hold_split_pieces(
+    side: &[Token],
+    other: &[Token],
+    strong: (&[bool; MAX_TOKENS], &[bool; MAX_TOKENS]),
+    score: &mut [[f32; MAX_TOKENS]; MAX_TOKENS],
+    transposed: bool,
+) {
     let at = |score: &[[f32; MAX_TOKENS]; MAX_TOKENS], k: usize, o: usize| {
         if transposed {
             score[o][k]
@@ -876,12 +884,14 @@ fn hold_split_pieces(side: &[Token], other: &[Token], score: &mut [[f32; MAX_TOK
         }
     };
     for k in 0..side.len().saturating_sub(1) {
-        if side[k].class != TokenClass::Word || side[k + 1].class != TokenClass::Word {
+        if side[k].class != TokenClass::Word || side[k + 1].class != TokenClass::Word || strong.0[k] || strong.0[k + 1]
+        {
             continue;
         }
         let (x, y) = (side[k].key.as_str(), side[k + 1].key.as_str());
         for o in 0..other.len() {
             if other[o].class != TokenClass::Word
+                || strong.1[o]
                 || other[o].key.len().abs_diff(x.len() + y.len()) > 2
                 || at(score, k, o) >= 0.95
                 || at(score, k + 1, o) >= 0.95
