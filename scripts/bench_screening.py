@@ -8,6 +8,10 @@ Usage (from the project root, after `cargo build --release -p crosscheck-cli`):
                                                  load N synthetic entities (scripts/gen_ftm.py)
                                                  beside Python's json parse of the same file, then
                                                  2,000 screening queries against them
+  scripts/bench_screening.py compare [--pairs P] [--repeat R] [--out DIR]
+                                                 `crosscheck compare` on P pairs drawn from the
+                                                 synthetic file, beside Python's json.loads +
+                                                 json.dumps of the same lines (the I/O floor)
 
 Reference data is read from ../shared/data (or CROSSCHECK_REFERENCE_DATA); nothing is copied
 into the project. Working files go to --out (default /tmp/crosscheck-bench).
@@ -130,18 +134,60 @@ def scale(out, n, repeat):
           f"{found}/{total} found their own entity")
 
 
+def median(xs):
+    return sorted(xs)[len(xs) // 2]
+
+
+def compare_floor(out, n_pairs, repeat):
+    """Issue 4's I/O floor: `crosscheck compare` against Python parsing and re-serialising."""
+    src = os.path.join(out, "gen200000.jsonl")
+    if not os.path.exists(src):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen_ftm.py"), "200000", src], check=True)
+    entities = [json.loads(line) for line in open(src, encoding="utf-8")]
+    pairs = os.path.join(out, f"pairs{n_pairs}.jsonl")
+    rng = __import__("random").Random(7)
+    with open(pairs, "w", encoding="utf-8") as f:
+        for i in range(n_pairs):
+            left = rng.choice(entities)
+            if i % 3 == 0:
+                # a true pair: the same entity under its alias or in "LAST, First" order
+                right = json.loads(json.dumps(left))
+                props = right["properties"]
+                names = props.get("alias") or [", ".join(reversed(props["name"][0].split(" ", 1)))]
+                props["name"] = names[:1]
+                right["id"] = left["id"] + "-copy"
+            else:
+                right = rng.choice(entities)
+            f.write(json.dumps({"id": f"p{i}", "left": left, "right": right}, ensure_ascii=False) + "\n")
+    floor = f"import json, sys\nout = open(os.devnull, 'w')\nfor l in open({pairs!r}, encoding='utf-8'): out.write(json.dumps(json.loads(l)) + '\\n')"
+    ours, peers = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import os\n" + floor], check=True)
+        peers.append(time.perf_counter() - start)
+        took, _ = run(["compare", "--input", pairs], stdout=subprocess.DEVNULL)
+        ours.append(took)
+    took, py = median(ours), median(peers)
+    print(f"compare {n_pairs} pairs, median of {repeat} alternating rounds: crosscheck {took:.2f} s "
+          f"(all: {', '.join(f'{t:.2f}' for t in ours)}); Python json.loads + json.dumps {py:.2f} s "
+          f"(all: {', '.join(f'{t:.2f}' for t in peers)}); ratio {took / py:.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["yente", "scale"])
+    ap.add_argument("what", choices=["yente", "scale", "compare"])
     ap.add_argument("--out", default="/tmp/crosscheck-bench")
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3, help="alternating load / parse rounds (scale)")
+    ap.add_argument("--repeat", type=int, default=3, help="alternating rounds of ours and the peer's (scale, compare)")
+    ap.add_argument("--pairs", type=int, default=100_000, help="pairs to compare (compare)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if not os.path.exists(EXE):
         sys.exit("build first: cargo build --release -p crosscheck-cli")
     if args.what == "yente":
         yente(args.out)
+    elif args.what == "compare":
+        compare_floor(args.out, args.pairs, args.repeat)
     else:
         scale(args.out, args.n, args.repeat)
 
