@@ -15,6 +15,10 @@ use std::process::ExitCode;
 /// Runs the chosen command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = || data_dir(cli.data_dir.as_deref());
+    if matches!(cli.command, Command::Load(_) | Command::Match(_) | Command::Compare(_) | Command::Verify(_)) {
+        // the name tables are built while the command opens and reads its input
+        std::thread::spawn(crosscheck_names::warm_up);
+    }
     match cli.command {
         Command::Load(args) => load::run(args, &data_dir()?),
         Command::Match(args) => matching::run(args, &data_dir()?),
@@ -118,7 +122,10 @@ pub fn answer_lines<A: LineAnswer>(
                     .collect::<io::Result<_>>()?;
                 let errors: Vec<String> = answers.iter().filter_map(|(_, e)| e.clone()).collect();
                 n_errors += errors.len() as u64;
-                let bytes = answers.into_iter().flat_map(|(json, _)| json).collect();
+                let mut bytes = Vec::with_capacity(answers.iter().map(|(json, _)| json.len()).sum());
+                for (json, _) in &answers {
+                    bytes.extend_from_slice(json);
+                }
                 if out_tx.send((bytes, errors)).is_err() {
                     break; // the writer failed; its error is reported below
                 }
