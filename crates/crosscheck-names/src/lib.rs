@@ -26,10 +26,12 @@
 //!   also match through a table of spellings learnt from Wikidata (White / Уайт).
 //! - Greek, Armenian, Georgian, Hebrew, Devanagari, Thai, Ethiopic, Kana: `any_ascii`
 //!   romanisation, then the same key (good for Armenian, Georgian, Greek; rough for the rest).
-//! - Arabic and Persian: `any_ascii` drops short vowels, so Arabic-script names match other
-//!   Arabic-script names but rarely their Latin spellings.
-//! - Han and Hangul: one token per syllable, compared only for identity (a one-syllable
-//!   difference is another person); no match against Latin spellings.
+//! - Arabic and Persian (and Hebrew, Khmer, Thai, Indic scripts): `any_ascii` drops short
+//!   vowels, so these names match other names in their script; against Latin spellings they
+//!   match through Wikidata's pairs of name words (`script_pairs.tsv`, loaded on first use).
+//! - Han and Hangul: one token per syllable, compared only for identity among themselves (a
+//!   one-syllable difference is another person); against a Latin name, Han is read as pinyin
+//!   and Hangul under a key joining its usual romanisations (see `score.rs`).
 //!
 //! ```
 //! use crosscheck_names::{compare, Name, NameKind};
