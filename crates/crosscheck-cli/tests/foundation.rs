@@ -1,11 +1,8 @@
 //! `load`, `match`, `compare` and `datasets` run as a user would run them: the real binary, real
 //! files, exit codes and outputs checked, JSON validated against `docs/schemas/`.
 
-use crosscheck_testdata::validate_against_schema;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 struct Run {
     code: i32,
@@ -14,31 +11,16 @@ struct Run {
 }
 
 fn crosscheck(data: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.unwrap_or("").to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
-    });
-    let Output { status, stdout, stderr } = child.wait_with_output().expect("the binary finishes");
-    writer.join().expect("stdin writer");
+    let out = super::common::crosscheck(Some(data), args, stdin);
     Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
 fn lines(text: &str) -> Vec<Value> {
-    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    super::common::json_lines(text.as_bytes())
 }
 
 fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
@@ -76,7 +58,7 @@ fn load_counts_rejects_and_keeps_previous_version_on_bad_reloads() {
     let file = write(dir.path(), "people.jsonl", good.as_bytes());
     let (run, summary) = load_json(&data, &[file.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    validate_against_schema("load-summary.schema.json", &summary).unwrap();
+    super::common::validate("load-summary.schema.json", &summary);
     // 5 records: two people, a truncated line, an unknown schema, and a second record of p1.
     assert_eq!(
         (summary["read"].as_u64(), summary["loaded"].as_u64(), summary["rejected"].as_u64()),
@@ -126,7 +108,7 @@ fn load_csv_detects_windows_1251_and_rejects_ragged_rows() {
     let (run, summary) =
         load_json(&data, &["--mapping", mapping.to_str().unwrap(), "--kind", "leak", csv.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    validate_against_schema("load-summary.schema.json", &summary).unwrap();
+    super::common::validate("load-summary.schema.json", &summary);
     assert_eq!(
         (summary["read"].as_u64(), summary["loaded"].as_u64(), summary["rejected"].as_u64()),
         (Some(4), Some(2), Some(2))
@@ -176,7 +158,7 @@ fn match_is_ordered_explained_and_schema_valid() {
     let out = lines(&run.stdout);
     assert_eq!(out.len(), 3, "one line per query line");
     for o in &out {
-        validate_against_schema("match-result.schema.json", o).unwrap();
+        super::common::validate("match-result.schema.json", o);
     }
     assert_eq!(out[0]["query_id"], "q1");
     let results = out[0]["results"].as_array().unwrap();
@@ -210,7 +192,7 @@ fn compare_accepts_name_parts_and_answers_in_order() {
         [json!("c1"), json!(2), json!("c3"), json!("c4")]
     );
     for o in &out {
-        validate_against_schema("compare-result.schema.json", o).unwrap();
+        super::common::validate("compare-result.schema.json", o);
     }
     assert_eq!(
         (out[0]["match"].as_bool(), out[1]["match"].as_bool(), out[2]["match"].as_bool()),

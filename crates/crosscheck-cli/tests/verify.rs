@@ -3,25 +3,17 @@
 //! loaded dataset, bad input (exit 2, nothing on stdout), and notes that never reach stdout or
 //! stderr.
 
+use super::common::root;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::process::Output;
 
 fn example() -> PathBuf {
     root().join("examples/defector/case.yaml")
 }
 
 fn crosscheck(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    super::common::crosscheck(Some(data_dir), args, None)
 }
 
 fn verify(data_dir: &Path, case: &Path, extra: &[&str]) -> Output {
@@ -31,7 +23,7 @@ fn verify(data_dir: &Path, case: &Path, extra: &[&str]) -> Output {
 }
 
 fn validate(instance: &Value) {
-    crosscheck_testdata::validate_against_schema("verify-report.schema.json", instance).unwrap();
+    super::common::validate("verify-report.schema.json", instance);
 }
 
 #[test]

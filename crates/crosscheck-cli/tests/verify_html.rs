@@ -29,16 +29,11 @@ fn html_report_renders_offline_without_console_errors() {
         eprintln!("skip: headless Chromium is not installed (CI installs the Debian package `chromium`)");
         return;
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["verify", "--output-format", "html"])
-        .arg(root.join("examples/defector/case.yaml"))
-        .output()
-        .unwrap();
+    let case = super::common::root().join("examples/defector/case.yaml");
+    let out =
+        super::common::crosscheck(Some(&data), &["verify", "--output-format", "html", case.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0));
     let page = dir.path().join("report.html");
     std::fs::write(&page, &out.stdout).unwrap();
@@ -72,7 +67,7 @@ fn html_report_renders_offline_without_console_errors() {
     assert!(run.status.success(), "chromium failed:\n{log}");
     let png = std::fs::read(&shot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000, "not a real screenshot");
-    let _ = std::fs::copy(&shot, root.join("target/verify-report-screenshot.png"));
+    let _ = std::fs::copy(&shot, super::common::root().join("target/verify-report-screenshot.png"));
 
     // Chromium prints every console message as `...:CONSOLE...] "text", source: ...` without its
     // level; the page has no script, so any console message at all (a CSP refusal, an error) fails.

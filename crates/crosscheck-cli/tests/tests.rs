@@ -1,0 +1,17 @@
+//! The one integration-test binary (STYLE.md): every module runs the real `crosscheck` binary as a
+//! user would, on fictional files, and checks exit codes, outputs and schemas.
+
+// Running the binary, reading JSON lines, validating against docs/schemas.
+mod common;
+
+// `check-id`: values on the command line, input lines in order, holder checks, usage errors.
+mod check_id;
+
+// `load`, `match`, `compare`: counts, rejects, atomic reloads, encodings, order, schemas.
+mod foundation;
+
+// `verify`: the example case in every format, loaded datasets, bad input, notes never leak.
+mod verify;
+
+// The HTML report in headless Chromium: no request beyond itself, no console error.
+mod verify_html;
