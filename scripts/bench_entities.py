@@ -28,8 +28,10 @@ from nomenklatura.matching.types import ScoringConfig
 config = ScoringConfig.defaults()
 for line in sys.stdin:
     pair = json.loads(line)
-    a = model.get_proxy(dict(pair["left"], id="a"), cleaned=False)
-    b = model.get_proxy(dict(pair["right"], id="b"), cleaned=False)
+    # ids unique per pair: logic-v2 caches what it computes per entity id, so reusing one id
+    # for every pair scores each pair with the first pair's names (every score was ~0.93)
+    a = model.get_proxy(dict(pair["left"], id=pair["id"] + "-left"), cleaned=False)
+    b = model.get_proxy(dict(pair["right"], id=pair["id"] + "-right"), cleaned=False)
     print(json.dumps({"id": pair["id"], "score": LogicV2.compare(a, b, config).score}))
 '''
 
