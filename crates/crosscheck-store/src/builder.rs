@@ -3,15 +3,17 @@
 //! Speed: a load must beat Python's `json` module merely parsing the same file. So the work per
 //! entity happens once and in parallel where it can: callers [`prepare`] entities (serialise and
 //! compute index keys) on all cores, and the builder only appends bytes and small integers.
-//! Ids and index keys arrive with a keyed 128-bit hash computed there too, so the builder's own
-//! thread files each one with an integer lookup and keeps its text in one arena (no allocation
-//! per key); the final sort is over integers, and strings are compared only to order the fst.
-//! When no id appears twice (nearly every load) the spill file *is* the entities file; otherwise
-//! single records are copied byte for byte and only repeated ids are parsed again and merged.
+//! Ids and index keys arrive hashed there too (a keyed SipHash), so the builder's own thread
+//! files an id with an integer lookup (its text goes into one arena, for `ids.fst`) and a key as
+//! one (hash, entity) pair; the candidate index is one parallel sort of those pairs at the end
+//! (`keyindex.rs`). When no id appears twice (nearly every load) the spill file *is* the
+//! entities file; otherwise single records are copied byte for byte and only repeated ids are
+//! parsed again and merged.
 //!
-//! Identity by hash: two different ids (or keys) are taken as one only if their 128-bit SipHash
-//! under a key drawn at random for each process collides, about 2^-128 per pair; nobody can
-//! aim for it without the key. That is what lets the serial part skip string comparisons.
+//! Identity by hash: two different ids are taken as one only if their 128-bit hashes collide,
+//! and two keys only if 96 bits of theirs do, under a key drawn at random for each process;
+//! nobody can aim for it without the key. That is what lets the serial part skip string
+//! comparisons.
 
 use crate::keyindex::{self, split, HashKey, Posting};
 use crate::keys::{index_keys, key_hashes};
