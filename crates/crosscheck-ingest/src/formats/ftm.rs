@@ -27,11 +27,12 @@ pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
     let records = std::iter::from_fn(move || {
         while ready.is_empty() {
             match rx.recv().ok()? {
-                Chunk::Lines(lines) => ready.extend(
+                Chunk::Lines { text, lines } => ready.extend(
                     lines
                         .par_iter()
-                        .filter(|(_, l)| !l.trim().is_empty())
-                        .map(|(n, l)| parse_line(&display, *n, l.trim()))
+                        .map(|&(n, start, end)| (n, text[start..end].trim()))
+                        .filter(|(_, l)| !l.is_empty())
+                        .map(|(n, l)| parse_line(&display, n, l))
                         .collect::<Vec<_>>(),
                 ),
                 Chunk::Unreadable { line, error } => {
@@ -47,23 +48,32 @@ pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
 /// What the reading thread hands over: a batch of numbered lines, or the line it could not read
 /// (after which it stops).
 enum Chunk {
-    Lines(Vec<(u64, String)>),
-    Unreadable { line: u64, error: String },
+    /// Lines end to end in one buffer (one allocation per batch, not per line), each as
+    /// (line number, start, end).
+    Lines {
+        text: String,
+        lines: Vec<(u64, usize, usize)>,
+    },
+    Unreadable {
+        line: u64,
+        error: String,
+    },
 }
 
 /// Reads `reader` into batches of lines until the end, an error, or the receiver leaving.
 fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>) {
     let mut line_no = 0u64;
     loop {
-        let mut lines: Vec<(u64, String)> = Vec::with_capacity(BATCH);
+        let mut text = String::new();
+        let mut lines: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
         let mut failed = None;
         while lines.len() < BATCH {
-            let mut buf = String::new();
-            match reader.read_line(&mut buf) {
+            let start = text.len();
+            match reader.read_line(&mut text) {
                 Ok(0) => break,
                 Ok(_) => {
                     line_no += 1;
-                    lines.push((line_no, buf));
+                    lines.push((line_no, start, text.len()));
                 }
                 Err(e) => {
                     line_no += 1;
@@ -73,7 +83,7 @@ fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>
             }
         }
         let full = lines.len() == BATCH;
-        if !lines.is_empty() && tx.send(Chunk::Lines(lines)).is_err() {
+        if !lines.is_empty() && tx.send(Chunk::Lines { text, lines }).is_err() {
             return;
         }
         if let Some(chunk) = failed {
