@@ -256,12 +256,27 @@ const PARTICLES: &[&str] = &[
 const ORG_STOPWORDS: &[&str] = &["the", "of", "and", "for", "in", "on", "at", "und", "et", "a", "an", "и"];
 
 /// A name read into words, and what each run of words is. Shared by [`Name::parse`] and
-/// [`index_keys_of`], so a stored record and a query are always read the same way.
+/// [`for_each_index_key`], so a stored record and a query are always read the same way.
 struct Segmented {
     /// The normalised name (original script).
     full_norm: String,
-    words: Vec<String>,
+    /// For organisations, the name normalised after dotted abbreviations were joined.
+    org_norm: Option<String>,
+    /// Each word as a byte range of `org_norm`, else of `full_norm` (no string per word).
+    spans: Vec<(usize, usize)>,
     segments: Vec<Segment>,
+}
+
+impl Segmented {
+    fn word(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.org_norm.as_deref().unwrap_or(&self.full_norm)[start..end]
+    }
+
+    /// Words `start..start + n` joined by spaces.
+    fn phrase(&self, start: usize, n: usize) -> String {
+        (start..start + n).map(|i| self.word(i)).collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// One token-to-be: a number (several words may spell one), a legal form (may be several
@@ -274,24 +289,19 @@ enum Segment {
 
 fn segment(raw: &str, kind: NameKind) -> Segmented {
     let full_norm = normalize(raw);
-    let org_norm;
-    let norm = if kind == NameKind::Person {
-        &full_norm
-    } else {
-        org_norm = normalize(&collapse_dotted(raw));
-        &org_norm
-    };
-    let mut words: Vec<String> = Vec::new();
+    let org_norm = (kind != NameKind::Person).then(|| normalize(&collapse_dotted(raw)));
+    let norm = org_norm.as_deref().unwrap_or(&full_norm);
+    let mut words: Vec<&str> = Vec::new();
     let raw_all_caps = !raw.chars().any(char::is_lowercase);
     for w in norm.split(' ').filter(|w| !w.is_empty()) {
         // Han and Hangul names come without spaces: one token per syllable
         if w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
-            words.extend(w.chars().map(String::from));
+            words.extend(chars_of(w));
         } else if kind != NameKind::Organization && !raw_all_caps && is_initials(w, raw) {
             // "JC Juncker": capitals without a vowel are initials
-            words.extend(w.chars().map(String::from));
+            words.extend(chars_of(w));
         } else {
-            words.push(w.to_string());
+            words.push(w);
         }
     }
     if kind != NameKind::Organization {
@@ -318,18 +328,26 @@ fn segment(raw: &str, kind: NameKind) -> Segmented {
         segments.push(Segment::Word(i));
         i += 1;
     }
-    Segmented { full_norm, words, segments }
+    // every word is a slice of `norm`: keep its byte range
+    let base = norm.as_ptr() as usize;
+    let spans = words.iter().map(|w| (w.as_ptr() as usize - base, w.as_ptr() as usize - base + w.len())).collect();
+    Segmented { full_norm, org_norm, spans, segments }
+}
+
+/// Each character of `w`, as a slice of it.
+fn chars_of(w: &str) -> impl Iterator<Item = &str> {
+    w.char_indices().map(move |(i, c)| &w[i..i + c.len_utf8()])
 }
 
 impl Name {
     /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
     pub fn parse(raw: &str, kind: NameKind) -> Self {
-        let Segmented { full_norm, words, segments } = segment(raw, kind);
-        let mut parts: Vec<Token> = Vec::with_capacity(segments.len());
-        for seg in &segments {
+        let read = segment(raw, kind);
+        let mut parts: Vec<Token> = Vec::with_capacity(read.segments.len());
+        for seg in &read.segments {
             parts.push(match seg {
                 Segment::Number { start, n, value } => {
-                    let mut t = make_token(&words[*start..start + n].join(" "), kind);
+                    let mut t = make_token(&read.phrase(*start, *n), kind);
                     t.class = TokenClass::Number;
                     t.text = value.clone();
                     t.key = value.clone();
@@ -339,8 +357,8 @@ impl Name {
                     t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
                     t
                 }
-                Segment::Legal { start, n, form } => legal_token(&words[*start..start + n].join(" "), form),
-                Segment::Word(i) => make_token(&words[*i], kind),
+                Segment::Legal { start, n, form } => legal_token(&read.phrase(*start, *n), form),
+                Segment::Word(i) => make_token(read.word(*i), kind),
             });
         }
         if parts.len() > 1 {
@@ -373,7 +391,18 @@ impl Name {
                 .position(|t| matches!(t.text.as_str(), "bin" | "bint" | "binti"))
                 .and_then(|k| (k + 1..parts.len()).find(|&j| parts[j].class == TokenClass::Word))
         };
-        Name { raw: raw.to_string(), kind, tokens, parts, norm: full_norm, gender, joined, n_joined, acronym, father }
+        Name {
+            raw: raw.to_string(),
+            kind,
+            tokens,
+            parts,
+            norm: read.full_norm,
+            gender,
+            joined,
+            n_joined,
+            acronym,
+            father,
+        }
     }
 
     /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
@@ -498,7 +527,8 @@ pub fn for_each_index_key(raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
     thread_local! {
         static MEMO: std::cell::RefCell<[Memo; 3]> = Default::default();
     }
-    let Segmented { words, segments, .. } = segment(raw, kind);
+    let read = segment(raw, kind);
+    let segments = &read.segments;
     MEMO.with(|memo| {
         let memo = &mut memo.borrow_mut()[kind as usize];
         // bounded: emptied when full (before this name's words go in, so they all stay)
@@ -506,12 +536,12 @@ pub fn for_each_index_key(raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
             *memo = Memo::default();
         }
         let mut at: Vec<u32> = Vec::with_capacity(segments.len());
-        for seg in &segments {
+        for seg in segments {
             let Segment::Word(i) = seg else {
                 at.push(u32::MAX);
                 continue;
             };
-            let word = words[*i].as_str();
+            let word = read.word(*i);
             let k = match memo.index.get(word) {
                 Some(&k) => k,
                 None => {
@@ -561,10 +591,10 @@ fn is_initials(word: &str, raw: &str) -> bool {
         && raw.split(|c: char| !c.is_alphanumeric()).any(|rw| rw == word.to_ascii_uppercase())
 }
 
-fn strip_prefixes(words: &mut Vec<String>) {
+fn strip_prefixes(words: &mut Vec<&str>) {
     let prefixes = &*tables::PERSON_PREFIX_SET;
     loop {
-        if words.is_empty() || !tables::PERSON_PREFIX_FIRST.contains(&words[0]) {
+        if words.is_empty() || !tables::PERSON_PREFIX_FIRST.contains(words[0]) {
             return;
         }
         let hit = prefixes.iter().find(|p| words.len() > p.len() && words[..p.len()] == p[..]).map(|p| p.len());
@@ -577,13 +607,13 @@ fn strip_prefixes(words: &mut Vec<String>) {
     }
 }
 
-fn match_legal_form<'a>(words: &[String], table: &'a tables::OrgTypes) -> Option<(usize, &'a tables::LegalForm)> {
+fn match_legal_form<'a>(words: &[&str], table: &'a tables::OrgTypes) -> Option<(usize, &'a tables::LegalForm)> {
     // Most words start no legal form: one set lookup (of the word, then of its Latin form)
     // before any phrase is joined and looked up.
     static FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
         tables::ORG_TYPES_TABLE.by_phrase.keys().map(|k| k.split(' ').next().unwrap_or_default().to_string()).collect()
     });
-    let first = words.first()?;
+    let first = *words.first()?;
     if !FIRST_WORDS.contains(first) && !FIRST_WORDS.contains(&ascii_token(&latin_word(first))) {
         return None;
     }
@@ -851,7 +881,7 @@ fn is_roman(word: &str) -> bool {
 /// Number words and Roman numerals at the start of `words`, as digits (forty four → 44,
 /// first → 1, 1st → 1, viii → 8). Hand-written: a dozen English words cover the cases seen in
 /// company names; a general number parser would be a dependency for little gain.
-fn number_words(words: &[String], kind: NameKind) -> Option<(usize, String)> {
+fn number_words(words: &[&str], kind: NameKind) -> Option<(usize, String)> {
     const UNITS: &[&str] =
         &["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
     const TENS: &[(&str, u32)] = &[
@@ -867,7 +897,7 @@ fn number_words(words: &[String], kind: NameKind) -> Option<(usize, String)> {
     ];
     const ORDINALS: &[&str] =
         &["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-    let w = words.first()?.as_str();
+    let w = *words.first()?;
     let value = |w: &str| -> Option<u32> {
         if let Some(i) = UNITS.iter().position(|u| *u == w) {
             return Some(i as u32);
@@ -885,7 +915,7 @@ fn number_words(words: &[String], kind: NameKind) -> Option<(usize, String)> {
         None
     };
     if let Some((_, tens)) = TENS.iter().find(|(t, _)| *t == w) {
-        if let Some(u) = words.get(1).and_then(|n| UNITS[1..10].iter().position(|x| *x == n.as_str())) {
+        if let Some(u) = words.get(1).and_then(|n| UNITS[1..10].iter().position(|x| x == n)) {
             return Some((2, (tens + u as u32 + 1).to_string()));
         }
         // the units in digits: Forty 4
