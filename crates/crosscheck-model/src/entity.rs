@@ -145,13 +145,15 @@ impl Entity {
         let Some(schema) = self.schema_def() else {
             return Err(EntityError::UnknownSchema(self.schema));
         };
-        // Property by property, so each property's name is moved, not copied per value (the
-        // raw map has each property once, so nothing needs merging).
-        let raw = std::mem::take(&mut self.properties);
-        for (prop, values) in raw {
-            let kind = schema.prop_type(&prop).unwrap_or(PropType::Text);
-            let mut clean: Vec<String> = Vec::with_capacity(values.len());
-            for v in values {
+        // In place, property by property: each value is cleaned where it lies (kept as it is when
+        // already clean), repeats and dropped values are squeezed out, and empty properties go.
+        // No map is rebuilt and no property name copied.
+        let mut dropped = std::mem::take(&mut self.dropped);
+        for (prop, values) in self.properties.iter_mut() {
+            let kind = schema.prop_type(prop).unwrap_or(PropType::Text);
+            let mut kept = 0;
+            for i in 0..values.len() {
+                let v = std::mem::take(&mut values[i]);
                 let cleaned = match crate::clean::already_clean(kind, v) {
                     Ok(same) => Ok(same),
                     Err(v) => match clean_value(kind, &v) {
@@ -161,15 +163,18 @@ impl Entity {
                     },
                 };
                 match cleaned {
-                    Ok(c) if !clean.contains(&c) => clean.push(c),
+                    Ok(c) if !values[..kept].contains(&c) => {
+                        values[kept] = c;
+                        kept += 1;
+                    }
                     Ok(_) => {}
-                    Err((v, reason)) => self.dropped.push((prop.clone(), v, reason)),
+                    Err((v, reason)) => dropped.push((prop.clone(), v, reason)),
                 }
             }
-            if !clean.is_empty() {
-                self.properties.insert(prop, clean);
-            }
+            values.truncate(kept);
         }
+        self.properties.retain(|_, values| !values.is_empty());
+        self.dropped = dropped;
         Ok(self)
     }
 
@@ -190,6 +195,49 @@ impl Entity {
         }
         self.dropped.extend(other.dropped);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod in_place {
+    use super::*;
+
+    /// Validation as a plain rebuild of the map, to hold the in-place version to.
+    fn rebuilt(mut e: Entity) -> Entity {
+        let schema = e.schema_def().expect("a known schema");
+        for (prop, values) in std::mem::take(&mut e.properties) {
+            let kind = schema.prop_type(&prop).unwrap_or(PropType::Text);
+            let mut clean: Vec<String> = Vec::new();
+            for v in values {
+                match clean_value(kind, &v) {
+                    Cleaned::Value(c) if !clean.contains(&c) => clean.push(c),
+                    Cleaned::Value(_) | Cleaned::Empty => {}
+                    Cleaned::Dropped(reason) => e.dropped.push((prop.clone(), v, reason)),
+                }
+            }
+            if !clean.is_empty() {
+                e.properties.insert(prop, clean);
+            }
+        }
+        e
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn in_place_validation_equals_a_rebuild(
+            props in proptest::collection::btree_map(
+                proptest::sample::select(vec!["name", "alias", "birthDate", "nationality", "gender", "passportNumber", "notes", "madeUp"]),
+                proptest::collection::vec("[ a-zA-Z0-9.\\-]{0,12}|ru|1962-07-02| Anna  ", 0..5),
+                0..6,
+            ),
+        ) {
+            let mut e = Entity::new("x", "Person");
+            e.properties = props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let want = rebuilt(e.clone());
+            let got = e.validate().unwrap();
+            proptest::prop_assert_eq!(&got.properties, &want.properties);
+            proptest::prop_assert_eq!(&got.dropped, &want.dropped);
+        }
     }
 }
 
