@@ -2,7 +2,7 @@
 
 use crate::keyindex::{split, HashKey};
 use crosscheck_model::{identifier, Entity, PropType};
-use crosscheck_names::{for_each_index_key, write_index_keys, Name, NameKind};
+use crosscheck_names::{for_each_index_key, Name, NameKind};
 
 /// The kind of names an entity of this schema has.
 pub fn name_kind(entity: &Entity) -> NameKind {
@@ -13,20 +13,34 @@ pub fn name_kind(entity: &Entity) -> NameKind {
     }
 }
 
-/// Index keys of an entity: `n:` + each name key, `i:` + each normalised identifier of four
-/// characters or more (shorter ones match too much to be worth a lookup). Sorted, unique.
-pub fn index_keys(entity: &Entity) -> Vec<String> {
+/// Calls `f` with each screening key of `entity` as (prefix, key): `n:` + each name key, `i:` +
+/// each normalised identifier of four characters or more (shorter ones match too much to be worth
+/// a lookup). The one place that decides what an entity is found by, for the key strings a query
+/// looks up and the hashes a load files.
+fn visit_screening_keys(entity: &Entity, f: &mut dyn FnMut(&str, &str)) {
     let kind = name_kind(entity);
-    let mut keys = Vec::new();
     for name in entity.names() {
-        write_index_keys(&name, kind, "n:", &mut keys);
+        for_each_index_key(&name, kind, &mut |k| f("n:", k));
     }
     for (_, value) in entity.values_of_type(PropType::Identifier) {
         let norm = identifier::normalize(value);
         if norm.chars().count() >= 4 {
-            keys.push(format!("i:{norm}"));
+            f("i:", &norm);
         }
     }
+}
+
+/// Calls `f` with each reference key of `entity` as (prefix, id): `r:` + each entity id it links to.
+fn visit_reference_keys(entity: &Entity, f: &mut dyn FnMut(&str, &str)) {
+    for (_, id) in entity.values_of_type(PropType::Entity) {
+        f("r:", id);
+    }
+}
+
+/// Screening keys of an entity (see [`visit_screening_keys`]). Sorted, unique.
+pub fn index_keys(entity: &Entity) -> Vec<String> {
+    let mut keys = Vec::new();
+    visit_screening_keys(entity, &mut |prefix, key| keys.push(format!("{prefix}{key}")));
     keys.sort();
     keys.dedup();
     keys
@@ -35,20 +49,10 @@ pub fn index_keys(entity: &Entity) -> Vec<String> {
 /// The hashes of an entity's [`index_keys`] and [`reference_keys`] as the index files them
 /// (sorted, unique), computed without building the key strings: a load hashes millions.
 pub(crate) fn key_hashes(entity: &Entity, key: HashKey) -> Vec<(u64, u32)> {
-    let kind = name_kind(entity);
     let mut out = Vec::new();
-    for name in entity.names() {
-        for_each_index_key(&name, kind, &mut |k| out.push(split(key.hash_parts(&["n:", k]))));
-    }
-    for (_, value) in entity.values_of_type(PropType::Identifier) {
-        let norm = identifier::normalize(value);
-        if norm.chars().count() >= 4 {
-            out.push(split(key.hash_parts(&["i:", &norm])));
-        }
-    }
-    for (_, id) in entity.values_of_type(PropType::Entity) {
-        out.push(split(key.hash_parts(&["r:", id])));
-    }
+    let mut file = |prefix: &str, k: &str| out.push(split(key.hash_parts(&[prefix, k])));
+    visit_screening_keys(entity, &mut file);
+    visit_reference_keys(entity, &mut file);
     out.sort_unstable();
     out.dedup();
     out
@@ -90,7 +94,8 @@ pub fn query_key_groups(entity: &Entity) -> Vec<Vec<String>> {
 /// the entity, never used for screening: they let `verify` find the records that link to a
 /// resolved person with a lookup instead of a scan.
 pub fn reference_keys(entity: &Entity) -> Vec<String> {
-    let mut keys: Vec<String> = entity.values_of_type(PropType::Entity).map(|(_, id)| format!("r:{id}")).collect();
+    let mut keys: Vec<String> = Vec::new();
+    visit_reference_keys(entity, &mut |prefix, id| keys.push(format!("{prefix}{id}")));
     keys.sort();
     keys.dedup();
     keys
