@@ -308,7 +308,6 @@ fn segment(raw: &str, kind: NameKind) -> Segmented {
         strip_prefixes(&mut words);
     }
     let mut segments = Vec::with_capacity(words.len());
-    let org_types: &'static tables::OrgTypes = &tables::ORG_TYPES_TABLE;
     let mut i = 0;
     while i < words.len() {
         // numbers first: "II" is also a Lithuanian legal form in the tables
@@ -319,7 +318,7 @@ fn segment(raw: &str, kind: NameKind) -> Segmented {
                 i += n;
                 continue;
             }
-            if let Some((n, form)) = match_legal_form(&words[i..], org_types) {
+            if let Some((n, form)) = match_legal_form(&words[i..]) {
                 segments.push(Segment::Legal { start: i, n, form });
                 i += n;
                 continue;
@@ -607,7 +606,9 @@ fn strip_prefixes(words: &mut Vec<&str>) {
     }
 }
 
-fn match_legal_form<'a>(words: &[&str], table: &'a tables::OrgTypes) -> Option<(usize, &'a tables::LegalForm)> {
+/// The legal form (from the org-types table) that `words` start with, and how many words it takes.
+fn match_legal_form(words: &[&str]) -> Option<(usize, &'static tables::LegalForm)> {
+    let table: &'static tables::OrgTypes = &tables::ORG_TYPES_TABLE;
     // Most words start no legal form: one set lookup (of the word, then of its Latin form)
     // before any phrase is joined and looked up.
     static FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
