@@ -426,7 +426,7 @@ impl Name {
         let extras: Vec<Vec<String>> = self.parts.iter().map(extra_index_keys).collect();
         let mut keys = Vec::new();
         let tokens = self.parts.iter().zip(&extras).map(|(t, e)| (t.class, t.key.as_str(), e.as_slice()));
-        assemble_index_keys(tokens, "", &mut keys);
+        visit_index_keys(tokens, &mut |key| keys.push(key.to_string()));
         keys.sort();
         keys.dedup();
         keys
@@ -451,18 +451,9 @@ fn extra_index_keys(t: &Token) -> Vec<String> {
     keys
 }
 
-/// The index keys of a name's tokens, in order, as (class, key, extra keys): appended to `out`
-/// with `prefix`, unsorted. The one place that decides what a name is filed under, for
-/// [`Name::index_keys`] and [`write_index_keys`] alike.
-fn assemble_index_keys<'a>(
-    tokens: impl Iterator<Item = (TokenClass, &'a str, &'a [String])>,
-    prefix: &str,
-    out: &mut Vec<String>,
-) {
-    visit_index_keys(tokens, &mut |key| out.push(prefixed(prefix, key)));
-}
-
-/// Calls `f` with each index key of a name's tokens (see [`assemble_index_keys`]).
+/// Calls `f` with each index key of a name's tokens, given in order as (class, key, extra keys).
+/// The one place that decides what a name is filed under, for [`Name::index_keys`] and
+/// [`for_each_index_key`] alike.
 fn visit_index_keys<'a>(tokens: impl Iterator<Item = (TokenClass, &'a str, &'a [String])>, f: &mut dyn FnMut(&str)) {
     let mut joined = String::new();
     let mut n_words = 0;
