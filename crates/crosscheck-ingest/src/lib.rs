@@ -25,6 +25,7 @@ mod detect;
 pub mod formats;
 pub mod mapping;
 pub mod pipeline;
+mod records;
 mod text;
 
 use crosscheck_model::Entity;
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 pub use detect::detect_format;
 pub use mapping::Mapping;
 pub use pipeline::{load, LoadError, LoadReport, LoadRequest};
+pub use records::{Batch, Records};
 
 /// The formats `load --format` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,7 +139,7 @@ pub struct Opened {
     pub format: Format,
     /// The encoding used, and whether it was detected rather than given or UTF-8.
     pub encoding: EncodingUsed,
-    pub records: Box<dyn Iterator<Item = Record>>,
+    pub records: Records,
 }
 
 /// The text encoding a file was read with.

@@ -5,7 +5,6 @@
 
 use crate::{open, EncodingUsed, Format, IngestError, ReaderOptions, Record, Reject};
 use crosscheck_store::{AddError, DatasetMeta, Store, StoreError};
-use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -100,10 +99,8 @@ pub fn load(
         let filer = scope.spawn(move || file_batches(builder, rejects, rx));
         'files: for (display, file) in opened {
             let display: std::sync::Arc<str> = display.into();
-            let mut records = file.records.peekable();
-            while records.peek().is_some() {
-                let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
-                let prepared: Vec<Prepared> = batch.into_par_iter().map(|r| prepare_record(r, &display)).collect();
+            for batch in file.records.into_batches() {
+                let prepared: Vec<Prepared> = batch.par_map(|r| prepare_record(r, &display));
                 read += prepared.len() as u64;
                 progress(&display, read);
                 if tx.send((display.clone(), prepared)).is_err() {
@@ -169,9 +166,6 @@ fn file_batches<'a>(
     }
     Ok((builder, rejects, dropped))
 }
-
-/// Records prepared together; large enough to keep both cores busy, small enough to stream.
-const BATCH: usize = 4096;
 
 /// A record after its entities were serialised and keyed.
 enum Prepared {

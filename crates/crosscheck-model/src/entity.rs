@@ -91,9 +91,10 @@ impl Entity {
 
     /// All values of every property of the given type, in property order.
     pub fn values_of_type(&self, kind: PropType) -> impl Iterator<Item = (&str, &str)> {
+        let schema = self.schema_def();
         self.properties
             .iter()
-            .filter(move |(p, _)| self.prop_type(p) == kind)
+            .filter(move |(p, _)| schema.and_then(|s| s.prop_type(p)).unwrap_or(PropType::Text) == kind)
             .flat_map(|(p, vs)| vs.iter().map(move |v| (p.as_str(), v.as_str())))
     }
 
@@ -101,17 +102,22 @@ impl Entity {
     /// its parts (`firstName`, `secondName`, `middleName`, `fatherName`, `lastName`) when it has no
     /// full name. `weakAlias` is left out: it is too weak to match on.
     pub fn names(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+        self.name_values().into_iter().map(std::borrow::Cow::into_owned).collect()
+    }
+
+    /// [`Entity::names`], borrowed where they are values as stored (all but an assembled name).
+    pub fn name_values(&self) -> Vec<std::borrow::Cow<'_, str>> {
+        let mut out: Vec<std::borrow::Cow<'_, str>> = Vec::new();
         for prop in ["name", "alias", "previousName"] {
             for v in self.get(prop) {
-                if !out.contains(v) {
-                    out.push(v.clone());
+                if !out.iter().any(|o| o.as_ref() == v.as_str()) {
+                    out.push(v.as_str().into());
                 }
             }
         }
         if out.is_empty() {
             if let Some(assembled) = self.assembled_name() {
-                out.push(assembled);
+                out.push(assembled.into());
             }
         }
         out

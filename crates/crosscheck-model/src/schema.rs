@@ -281,8 +281,9 @@ impl Schema {
     /// declares it.
     pub fn prop_type(&self, prop: &str) -> Option<PropType> {
         // Asked for every value cleaned and every property read: one table per schema with its
-        // inherited properties, built once, instead of a walk up the chain each time.
-        type Index = rustc_hash::FxHashMap<&'static str, rustc_hash::FxHashMap<&'static str, PropType>>;
+        // inherited properties, built once, found by the schema's place in `SCHEMATA` (every
+        // `Schema` is one of its entries: the type has private fields), so a call is one lookup.
+        type Index = Vec<rustc_hash::FxHashMap<&'static str, PropType>>;
         static INDEX: std::sync::LazyLock<Index> = std::sync::LazyLock::new(|| {
             SCHEMATA
                 .iter()
@@ -294,14 +295,21 @@ impl Schema {
                         i += 1;
                     }
                     let props = chain.iter().flat_map(|c| c.properties.iter()).map(|(p, _)| *p);
-                    (s.name, props.filter_map(|p| s.declared_type(p).map(|t| (p, t))).collect())
+                    props.filter_map(|p| s.declared_type(p).map(|t| (p, t))).collect()
                 })
                 .collect()
         });
-        match INDEX.get(self.name) {
+        match self.position().and_then(|i| INDEX.get(i)) {
             Some(props) => props.get(prop).copied(),
             None => self.declared_type(prop),
         }
+    }
+
+    /// This schema's index in `SCHEMATA`.
+    fn position(&self) -> Option<usize> {
+        let offset = (self as *const Schema as usize).wrapping_sub(SCHEMATA.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Schema>();
+        (offset % std::mem::size_of::<Schema>() == 0 && i < SCHEMATA.len()).then_some(i)
     }
 
     /// [`Schema::prop_type`] by walking the chain: here first, then each parent in order.

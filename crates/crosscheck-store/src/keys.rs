@@ -19,7 +19,7 @@ pub fn name_kind(entity: &Entity) -> NameKind {
 /// looks up and the hashes a load files.
 fn visit_screening_keys(entity: &Entity, f: &mut dyn FnMut(&str, &str)) {
     let kind = name_kind(entity);
-    for name in entity.names() {
+    for name in entity.name_values() {
         for_each_index_key(&name, kind, &mut |k| f("n:", k));
     }
     for (_, value) in entity.values_of_type(PropType::Identifier) {

@@ -67,7 +67,7 @@ pub fn open(
     let records = super::csv_records(reader, display.clone(), delimiter, n_columns, move |row| {
         build(row.record, &plan, &id_idx, schema, &dataset, row.number, row.line, &display, &row.raw)
     });
-    Ok(Opened { format: Format::Csv, encoding, records: Box::new(records) })
+    Ok(Opened { format: Format::Csv, encoding, records: crate::Records::new(records) })
 }
 
 enum Plan {

@@ -74,7 +74,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
             Err(reason) => Record::Rejected(reject(&display, line, reason, &row.raw)),
         }
     });
-    Ok(Opened { format: Format::EuJournal, encoding, records: Box::new(records) })
+    Ok(Opened { format: Format::EuJournal, encoding, records: crate::Records::new(records) })
 }
 
 /// Column positions by name.

@@ -5,15 +5,12 @@
 //! fields (`caption`, `datasets`, `referents`, ...) that exports carry are ignored.
 
 use super::reject;
+use crate::records::{Batch, BATCH};
 use crate::text::open_text;
-use crate::{IngestError, Opened, Record};
+use crate::{IngestError, Opened, Record, Records};
 use crosscheck_model::Entity;
-use rayon::prelude::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-
-/// Lines parsed together on all cores.
-const BATCH: usize = 4096;
 
 /// Opens an FtM JSON-lines file. A thread reads lines in batches while the previous batch is
 /// parsed on every core; records come out in file order.
@@ -23,26 +20,14 @@ pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
     let reader = BufReader::with_capacity(1 << 16, text.reader);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
     std::thread::spawn(move || read_chunks(reader, &tx));
-    let mut ready: std::collections::VecDeque<Record> = std::collections::VecDeque::new();
-    let records = std::iter::from_fn(move || {
-        while ready.is_empty() {
-            match rx.recv().ok()? {
-                Chunk::Lines { text, lines } => ready.extend(
-                    lines
-                        .par_iter()
-                        .map(|&(n, start, end)| (n, text[start..end].trim()))
-                        .filter(|(_, l)| !l.is_empty())
-                        .map(|(n, l)| parse_line(&display, n, l))
-                        .collect::<Vec<_>>(),
-                ),
-                Chunk::Unreadable { line, error } => {
-                    ready.push_back(Record::Rejected(reject(&display, line, format!("unreadable: {error}"), "")))
-                }
-            }
+    let display: std::sync::Arc<str> = display.into();
+    let batches = rx.into_iter().map(move |chunk| match chunk {
+        Chunk::Lines { text, lines } => Batch::lines(display.clone(), text, lines, parse_line),
+        Chunk::Unreadable { line, error } => {
+            Batch::records(vec![Record::Rejected(reject(&display, line, format!("unreadable: {error}"), ""))])
         }
-        ready.pop_front()
     });
-    Ok(Opened { format: crate::Format::Ftm, encoding, records: Box::new(records) })
+    Ok(Opened { format: crate::Format::Ftm, encoding, records: Records::from_batches(batches) })
 }
 
 /// What the reading thread hands over: a batch of numbered lines, or the line it could not read

@@ -248,7 +248,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
             Err(reason) => Record::Rejected(reject(&display, line, reason, &raw)),
         });
     });
-    Ok(Opened { format: Format::OfacSdn, encoding, records: Box::new(records) })
+    Ok(Opened { format: Format::OfacSdn, encoding, records: crate::Records::new(records) })
 }
 
 /// Trims a field and maps OFAC's `-0-` to empty.

@@ -52,7 +52,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
             Ok(entity) => Record::Entities { line: row.line, entities: vec![entity] },
             Err(reason) => Record::Rejected(reject(&display, row.line, reason, &row.raw)),
         });
-    Ok(Opened { format: Format::OpenSanctionsSimple, encoding, records: Box::new(records) })
+    Ok(Opened { format: Format::OpenSanctionsSimple, encoding, records: crate::Records::new(records) })
 }
 
 /// The values of a `;`-separated cell whose values may be quoted CSV-style (`"a; b";c`, `""`

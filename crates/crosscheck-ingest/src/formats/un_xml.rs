@@ -56,7 +56,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     reader.config_mut().check_end_names = false;
     let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false };
     let records = std::iter::from_fn(move || parser.next_record());
-    Ok(Opened { format: Format::UnXml, encoding, records: Box::new(records) })
+    Ok(Opened { format: Format::UnXml, encoding, records: crate::Records::new(records) })
 }
 
 /// Newline offsets seen so far, pruned below the last query (queries only move forward).

@@ -1,0 +1,96 @@
+//! The records of an open file, read ahead in batches that can be finished on every core.
+//!
+//! Most readers make records one at a time (CSV rows, XML elements, joined OFAC files); FtM JSON
+//! lines instead hands over raw lines, whose parsing is most of the work. A [`Batch`] is either
+//! kind, and [`Batch::par_map`] runs a caller's step on each record on the thread that made it:
+//! a load parses, validates, serialises and keys one line in one go, and the parsed entity is
+//! freed where it was allocated.
+
+use crate::Record;
+use rayon::prelude::*;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Records handed over together; large enough to keep every core busy, small enough to stream.
+pub(crate) const BATCH: usize = 4096;
+
+/// Turns one non-blank line into a record: (file as displayed, line number, line).
+pub(crate) type ParseLine = fn(&str, u64, &str) -> Record;
+
+/// A batch of records, or of lines still to be parsed.
+pub struct Batch(Inner);
+
+enum Inner {
+    Records(Vec<Record>),
+    Lines {
+        display: Arc<str>,
+        /// The lines end to end (one allocation per batch, not per line).
+        text: String,
+        /// Each line as (line number, start, end) in `text`.
+        lines: Vec<(u64, usize, usize)>,
+        parse: ParseLine,
+    },
+}
+
+impl Batch {
+    pub(crate) fn records(records: Vec<Record>) -> Batch {
+        Batch(Inner::Records(records))
+    }
+
+    pub(crate) fn lines(display: Arc<str>, text: String, lines: Vec<(u64, usize, usize)>, parse: ParseLine) -> Batch {
+        Batch(Inner::Lines { display, text, lines, parse })
+    }
+
+    /// `f` of every record, in order, computed on every core. Blank lines are not records.
+    pub fn par_map<T: Send>(self, f: impl Fn(Record) -> T + Sync + Send) -> Vec<T> {
+        match self.0 {
+            Inner::Records(records) => records.into_par_iter().map(f).collect(),
+            Inner::Lines { display, text, lines, parse } => lines
+                .par_iter()
+                .map(|&(n, start, end)| (n, text[start..end].trim()))
+                .filter(|(_, line)| !line.is_empty())
+                .map(|(n, line)| f(parse(&display, n, line)))
+                .collect(),
+        }
+    }
+}
+
+/// The records of an open file, in file order. Iterate it for one record at a time, or take
+/// [`Records::into_batches`] to finish each batch on every core.
+pub struct Records {
+    batches: Box<dyn Iterator<Item = Batch>>,
+    ready: VecDeque<Record>,
+}
+
+impl Records {
+    /// Records made one at a time, handed over in batches.
+    pub(crate) fn new(records: impl Iterator<Item = Record> + 'static) -> Records {
+        let mut records = records.peekable();
+        let batches = std::iter::from_fn(move || {
+            records.peek()?;
+            Some(Batch::records(records.by_ref().take(BATCH).collect()))
+        });
+        Records::from_batches(batches)
+    }
+
+    pub(crate) fn from_batches(batches: impl Iterator<Item = Batch> + 'static) -> Records {
+        Records { batches: Box::new(batches), ready: VecDeque::new() }
+    }
+
+    /// The remaining records in batches.
+    pub fn into_batches(self) -> impl Iterator<Item = Batch> {
+        let ready = (!self.ready.is_empty()).then(|| Batch::records(self.ready.into()));
+        ready.into_iter().chain(self.batches)
+    }
+}
+
+impl Iterator for Records {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        while self.ready.is_empty() {
+            self.ready.extend(self.batches.next()?.par_map(|r| r));
+        }
+        self.ready.pop_front()
+    }
+}
