@@ -309,7 +309,7 @@ impl Schema {
     fn position(&self) -> Option<usize> {
         let offset = (self as *const Schema as usize).wrapping_sub(SCHEMATA.as_ptr() as usize);
         let i = offset / std::mem::size_of::<Schema>();
-        (offset % std::mem::size_of::<Schema>() == 0 && i < SCHEMATA.len()).then_some(i)
+        (offset.is_multiple_of(std::mem::size_of::<Schema>()) && i < SCHEMATA.len()).then_some(i)
     }
 
     /// [`Schema::prop_type`] by walking the chain: here first, then each parent in order.
