@@ -4,7 +4,7 @@
 //! store), so both count, reject and replace the same way.
 
 use crate::{open, EncodingUsed, Format, IngestError, ReaderOptions, Record, Reject};
-use crosscheck_store::{AddError, DatasetMeta, Store, StoreError};
+use crosscheck_store::{AddError, DatasetMeta, PreparedBatch, Store, StoreError};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -100,8 +100,8 @@ pub fn load(
         'files: for (display, file) in opened {
             let display: std::sync::Arc<str> = display.into();
             for batch in file.records.into_batches() {
-                let prepared: Vec<Prepared> = batch.par_map(|r| prepare_record(r, &display));
-                read += prepared.len() as u64;
+                let prepared: Vec<Prepared> = batch.par_fold_runs(Prepared::default, |p, r| p.push(r, &display));
+                read += prepared.iter().map(|p| p.records.len() as u64).sum::<u64>();
                 progress(&display, read);
                 if tx.send((display.clone(), prepared)).is_err() {
                     break 'files; // the filer stopped on an error, which its join returns
@@ -142,23 +142,30 @@ fn file_batches<'a>(
     batches: std::sync::mpsc::Receiver<(std::sync::Arc<str>, Vec<Prepared>)>,
 ) -> Result<(crosscheck_store::Builder, RejectsFile<'a>, u64), LoadError> {
     let mut dropped = 0u64;
-    for (display, batch) in batches {
-        for item in batch {
-            match item {
-                Prepared::Rejected(r) => rejects.write(&r)?,
-                Prepared::Entities { line, entities } => {
-                    for (n_dropped, entity) in entities {
-                        dropped += n_dropped;
-                        match builder.add_prepared(entity) {
-                            Ok(()) => {}
-                            Err(AddError::Rejected { error, raw }) => {
-                                let reason = error.to_string();
-                                let raw = String::from_utf8_lossy(&raw).into_owned();
-                                rejects.write(&Reject { file: display.to_string(), line, reason, raw })?;
-                                break;
-                            }
-                            Err(AddError::Store(e)) => return Err(e.into()),
+    for (display, runs) in batches {
+        for run in runs {
+            let mut next = 0;
+            for record in run.records {
+                let (line, end) = match record {
+                    PreparedRecord::Rejected(r) => {
+                        rejects.write(&r)?;
+                        continue;
+                    }
+                    PreparedRecord::Entities { line, end, dropped: n } => {
+                        dropped += n;
+                        (line, end)
+                    }
+                };
+                for i in std::mem::replace(&mut next, end)..end {
+                    match builder.add_from(&run.entities, i) {
+                        Ok(()) => {}
+                        Err(AddError::Rejected { error, raw }) => {
+                            let reason = error.to_string();
+                            let raw = String::from_utf8_lossy(&raw).into_owned();
+                            rejects.write(&Reject { file: display.to_string(), line, reason, raw })?;
+                            break;
                         }
+                        Err(AddError::Store(e)) => return Err(e.into()),
                     }
                 }
             }
@@ -167,33 +174,42 @@ fn file_batches<'a>(
     Ok((builder, rejects, dropped))
 }
 
-/// A record after its entities were serialised and keyed.
-enum Prepared {
-    Entities { line: u64, entities: Vec<(u64, crosscheck_store::Prepared)> },
+/// A run of records after their entities were serialised and keyed: the entities packed in one
+/// batch, and what each record became.
+#[derive(Default)]
+struct Prepared {
+    entities: PreparedBatch,
+    records: Vec<PreparedRecord>,
+}
+
+enum PreparedRecord {
+    /// The record's entities are those of the batch up to `end` (from where the previous
+    /// record's ended); `dropped` values were cleaned away.
+    Entities {
+        line: u64,
+        end: usize,
+        dropped: u64,
+    },
     Rejected(Reject),
 }
 
-fn prepare_record(record: Record, display: &str) -> Prepared {
-    match record {
-        Record::Rejected(r) => Prepared::Rejected(r),
-        Record::Entities { line, entities } => {
-            let mut out = Vec::with_capacity(entities.len());
-            for entity in &entities {
-                match crosscheck_store::prepare(entity) {
-                    Ok(p) => out.push((entity.dropped.len() as u64, p)),
-                    Err(e) => {
-                        let raw = serde_json::to_string(entity).unwrap_or_default();
-                        return Prepared::Rejected(Reject {
-                            file: display.to_string(),
-                            line,
-                            reason: e.to_string(),
-                            raw,
-                        });
-                    }
-                }
+impl Prepared {
+    fn push(&mut self, record: Record, display: &str) {
+        let (line, entities) = match record {
+            Record::Rejected(r) => return self.records.push(PreparedRecord::Rejected(r)),
+            Record::Entities { line, entities } => (line, entities),
+        };
+        let before = self.entities.len();
+        for entity in &entities {
+            if let Err(e) = self.entities.push(entity) {
+                self.entities.truncate(before);
+                let raw = serde_json::to_string(entity).unwrap_or_default();
+                let reject = Reject { file: display.to_string(), line, reason: e.to_string(), raw };
+                return self.records.push(PreparedRecord::Rejected(reject));
             }
-            Prepared::Entities { line, entities: out }
         }
+        let dropped = entities.iter().map(|e| e.dropped.len() as u64).sum();
+        self.records.push(PreparedRecord::Entities { line, end: self.entities.len(), dropped });
     }
 }
 

@@ -55,6 +55,46 @@ impl Batch {
     }
 }
 
+impl Batch {
+    /// Folds the records in runs of consecutive records, on every core: `fold` of each record of
+    /// a run into the run's accumulator (made by `init`); the accumulators in order. For a caller
+    /// that packs its results together rather than one allocation per record.
+    pub fn par_fold_runs<A: Send>(
+        self,
+        init: impl Fn() -> A + Sync + Send,
+        fold: impl Fn(&mut A, Record) + Sync + Send,
+    ) -> Vec<A> {
+        match self.0 {
+            Inner::Records(records) => records
+                .into_par_iter()
+                .chunks(RUN)
+                .map(|run| {
+                    let mut acc = init();
+                    run.into_iter().for_each(|r| fold(&mut acc, r));
+                    acc
+                })
+                .collect(),
+            Inner::Lines { display, text, lines, parse } => lines
+                .par_chunks(RUN)
+                .map(|run| {
+                    let mut acc = init();
+                    for &(n, start, end) in run {
+                        let line = text[start..end].trim();
+                        if !line.is_empty() {
+                            fold(&mut acc, parse(&display, n, line));
+                        }
+                    }
+                    acc
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Records per run of [`Batch::par_fold_runs`]: enough to share allocations, with enough runs
+/// per batch to balance the cores.
+const RUN: usize = 64;
+
 /// The records of an open file, in file order. Iterate it for one record at a time, or take
 /// [`Records::into_batches`] to finish each batch on every core.
 pub struct Records {

@@ -485,13 +485,14 @@ fn prefixed(prefix: &str, key: &str) -> String {
     s
 }
 
-/// What one word of a name gives the index, kept per thread by [`write_index_keys`].
+/// What one word of a name gives the index, kept per thread by [`for_each_index_key`].
 struct WordKeys {
     class: TokenClass,
     /// Its ASCII form is bin or al (a trailing particle that stays a particle).
     text_is_bin_or_al: bool,
-    key: String,
-    extra: Vec<String>,
+    /// Inline (no pointer to follow) for keys of up to 23 bytes: nearly all.
+    key: smol_str::SmolStr,
+    extra: Box<[String]>,
 }
 
 /// Appends the index keys of `raw` (as [`Name::parse`]`(raw, kind).index_keys()` gives them, each
@@ -508,60 +509,50 @@ pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<S
 /// Calls `f` with each index key of `raw` (the keys of [`write_index_keys`], without a prefix
 /// and without building a string for each): for a caller that only hashes them.
 pub fn for_each_index_key(raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
-    /// Word -> index in `keys`, so that each word costs one lookup.
-    #[derive(Default)]
-    struct Memo {
-        index: rustc_hash::FxHashMap<Box<str>, u32>,
-        keys: Vec<WordKeys>,
-    }
+    // Word -> its keys. A lookup is bound by memory (the memo outgrows the caches), so the word
+    // and its keys sit inline in the table's slot: one slot read per word, no pointer chased.
+    type Memo = rustc_hash::FxHashMap<smol_str::SmolStr, WordKeys>;
     thread_local! {
         static MEMO: std::cell::RefCell<[Memo; 3]> = Default::default();
     }
     let read = segment(raw, kind);
     let segments = &read.segments;
+    let words = || segments.iter().filter_map(|s| if let Segment::Word(i) = s { Some(read.word(*i)) } else { None });
     MEMO.with(|memo| {
         let memo = &mut memo.borrow_mut()[kind as usize];
         // bounded: emptied when full (before this name's words go in, so they all stay)
-        if memo.keys.len() + segments.len() > WORD_KEYS_MEMO_CAP {
+        if memo.len() + segments.len() > WORD_KEYS_MEMO_CAP {
             *memo = Memo::default();
         }
-        let mut at: Vec<u32> = Vec::with_capacity(segments.len());
-        for seg in segments {
-            let Segment::Word(i) = seg else {
-                at.push(u32::MAX);
-                continue;
-            };
-            let word = read.word(*i);
-            let k = match memo.index.get(word) {
-                Some(&k) => k,
-                None => {
-                    let t = build_token(word, kind);
-                    memo.keys.push(WordKeys {
-                        class: t.class,
-                        text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
-                        extra: extra_index_keys(&t),
-                        key: t.key,
-                    });
-                    let k = (memo.keys.len() - 1) as u32;
-                    memo.index.insert(Box::from(word), k);
-                    k
-                }
-            };
-            at.push(k);
+        for word in words() {
+            if !memo.contains_key(word) {
+                let t = build_token(word, kind);
+                let keys = WordKeys {
+                    class: t.class,
+                    text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
+                    extra: extra_index_keys(&t).into_boxed_slice(),
+                    key: t.key.into(),
+                };
+                memo.insert(word.into(), keys);
+            }
         }
         let last = segments.len().saturating_sub(1);
-        let tokens = segments.iter().zip(&at).enumerate().map(|(j, (seg, &k))| match seg {
+        let memo = &*memo;
+        let tokens = segments.iter().enumerate().map(|(j, seg)| match seg {
             Segment::Number { value, .. } => (TokenClass::Number, value.as_str(), &[][..]),
             Segment::Legal { form, .. } => (TokenClass::Legal, form.compare.as_str(), &[][..]),
-            Segment::Word(_) => {
-                let w = &memo.keys[k as usize];
-                let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
-                    TokenClass::Word
-                } else {
-                    w.class
-                };
-                (class, w.key.as_str(), w.extra.as_slice())
-            }
+            Segment::Word(i) => match memo.get(read.word(*i)) {
+                Some(w) => {
+                    let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
+                        TokenClass::Word
+                    } else {
+                        w.class
+                    };
+                    (class, w.key.as_str(), &w.extra[..])
+                }
+                // every word was put in above
+                None => (TokenClass::Stop, "", &[][..]),
+            },
         });
         visit_index_keys(tokens, f);
     });

@@ -16,7 +16,7 @@
 //! comparisons.
 
 use crate::keyindex::{self, split, HashKey, Posting};
-use crate::keys::{index_keys, key_hashes};
+use crate::keys::{index_keys, push_key_hashes};
 use crate::meta::{DatasetMeta, FORMAT_VERSION};
 use crate::StoreError;
 use crosscheck_model::{Entity, EntityError, Schema};
@@ -26,32 +26,78 @@ use rustc_hash::FxHashMap as HashMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// An entity ready to add: its JSON line, its id, and the hashes of its id and index keys,
-/// computed off the builder's thread (the text of a key is not needed once hashed; see
-/// `keyindex.rs`).
-pub struct Prepared {
-    schema: &'static Schema,
+/// Entities ready to add, prepared together off the builder's thread: their JSON lines, ids and
+/// index-key hashes end to end in three buffers (a few allocations per batch, not three per
+/// entity, all freed together), and the hash of each id. The text of a key is not needed once
+/// hashed (see `keyindex.rs`).
+#[derive(Default)]
+pub struct PreparedBatch {
+    /// Each entity's JSON line, newline included.
     json: Vec<u8>,
-    id: String,
-    id_hash: u128,
-    key_hashes: Vec<(u64, u32)>,
+    ids: String,
+    keys: Vec<(u64, u32)>,
+    items: Vec<Item>,
 }
 
-/// Serialises an entity and hashes its index keys. Safe to call from many threads.
-pub fn prepare(entity: &Entity) -> Result<Prepared, EntityError> {
-    let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
-    // sized for a typical record, so the line is not regrown as it is written
-    let mut json = Vec::with_capacity(256);
-    // cannot fail: an entity has only string keys and the writer is memory
-    let _ = serde_json::to_writer(&mut json, entity);
-    let key = HashKey::of_process();
-    Ok(Prepared {
-        schema,
-        json,
-        id_hash: key.hash(&entity.id),
-        id: entity.id.clone(),
-        key_hashes: key_hashes(entity, key),
-    })
+/// One entity of a [`PreparedBatch`]: where its parts end in the buffers (each starts where the
+/// previous one ends).
+struct Item {
+    schema: &'static Schema,
+    id_hash: u128,
+    json_end: usize,
+    id_end: usize,
+    keys_end: usize,
+}
+
+impl PreparedBatch {
+    /// Serialises `entity` and hashes its id and index keys onto the batch. Safe to run on many
+    /// threads, each with a batch of its own.
+    pub fn push(&mut self, entity: &Entity) -> Result<(), EntityError> {
+        let schema = entity.schema_def().ok_or_else(|| EntityError::UnknownSchema(entity.schema.clone()))?;
+        // cannot fail: an entity has only string keys and the writer is memory
+        let _ = serde_json::to_writer(&mut self.json, entity);
+        self.json.push(b'\n');
+        self.ids.push_str(&entity.id);
+        let key = HashKey::of_process();
+        push_key_hashes(entity, key, &mut self.keys);
+        self.items.push(Item {
+            schema,
+            id_hash: key.hash(&entity.id),
+            json_end: self.json.len(),
+            id_end: self.ids.len(),
+            keys_end: self.keys.len(),
+        });
+        Ok(())
+    }
+
+    /// Entities in the batch.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the batch holds no entity.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Keeps the first `n` entities (to take back a record's entities when one of them fails).
+    pub fn truncate(&mut self, n: usize) {
+        self.items.truncate(n);
+        let (json, ids, keys) = self.items.last().map_or((0, 0, 0), |i| (i.json_end, i.id_end, i.keys_end));
+        self.json.truncate(json);
+        self.ids.truncate(ids);
+        self.keys.truncate(keys);
+    }
+
+    /// Entity `i`: its item and where its JSON line (without the newline), id and key hashes lie.
+    fn get(&self, i: usize) -> (&Item, &[u8], &str, &[(u64, u32)]) {
+        let item = &self.items[i];
+        let (json, id, keys) = match i.checked_sub(1).map(|p| &self.items[p]) {
+            Some(p) => (p.json_end, p.id_end, p.keys_end),
+            None => (0, 0, 0),
+        };
+        (item, &self.json[json..item.json_end - 1], &self.ids[id..item.id_end], &self.keys[keys..item.keys_end])
+    }
 }
 
 /// Strings kept end to end in one buffer, addressed by (offset, length).
@@ -72,13 +118,11 @@ impl Arena {
     }
 }
 
-/// Where the records of one id were spilled.
-struct Slot {
-    id: (u64, u32),
-    first: (u64, u32),
-    schema: &'static Schema,
-    more: Vec<(u64, u32)>,
-}
+/// How many parts the id table and the postings are split into, by the top bits of a hash:
+/// each part grows (and rehashes, and is sorted) on its own, so no single regrowth stalls the
+/// builder's thread while the other cores wait, and the parts are sorted side by side.
+const SHARD_BITS: u32 = 8;
+const SHARDS: usize = 1 << SHARD_BITS;
 
 /// Counts from a finished load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,20 +132,27 @@ pub struct LoadStats {
 }
 
 /// Accepts entities for a new version of one dataset.
+///
+/// What it keeps per entity is a few integers, column by column (no per-entity allocation):
+/// where its first record lies in the spill file, where its id lies in the id arena, and its
+/// schema; later records of the same id are listed aside.
 pub struct Builder {
     dataset_dir: PathBuf,
     tmp: PathBuf,
     meta: DatasetMeta,
     spill: BufWriter<File>,
     spill_len: u64,
-    /// Id hash -> slot.
-    ids: HashMap<u128, u32>,
+    /// Id hash -> entity number, in shards by the hash's top bits.
+    ids: Vec<HashMap<u128, u32>>,
     id_text: Arena,
-    slots: Vec<Slot>,
-    /// (key hash, slot) pairs, sorted into the index at the end.
-    postings: Vec<Posting>,
-    /// Whether some id came more than once (its records are merged at the end).
-    repeated: bool,
+    /// Per entity: its id in `id_text`, its first record in the spill file, its schema.
+    id_spans: Vec<(u64, u32)>,
+    firsts: Vec<(u64, u32)>,
+    schemas: Vec<&'static Schema>,
+    /// Later records of an id, by entity number (rare: most loads have none).
+    more: HashMap<u32, Vec<(u64, u32)>>,
+    /// (key hash, entity) pairs in shards by the hash's top bits, sorted into the index at the end.
+    postings: Vec<Vec<Posting>>,
     finished: bool,
 }
 
@@ -125,11 +176,13 @@ impl Builder {
             meta,
             spill,
             spill_len: 0,
-            ids: HashMap::default(),
+            ids: (0..SHARDS).map(|_| HashMap::default()).collect(),
             id_text: Arena::default(),
-            slots: Vec::new(),
-            postings: Vec::new(),
-            repeated: false,
+            id_spans: Vec::new(),
+            firsts: Vec::new(),
+            schemas: Vec::new(),
+            more: HashMap::default(),
+            postings: (0..SHARDS).map(|_| Vec::new()).collect(),
             finished: false,
         })
     }
@@ -138,53 +191,57 @@ impl Builder {
     /// whose schema cannot merge with the earlier records of its id is refused, so the caller can
     /// reject it.
     pub fn add(&mut self, entity: &Entity) -> Result<(), AddError> {
-        let prepared = prepare(entity).map_err(|error| AddError::Rejected { error, raw: Vec::new() })?;
-        self.add_prepared(prepared)
+        let mut batch = PreparedBatch::default();
+        batch.push(entity).map_err(|error| AddError::Rejected { error, raw: Vec::new() })?;
+        self.add_from(&batch, 0)
     }
 
-    /// Adds an entity prepared with [`prepare`].
-    pub fn add_prepared(&mut self, p: Prepared) -> Result<(), AddError> {
+    /// Adds entity `i` of a [`PreparedBatch`].
+    pub fn add_from(&mut self, batch: &PreparedBatch, i: usize) -> Result<(), AddError> {
+        let (item, json, id, keys) = batch.get(i);
         let offset = self.spill_len;
-        let len = p.json.len() as u32;
-        let slot_idx = match self.ids.get(&p.id_hash) {
+        let len = json.len() as u32;
+        let shard = &mut self.ids[(item.id_hash >> (128 - SHARD_BITS)) as usize];
+        let entity = match shard.get(&item.id_hash) {
             Some(&idx) => {
-                let slot = &mut self.slots[idx as usize];
-                let Some(merged) = slot.schema.common(p.schema) else {
+                let schema = &mut self.schemas[idx as usize];
+                let Some(merged) = schema.common(item.schema) else {
                     let error = EntityError::SchemaConflict {
-                        left: p.schema.name.to_string(),
-                        right: slot.schema.name.to_string(),
+                        left: item.schema.name.to_string(),
+                        right: schema.name.to_string(),
                     };
-                    return Err(AddError::Rejected { error, raw: p.json });
+                    return Err(AddError::Rejected { error, raw: json.to_vec() });
                 };
-                slot.schema = merged;
-                slot.more.push((offset, len));
-                self.repeated = true;
+                *schema = merged;
+                self.more.entry(idx).or_default().push((offset, len));
                 idx
             }
             None => {
-                let idx = self.slots.len() as u32;
-                self.ids.insert(p.id_hash, idx);
-                let id = self.id_text.push(&p.id);
-                self.slots.push(Slot { id, first: (offset, len), schema: p.schema, more: Vec::new() });
+                let idx = self.firsts.len() as u32;
+                shard.insert(item.id_hash, idx);
+                self.id_spans.push(self.id_text.push(id));
+                self.firsts.push((offset, len));
+                self.schemas.push(item.schema);
                 idx
             }
         };
-        self.postings.extend(p.key_hashes.iter().map(|&(hi, lo)| Posting { hi, lo, entity: slot_idx }));
-        let io = |e: std::io::Error| AddError::Store(e.into());
-        self.spill.write_all(&p.json).map_err(io)?;
-        self.spill.write_all(b"\n").map_err(io)?;
+        for &(hi, lo) in keys {
+            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting { hi, lo, entity });
+        }
+        self.spill.write_all(json).map_err(|e| AddError::Store(e.into()))?;
+        self.spill.write_all(b"\n").map_err(|e| AddError::Store(e.into()))?;
         self.spill_len += u64::from(len) + 1;
         Ok(())
     }
 
     /// Entities (distinct ids) so far.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.firsts.len()
     }
 
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.firsts.is_empty()
     }
 
     /// The metadata the version will carry; the caller fills in counts before `finish`.
@@ -195,11 +252,11 @@ impl Builder {
     /// Merges, indexes and makes the new version live. Fails with [`StoreError::Empty`] when no
     /// entity was added; the previous version then stays.
     pub fn finish(mut self) -> Result<LoadStats, StoreError> {
-        if self.slots.is_empty() {
+        if self.firsts.is_empty() {
             return Err(StoreError::Empty(self.meta.dataset.clone()));
         }
         self.spill.flush()?;
-        let offsets = if self.repeated { self.merge_repeated()? } else { self.spill_is_entities()? };
+        let offsets = if !self.more.is_empty() { self.merge_repeated()? } else { self.spill_is_entities()? };
         let mut offsets_out = BufWriter::new(File::create(self.tmp.join("offsets.bin"))?);
         for o in &offsets {
             offsets_out.write_all(&o.to_le_bytes())?;
@@ -244,7 +301,7 @@ impl Builder {
     fn spill_is_entities(&mut self) -> Result<Vec<u64>, StoreError> {
         self.spill.get_ref().sync_all()?;
         fs_err::rename(self.tmp.join("spill.jsonl"), self.tmp.join("entities.jsonl"))?;
-        let mut offsets: Vec<u64> = self.slots.iter().map(|s| s.first.0).collect();
+        let mut offsets: Vec<u64> = self.firsts.iter().map(|f| f.0).collect();
         offsets.push(self.spill_len);
         Ok(offsets)
     }
@@ -259,23 +316,24 @@ impl Builder {
         let bytes = |(offset, len): (u64, u32)| &spill[offset as usize..offset as usize + len as usize];
         let damaged = |reason: String| StoreError::Damaged { name: self.meta.dataset.clone(), reason };
         let mut entities_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("entities.jsonl"))?);
-        let mut offsets: Vec<u64> = Vec::with_capacity(self.slots.len() + 1);
+        let mut offsets: Vec<u64> = Vec::with_capacity(self.firsts.len() + 1);
         let mut written = 0u64;
         let mut extra_keys: Vec<(String, u32)> = Vec::new();
-        for (idx, slot) in self.slots.iter().enumerate() {
+        for (idx, &first) in self.firsts.iter().enumerate() {
             offsets.push(written);
-            let line: std::borrow::Cow<[u8]> = if slot.more.is_empty() {
-                bytes(slot.first).into()
-            } else {
-                let mut merged: Entity =
-                    serde_json::from_slice(bytes(slot.first)).map_err(|e| damaged(e.to_string()))?;
-                for &part in &slot.more {
-                    let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
-                    merged.merge(next).map_err(|e| damaged(e.to_string()))?;
+            let line: std::borrow::Cow<[u8]> = match self.more.get(&(idx as u32)) {
+                None => bytes(first).into(),
+                Some(more) => {
+                    let mut merged: Entity =
+                        serde_json::from_slice(bytes(first)).map_err(|e| damaged(e.to_string()))?;
+                    for &part in more {
+                        let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
+                        merged.merge(next).map_err(|e| damaged(e.to_string()))?;
+                    }
+                    // Keys of the parts are already filed; an assembled name may add one more.
+                    extra_keys.extend(index_keys(&merged).into_iter().map(|k| (k, idx as u32)));
+                    serde_json::to_vec(&merged).map_err(std::io::Error::from)?.into()
                 }
-                // Keys of the parts are already filed; an assembled name may add one more.
-                extra_keys.extend(index_keys(&merged).into_iter().map(|k| (k, idx as u32)));
-                serde_json::to_vec(&merged).map_err(std::io::Error::from)?.into()
             };
             entities_out.write_all(&line)?;
             entities_out.write_all(b"\n")?;
@@ -287,9 +345,9 @@ impl Builder {
         drop(spill);
         fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
         let key = HashKey::of_process();
-        for (k, slot) in extra_keys {
+        for (k, entity) in extra_keys {
             let (hi, lo) = split(key.hash(&k));
-            self.postings.push(Posting { hi, lo, entity: slot });
+            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting { hi, lo, entity });
         }
         Ok(offsets)
     }
@@ -297,7 +355,7 @@ impl Builder {
     /// `ids.fst`: entity id -> entity number.
     fn write_ids(&self) -> Result<(), StoreError> {
         let mut ids: Vec<(&[u8], u32)> =
-            self.slots.iter().enumerate().map(|(i, s)| (self.id_text.get(s.id), i as u32)).collect();
+            self.id_spans.iter().enumerate().map(|(i, &span)| (self.id_text.get(span), i as u32)).collect();
         ids.par_sort_unstable();
         let mut out = fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("ids.fst"))?)).map_err(fst_err)?;
         for (id, idx) in &ids {
@@ -307,31 +365,62 @@ impl Builder {
     }
 }
 
-/// `keys.idx` and `postings.bin` in `dir` (see `keyindex.rs`): pairs sorted by key hash on
-/// every core, then one pass writes each key's run of entity numbers and its record.
-fn write_keys(dir: &Path, mut postings: Vec<Posting>) -> Result<(), StoreError> {
-    postings.par_sort_unstable();
-    postings.dedup();
+/// `keys.idx` and `postings.bin` in `dir` (see `keyindex.rs`). The shards hold disjoint ranges
+/// of key hashes, in order: each is sorted on its own (on every core), then written in turn,
+/// a group of shards at a time turned into bytes side by side.
+fn write_keys(dir: &Path, mut shards: Vec<Vec<Posting>>) -> Result<(), StoreError> {
+    // sorted and unique, with the number of distinct keys of each shard
+    let distinct: Vec<u64> = shards
+        .par_iter_mut()
+        .map(|shard| {
+            shard.sort_unstable();
+            shard.dedup();
+            shard.windows(2).filter(|w| (w[0].hi, w[0].lo) != (w[1].hi, w[1].lo)).count() as u64
+                + u64::from(!shard.is_empty())
+        })
+        .collect();
     let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("postings.bin"))?);
-    let mut records: Vec<u8> = Vec::new();
-    let mut i = 0;
-    while i < postings.len() {
-        let (hi, lo) = (postings[i].hi, postings[i].lo);
-        let mut j = i;
-        while j < postings.len() && (postings[j].hi, postings[j].lo) == (hi, lo) {
-            postings_out.write_all(&postings[j].entity.to_le_bytes())?;
-            j += 1;
+    let mut keys_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("keys.idx"))?);
+    keys_out.write_all(&keyindex::header(HashKey::of_process(), distinct.iter().sum()))?;
+    let mut start = 0u64;
+    for group in shards.chunks(16) {
+        let starts: Vec<u64> = group
+            .iter()
+            .scan(start, |at, shard| {
+                let s = *at;
+                *at += shard.len() as u64;
+                Some(s)
+            })
+            .collect();
+        start += group.iter().map(|s| s.len() as u64).sum::<u64>();
+        let bytes: Vec<(Vec<u8>, Vec<u8>)> =
+            group.par_iter().zip(starts).map(|(shard, start)| shard_bytes(shard, start)).collect();
+        for (postings, records) in bytes {
+            postings_out.write_all(&postings)?;
+            keys_out.write_all(&records)?;
         }
-        records.extend(keyindex::record(hi, lo, (j - i) as u32, i as u64));
-        i = j;
     }
     postings_out.flush()?;
-    let n = (records.len() / keyindex::RECORD_LEN) as u64;
-    let mut keys_out = BufWriter::new(File::create(dir.join("keys.idx"))?);
-    keys_out.write_all(&keyindex::header(HashKey::of_process(), n))?;
-    keys_out.write_all(&records)?;
     keys_out.flush()?;
     Ok(())
+}
+
+/// The `postings.bin` and `keys.idx` bytes of one sorted shard whose postings start at `start`.
+fn shard_bytes(shard: &[Posting], start: u64) -> (Vec<u8>, Vec<u8>) {
+    let mut postings = Vec::with_capacity(shard.len() * 4);
+    let mut records = Vec::new();
+    let mut i = 0;
+    while i < shard.len() {
+        let (hi, lo) = (shard[i].hi, shard[i].lo);
+        let mut j = i;
+        while j < shard.len() && (shard[j].hi, shard[j].lo) == (hi, lo) {
+            postings.extend_from_slice(&shard[j].entity.to_le_bytes());
+            j += 1;
+        }
+        records.extend(keyindex::record(hi, lo, (j - i) as u32, start + i as u64));
+        i = j;
+    }
+    (postings, records)
 }
 
 impl Drop for Builder {

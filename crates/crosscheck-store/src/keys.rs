@@ -13,48 +13,69 @@ pub fn name_kind(entity: &Entity) -> NameKind {
     }
 }
 
-/// Calls `f` with each screening key of `entity` as (prefix, key): `n:` + each name key, `i:` +
-/// each normalised identifier of four characters or more (shorter ones match too much to be worth
-/// a lookup). The one place that decides what an entity is found by, for the key strings a query
-/// looks up and the hashes a load files.
-fn visit_screening_keys(entity: &Entity, f: &mut dyn FnMut(&str, &str)) {
-    let kind = name_kind(entity);
-    for name in entity.name_values() {
-        for_each_index_key(&name, kind, &mut |k| f("n:", k));
+/// Calls `f` with each key of `entity` as (prefix, key). Screening keys: `n:` + each name key,
+/// `i:` + each normalised identifier of four characters or more (shorter ones match too much to
+/// be worth a lookup). Reference keys: `r:` + each entity id it links to. The one place that
+/// decides what an entity is found by, for the key strings a query looks up and the hashes a
+/// load files. One pass over the properties, each property's type looked up once.
+fn visit_keys(entity: &Entity, screening: bool, references: bool, f: &mut dyn FnMut(&str, &str)) {
+    if screening {
+        let kind = name_kind(entity);
+        for name in entity.name_values() {
+            for_each_index_key(&name, kind, &mut |k| f("n:", k));
+        }
     }
-    for (_, value) in entity.values_of_type(PropType::Identifier) {
-        let norm = identifier::normalize(value);
-        if norm.chars().count() >= 4 {
-            f("i:", &norm);
+    let schema = entity.schema_def();
+    for (prop, values) in &entity.properties {
+        match schema.and_then(|s| s.prop_type(prop)) {
+            Some(PropType::Identifier) if screening => {
+                for value in values {
+                    let norm = identifier::normalize(value);
+                    if norm.chars().count() >= 4 {
+                        f("i:", &norm);
+                    }
+                }
+            }
+            Some(PropType::Entity) if references => values.iter().for_each(|id| f("r:", id)),
+            _ => {}
         }
     }
 }
 
-/// Calls `f` with each reference key of `entity` as (prefix, id): `r:` + each entity id it links to.
-fn visit_reference_keys(entity: &Entity, f: &mut dyn FnMut(&str, &str)) {
-    for (_, id) in entity.values_of_type(PropType::Entity) {
-        f("r:", id);
-    }
-}
-
-/// Screening keys of an entity (see [`visit_screening_keys`]). Sorted, unique.
+/// Screening keys of an entity (see [`visit_keys`]). Sorted, unique.
 pub fn index_keys(entity: &Entity) -> Vec<String> {
     let mut keys = Vec::new();
-    visit_screening_keys(entity, &mut |prefix, key| keys.push(format!("{prefix}{key}")));
+    visit_keys(entity, true, false, &mut |prefix, key| keys.push(format!("{prefix}{key}")));
     keys.sort();
     keys.dedup();
     keys
 }
 
-/// The hashes of an entity's [`index_keys`] and [`reference_keys`] as the index files them
-/// (sorted, unique), computed without building the key strings: a load hashes millions.
+/// Appends the hashes of an entity's [`index_keys`] and [`reference_keys`] as the index files
+/// them (sorted, unique) to `out`, computed without building the key strings: a load hashes
+/// millions.
+pub(crate) fn push_key_hashes(entity: &Entity, key: HashKey, out: &mut Vec<(u64, u32)>) {
+    let start = out.len();
+    visit_keys(entity, true, true, &mut |prefix, k| out.push(split(key.hash_parts(&[prefix, k]))));
+    let mine = &mut out[start..];
+    mine.sort_unstable();
+    // unique in place: `out` is a whole batch's buffer, so no vector of its own to dedup
+    let mut kept = 0;
+    for i in 0..mine.len() {
+        if kept == 0 || mine[i] != mine[kept - 1] {
+            mine[kept] = mine[i];
+            kept += 1;
+        }
+    }
+    out.truncate(start + kept);
+}
+
+/// [`push_key_hashes`] into a vector of their own.
+#[cfg(test)]
 pub(crate) fn key_hashes(entity: &Entity, key: HashKey) -> Vec<(u64, u32)> {
-    let mut out = Vec::new();
-    let mut file = |prefix: &str, k: &str| out.push(split(key.hash_parts(&[prefix, k])));
-    visit_screening_keys(entity, &mut file);
-    visit_reference_keys(entity, &mut file);
-    out.sort_unstable();
-    out.dedup();
+    let mut out = vec![(1, 2)];
+    push_key_hashes(entity, key, &mut out);
+    out.remove(0);
     out
 }
 
@@ -95,7 +116,7 @@ pub fn query_key_groups(entity: &Entity) -> Vec<Vec<String>> {
 /// resolved person with a lookup instead of a scan.
 pub fn reference_keys(entity: &Entity) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
-    visit_reference_keys(entity, &mut |prefix, id| keys.push(format!("{prefix}{id}")));
+    visit_keys(entity, false, true, &mut |prefix, id| keys.push(format!("{prefix}{id}")));
     keys.sort();
     keys.dedup();
     keys

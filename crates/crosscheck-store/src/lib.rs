@@ -31,7 +31,7 @@ mod keyindex;
 mod keys;
 mod meta;
 
-pub use builder::{prepare, AddError, Builder, LoadStats, Prepared};
+pub use builder::{AddError, Builder, LoadStats, PreparedBatch};
 pub use dataset::{Candidate, Dataset};
 pub use keys::{index_keys, query_key_groups, reference_keys};
 pub use meta::{DatasetMeta, FORMAT_VERSION};
