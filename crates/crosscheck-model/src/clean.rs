@@ -42,9 +42,14 @@ pub fn already_clean(kind: PropType, raw: String) -> Result<String, String> {
 
 /// Collapses whitespace, strips control and zero-width characters, and composes to NFC.
 pub fn collapse(raw: &str) -> String {
+    collapse_cow(raw).into_owned()
+}
+
+/// [`collapse`], borrowing `raw` when it is already collapsed.
+fn collapse_cow(raw: &str) -> std::borrow::Cow<'_, str> {
     // Fast path: most values are already clean ASCII (no NFC work, nothing to collapse).
     if is_collapsed_ascii(raw) {
-        return raw.to_string();
+        return raw.into();
     }
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
@@ -64,12 +69,17 @@ pub fn collapse(raw: &str) -> String {
         }
         out.push(c);
     }
-    out
+    out.into()
 }
 
 /// Normalises gender spellings to FtM's `male`, `female`, `other`.
 pub fn gender(raw: &str) -> Option<&'static str> {
-    match raw.trim().to_lowercase().as_str() {
+    let raw = raw.trim();
+    // already canonical (nearly every value a load sees): no lower-cased copy
+    if let Some(g) = ["male", "female", "other"].into_iter().find(|g| *g == raw) {
+        return Some(g);
+    }
+    match raw.to_lowercase().as_str() {
         "m" | "male" | "man" | "м" | "муж" | "мужской" | "чоловіча" => Some("male"),
         "f" | "female" | "woman" | "ж" | "жен" | "женский" | "жіноча" => Some("female"),
         "x" | "other" | "diverse" => Some("other"),
@@ -79,13 +89,13 @@ pub fn gender(raw: &str) -> Option<&'static str> {
 
 /// Cleans `raw` as a value of type `kind`.
 pub fn clean_value(kind: PropType, raw: &str) -> Cleaned {
-    let text = collapse(raw);
+    let text = collapse_cow(raw);
     if text.is_empty() {
         return Cleaned::Empty;
     }
     match kind {
         PropType::Date => match PartialDate::parse_loose(&text) {
-            Some(d) => Cleaned::Value(d.to_string()),
+            Some(d) => Cleaned::Value(d.to_iso()),
             None => Cleaned::Dropped("not a date"),
         },
         PropType::Country => match country::code(&text) {
@@ -97,7 +107,7 @@ pub fn clean_value(kind: PropType, raw: &str) -> Cleaned {
             None => Cleaned::Dropped("not a gender"),
         },
         PropType::Email => Cleaned::Value(text.to_lowercase()),
-        _ => Cleaned::Value(text),
+        _ => Cleaned::Value(text.into_owned()),
     }
 }
 

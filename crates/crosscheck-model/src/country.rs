@@ -157,7 +157,7 @@ pub fn code(raw: &str) -> Option<String> {
     // A list spells its countries a few dozen ways over millions of values: remember the
     // answers per thread (bounded) instead of walking the name tables for each one.
     thread_local! {
-        static MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<String>>> = Default::default();
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Option<String>>> = Default::default();
     }
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();

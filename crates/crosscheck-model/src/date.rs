@@ -184,16 +184,53 @@ fn parse_num(s: &str, min_len: usize, max_len: usize) -> Option<u32> {
     s.parse().ok()
 }
 
-impl fmt::Display for PartialDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
+impl PartialDate {
+    /// The ISO form (`1962`, `1962-07`, `1962-07-02`). Written digit by digit: a load formats
+    /// every date it cleans, and the formatting machinery cost more than the parse.
+    pub fn to_iso(&self) -> String {
+        let mut out = String::with_capacity(10);
+        if (0..=9999).contains(&self.year) {
+            let y = self.year as u32;
+            out.extend([y / 1000, y / 100 % 10, y / 10 % 10, y % 10].map(|d| char::from(b'0' + d as u8)));
+        } else {
+            // not a year `new` accepts; only a hand-built value gets here
+            out.push_str(&format!("{:04}", self.year));
+        }
+        let two = |n: u8| ['-', char::from(b'0' + n / 10 % 10), char::from(b'0' + n % 10)];
         if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
+            out.extend(two(m));
             if let Some(d) = self.day {
-                write!(f, "-{d:02}")?;
+                out.extend(two(d));
             }
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())
+    }
+}
+
+#[cfg(test)]
+mod iso {
+    use super::*;
+
+    proptest::proptest! {
+        /// The digit-by-digit form is what `format!` writes.
+        #[test]
+        fn to_iso_equals_the_formatted_form(year in -20000i32..20000, month in proptest::option::of(0u8..=99), day in proptest::option::of(0u8..=99)) {
+            let d = PartialDate { year, month, day: month.and(day) };
+            let mut want = format!("{:04}", d.year);
+            if let Some(m) = d.month {
+                want += &format!("-{m:02}");
+                if let Some(day) = d.day {
+                    want += &format!("-{day:02}");
+                }
+            }
+            proptest::prop_assert_eq!(d.to_iso(), want);
+        }
     }
 }
 

@@ -291,11 +291,13 @@ fn segment(raw: &str, kind: NameKind) -> Segmented {
     let full_norm = normalize(raw);
     let org_norm = (kind != NameKind::Person).then(|| normalize(&collapse_dotted(raw)));
     let norm = org_norm.as_deref().unwrap_or(&full_norm);
-    let mut words: Vec<&str> = Vec::new();
+    let mut words: Vec<&str> = Vec::with_capacity(8);
     let raw_all_caps = !raw.chars().any(char::is_lowercase);
     for w in norm.split(' ').filter(|w| !w.is_empty()) {
-        // Han and Hangul names come without spaces: one token per syllable
-        if w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
+        // Han and Hangul names come without spaces: one token per syllable (both lie above
+        // U+1100, whose UTF-8 lead bytes are 0xE1 and up: most words need no look at their
+        // characters)
+        if w.bytes().any(|b| b >= 0xE1) && w.chars().any(|c| matches!(char_script(c), Script::Han | Script::Hangul)) {
             words.extend(chars_of(w));
         } else if kind != NameKind::Organization && !raw_all_caps && is_initials(w, raw) {
             // "JC Juncker": capitals without a vowel are initials

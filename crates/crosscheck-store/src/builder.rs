@@ -226,7 +226,7 @@ impl Builder {
             }
         };
         for &(hi, lo) in keys {
-            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting { hi, lo, entity });
+            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting::new(hi, lo, entity));
         }
         self.spill.write_all(json).map_err(|e| AddError::Store(e.into()))?;
         self.spill.write_all(b"\n").map_err(|e| AddError::Store(e.into()))?;
@@ -256,17 +256,29 @@ impl Builder {
             return Err(StoreError::Empty(self.meta.dataset.clone()));
         }
         self.spill.flush()?;
-        let offsets = if !self.more.is_empty() { self.merge_repeated()? } else { self.spill_is_entities()? };
+        let repeated = !self.more.is_empty();
+        // merging may file keys of its own: before the index is built
+        let merged = if repeated { Some(self.merge_repeated()?) } else { None };
+        // The entities file is synced to disk while the two indexes (independent files) are
+        // built side by side on every core.
+        let postings = std::mem::take(&mut self.postings);
+        let this = &self;
+        let (offsets, (ids, keys)) = std::thread::scope(|scope| {
+            let entities = scope.spawn(move || match merged {
+                Some(offsets) => Ok(offsets),
+                None => this.spill_is_entities(),
+            });
+            let indexes = rayon::join(|| this.write_ids(), || write_keys(&this.tmp, postings));
+            (entities.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), indexes)
+        });
+        let offsets = offsets?;
+        ids?;
+        keys?;
         let mut offsets_out = BufWriter::new(File::create(self.tmp.join("offsets.bin"))?);
         for o in &offsets {
             offsets_out.write_all(&o.to_le_bytes())?;
         }
         offsets_out.flush()?;
-        // The two indexes are independent files: build them side by side.
-        let postings = std::mem::take(&mut self.postings);
-        let (ids, keys) = rayon::join(|| self.write_ids(), || write_keys(&self.tmp, postings));
-        ids?;
-        keys?;
         let n_entities = (offsets.len() - 1) as u64;
         self.meta.format_version = FORMAT_VERSION;
         self.meta.records = n_entities;
@@ -298,7 +310,7 @@ impl Builder {
     }
 
     /// No id came twice: the spill file, in order of arrival, is the entities file.
-    fn spill_is_entities(&mut self) -> Result<Vec<u64>, StoreError> {
+    fn spill_is_entities(&self) -> Result<Vec<u64>, StoreError> {
         self.spill.get_ref().sync_all()?;
         fs_err::rename(self.tmp.join("spill.jsonl"), self.tmp.join("entities.jsonl"))?;
         let mut offsets: Vec<u64> = self.firsts.iter().map(|f| f.0).collect();
@@ -347,7 +359,7 @@ impl Builder {
         let key = HashKey::of_process();
         for (k, entity) in extra_keys {
             let (hi, lo) = split(key.hash(&k));
-            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting { hi, lo, entity });
+            self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting::new(hi, lo, entity));
         }
         Ok(offsets)
     }
@@ -375,8 +387,7 @@ fn write_keys(dir: &Path, mut shards: Vec<Vec<Posting>>) -> Result<(), StoreErro
         .map(|shard| {
             shard.sort_unstable();
             shard.dedup();
-            shard.windows(2).filter(|w| (w[0].hi, w[0].lo) != (w[1].hi, w[1].lo)).count() as u64
-                + u64::from(!shard.is_empty())
+            shard.windows(2).filter(|w| w[0].key() != w[1].key()).count() as u64 + u64::from(!shard.is_empty())
         })
         .collect();
     let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("postings.bin"))?);
@@ -411,10 +422,10 @@ fn shard_bytes(shard: &[Posting], start: u64) -> (Vec<u8>, Vec<u8>) {
     let mut records = Vec::new();
     let mut i = 0;
     while i < shard.len() {
-        let (hi, lo) = (shard[i].hi, shard[i].lo);
+        let (hi, lo) = shard[i].key();
         let mut j = i;
-        while j < shard.len() && (shard[j].hi, shard[j].lo) == (hi, lo) {
-            postings.extend_from_slice(&shard[j].entity.to_le_bytes());
+        while j < shard.len() && shard[j].key() == (hi, lo) {
+            postings.extend_from_slice(&shard[j].entity().to_le_bytes());
             j += 1;
         }
         records.extend(keyindex::record(hi, lo, (j - i) as u32, start + i as u64));

@@ -64,12 +64,24 @@ pub(crate) fn split(hash: u128) -> (u64, u32) {
     ((hash >> 64) as u64, (hash >> 32) as u32)
 }
 
-/// One (key, entity) pair while building; sorts by key hash, then entity.
+/// One (key, entity) pair while building, packed in one integer (96 bits of key hash, then the
+/// entity number) so that sorting compares integers; sorts by key hash, then entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Posting {
-    pub hi: u64,
-    pub lo: u32,
-    pub entity: u32,
+pub(crate) struct Posting(u128);
+
+impl Posting {
+    pub(crate) fn new(hi: u64, lo: u32, entity: u32) -> Posting {
+        Posting((u128::from(hi) << 64) | (u128::from(lo) << 32) | u128::from(entity))
+    }
+
+    /// The key hash as (hi, lo).
+    pub(crate) fn key(self) -> (u64, u32) {
+        ((self.0 >> 64) as u64, (self.0 >> 32) as u32)
+    }
+
+    pub(crate) fn entity(self) -> u32 {
+        self.0 as u32
+    }
 }
 
 /// The header of a `keys.idx` with `n` records.
