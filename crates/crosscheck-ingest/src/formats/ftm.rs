@@ -46,28 +46,52 @@ enum Chunk {
 }
 
 /// Reads `reader` into batches of lines until the end, an error, or the receiver leaving.
+///
+/// Lines are gathered as bytes and checked as UTF-8 once per batch (one fast pass, instead of
+/// a check and a copy per line); a line that is not UTF-8 is unreadable, as is a line the
+/// reader fails on, and reading stops there.
 fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>) {
+    const NOT_UTF8: &str = "stream did not contain valid UTF-8";
     let mut line_no = 0u64;
+    let mut size_hint = 0;
     loop {
-        let mut text = String::new();
+        let mut bytes: Vec<u8> = Vec::with_capacity(size_hint);
         let mut lines: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
         let mut failed = None;
         while lines.len() < BATCH {
-            let start = text.len();
-            match reader.read_line(&mut text) {
+            let start = bytes.len();
+            match reader.read_until(b'\n', &mut bytes) {
                 Ok(0) => break,
                 Ok(_) => {
                     line_no += 1;
-                    lines.push((line_no, start, text.len()));
+                    lines.push((line_no, start, bytes.len()));
                 }
                 Err(e) => {
                     line_no += 1;
+                    bytes.truncate(start);
                     failed = Some(Chunk::Unreadable { line: line_no, error: e.to_string() });
                     break;
                 }
             }
         }
-        let full = lines.len() == BATCH;
+        let mut full = lines.len() == BATCH;
+        size_hint = size_hint.max(bytes.len() + bytes.len() / 8);
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                // the batch ends before the line holding the bad byte, which is unreadable
+                let bad_at = e.utf8_error().valid_up_to();
+                let k = lines.partition_point(|&(_, _, end)| end <= bad_at);
+                failed =
+                    Some(Chunk::Unreadable { line: lines.get(k).map_or(line_no, |l| l.0), error: NOT_UTF8.into() });
+                full = false;
+                lines.truncate(k);
+                let mut bytes = e.into_bytes();
+                bytes.truncate(lines.last().map_or(0, |l| l.2));
+                // valid: it ends where the valid prefix does or before
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+        };
         if !lines.is_empty() && tx.send(Chunk::Lines { text, lines }).is_err() {
             return;
         }
@@ -135,6 +159,22 @@ mod tests {
         assert_eq!(got[4], "6 missing `id`");
         assert!(got[5].starts_with("7 truncated JSON"), "{}", got[5]);
         assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn reading_stops_at_a_line_that_is_not_utf8_after_handing_over_the_lines_before() {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        read_chunks(std::io::Cursor::new(b"{}\r\nsecond\nbad \xff byte\nnever read\n".to_vec()), &tx);
+        drop(tx);
+        let chunks: Vec<Chunk> = rx.into_iter().collect();
+        let [Chunk::Lines { text, lines }, Chunk::Unreadable { line, error }] = &chunks[..] else {
+            panic!("expected the good lines, then the bad one");
+        };
+        assert_eq!(
+            lines.iter().map(|&(n, s, e)| (n, &text[s..e])).collect::<Vec<_>>(),
+            [(1, "{}\r\n"), (2, "second\n")]
+        );
+        assert_eq!((*line, error.as_str()), (3, "stream did not contain valid UTF-8"));
     }
 
     #[test]
