@@ -22,6 +22,9 @@ pub enum EntityError {
     SchemaConflict { left: String, right: String },
 }
 
+/// A property name: a string stored inline when short (every FtM property name is).
+pub type PropName = smol_str::SmolStr;
+
 /// One FollowTheMoney entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Entity {
@@ -29,8 +32,10 @@ pub struct Entity {
     pub id: String,
     #[serde(default)]
     pub schema: String,
+    /// Values by property name. Names are kept inline ([`PropName`]): every entity read has
+    /// several, and an allocation for each was a measurable part of a load.
     #[serde(default)]
-    pub properties: BTreeMap<String, Vec<String>>,
+    pub properties: BTreeMap<PropName, Vec<String>>,
     /// Values dropped while cleaning: (property, raw value, reason). Not serialised.
     #[serde(skip)]
     pub dropped: Vec<(String, String, &'static str)>,
@@ -73,7 +78,7 @@ impl Entity {
 
     /// Adds an already clean value (no cleaning, no type check); duplicates are ignored.
     pub fn add_clean(&mut self, prop: &str, value: String) {
-        let values = self.properties.entry(prop.to_string()).or_default();
+        let values = self.properties.entry(prop.into()).or_default();
         if !values.contains(&value) {
             values.push(value);
         }
@@ -174,7 +179,7 @@ impl Entity {
                         kept += 1;
                     }
                     Ok(_) => {}
-                    Err((v, reason)) => dropped.push((prop.clone(), v, reason)),
+                    Err((v, reason)) => dropped.push((prop.to_string(), v, reason)),
                 }
             }
             values.truncate(kept);
@@ -218,7 +223,7 @@ mod in_place {
                 match clean_value(kind, &v) {
                     Cleaned::Value(c) if !clean.contains(&c) => clean.push(c),
                     Cleaned::Value(_) | Cleaned::Empty => {}
-                    Cleaned::Dropped(reason) => e.dropped.push((prop.clone(), v, reason)),
+                    Cleaned::Dropped(reason) => e.dropped.push((prop.to_string(), v, reason)),
                 }
             }
             if !clean.is_empty() {
@@ -238,7 +243,7 @@ mod in_place {
             ),
         ) {
             let mut e = Entity::new("x", "Person");
-            e.properties = props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            e.properties = props.into_iter().map(|(k, v)| (k.into(), v)).collect();
             let want = rebuilt(e.clone());
             let got = e.validate().unwrap();
             proptest::prop_assert_eq!(&got.properties, &want.properties);

@@ -24,5 +24,5 @@ pub mod schema;
 
 pub use clean::{clean_value, Cleaned};
 pub use date::PartialDate;
-pub use entity::{Entity, EntityError};
+pub use entity::{Entity, EntityError, PropName};
 pub use schema::{PropType, Schema};

@@ -79,7 +79,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
                     if prop == "entity" {
                         continue;
                     }
-                    let slot = details.entry(prop.clone()).or_default();
+                    let slot = details.entry(prop.to_string()).or_default();
                     for v in values {
                         if !slot.contains(v) {
                             slot.push(v.clone());
