@@ -1,14 +1,14 @@
 //! Building a new dataset version: spill, merge by id, index, then switch atomically.
 //!
 //! Speed: a load must beat Python's `json` module merely parsing the same file. So the work per
-//! entity happens once and in parallel where it can: callers [`prepare`] entities (serialise and
-//! compute index keys) on all cores, and the builder only appends bytes and small integers.
-//! Ids and index keys arrive hashed there too (a keyed SipHash), so the builder's own thread
-//! files an id with an integer lookup (its text goes into one arena, for `ids.fst`) and a key as
-//! one (hash, entity) pair; the candidate index is one parallel sort of those pairs at the end
-//! (`keyindex.rs`). When no id appears twice (nearly every load) the spill file *is* the
-//! entities file; otherwise single records are copied byte for byte and only repeated ids are
-//! parsed again and merged.
+//! entity happens once and in parallel where it can: callers prepare entities (serialise and
+//! compute index keys) on all cores into a [`PreparedBatch`], and the builder only appends bytes
+//! and small integers. Ids and index keys arrive hashed there too (a keyed SipHash), so the
+//! builder's own thread files an id with an integer lookup (its text goes into one arena, for
+//! `ids.fst`) and a key as one (hash, entity) pair, in shards by the hash's top bits; the
+//! candidate index is a sort of each shard, side by side, at the end (`keyindex.rs`). When no id
+//! appears twice (nearly every load) the spill file *is* the entities file; otherwise single
+//! records are copied byte for byte and only repeated ids are parsed again and merged.
 //!
 //! Identity by hash: two different ids are taken as one only if their 128-bit hashes collide,
 //! and two keys only if 96 bits of theirs do, under a key drawn at random for each process;
