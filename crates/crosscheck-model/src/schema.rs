@@ -149,6 +149,10 @@ const INTERVAL: &[(&str, PropType)] = &[
     ("proof", Entity),
 ];
 
+/// FtM's `Value`: what an asset is worth.
+const VALUE: &[(&str, PropType)] =
+    &[("amount", Number), ("currency", String), ("amountUsd", Number), ("amountEur", Number)];
+
 /// FtM's `Vessel` properties that the official lists fill (OFAC's vessel columns, EU's MMSI).
 const VESSEL: &[(&str, PropType)] = &[
     ("imoNumber", Identifier),
@@ -239,6 +243,10 @@ static SCHEMATA: &[Schema] = &[
     Schema { name: "Organization", extends: &["LegalEntity"], matchable: true, properties: ORGANIZATION },
     Schema { name: "Company", extends: &["Organization"], matchable: true, properties: COMPANY },
     Schema { name: "PublicBody", extends: &["Organization"], matchable: true, properties: &[] },
+    Schema { name: "Value", extends: &[], matchable: false, properties: VALUE },
+    // Sanctioned assets (the EU lists ports and a digital currency) are screened by name, as
+    // vessels are; a person or company query never meets one (unrelated schemata).
+    Schema { name: "Asset", extends: &["Thing", "Value"], matchable: true, properties: &[] },
     Schema { name: "Vessel", extends: &["Thing"], matchable: true, properties: VESSEL },
     Schema { name: "Vehicle", extends: &["Thing"], matchable: true, properties: VEHICLE },
     Schema { name: "Airplane", extends: &["Vehicle"], matchable: true, properties: AIRPLANE },
@@ -268,7 +276,7 @@ impl Schema {
     /// Looks a schema up by its FtM name (`Person`, `Company`, ...).
     pub fn get(name: &str) -> Option<&'static Schema> {
         // Called for every value cleaned and every feature prepared: compare lengths first
-        // (cheap) before bytes; 19 entries do not pay for a hash map.
+        // (cheap) before bytes; two dozen entries do not pay for a hash map.
         SCHEMATA.iter().find(|s| s.name.len() == name.len() && s.name == name)
     }
 
@@ -357,6 +365,10 @@ mod tests {
         assert_eq!(person.prop_type("innCode"), Some(PropType::Identifier));
         assert_eq!(person.prop_type("firstName"), Some(PropType::String));
         assert_eq!(person.prop_type("imoNumber"), None);
+        let asset = Schema::get("Asset").unwrap();
+        assert!(asset.is_a("Thing") && asset.is_a("Value") && !asset.is_a("LegalEntity"));
+        assert_eq!(asset.prop_type("amount"), Some(PropType::Number));
+        assert!(asset.common(person).is_none());
         let passport = Schema::get("Passport").unwrap();
         assert_eq!(passport.prop_type("number"), Some(PropType::Identifier));
         assert_eq!(passport.prop_type("startDate"), Some(PropType::Date));

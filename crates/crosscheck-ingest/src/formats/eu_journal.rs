@@ -17,8 +17,8 @@
 //! mix labels and enumerations (`(a) Voter ID 4411223, (b) Student ID 900100200`, `1234567890123,
 //! KPP 123456789`, `X1234567 (Ruritania)`): each part loses its parenthetical remarks and enumeration
 //! marker, a part labelled INN/OGRN/KPP/OKPO goes to that code, and the number is the part itself
-//! when it is only digits, spaces and dashes, else its tokens with three or more digits. The
-//! schema `Asset` (not in crosscheck's table) is read as `Thing`.
+//! when it is only digits, spaces and dashes, else its tokens with three or more digits. Rows of
+//! schema `Asset` (ports, a digital currency) are FtM `Asset` entities.
 //!
 //! Text cells enumerate alternatives as `(a) Sheikh, (b) Colonel` or `(a) X; (b) Y`: aliases,
 //! birth places, positions and addresses are split on `;` and on those markers.
@@ -112,7 +112,6 @@ fn build(cols: &Columns, r: &csv::StringRecord, raw: &str) -> Result<Entity, Str
         return Err("the row has no name".into());
     }
     let schema = match get("schema") {
-        "Asset" => "Thing",
         "" => "LegalEntity",
         s => match Schema::get(s) {
             Some(def) if def.is_a("Thing") => def.name,
@@ -390,6 +389,26 @@ mod tests {
                 "7 row has 3 fields, the header has 45",
             ]
         );
+    }
+
+    #[test]
+    fn an_asset_row_is_an_asset() {
+        let content = [
+            HEADER.to_string(),
+            row(&[
+                ("celex", "32099R0001"),
+                ("recordId", "1"),
+                ("annex", "XLVII.A"),
+                ("measure", "Transportation restrictions"),
+                ("schema", "Asset"),
+                ("name", "Port of Fictiona"),
+            ]),
+        ]
+        .join("\n");
+        let records = read(&content);
+        let asset = entity(&records[0]);
+        assert_eq!((asset.schema.as_str(), asset.get("name")), ("Asset", &["Port of Fictiona".to_string()][..]));
+        assert!(asset.schema_def().is_some_and(|s| s.matchable && s.is_a("Thing")));
     }
 
     #[test]
