@@ -263,3 +263,115 @@ impl<'a> RejectsFile<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The load pipeline (batches, runs packed on every core, a filing thread) must store what
+    //! adding each record's entities one by one stores, and account for every line.
+    use super::*;
+    use crate::formats::ftm::parse_line;
+    use crosscheck_store::index_keys;
+
+    /// Loads `lines` as an FtM file through the pipeline and, beside it, by adding the parsed
+    /// entities one at a time; compares the counts, the stored entities and their index.
+    fn check(lines: &[String]) -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let file = dir.path().join("in.jsonl");
+        std::fs::write(&file, lines.join("\n")).map_err(|e| e.to_string())?;
+        let store = Store::open(&dir.path().join("data")).map_err(|e| e.to_string())?;
+        let request = LoadRequest {
+            files: vec![file],
+            format: Some(Format::Ftm),
+            options: ReaderOptions { dataset: "piped".into(), ..Default::default() },
+            rejects_path: dir.path().join("rejects.jsonl"),
+            ..Default::default()
+        };
+        let report = load(&store, &request, &mut |_, _| {});
+
+        let mut builder = store.builder(DatasetMeta::new("single", "o", "other")).map_err(|e| e.to_string())?;
+        let (mut read, mut rejected) = (0u64, 0u64);
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            read += 1;
+            match parse_line("in.jsonl", i as u64 + 1, line) {
+                Record::Rejected(_) => rejected += 1,
+                Record::Entities { entities, .. } => {
+                    for e in &entities {
+                        if builder.add(e).is_err() {
+                            rejected += 1;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let report = match (report, builder.is_empty()) {
+            (Ok(report), false) => report,
+            (Err(LoadError::Empty { rejected: r, .. }), true) => {
+                return (r == rejected).then_some(()).ok_or(format!("rejected {r}, want {rejected}"))
+            }
+            (other, empty) => return Err(format!("pipeline gave {other:?}, one by one stored nothing: {empty}")),
+        };
+        builder.finish().map_err(|e| e.to_string())?;
+        if (report.read, report.rejected) != (read, rejected) {
+            return Err(format!("read/rejected {:?}, want {:?}", (report.read, report.rejected), (read, rejected)));
+        }
+        let (piped, single) = (store.dataset("piped").unwrap(), store.dataset("single").unwrap());
+        if piped.len() != single.len() || report.loaded != single.len() as u64 {
+            return Err(format!("{} stored, {} reported, want {}", piped.len(), report.loaded, single.len()));
+        }
+        for i in 0..single.len() as u32 {
+            let want = single.entity(i).unwrap();
+            if piped.entity(i).unwrap() != want {
+                return Err(format!("entity {i} differs"));
+            }
+            for key in index_keys(&want) {
+                let (a, b): (Vec<u32>, Vec<u32>) = (piped.postings(&key).collect(), single.postings(&key).collect());
+                if a != b {
+                    return Err(format!("key {key}: {a:?} against {b:?}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An FtM line: ids from a small pool (so records repeat and merge, or conflict), or a line
+    /// that is not an entity, or a blank one.
+    fn line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let entity = (0..6u8, 0..4usize, "[A-Za-zА-Яа-я ]{0,16}", proptest::option::of("[0-9A-Z]{3,9}")).prop_map(
+            |(id, schema, name, passport)| {
+                let schema = ["Person", "Company", "LegalEntity", "Organization"][schema];
+                let mut props = serde_json::json!({ "name": [name] });
+                if let Some(p) = passport {
+                    props["passportNumber"] = serde_json::json!([p]);
+                }
+                serde_json::json!({ "id": format!("e{id}"), "schema": schema, "properties": props }).to_string()
+            },
+        );
+        prop_oneof![8 => entity, 1 => Just("{not json".to_string()), 1 => Just("  ".to_string())]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+        #[test]
+        fn the_pipeline_stores_what_adding_one_by_one_stores(lines in proptest::collection::vec(line(), 0..300)) {
+            proptest::prop_assert_eq!(check(&lines), Ok(()));
+        }
+    }
+
+    #[test]
+    fn more_lines_than_a_batch_are_stored_as_one_by_one() {
+        let lines: Vec<String> = (0..4_500)
+            .map(|i| {
+                let name = format!("Person Number{} Family{}", i % 977, i % 13);
+                serde_json::json!({ "id": format!("p{}", i % 4_300), "schema": "Person", "properties": { "name": [name] } })
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(check(&lines), Ok(()));
+    }
+}
