@@ -196,7 +196,7 @@ impl Builder {
         self.add_from(&batch, 0)
     }
 
-    /// Adds entity `i` of a [`PreparedBatch`].
+    /// Adds entity `i` of a [`PreparedBatch`] (`i` below `batch.len()`).
     pub fn add_from(&mut self, batch: &PreparedBatch, i: usize) -> Result<(), AddError> {
         let (item, json, id, keys) = batch.get(i);
         let offset = self.spill_len;

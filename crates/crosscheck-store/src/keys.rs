@@ -70,11 +70,13 @@ pub(crate) fn push_key_hashes(entity: &Entity, key: HashKey, out: &mut Vec<(u64,
     out.truncate(start + kept);
 }
 
-/// [`push_key_hashes`] into a vector of their own.
+/// [`push_key_hashes`] into a vector of their own, pushed after a value already there (as in a
+/// batch's buffer), which must come out untouched.
 #[cfg(test)]
 pub(crate) fn key_hashes(entity: &Entity, key: HashKey) -> Vec<(u64, u32)> {
-    let mut out = vec![(1, 2)];
+    let mut out = vec![(u64::MAX, u32::MAX)];
     push_key_hashes(entity, key, &mut out);
+    assert_eq!(out[0], (u64::MAX, u32::MAX), "the value before the entity's keys changed");
     out.remove(0);
     out
 }
