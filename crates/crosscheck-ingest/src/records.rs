@@ -2,9 +2,9 @@
 //!
 //! Most readers make records one at a time (CSV rows, XML elements, joined OFAC files); FtM JSON
 //! lines instead hands over raw lines, whose parsing is most of the work. A [`Batch`] is either
-//! kind, and [`Batch::par_map`] runs a caller's step on each record on the thread that made it:
-//! a load parses, validates, serialises and keys one line in one go, and the parsed entity is
-//! freed where it was allocated.
+//! kind, and [`Batch::par_fold_runs`] runs a caller's step on each record on the thread that
+//! made it: a load parses, validates, serialises and keys one line in one go, and the parsed
+//! entity is freed where it was allocated.
 
 use crate::Record;
 use rayon::prelude::*;
@@ -41,24 +41,10 @@ impl Batch {
         Batch(Inner::Lines { display, text, lines, parse })
     }
 
-    /// `f` of every record, in order, computed on every core. Blank lines are not records.
-    pub fn par_map<T: Send>(self, f: impl Fn(Record) -> T + Sync + Send) -> Vec<T> {
-        match self.0 {
-            Inner::Records(records) => records.into_par_iter().map(f).collect(),
-            Inner::Lines { display, text, lines, parse } => lines
-                .par_iter()
-                .map(|&(n, start, end)| (n, text[start..end].trim()))
-                .filter(|(_, line)| !line.is_empty())
-                .map(|(n, line)| f(parse(&display, n, line)))
-                .collect(),
-        }
-    }
-}
-
-impl Batch {
     /// Folds the records in runs of consecutive records, on every core: `fold` of each record of
-    /// a run into the run's accumulator (made by `init`); the accumulators in order. For a caller
-    /// that packs its results together rather than one allocation per record.
+    /// a run into the run's accumulator (made by `init`); the accumulators in order. Blank lines are
+    /// not records. For a caller that packs its results together rather than one allocation per
+    /// record.
     pub fn par_fold_runs<A: Send>(
         self,
         init: impl Fn() -> A + Sync + Send,
@@ -129,7 +115,8 @@ impl Iterator for Records {
 
     fn next(&mut self) -> Option<Record> {
         while self.ready.is_empty() {
-            self.ready.extend(self.batches.next()?.par_map(|r| r));
+            let runs = self.batches.next()?.par_fold_runs(Vec::new, |run: &mut Vec<Record>, r| run.push(r));
+            self.ready.extend(runs.into_iter().flatten());
         }
         self.ready.pop_front()
     }
