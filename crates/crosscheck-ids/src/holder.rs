@@ -19,9 +19,50 @@
 
 use crate::date::Date;
 use crate::mrz::{MrzData, MrzDate};
-use crate::report::{Agreement, HolderCheck};
+use crate::report::{Agreement, HolderCheck, IdCheck};
+use crate::IdType;
 use crosscheck_model::Entity;
 use crosscheck_names::translit::{mrz_fold, transliterate, Scheme};
+
+/// Checks `value` as `kind` and, for the documents that carry holder data, compares it with
+/// `holder`: an MRZ through [`check_holder`] (a zone that cannot be read gives one `unknown`
+/// check saying so), a Russian internal passport's form year against the holder's birth date
+/// ([`crate::ru::passport_plausibility`]). Other types carry no holder data: their report has
+/// no `checks`. This is the one definition `check-id --holder` and a case's `<key>.holder`
+/// claim share.
+pub fn check_with_holder(kind: IdType, value: &str, holder: &Entity, as_of: Date) -> IdCheck {
+    if kind == IdType::Mrz {
+        let parsed = crate::mrz::parse(value, as_of);
+        let mut report = parsed.report;
+        report.checks = Some(match &parsed.data {
+            Some(data) => check_holder(data, holder, as_of),
+            None => vec![HolderCheck {
+                check: "document",
+                result: Agreement::Unknown,
+                detail: "the zone could not be read, so nothing was compared".into(),
+            }],
+        });
+        return report;
+    }
+    let mut report = crate::check(kind, value, as_of);
+    if report.kind == "ru-passport" {
+        report.checks = Some(vec![passport_holder_check(&report, holder, as_of)]);
+    }
+    report
+}
+
+/// A Russian passport's form year (from its series) against the holder's birth date.
+fn passport_holder_check(report: &IdCheck, holder: &Entity, as_of: Date) -> HolderCheck {
+    let unknown =
+        |detail: &str| HolderCheck { check: "passport_issue_age", result: Agreement::Unknown, detail: detail.into() };
+    let Some(year) = report.fields.get("form_year").and_then(|y| y.parse::<i32>().ok()) else {
+        return unknown("only an internal passport's series carries a form year");
+    };
+    let Some(born) = holder.get("birthDate").iter().find_map(|d| Date::parse_iso(d)) else {
+        return unknown("the holder has no full birth date");
+    };
+    crate::ru::passport_plausibility(year, born, as_of)
+}
 
 /// Compares a parsed zone with its claimed holder (an FtM Person) as of `as_of`.
 pub fn check_holder(mrz: &MrzData, holder: &Entity, as_of: Date) -> Vec<HolderCheck> {

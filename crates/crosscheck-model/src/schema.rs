@@ -348,11 +348,40 @@ impl Schema {
             None
         }
     }
+
+    /// Whether a candidate of schema `candidate` may be offered as a match for a query of this
+    /// schema: the candidate is matchable (a person, a company, a vessel; not a Family link or an
+    /// Address) and one of the two descends from the other. A `LegalEntity` query may find a
+    /// `Person` or a `Company`; a `Person` query never finds a `Company`, and an `Organization`
+    /// never a `Person`: the same name on a different kind of thing is a different thing. The
+    /// one rule for `match`, `verify`'s watchlist findings and every later front end.
+    pub fn can_match(&'static self, candidate: &'static Schema) -> bool {
+        candidate.matchable && self.common(candidate).is_some()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_query_may_find() {
+        let s = |n| Schema::get(n).unwrap();
+        for (query, candidate, may) in [
+            ("Person", "Person", true),
+            ("Person", "LegalEntity", true),
+            ("LegalEntity", "Person", true),
+            ("LegalEntity", "Company", true),
+            ("Person", "Company", false),
+            ("Company", "Person", false),
+            ("Organization", "Person", false),
+            ("Person", "Family", false),
+            ("Vessel", "Vessel", true),
+            ("Person", "Vessel", false),
+        ] {
+            assert_eq!(s(query).can_match(s(candidate)), may, "{query} finding {candidate}");
+        }
+    }
 
     #[test]
     fn inheritance_and_types() {

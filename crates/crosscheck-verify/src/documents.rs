@@ -7,10 +7,12 @@
 //!   holder can support it (evaluated by the caller).
 //! - `holder`: for an MRZ, `crosscheck_ids::holder::check_holder` against the holder as the case
 //!   describes them (name as the issuing state transliterates it, birth date, sex, nationality):
-//!   any disagreement fails, otherwise any agreement passes, otherwise unknown.
+//!   any disagreement fails, otherwise any agreement passes, otherwise unknown. For a Russian
+//!   internal passport, the form year of its series against the holder's birth date (the same
+//!   check `check-id --holder` makes: `crosscheck_ids::holder::check_with_holder`).
 
 use crate::case::Document;
-use crosscheck_ids::holder::check_holder;
+use crosscheck_ids::holder::{check_holder, check_with_holder};
 use crosscheck_ids::{Agreement, Date, IdType};
 use crosscheck_model::{Entity, PartialDate};
 
@@ -77,12 +79,27 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
         let number = parsed.data.map(|d| d.document_number).or_else(|| doc.number.clone());
         return Outcome { valid, holder, number };
     }
-    let report = crosscheck_ids::check(kind, &value, as_of);
+    let report = check_with_holder(kind, &value, holder, as_of);
     let number = report.normalized.clone().or_else(|| Some(value.clone()));
-    Outcome {
-        valid: verdict(&report),
-        holder: Check::Unknown(format!("a `{}` value carries no holder data", report.kind)),
-        number,
+    let holder = match &report.checks {
+        Some(checks) => summarise(checks),
+        None => Check::Unknown(format!("a `{}` value carries no holder data", report.kind)),
+    };
+    Outcome { valid: verdict(&report), holder, number }
+}
+
+/// The holder claim's outcome from its checks: any disagreement fails, else any agreement
+/// passes, else unknown with the checks' own reasons.
+fn summarise(checks: &[crosscheck_ids::HolderCheck]) -> Check {
+    let disagree: Vec<&str> =
+        checks.iter().filter(|c| c.result == Agreement::Disagrees).map(|c| c.detail.as_str()).collect();
+    let agree: Vec<&str> = checks.iter().filter(|c| c.result == Agreement::Agrees).map(|c| c.detail.as_str()).collect();
+    if !disagree.is_empty() {
+        Check::Failed(disagree.join("; "))
+    } else if !agree.is_empty() {
+        Check::Passed(agree.join("; "))
+    } else {
+        Check::Unknown(checks.iter().map(|c| c.detail.as_str()).collect::<Vec<_>>().join("; "))
     }
 }
 

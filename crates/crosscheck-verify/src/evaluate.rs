@@ -16,7 +16,7 @@
 use crate::case::{Case, Claim, ClaimValue, EmploymentField, Target};
 use crate::compare::{self, NAME_AGREES, NAME_UNLIKE, WORDS_AGREE};
 use crate::documents::{self, Check, Outcome};
-use crate::evidence::EvidenceSet;
+use crate::evidence::{EvidenceSet, Screened, SetError};
 use crate::relation;
 use crate::report::{
     ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SourceLabel, Status, Summary,
@@ -30,8 +30,9 @@ use std::collections::{BTreeMap, HashSet};
 /// The crosscheck version recorded in reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Verifies `case` against `sets` (in the case's evidence order).
-pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
+/// Verifies `case` against `sets` (in the case's evidence order). Fails only when a dataset
+/// cannot be read.
+pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Result<Report, SetError> {
     let outcomes: Vec<Outcome> =
         case.documents.iter().map(|d| documents::check(d, &case.people[d.holder].entity, &case.as_of)).collect();
     let doc_numbers: Vec<(usize, String)> =
@@ -45,19 +46,15 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
         let mut matches = Vec::new();
         if set.info().kind == "watchlist" {
             for (idx, query) in queries.iter().enumerate() {
-                for record in set.candidates(&query.entity, resolve::CANDIDATES) {
-                    if excluded.contains(&record.id) || !record.schema_def().is_some_and(|s| s.matchable) {
-                        continue;
-                    }
-                    let scored = crosscheck_match::score(&query.entity, &record);
-                    if scored.score >= crosscheck_match::DEFAULT_THRESHOLD {
-                        matches.push((idx, record, scored));
+                for hit in set.screen(&query.entity, crosscheck_match::DEFAULT_THRESHOLD)? {
+                    if !excluded.contains(&hit.entity.id) {
+                        matches.push((idx, hit));
                     }
                 }
             }
         }
-        let extra: Vec<String> = matches.iter().map(|(_, r, _)| r.id.clone()).collect();
-        let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra);
+        let extra: Vec<String> = matches.iter().map(|(_, hit)| hit.entity.id.clone()).collect();
+        let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra)?;
         raw_findings.push(matches);
         views.push(view);
     }
@@ -65,7 +62,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
     let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
-        for (idx, record, scored) in matches {
+        for (idx, Screened { entity: record, score, explanation }) in matches {
             let resolved = view.find(&record.id).is_some_and(|r| r.person == idx);
             let mut details: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for prop in ["topics", "program", "notes", "summary", "createdAt"] {
@@ -92,8 +89,8 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
                 dataset: set.info().dataset.clone(),
                 record: record.id.clone(),
                 caption: record.caption(),
-                score: scored.score,
-                explanation: scored.explanation,
+                score,
+                explanation,
                 resolved,
                 details,
             });
@@ -118,7 +115,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
         relationship: case.people[i].relationship.clone(),
         name: case.people[i].entity.caption(),
     };
-    Report {
+    Ok(Report {
         case: case.id.clone(),
         as_of: case.as_of.to_string(),
         crosscheck_version: VERSION.to_string(),
@@ -133,7 +130,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Report {
         sources: case.sources.iter().map(|s| SourceLabel { key: s.key.clone(), group: s.group.clone() }).collect(),
         exclusions: case.exclude.clone(),
         summary,
-    }
+    })
 }
 
 struct Ctx<'a> {

@@ -2,14 +2,16 @@
 //!
 //! The path of the data is the path of the modules:
 //! [`case`] reads a case file (YAML 1.2, through the marked tree of `yaml`) into people,
-//! documents, human sources, evidence and claims with stable ids; [`evidence`] opens the datasets
-//! to check against (the only IO: loaded datasets, and the case's own files loaded into a scratch
-//! store); [`resolve`] decides which records are about which person; [`evaluate`] turns records,
+//! documents, human sources, evidence and claims with stable ids; [`evidence`] says what is asked
+//! of the datasets to check against; [`resolve`] decides which records are about which person; [`evaluate`] turns records,
 //! documents ([`documents`], through `crosscheck-ids`) and sources into supports and
 //! contradictions, statuses, findings and warnings, giving a [`Report`]; [`render`] writes the
 //! report as text, JSON, Markdown or HTML.
 //!
-//! Everything but [`evidence::open`] works on memory, so tests build cases and datasets inline:
+//! This crate does no IO: it sees datasets through [`evidence::EvidenceSet`]. The store-backed
+//! sets, and opening a case's evidence (loaded datasets, the case's own files loaded into a
+//! scratch store), are `crosscheck-engine`'s, which also screens watchlists for the findings the
+//! way `match` does. Tests build cases and datasets inline:
 //!
 //! ```
 //! use crosscheck_model::{Entity, PartialDate};
@@ -28,7 +30,7 @@
 //!     Box::new(MemSet::new("registry", "registry-2021", "government", vec![record.clone()])),
 //!     Box::new(MemSet::new("leak", "leak-2020", "leak", vec![record])),
 //! ];
-//! let report = verify(&case, &sets);
+//! let report = verify(&case, &sets).unwrap();
 //! assert_eq!(report.claims[0].id, "subject.name");
 //! assert_eq!(report.claims[1].status, Status::Corroborated);
 //! ```

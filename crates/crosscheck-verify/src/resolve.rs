@@ -19,7 +19,7 @@
 
 use crate::case::{Case, Person};
 use crate::compare::{self, NAME_AGREES, WORDS_AGREE};
-use crate::evidence::EvidenceSet;
+use crate::evidence::{EvidenceSet, SetError};
 use crate::relation::{self, Kin};
 use crosscheck_model::date::DateRelation;
 use crosscheck_model::{identifier, Entity, PartialDate, PropType};
@@ -205,17 +205,20 @@ pub fn resolve(
     set: &dyn EvidenceSet,
     excluded: &HashSet<String>,
     extra_ids: &[String],
-) -> View {
+) -> Result<View, SetError> {
     let mut view = View::default();
     for (idx, (person, query)) in case.people.iter().zip(queries).enumerate() {
-        for record in set.candidates(&query.entity, CANDIDATES) {
+        for record in set.candidates(&query.entity, CANDIDATES)? {
             if excluded.contains(&record.id) {
                 continue;
             }
             // an identity document record holding one of the person's numbers resolves its holder
             if record.schema_def().is_some_and(|s| s.is_a("Identification")) {
                 let shares = record.get("number").iter().any(|n| query.ids.contains(&identifier::normalize(n)));
-                let holder = record.first("holder").filter(|h| !excluded.contains(*h)).and_then(|h| set.get(h));
+                let holder = match record.first("holder").filter(|h| !excluded.contains(*h)) {
+                    Some(h) => set.get(h)?,
+                    None => None,
+                };
                 if let (true, Some(holder)) = (shares, holder.filter(is_person_like)) {
                     let score = best_name_score(query, &holder);
                     let how = How::Identifier(format!("{} record {}", record.schema, record.id));
@@ -239,14 +242,14 @@ pub fn resolve(
             break;
         }
         done.extend(wanted.iter().cloned());
-        let mut links = set.referencing(&wanted);
+        let mut links = set.referencing(&wanted)?;
         links.retain(|l| seen_links.insert(l.id.clone()));
         let before: HashSet<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
         for link in links {
             if excluded.contains(&link.id) {
                 continue;
             }
-            follow(case, queries, set, excluded, &mut view, link);
+            follow(case, queries, set, excluded, &mut view, link)?;
         }
         // a second pass only for people whose own links can be evidence (their employments,
         // their documents) or lead to people not yet resolved (the father's other son)
@@ -263,7 +266,7 @@ pub fn resolve(
             .map(|r| r.entity.id.clone())
             .collect();
     }
-    view
+    Ok(view)
 }
 
 fn add(view: &mut View, r: Resolved) {
@@ -281,12 +284,12 @@ fn follow(
     excluded: &HashSet<String>,
     view: &mut View,
     link: Entity,
-) {
-    let Some(schema) = link.schema_def() else { return };
+) -> Result<(), SetError> {
+    let Some(schema) = link.schema_def() else { return Ok(()) };
     let first = |p: &str| link.first(p).map(str::to_string);
     if schema.is_a("Family") || schema.is_a("Associate") {
         let other_prop = if schema.is_a("Family") { "relative" } else { "associate" };
-        let (Some(a), Some(b)) = (first("person"), first(other_prop)) else { return };
+        let (Some(a), Some(b)) = (first("person"), first(other_prop)) else { return Ok(()) };
         let word = link.first("relationship").unwrap_or_default().to_string();
         let kin = relation::kin(&word);
         // FtM: the relationship says what the relative is to the person. Seen from a resolved
@@ -298,7 +301,7 @@ fn follow(
             (_, Some(0)) => (0, a, kin.map(relation::converse)),
             (Some(p), _) => (p, b, kin),
             (None, Some(p)) => (p, a, kin.map(relation::converse)),
-            (None, None) => return,
+            (None, None) => return Ok(()),
         };
         let kin = if anchor == 0 {
             kin_to_anchor
@@ -310,18 +313,19 @@ fn follow(
             }
         };
         if anchor != 0 && kin.is_none() {
-            return;
+            return Ok(());
         }
         if excluded.contains(&other) {
-            return;
+            return Ok(());
         }
         view.family.push(FamilyLink { other_id: other.clone(), word: word.clone(), kin, link_id: link.id.clone() });
         if view.find(&other).is_some() {
-            return;
+            return Ok(());
         }
-        let (Some(kin), Some(record)) = (kin, set.get(&other)) else { return };
+        let Some(kin) = kin else { return Ok(()) };
+        let Some(record) = set.get(&other)? else { return Ok(()) };
         if !is_person_like(&record) {
-            return;
+            return Ok(());
         }
         let best = case
             .people
@@ -337,8 +341,12 @@ fn follow(
         }
     } else if schema.is_a("Employment") || schema.is_a("Membership") {
         let (who, org) = if schema.is_a("Employment") { ("employee", "employer") } else { ("member", "organization") };
-        let Some(person) = first(who).and_then(|id| view.find(&id).map(|r| r.person)) else { return };
-        let employer_names = first(org).and_then(|id| set.get(&id)).map(|e| e.names()).unwrap_or_default();
+        let Some(person) = first(who).and_then(|id| view.find(&id).map(|r| r.person)) else { return Ok(()) };
+        let employer = match first(org) {
+            Some(id) => set.get(&id)?,
+            None => None,
+        };
+        let employer_names = employer.map(|e| e.names()).unwrap_or_default();
         view.employments.push(EmploymentLink { person, link, employer_names });
     } else if schema.is_a("Identification") {
         if let Some(person) = first("holder").and_then(|id| view.find(&id).map(|r| r.person)) {
@@ -349,4 +357,5 @@ fn follow(
             view.sanctions.entry(id).or_default().push(link);
         }
     }
+    Ok(())
 }

@@ -19,11 +19,10 @@
 
 use crate::output::{user_error, user_error_hint, write_json_line};
 use clap::Args;
-use crosscheck_ids::holder::check_holder;
-use crosscheck_ids::mrz::parse as parse_mrz;
-use crosscheck_ids::{check, Agreement, Date, HolderCheck, IdCheck, IdType};
+use crosscheck_engine::check_id::{answer_line, check, holder_entity, today};
+use crosscheck_engine::wire::{CheckIdAnswer, CheckIdLineError};
+use crosscheck_ids::{Date, IdType};
 use crosscheck_model::Entity;
-use serde::{Deserialize, Serialize};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,77 +68,6 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
-/// Today's UTC date from the system clock.
-fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    Date::from_unix_days((secs / 86_400) as i64)
-}
-
-/// One input line.
-#[derive(Deserialize)]
-struct Request {
-    #[serde(default)]
-    id: serde_json::Value,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    value: Option<serde_json::Value>,
-    #[serde(default)]
-    holder: Option<Entity>,
-}
-
-/// An answer with the line's `id` first.
-#[derive(Serialize)]
-struct Answer<'a> {
-    id: &'a serde_json::Value,
-    #[serde(flatten)]
-    check: &'a IdCheck,
-}
-
-/// The answer to a line that could not be read.
-#[derive(Serialize)]
-struct LineError<'a> {
-    id: &'a serde_json::Value,
-    valid: bool,
-    error: String,
-}
-
-/// Checks one value, adding holder checks when a holder is given.
-fn check_one(kind: IdType, value: &str, holder: Option<&Entity>, as_of: Date) -> IdCheck {
-    let Some(holder) = holder else {
-        return check(kind, value, as_of);
-    };
-    if kind == IdType::Mrz {
-        let parsed = parse_mrz(value, as_of);
-        let mut report = parsed.report;
-        report.checks = Some(match &parsed.data {
-            Some(data) => check_holder(data, holder, as_of),
-            None => vec![HolderCheck {
-                check: "document",
-                result: Agreement::Unknown,
-                detail: "the zone could not be read, so nothing was compared".into(),
-            }],
-        });
-        return report;
-    }
-    let mut report = check(kind, value, as_of);
-    if report.kind == "ru-passport" {
-        report.checks = Some(vec![passport_holder_check(&report, holder, as_of)]);
-    }
-    report
-}
-
-fn passport_holder_check(report: &IdCheck, holder: &Entity, as_of: Date) -> HolderCheck {
-    let unknown =
-        |detail: &str| HolderCheck { check: "passport_issue_age", result: Agreement::Unknown, detail: detail.into() };
-    let Some(year) = report.fields.get("form_year").and_then(|y| y.parse::<i32>().ok()) else {
-        return unknown("only an internal passport's series carries a form year");
-    };
-    let Some(born) = holder.get("birthDate").iter().find_map(|d| Date::parse_iso(d)) else {
-        return unknown("the holder has no full birth date");
-    };
-    crosscheck_ids::ru::passport_plausibility(year, born, as_of)
-}
-
 /// Reads the holder file: one FtM entity (a JSON object, or the first line of JSON lines).
 fn read_holder(path: &Path) -> anyhow::Result<Entity> {
     let text = fs_err::read_to_string(path)
@@ -159,21 +87,6 @@ fn read_holder(path: &Path) -> anyhow::Result<Entity> {
     holder_entity(entity).map_err(|e| user_error(format!("holder `{}`: {e}", path.display())))
 }
 
-/// Defaults the schema to Person and cleans the values.
-fn holder_entity(mut entity: Entity) -> Result<Entity, String> {
-    if entity.schema.is_empty() {
-        entity.schema = "Person".into();
-    }
-    if entity.id.is_empty() {
-        entity.id = "holder".into();
-    }
-    let entity = entity.validate().map_err(|e| e.to_string())?;
-    if !entity.schema_def().is_some_and(|s| s.is_a("Person")) {
-        return Err(format!("the holder is a `{}`, not a Person", entity.schema));
-    }
-    Ok(entity)
-}
-
 pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
     let as_of = args.as_of.unwrap_or_else(today);
     let holder = args.holder.as_deref().map(read_holder).transpose()?;
@@ -188,7 +101,7 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
         }
         let kind = args.kind.unwrap_or(IdType::Auto);
         for value in &args.values {
-            let report = check_one(kind, value, holder.as_ref(), as_of);
+            let report = check(kind, value, holder.as_ref(), as_of);
             any_invalid |= !report.valid;
             write_json_line(&mut out, &report)?;
         }
@@ -224,13 +137,13 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
         match answer_line(line, args.kind, holder.as_ref(), as_of) {
             Ok((id, report)) => {
                 any_invalid |= !report.valid;
-                write_json_line(&mut out, &Answer { id: &id, check: &report })?;
+                write_json_line(&mut out, &CheckIdAnswer { id: &id, check: &report })?;
             }
             Err((id, reason)) => {
                 n_bad_lines += 1;
                 let error = format!("`{source}` line {line_no}: {reason}");
                 eprintln!("error: {error}");
-                write_json_line(&mut out, &LineError { id: &id, valid: false, error })?;
+                write_json_line(&mut out, &CheckIdLineError { id: &id, valid: false, error })?;
             }
         }
     }
@@ -242,32 +155,4 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Answers one input line, or says why it cannot be read (with the id when there is one).
-fn answer_line(
-    line: &str,
-    default_kind: Option<IdType>,
-    holder: Option<&Entity>,
-    as_of: Date,
-) -> Result<(serde_json::Value, IdCheck), (serde_json::Value, String)> {
-    let request: Request = serde_json::from_str(line)
-        .map_err(|e| (serde_json::Value::Null, format!("not a JSON object {{\"id\", \"type\", \"value\"}}: {e}")))?;
-    let id = request.id;
-    let value = match request.value {
-        Some(serde_json::Value::String(s)) => s,
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(other) => return Err((id, format!("`value` is a string; found {other}"))),
-        None => return Err((id, "no `value`".into())),
-    };
-    let kind = match request.kind.as_deref().filter(|k| !k.trim().is_empty()) {
-        Some(k) => k.parse::<IdType>().map_err(|e| (id.clone(), e.to_string()))?,
-        None => default_kind.unwrap_or(IdType::Auto),
-    };
-    let line_holder = match request.holder {
-        Some(h) => Some(holder_entity(h).map_err(|e| (id.clone(), format!("holder: {e}")))?),
-        None => None,
-    };
-    let report = check_one(kind, &value, line_holder.as_ref().or(holder), as_of);
-    Ok((id, report))
 }

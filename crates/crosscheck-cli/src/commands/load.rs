@@ -9,8 +9,9 @@
 use crate::output::{user_error, user_error_hint, write_json_line};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use crosscheck_engine::wire::LoadSummary;
+use crosscheck_engine::Engine;
 use crosscheck_ingest::{Format, IngestError, LoadError, LoadRequest, Mapping, ReaderOptions};
-use crosscheck_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -100,23 +101,6 @@ fn format_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name))
 }
 
-/// The load summary (`--output-format json`).
-#[derive(Debug, serde::Serialize)]
-struct Summary {
-    dataset: String,
-    files: Vec<String>,
-    read: u64,
-    loaded: u64,
-    rejected: u64,
-    rejects_file: Option<String>,
-    format: String,
-    encoding: String,
-    encoding_detected: bool,
-    values_dropped: u64,
-    kind: String,
-    origin: String,
-}
-
 pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let dataset = match &args.dataset {
         Some(d) => d.clone(),
@@ -154,18 +138,13 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         retrieved_at: args.retrieved_at.clone(),
         rejects_path: data_dir.join("rejects").join(format!("{dataset}.jsonl")),
     };
-    let store =
-        Store::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;
-    let progress = progress_bar();
-    let report = crosscheck_ingest::load(&store, &request, &mut |file, n| {
-        if !file.is_empty() {
-            progress.set_message(file.to_string());
-        }
-        progress.set_position(n);
-    });
-    progress.finish_and_clear();
+    let engine =
+        Engine::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;
+    let progress = Bar(progress_bar());
+    let report = engine.load(&request, &progress);
+    progress.0.finish_and_clear();
     let report = report.map_err(load_error)?;
-    let summary = Summary {
+    let summary = LoadSummary {
         dataset: report.dataset.clone(),
         files: args.files.iter().map(|p| p.display().to_string()).collect(),
         read: report.read,
@@ -234,6 +213,18 @@ fn ingest_error(e: IngestError) -> anyhow::Error {
         }
         IngestError::UnknownFormat { .. } => user_error_hint(e.to_string(), "pass `--format FMT`"),
         _ => user_error(e.to_string()),
+    }
+}
+
+/// A load's progress on a terminal's progress bar.
+struct Bar(ProgressBar);
+
+impl crosscheck_engine::load::Progress for Bar {
+    fn read(&self, file: &str, records: u64) {
+        if !file.is_empty() {
+            self.0.set_message(file.to_string());
+        }
+        self.0.set_position(records);
     }
 }
 

@@ -1,15 +1,13 @@
 //! `crosscheck match`: screen query entities against loaded datasets.
 //!
-//! Output, one JSON line per query line, in input order:
-//! `{"query_id", "results": [{"id", "dataset", "caption", "score", "match", "explanation"}]}`.
-//! `results` holds up to `--limit` candidates, best first, scoring at least half the threshold.
-//! A query line that cannot be read still gets its line, with `"error"` and empty results, so
-//! outputs stay aligned with inputs; the command then exits 2 after the last line.
+//! Output, one JSON line per query line, in input order (`crosscheck_engine::wire::MatchAnswer`):
+//! `{"query_id", "scorer", "total", "results": [{"id", "dataset", "caption", "score", "match",
+//! "explanation", "properties"}]}`. A query line that cannot be read still gets its line, with
+//! `"error"` and empty results, so outputs stay aligned with inputs; the command then exits 2
+//! after the last line. A dataset that cannot be read stops the command (exit 2).
 
 use clap::Args;
-use crosscheck_match::{score_prepared, Explanation, Prepared, DEFAULT_THRESHOLD};
-use crosscheck_model::Entity;
-use crosscheck_store::{query_key_groups, Dataset, Store};
+use crosscheck_engine::{wire, Engine, ScreenOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,14 +25,14 @@ pub struct MatchArgs {
     /// Query entities, FtM JSON lines [default: stdin; `-` for stdin]
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// Decision threshold: `match` is `score >= threshold`
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "T", value_parser = threshold)]
-    pub threshold: f64,
+    /// Decision threshold: `match` is `score >= threshold` [default: the scorer's, 0.7]
+    #[arg(long, value_name = "T", value_parser = threshold)]
+    pub threshold: Option<f64>,
     /// Most candidates per query
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub limit: usize,
     /// Candidates taken from the index per dataset before scoring
-    #[arg(long, default_value_t = 64, value_name = "N", hide = true)]
+    #[arg(long, default_value_t = crosscheck_engine::screen::DEFAULT_CANDIDATES, value_name = "N", hide = true)]
     pub candidates: usize,
 }
 
@@ -48,113 +46,21 @@ pub fn threshold(s: &str) -> Result<f64, String> {
     }
 }
 
-#[derive(serde::Serialize)]
-struct Answer {
-    query_id: Option<String>,
-    results: Vec<MatchResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct MatchResult {
-    id: String,
-    dataset: String,
-    caption: String,
-    score: f64,
-    #[serde(rename = "match")]
-    is_match: bool,
-    explanation: Explanation,
-}
-
-/// Reads a query line as an entity. Queries may leave out `schema` (a `Person` when it has
-/// person properties, else `LegalEntity`) and `id`.
-pub fn parse_query(line: &str) -> Result<Entity, String> {
-    let entity: Entity = serde_json::from_str(line).map_err(|e| format!("not an FtM entity: {e}"))?;
-    prepare_query(entity)
-}
-
-/// Completes and cleans a query entity read from JSON (see [`parse_query`]).
-pub fn prepare_query(mut entity: Entity) -> Result<Entity, String> {
-    if entity.schema.is_empty() {
-        let personal = ["birthDate", "firstName", "lastName", "gender", "nationality", "fatherName"];
-        entity.schema =
-            if personal.iter().any(|p| entity.properties.contains_key(*p)) { "Person" } else { "LegalEntity" }
-                .to_string();
-    }
-    let id = std::mem::take(&mut entity.id);
-    entity.id = "query".into();
-    let mut entity = entity.validate().map_err(|e| e.to_string())?;
-    entity.id = id;
-    Ok(entity)
-}
-
 pub fn run(args: MatchArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let store = Store::open(data_dir)?;
-    let mut datasets = Vec::new();
-    for name in &args.dataset {
-        datasets.push(store.dataset(name).map_err(|e| {
-            crate::output::user_error_hint(
-                e.to_string(),
-                "load it first with `crosscheck load`, or list datasets with `crosscheck datasets`",
-            )
-        })?);
-    }
+    let engine = Engine::open(data_dir)?;
+    let snapshot = engine.snapshot(&args.dataset).map_err(super::engine_error)?;
+    let options = ScreenOptions {
+        threshold: args.threshold.unwrap_or(engine.scorer().default_threshold()),
+        limit: args.limit,
+        candidates: args.candidates,
+    };
     super::answer_lines(args.input.as_deref(), 512, |line, line_no, source| {
-        answer(line, line_no, source, &datasets, &args)
+        wire::answer_match_line(&snapshot, line, line_no, source, &options).map_err(super::engine_error)
     })
 }
 
-impl super::LineAnswer for Answer {
+impl super::LineAnswer for wire::MatchAnswer {
     fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-}
-
-fn answer(line: &str, line_no: u64, source: &str, datasets: &[Dataset], args: &MatchArgs) -> Answer {
-    let query = match parse_query(line) {
-        Ok(q) => q,
-        Err(e) => {
-            let query_id = serde_json::from_str::<serde_json::Value>(line)
-                .ok()
-                .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(String::from));
-            return Answer { query_id, results: vec![], error: Some(format!("`{source}` line {line_no}: {e}")) };
-        }
-    };
-    let query_id = (!query.id.is_empty()).then(|| query.id.clone());
-    let results = screen(&query, datasets, args.threshold, args.limit, args.candidates);
-    Answer { query_id, results, error: None }
-}
-
-fn screen(query: &Entity, datasets: &[Dataset], threshold: f64, limit: usize, n_candidates: usize) -> Vec<MatchResult> {
-    let prepared = Prepared::new(query);
-    let keys = query_key_groups(query);
-    let query_schema = query.schema_def();
-    let mut results = Vec::new();
-    for dataset in datasets {
-        for candidate in dataset.candidates_grouped(&keys, n_candidates) {
-            let Ok(entity) = dataset.entity(candidate.index) else { continue };
-            let compatible = match (query_schema, entity.schema_def()) {
-                (Some(q), Some(c)) => c.matchable && q.common(c).is_some(),
-                _ => false,
-            };
-            if !compatible {
-                continue;
-            }
-            let scored = score_prepared(&prepared, &Prepared::new(&entity));
-            if scored.score >= threshold / 2.0 {
-                results.push(MatchResult {
-                    caption: entity.caption(),
-                    id: entity.id,
-                    dataset: dataset.name().to_string(),
-                    score: scored.score,
-                    is_match: scored.score >= threshold,
-                    explanation: scored.explanation,
-                });
-            }
-        }
-    }
-    results.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    results.truncate(limit);
-    results
 }

@@ -29,6 +29,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// An engine error as the person running the command reads it: exit 2, with the engine's hint.
+pub fn engine_error(e: crosscheck_engine::EngineError) -> anyhow::Error {
+    match e.hint() {
+        Some(hint) => crate::output::user_error_hint(e.to_string(), hint),
+        None => crate::output::user_error(e.to_string()),
+    }
+}
+
 /// The data directory: the flag, else `CROSSCHECK_DATA_DIR`, else the per-user data directory.
 pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(dir) = flag {
@@ -58,7 +66,7 @@ pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, Box<dyn BufRe
     }
 }
 
-/// The reason of an IO error without the path (fs-err adds one we already print).
+/// The reason of an IO error without the path (fs-err adds one the message already names).
 pub fn io_reason(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".into(),
@@ -82,7 +90,7 @@ pub trait LineAnswer: serde::Serialize + Send {
 pub fn answer_lines<A: LineAnswer>(
     input: Option<&Path>,
     batch: usize,
-    answer: impl Fn(&str, u64, &str) -> A + Sync,
+    answer: impl Fn(&str, u64, &str) -> anyhow::Result<A> + Sync,
 ) -> anyhow::Result<ExitCode> {
     use rayon::prelude::*;
     use std::io::Write;
@@ -115,11 +123,12 @@ pub fn answer_lines<A: LineAnswer>(
                 let answers: Vec<(Vec<u8>, Option<String>)> = lines
                     .par_iter()
                     .map(|(line_no, line)| {
-                        let a = answer(line, *line_no, &source);
+                        let a = answer(line, *line_no, &source)?;
                         let mut json = Vec::with_capacity(512);
-                        crate::output::write_json_line(&mut json, &a).map(|()| (json, a.error().map(str::to_string)))
+                        crate::output::write_json_line(&mut json, &a)?;
+                        Ok((json, a.error().map(str::to_string)))
                     })
-                    .collect::<io::Result<_>>()?;
+                    .collect::<anyhow::Result<_>>()?;
                 let errors: Vec<String> = answers.iter().filter_map(|(_, e)| e.clone()).collect();
                 n_errors += errors.len() as u64;
                 let mut bytes = Vec::with_capacity(answers.iter().map(|(json, _)| json.len()).sum());

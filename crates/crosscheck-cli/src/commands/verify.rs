@@ -1,17 +1,17 @@
 //! `crosscheck verify CASE`: check a subject's account claim by claim and write a report.
 //!
-//! Settings resolve in this order: read and check the case (any problem: exit 2, nothing
-//! written to stdout), open the evidence (loaded datasets by name; the case's files into a
-//! scratch store that is removed afterwards), evaluate, render the whole report in memory, then
-//! write it at once. Exit 0 when the report was written; with `--strict`, 1 when a claim is
+//! The engine reads and checks the case (any problem: exit 2, nothing written to stdout), opens
+//! the evidence (loaded datasets by name; the case's files into a scratch store that is removed
+//! afterwards) and evaluates it; this command renders the whole report in memory, then writes
+//! it at once. Exit 0 when the report was written; with `--strict`, 1 when a claim is
 //! contradicted or anyone in the case is found on a watchlist (PRODUCT.md).
 //!
 //! Log lines (stderr) name evidence files and counts only: human sources appear in no log line.
 
 use crate::output::user_error;
 use clap::{Args, ValueEnum};
+use crosscheck_engine::Engine;
 use crosscheck_verify::render::{self, Format};
-use crosscheck_verify::{evidence, parse_case, verify};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,29 +53,17 @@ impl OutputFormat {
 }
 
 pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let path = &args.case;
-    let text = fs_err::read(path)
-        .map_err(|e| user_error(format!("cannot read case `{}`: {}", path.display(), super::io_reason(&e))))?;
-    let text =
-        String::from_utf8(text).map_err(|_| user_error(format!("case `{}` is not UTF-8 text", path.display())))?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
-    let case = parse_case(&text, &stem, evidence::today())
-        .map_err(|e| user_error(format!("case `{}`: {e}", path.display())))?;
-    let case_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let case_dir = if case_dir.as_os_str().is_empty() { PathBuf::from(".") } else { case_dir };
-    let opened = evidence::open(&case, &case_dir, data_dir)
-        .map_err(|e| user_error(format!("case `{}`, {e}", path.display())))?;
+    let engine = Engine::open(data_dir)?;
+    let verified = engine.verify(&args.case).map_err(|e| user_error(e.to_string()))?;
     let mut stderr = std::io::stderr().lock();
-    for (file, read, loaded, rejected) in &opened.loads {
+    for (file, read, loaded, rejected) in &verified.loads {
         let _ = writeln!(stderr, "read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
     }
-    let report = verify(&case, &opened.sets);
-    let output = render::render(&report, args.output_format.format());
+    let output = render::render(&verified.report, args.output_format.format());
     let mut out = std::io::stdout().lock();
     out.write_all(output.as_bytes())?;
     out.flush()?;
-    drop(opened);
-    if args.strict && report.needs_review() {
+    if args.strict && verified.report.needs_review() {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,120 @@
+//! Query entities: what a caller asks about, completed and cleaned once, then prepared for
+//! every use (index keys grouped by token, the scorer's prepared form, the schema).
+//!
+//! Queries are written by hand, so they may leave out `schema` (a `Person` when they carry a
+//! person's properties, else `LegalEntity`, which finds people and companies alike) and `id`.
+//! Their values are cleaned as a loaded record's are, so a query and a stored entity compare on
+//! equal terms.
+
+use crosscheck_match::Prepared;
+use crosscheck_model::{Entity, Schema};
+use crosscheck_store::query_key_groups;
+
+/// Properties only a person has: a query carrying one of them and no schema is a `Person`.
+const PERSONAL: [&str; 6] = ["birthDate", "firstName", "lastName", "gender", "nationality", "fatherName"];
+
+/// Why a query cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("not an FtM entity: {0}")]
+    NotAnEntity(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Completes and cleans an entity written by hand (see the module docs). Its `id` is kept as
+/// given, empty included.
+pub fn complete(mut entity: Entity) -> Result<Entity, QueryError> {
+    if entity.schema.is_empty() {
+        let personal = PERSONAL.iter().any(|p| entity.properties.contains_key(*p));
+        entity.schema = if personal { "Person" } else { "LegalEntity" }.to_string();
+    }
+    let id = std::mem::take(&mut entity.id);
+    entity.id = "query".into(); // validation wants an id; the caller's, even empty, is put back
+    let mut entity = entity.validate().map_err(|e| QueryError::Invalid(e.to_string()))?;
+    entity.id = id;
+    Ok(entity)
+}
+
+/// Reads one JSON object as an entity and completes it ([`complete`]).
+pub fn parse(json: &str) -> Result<Entity, QueryError> {
+    let entity: Entity = serde_json::from_str(json).map_err(|e| QueryError::NotAnEntity(e.to_string()))?;
+    complete(entity)
+}
+
+/// A query ready to screen: prepared once, whatever number of datasets and candidates it meets.
+#[derive(Debug, Clone)]
+pub struct Query {
+    entity: Entity,
+    schema: &'static Schema,
+    prepared: Prepared,
+    key_groups: Vec<Vec<String>>,
+}
+
+impl Query {
+    /// Prepares a completed query entity ([`complete`]; an entity of a loaded dataset is too).
+    pub fn new(entity: Entity) -> Result<Query, QueryError> {
+        let schema =
+            entity.schema_def().ok_or_else(|| QueryError::Invalid(format!("unknown schema `{}`", entity.schema)))?;
+        let prepared = Prepared::new(&entity);
+        let key_groups = query_key_groups(&entity);
+        Ok(Query { entity, schema, prepared, key_groups })
+    }
+
+    /// Reads, completes and prepares one JSON object.
+    pub fn from_json(json: &str) -> Result<Query, QueryError> {
+        Query::new(parse(json)?)
+    }
+
+    /// The query entity as completed and cleaned.
+    pub fn entity(&self) -> &Entity {
+        &self.entity
+    }
+
+    /// The query's id, when it has one.
+    pub fn id(&self) -> Option<&str> {
+        (!self.entity.id.is_empty()).then_some(self.entity.id.as_str())
+    }
+
+    pub(crate) fn schema(&self) -> &'static Schema {
+        self.schema
+    }
+
+    pub(crate) fn prepared(&self) -> &Prepared {
+        &self.prepared
+    }
+
+    pub(crate) fn key_groups(&self) -> &[Vec<String>] {
+        &self.key_groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_schema_is_chosen_from_the_properties() {
+        for (json, schema) in [
+            (r#"{"properties":{"name":["Ivan Petrov"],"birthDate":["1970"]}}"#, "Person"),
+            (r#"{"properties":{"name":["Ivan Petrov"],"gender":["m"]}}"#, "Person"),
+            (r#"{"properties":{"name":["Acme Trading"]}}"#, "LegalEntity"),
+            (r#"{"schema":"Company","properties":{"name":["Acme"]}}"#, "Company"),
+        ] {
+            assert_eq!(parse(json).unwrap().schema, schema, "{json}");
+        }
+    }
+
+    #[test]
+    fn the_id_is_kept_as_given() {
+        assert_eq!(parse(r#"{"id":"q7","properties":{"name":["A B"]}}"#).unwrap().id, "q7");
+        let query = Query::from_json(r#"{"properties":{"name":["A B"]}}"#).unwrap();
+        assert_eq!(query.id(), None);
+    }
+
+    #[test]
+    fn unreadable_queries_say_why() {
+        assert!(matches!(parse("{not json"), Err(QueryError::NotAnEntity(_))));
+        assert!(matches!(parse(r#"{"schema":"Spaceship","properties":{}}"#), Err(QueryError::Invalid(_))));
+    }
+}

@@ -1,0 +1,167 @@
+//! Screening: one query against a snapshot of datasets.
+//!
+//! The steps, each once per query: the query is prepared ([`Query`]: cleaned, its index keys
+//! grouped by the token they come from, the scorer's prepared form); each dataset's index
+//! proposes its best candidates for the key groups (an inverse-document-frequency vote, see
+//! `crosscheck_store::Dataset::candidates_grouped`); a candidate whose schema the query cannot
+//! match ([`Schema::can_match`]: a Person query never finds a Company) is set aside unscored;
+//! the rest are scored and kept when they reach half the threshold; results are ranked best
+//! first (ties by id, then dataset, so the order is stable) and cut to the limit, with the
+//! number before the cut in `total`.
+//!
+//! A record that cannot be read is an error naming the dataset, never a skipped candidate: a
+//! damaged store must not look like a clean one with fewer results.
+
+use crate::query::Query;
+use crate::scoring::Scorer;
+use crate::EngineError;
+use crosscheck_match::Explanation;
+use crosscheck_model::{Entity, PropType};
+use crosscheck_store::Dataset;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How a screening is cut.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenOptions {
+    /// `match` is `score >= threshold`; candidates below half of it are not reported.
+    pub threshold: f64,
+    /// Most results returned (`total` still counts all).
+    pub limit: usize,
+    /// Candidates taken from each dataset's index before scoring (plus ties, see the store).
+    pub candidates: usize,
+}
+
+impl ScreenOptions {
+    /// The command line's defaults: the scorer's threshold, 5 results, 64 candidates.
+    pub fn new(scorer: &Scorer) -> ScreenOptions {
+        ScreenOptions { threshold: scorer.default_threshold(), limit: 5, candidates: DEFAULT_CANDIDATES }
+    }
+}
+
+/// Candidates per dataset by default: enough that the right record survives among namesakes
+/// in lists of a million; ties with the last one are kept too.
+pub const DEFAULT_CANDIDATES: usize = 64;
+
+/// One scored candidate.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub dataset: Arc<str>,
+    pub entity: Entity,
+    pub score: f64,
+    pub is_match: bool,
+    pub explanation: Explanation,
+}
+
+/// The ranked results of one query.
+#[derive(Debug, Clone, Default)]
+pub struct Screening {
+    /// Every candidate that reached half the threshold, before the cut to the limit.
+    pub total: usize,
+    /// The best `limit` of them, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// Immutable datasets screened together: what one request sees, start to finish, whatever is
+/// published meanwhile.
+#[derive(Clone)]
+pub struct Snapshot {
+    datasets: Vec<Arc<Dataset>>,
+    scorer: Scorer,
+}
+
+impl Snapshot {
+    pub(crate) fn new(datasets: Vec<Arc<Dataset>>, scorer: Scorer) -> Snapshot {
+        Snapshot { datasets, scorer }
+    }
+
+    /// The datasets, in the order asked for.
+    pub fn datasets(&self) -> &[Arc<Dataset>] {
+        &self.datasets
+    }
+
+    /// The scorer every score of this snapshot comes from.
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
+    }
+
+    /// Screens `query` against every dataset of the snapshot.
+    pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Result<Screening, EngineError> {
+        let mut hits = Vec::new();
+        for dataset in &self.datasets {
+            screen_dataset(&self.scorer, dataset, query, options, &mut hits)?;
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity.id.cmp(&b.entity.id))
+                .then_with(|| a.dataset.cmp(&b.dataset))
+        });
+        let total = hits.len();
+        hits.truncate(options.limit);
+        Ok(Screening { total, hits })
+    }
+}
+
+/// Scores `dataset`'s candidates for `query`, pushing those at half the threshold or more.
+pub(crate) fn screen_dataset(
+    scorer: &Scorer,
+    dataset: &Dataset,
+    query: &Query,
+    options: &ScreenOptions,
+    hits: &mut Vec<Hit>,
+) -> Result<(), EngineError> {
+    let name: Arc<str> = dataset.name().into();
+    for candidate in dataset.candidates_grouped(query.key_groups(), options.candidates) {
+        let entity = dataset.entity(candidate.index)?;
+        let Some(schema) = entity.schema_def() else { continue };
+        if !query.schema().can_match(schema) {
+            continue;
+        }
+        let scored = scorer.explain(query.prepared(), &crosscheck_match::Prepared::new(&entity));
+        if scored.score >= options.threshold / 2.0 {
+            hits.push(Hit {
+                dataset: name.clone(),
+                is_match: scored.score >= options.threshold,
+                score: scored.score,
+                explanation: scored.explanation,
+                entity,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Properties shown beside a candidate so a reader can tell namesakes apart at a glance
+/// (PRODUCT.md: birth dates, nationalities, programme, listing date, identifiers).
+const KEY_PROPERTIES: [&str; 14] = [
+    "birthDate",
+    "deathDate",
+    "birthPlace",
+    "gender",
+    "nationality",
+    "citizenship",
+    "country",
+    "jurisdiction",
+    "incorporationDate",
+    "program",
+    "programId",
+    "topics",
+    "listingDate",
+    "createdAt",
+];
+
+/// A candidate's key properties: those of [`KEY_PROPERTIES`] it has, and every identifier.
+pub fn key_properties(entity: &Entity) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for prop in KEY_PROPERTIES {
+        let values = entity.get(prop);
+        if !values.is_empty() {
+            out.insert(prop.to_string(), values.to_vec());
+        }
+    }
+    for (prop, value) in entity.values_of_type(PropType::Identifier) {
+        out.entry(prop.to_string()).or_default().push(value.to_string());
+    }
+    out
+}
