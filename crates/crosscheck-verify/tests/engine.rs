@@ -218,6 +218,34 @@ fn watchlist_findings_with_listing_details() {
 }
 
 #[test]
+fn a_company_of_the_subjects_name_is_no_finding() {
+    let entities = vec![
+        entity("w1", "Person", &[("name", "Иванов Глеб Сергеевич"), ("birthDate", "1991-03-14")]),
+        entity("c1", "Company", &[("name", "Gleb Ivanov")]),
+    ];
+    let report = run(SUBJECT, vec![MemSet::new("wanted", "mvd", "watchlist", entities)]);
+    let records: Vec<&str> = report.findings.iter().map(|f| f.record.as_str()).collect();
+    assert!(records.contains(&"w1") && !records.contains(&"c1"), "{records:?}");
+}
+
+#[test]
+fn a_russian_passport_is_checked_against_its_holder() {
+    // Born 1960: at 64 the passport in force was issued at 45 (2005) or later, so a form printed
+    // in 1999 cannot be it; a 2009 form can.
+    let case = |series: &str| {
+        format!(
+            "case: t\nas_of: 2024-11-01\nsubject: {{name: Gleb Ivanov, birthDate: 1960-01-01}}\n\
+             documents:\n  - {{key: passport, type: ru-passport, value: \"45 {series} 123456\"}}\n"
+        )
+    };
+    let report = run(&case("99"), vec![]);
+    assert_eq!(status(&report, "passport.holder"), Status::Contradicted);
+    let report = run(&case("09"), vec![]);
+    assert_ne!(status(&report, "passport.holder"), Status::Contradicted);
+    assert_ne!(status(&report, "passport.holder"), Status::Unverified);
+}
+
+#[test]
 fn warnings_across_claims() {
     let case = r#"as_of: 2024-11-01
 subject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Depot, employedFrom: 2000}
