@@ -16,6 +16,7 @@ use crosscheck_model::{Entity, PropType};
 use crosscheck_store::{index_keys, Dataset, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A dataset consulted, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,11 +91,11 @@ impl EvidenceSet for MemSet {
 /// A dataset of a store (loaded with `crosscheck load`, or a case file in the scratch store).
 pub struct StoreSet {
     info: DatasetInfo,
-    dataset: Dataset,
+    dataset: Arc<Dataset>,
 }
 
 impl StoreSet {
-    pub fn new(dataset: Dataset) -> StoreSet {
+    pub fn new(dataset: Arc<Dataset>) -> StoreSet {
         let m = dataset.meta();
         let info = DatasetInfo {
             dataset: m.dataset.clone(),
@@ -252,7 +253,6 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                     origin: f.origin.clone(),
                     publisher: f.publisher.clone(),
                     retrieved_at: f.retrieved_at.clone(),
-                    rejects_path: dir.path().join("rejects").join(format!("{}.jsonl", f.dataset)),
                 };
                 let report = load(store, &request, &mut |_, _| {}).map_err(|e| EvidenceError::Load {
                     path: path.clone(),

@@ -12,6 +12,7 @@ use crosscheck_model::Entity;
 use crosscheck_store::{query_key_groups, Dataset, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Screen entities (FtM JSON lines) against loaded datasets.
 #[derive(Debug, Args)]
@@ -111,7 +112,7 @@ impl super::LineAnswer for Answer {
     }
 }
 
-fn answer(line: &str, line_no: u64, source: &str, datasets: &[Dataset], args: &MatchArgs) -> Answer {
+fn answer(line: &str, line_no: u64, source: &str, datasets: &[Arc<Dataset>], args: &MatchArgs) -> Answer {
     let query = match parse_query(line) {
         Ok(q) => q,
         Err(e) => {
@@ -126,7 +127,13 @@ fn answer(line: &str, line_no: u64, source: &str, datasets: &[Dataset], args: &M
     Answer { query_id, results, error: None }
 }
 
-fn screen(query: &Entity, datasets: &[Dataset], threshold: f64, limit: usize, n_candidates: usize) -> Vec<MatchResult> {
+fn screen(
+    query: &Entity,
+    datasets: &[Arc<Dataset>],
+    threshold: f64,
+    limit: usize,
+    n_candidates: usize,
+) -> Vec<MatchResult> {
     let prepared = Prepared::new(query);
     let keys = query_key_groups(query);
     let query_schema = query.schema_def();
