@@ -62,7 +62,8 @@ pub enum LoadError {
 }
 
 /// Loads `request.files` into dataset `request.options.dataset` of `store`. `progress` is called
-/// with the file being read and the number of records read so far, after each batch of records.
+/// with the file being read and the number of records read so far, after each batch of records
+/// (and once with a "waiting for another load" message if another load of the dataset runs).
 pub fn load(
     store: &Store,
     request: &LoadRequest,
@@ -92,7 +93,9 @@ pub fn load(
     meta.retrieved_at = request.retrieved_at.clone();
     meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
     meta.format = format.name().to_string();
-    let builder = store.builder(meta)?;
+    // A second load of the dataset waits for the one running; the progress callback says so.
+    let waiting = format!("waiting for another load of `{dataset}` to finish");
+    let builder = store.builder_waiting(meta, &mut || progress(&waiting, 0))?;
     let rejects_path = builder.rejects_path();
     let rejects = RejectsFile::new(&rejects_path);
     let key = builder.hash_key();

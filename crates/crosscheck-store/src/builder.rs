@@ -218,7 +218,9 @@ impl Builder {
         // Under the writer lock: temporary folders of loads that are gone, orphans and old
         // versions nobody reads go before this load needs the disk space.
         gc::collect(&dataset_dir)?;
-        let tmp = dataset_dir.join(format!("{}{}-{}", gc::TMP_PREFIX, std::process::id(), crate::unique_suffix()));
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+        let (pid, n) = (std::process::id(), crate::unique_suffix());
+        let tmp = dataset_dir.join(format!("{}{pid}-{stamp}-{n}", gc::TMP_PREFIX));
         let tmp_lock = gc::create_locked_folder(&tmp)?;
         let spill = BufWriter::with_capacity(1 << 20, SumWriter::new(File::create(tmp.join("spill.jsonl"))?));
         Ok(Builder {

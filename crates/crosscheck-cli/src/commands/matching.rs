@@ -123,8 +123,11 @@ fn answer(line: &str, line_no: u64, source: &str, datasets: &[Arc<Dataset>], arg
         }
     };
     let query_id = (!query.id.is_empty()).then(|| query.id.clone());
-    let results = screen(&query, datasets, args.threshold, args.limit, args.candidates);
-    Answer { query_id, results, error: None }
+    match screen(&query, datasets, args.threshold, args.limit, args.candidates) {
+        Ok(results) => Answer { query_id, results, error: None },
+        // a candidate that cannot be read is an error naming the dataset, never a skipped one
+        Err(e) => Answer { query_id, results: vec![], error: Some(format!("`{source}` line {line_no}: {e}")) },
+    }
 }
 
 fn screen(
@@ -133,14 +136,14 @@ fn screen(
     threshold: f64,
     limit: usize,
     n_candidates: usize,
-) -> Vec<MatchResult> {
+) -> Result<Vec<MatchResult>, crosscheck_store::StoreError> {
     let prepared = Prepared::new(query);
     let keys = query_key_groups(query);
     let query_schema = query.schema_def();
     let mut results = Vec::new();
     for dataset in datasets {
         for candidate in dataset.candidates_grouped(&keys, n_candidates) {
-            let Ok(entity) = dataset.entity(candidate.index) else { continue };
+            let entity = dataset.entity(candidate.index)?;
             let compatible = match (query_schema, entity.schema_def()) {
                 (Some(q), Some(c)) => c.matchable && q.common(c).is_some(),
                 _ => false,
@@ -163,5 +166,5 @@ fn screen(
     }
     results.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     results.truncate(limit);
-    results
+    Ok(results)
 }
