@@ -214,7 +214,7 @@ pub fn open(case: &Case, case_dir: &Path, data_dir: &Path) -> Result<Evidence, E
                     let store = Store::open(dir.path()).map_err(|e| EvidenceError::Store(e.to_string()))?;
                     scratch = Some((dir, store));
                 }
-                let Some((dir, store)) = scratch.as_ref() else { continue };
+                let Some((_, store)) = scratch.as_ref() else { continue };
                 let path = resolve(&f.file);
                 let mapping = match &f.mapping {
                     None => None,
