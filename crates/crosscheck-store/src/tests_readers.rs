@@ -294,7 +294,9 @@ fn issue_12_damaged_files_are_errors_naming_the_dataset() {
         b[at] ^= 0x20; // same size: found by the deep check
         b
     };
-    let cases: [(&str, &dyn Fn(&[u8]) -> Vec<u8>, bool); 6] = [
+    type Damage<'a> = &'a dyn Fn(&[u8]) -> Vec<u8>;
+    // (file, damage, whether opening must already refuse it)
+    let cases: [(&str, Damage, bool); 6] = [
         ("entities.jsonl", &emptied, true),
         ("entities.jsonl", &halved, true),
         ("postings.bin", &emptied, true),
