@@ -166,7 +166,7 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                         reason: e.to_string(),
                     },
                 })?;
-                sets.push(Box::new(StoreSet::new(Arc::new(dataset), scorer)));
+                sets.push(Box::new(StoreSet::new(dataset, scorer)));
             }
             EvidenceSpec::File(f) => {
                 if scratch.is_none() {
@@ -177,7 +177,7 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     let store = Store::open(dir.path()).map_err(|e| EvidenceError::Store(e.to_string()))?;
                     scratch = Some((dir, store));
                 }
-                let Some((dir, store)) = scratch.as_ref() else { continue };
+                let Some((_, store)) = scratch.as_ref() else { continue };
                 let path = resolve(&f.file);
                 let mapping = match &f.mapping {
                     None => None,
@@ -216,7 +216,6 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     origin: f.origin.clone(),
                     publisher: f.publisher.clone(),
                     retrieved_at: f.retrieved_at.clone(),
-                    rejects_path: dir.path().join("rejects").join(format!("{}.jsonl", f.dataset)),
                 };
                 let report = crate::load::load(store, &request, &crate::load::Quiet)
                     .map_err(|e| EvidenceError::Load { path: path.clone(), pos: f.pos, reason: error_chain(&e) })?;
@@ -226,7 +225,7 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     pos: f.pos,
                     reason: e.to_string(),
                 })?;
-                sets.push(Box::new(StoreSet::new(Arc::new(dataset), scorer)));
+                sets.push(Box::new(StoreSet::new(dataset, scorer)));
             }
         }
     }

@@ -46,7 +46,6 @@ pub use screen::{Hit, ScreenOptions, Screening, Snapshot};
 
 use crosscheck_store::{Store, StoreError};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Errors of the engine's use cases. Each names what failed and, where it can, what to do.
 #[derive(Debug, thiserror::Error)]
@@ -102,11 +101,11 @@ impl Engine {
     pub fn snapshot(&self, datasets: &[String]) -> Result<Snapshot, EngineError> {
         let mut open = Vec::with_capacity(datasets.len());
         for name in datasets {
-            let dataset = self.store.dataset(name).map_err(|e| match e {
+            let dataset = self.store.snapshot(name).map_err(|e| match e {
                 StoreError::NoSuchDataset { name, dir } => EngineError::NoSuchDataset { name, dir },
                 e => EngineError::Store(e),
             })?;
-            open.push(Arc::new(dataset));
+            open.push(dataset);
         }
         Ok(Snapshot::new(open, self.scorer))
     }

@@ -19,7 +19,6 @@ fn load(engine: &Engine, dataset: &str, file: &Path, kind: &str) {
         files: vec![file.to_path_buf()],
         options: ReaderOptions { dataset: dataset.into(), ..ReaderOptions::default() },
         kind: Some(kind.into()),
-        rejects_path: engine.store().root().join("rejects").join(format!("{dataset}.jsonl")),
         ..LoadRequest::default()
     };
     engine.load(&request, &Quiet).unwrap();

@@ -2,6 +2,12 @@
 //!
 //! Used by `crosscheck load` and by `verify` for a case's own evidence files (into a scratch
 //! store), so both count, reject and replace the same way.
+//!
+//! Rejects belong to their version: they are written to the builder's
+//! [`crosscheck_store::Builder::rejects_path`] and published with the version
+//! (`datasets/<name>/v…/rejects.jsonl`); the rejects of a load that fails or loads nothing are
+//! kept at `datasets/<name>/failed-load.rejects.jsonl` and the live version's stay untouched.
+//! Entities are hashed with the data directory's key (`Builder::new_batch`).
 
 use crate::{open, EncodingUsed, Format, IngestError, ReaderOptions, Record, Reject};
 use crosscheck_store::{AddError, DatasetMeta, PreparedBatch, Store, StoreError};
@@ -21,8 +27,6 @@ pub struct LoadRequest {
     pub origin: Option<String>,
     pub publisher: Option<String>,
     pub retrieved_at: Option<String>,
-    /// Where rejected records go (replaced by each load; removed when there are none).
-    pub rejects_path: PathBuf,
 }
 
 /// The outcome of a load.
@@ -58,7 +62,8 @@ pub enum LoadError {
 }
 
 /// Loads `request.files` into dataset `request.options.dataset` of `store`. `progress` is called
-/// with the file being read and the number of records read so far, after each batch of records.
+/// with the file being read and the number of records read so far, after each batch of records
+/// (and once with a "waiting for another load" message if another load of the dataset runs).
 pub fn load(
     store: &Store,
     request: &LoadRequest,
@@ -88,8 +93,12 @@ pub fn load(
     meta.retrieved_at = request.retrieved_at.clone();
     meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
     meta.format = format.name().to_string();
-    let builder = store.builder(meta)?;
-    let rejects = RejectsFile::new(&request.rejects_path);
+    // A second load of the dataset waits for the one running; the progress callback says so.
+    let waiting = format!("waiting for another load of `{dataset}` to finish");
+    let builder = store.builder_waiting(meta, &mut || progress(&waiting, 0))?;
+    let rejects_path = builder.rejects_path();
+    let rejects = RejectsFile::new(&rejects_path);
+    let key = builder.hash_key();
     // Reading and preparing (parsing, cleaning, serialising, keying) run on every core, batch by
     // batch; filing into the builder is sequential, so it runs on a thread of its own, filing
     // one batch while the next is prepared. The channel holds two batches: memory stays bounded.
@@ -100,7 +109,7 @@ pub fn load(
         'files: for (display, file) in opened {
             let display: std::sync::Arc<str> = display.into();
             for batch in file.records.into_batches() {
-                let prepared: Vec<Prepared> = batch.par_fold_runs(Prepared::default, |p, r| p.push(r, &display));
+                let prepared: Vec<Prepared> = batch.par_fold_runs(|| Prepared::new(key), |p, r| p.push(r, &display));
                 read += prepared.iter().map(|p| p.records.len() as u64).sum::<u64>();
                 progress(&display, read);
                 if tx.send((display.clone(), prepared)).is_err() {
@@ -113,8 +122,9 @@ pub fn load(
     })?;
     progress("", read);
     let rejected = rejects.count;
-    let rejects_file = rejects.finish()?;
+    rejects.finish()?;
     if builder.is_empty() {
+        let rejects_file = builder.abandon();
         return Err(LoadError::Empty { dataset, rejected, rejects_file });
     }
     builder.meta_mut().read = read;
@@ -125,7 +135,7 @@ pub fn load(
         read,
         loaded: stats.entities,
         rejected,
-        rejects_file,
+        rejects_file: stats.rejects_file,
         format,
         encoding,
         values_dropped: dropped,
@@ -176,7 +186,6 @@ fn file_batches<'a>(
 
 /// A run of records after their entities were serialised and keyed: the entities packed in one
 /// batch, and what each record became.
-#[derive(Default)]
 struct Prepared {
     entities: PreparedBatch,
     records: Vec<PreparedRecord>,
@@ -194,6 +203,10 @@ enum PreparedRecord {
 }
 
 impl Prepared {
+    fn new(key: crosscheck_store::HashKey) -> Self {
+        Prepared { entities: PreparedBatch::new(key), records: Vec::new() }
+    }
+
     fn push(&mut self, record: Record, display: &str) {
         let (line, entities) = match record {
             Record::Rejected(r) => return self.records.push(PreparedRecord::Rejected(r)),
@@ -246,21 +259,12 @@ impl<'a> RejectsFile<'a> {
         result.map_err(|e| self.err(e))
     }
 
-    /// Flushes; returns the path when anything was rejected. A rejects file left by an earlier
-    /// load no longer describes the dataset and is removed.
-    fn finish(mut self) -> Result<Option<PathBuf>, LoadError> {
-        match self.out.take() {
-            Some(mut out) => {
-                out.flush().map_err(|e| self.err(e))?;
-                Ok(Some(self.path.to_path_buf()))
-            }
-            None => {
-                if self.path.exists() {
-                    let _ = fs_err::remove_file(self.path);
-                }
-                Ok(None)
-            }
+    /// Flushes (the file, if any, lies in the version being built: the builder publishes it).
+    fn finish(mut self) -> Result<(), LoadError> {
+        if let Some(mut out) = self.out.take() {
+            out.flush().map_err(|e| self.err(e))?;
         }
+        Ok(())
     }
 }
 
@@ -283,7 +287,6 @@ mod tests {
             files: vec![file],
             format: Some(Format::Ftm),
             options: ReaderOptions { dataset: "piped".into(), ..Default::default() },
-            rejects_path: dir.path().join("rejects.jsonl"),
             ..Default::default()
         };
         let report = load(&store, &request, &mut |_, _| {});

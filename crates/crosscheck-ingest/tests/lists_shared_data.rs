@@ -252,7 +252,6 @@ fn ofac_2022_with_alt_and_add_shared_data() {
         files: vec![alt.clone(), add.clone(), sdn.clone()], // any order: the fragments merge by id
         format: None,
         options: ReaderOptions { dataset: "ofac-2022".into(), ..Default::default() },
-        rejects_path: store_dir.path().join("rejects.jsonl"),
         ..Default::default()
     };
     let report = crosscheck_ingest::load(&store, &request, &mut |_, _| {}).unwrap();

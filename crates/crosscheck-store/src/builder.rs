@@ -11,13 +11,38 @@
 //! records are copied byte for byte and only repeated ids are parsed again and merged.
 //!
 //! Identity by hash: two different ids are taken as one only if their 128-bit hashes collide,
-//! and two keys only if 96 bits of theirs do, under a key drawn at random for each process;
-//! nobody can aim for it without the key. That is what lets the serial part skip string
-//! comparisons.
+//! and two keys only if 96 bits of theirs do, under the data directory's key (`index.key`, see
+//! `hashkey.rs`); nobody can aim for it without the key. That is what lets the serial part skip
+//! string comparisons. A [`PreparedBatch`] carries the key it was hashed with, and the builder
+//! refuses a batch hashed with another.
+//!
+//! **One load of a dataset at a time.** [`crate::Store::builder`] takes the dataset's writer
+//! lock (`.load.lock`) and holds it until the builder is finished or dropped. A second load of
+//! the same dataset *waits* for the first rather than failing: both finish, the later publish
+//! wins, and nothing is lost (a scheduled reload does not fail because a person started one by
+//! hand). [`crate::Store::builder_waiting`] tells the caller it is waiting, so the CLI can say
+//! so. Loads of different datasets run side by side.
+//!
+//! **Publishing.** The version is built in `.tmp-<pid>-<stamp>-<n>/`, whose `.lock` the load
+//! holds. Every file is synced, its size and CRC-32 recorded in `meta.json` (with the version
+//! it replaces), the folder renamed to `v<stamp>-<pid>-<n>` and the dataset folder synced; then
+//! `CURRENT` is written under a temporary name, synced and renamed over, and the folder synced
+//! again. A reader reads `CURRENT` once and opens that folder, so it sees the old version or
+//! the new one, whole, never a mix. A failure before the `CURRENT` rename (a disk that fills at
+//! the switch) removes the new folder: no orphan is left to fill the disk for the next load.
+//!
+//! **Rejects belong to their version.** The caller writes rejected records to
+//! [`Builder::rejects_path`], inside the folder being built: they are published with the
+//! version (`v…/rejects.jsonl`, [`LoadStats::rejects_file`]) and collected with it. A load that
+//! fails or loads nothing never touches the live version's rejects: its own are moved to
+//! `datasets/<name>/failed-load.rejects.jsonl` ([`Builder::abandon`] returns the path), which
+//! the next failed load replaces and the next successful one removes.
 
+use crate::check::{sum_of, SumWriter};
+use crate::gc;
 use crate::keyindex::{self, split, HashKey, Posting};
 use crate::keys::{index_keys, push_key_hashes};
-use crate::meta::{DatasetMeta, FORMAT_VERSION};
+use crate::meta::{DatasetMeta, FileSum, FORMAT_VERSION, KEY_VERSION};
 use crate::StoreError;
 use crosscheck_model::{Entity, EntityError, Schema};
 use fs_err::File;
@@ -29,9 +54,10 @@ use std::path::{Path, PathBuf};
 /// Entities ready to add, prepared together off the builder's thread: their JSON lines, ids and
 /// index-key hashes end to end in three buffers (a few allocations per batch, not three per
 /// entity, all freed together), and the hash of each id. The text of a key is not needed once
-/// hashed (see `keyindex.rs`).
-#[derive(Default)]
+/// hashed (see `keyindex.rs`). Hashed with the store's key: make one with
+/// [`Builder::new_batch`] or [`PreparedBatch::new`] and [`crate::Store::hash_key`].
 pub struct PreparedBatch {
+    key: HashKey,
     /// Each entity's JSON line, newline included.
     json: Vec<u8>,
     ids: String,
@@ -50,6 +76,16 @@ struct Item {
 }
 
 impl PreparedBatch {
+    /// An empty batch whose ids and keys are hashed with `key` (the store's).
+    pub fn new(key: HashKey) -> PreparedBatch {
+        PreparedBatch { key, json: Vec::new(), ids: String::new(), keys: Vec::new(), items: Vec::new() }
+    }
+
+    /// The key the batch hashes with.
+    pub fn hash_key(&self) -> HashKey {
+        self.key
+    }
+
     /// Serialises `entity` and hashes its id and index keys onto the batch. Safe to run on many
     /// threads, each with a batch of its own.
     pub fn push(&mut self, entity: &Entity) -> Result<(), EntityError> {
@@ -58,7 +94,7 @@ impl PreparedBatch {
         let _ = serde_json::to_writer(&mut self.json, entity);
         self.json.push(b'\n');
         self.ids.push_str(&entity.id);
-        let key = HashKey::of_process();
+        let key = self.key;
         push_key_hashes(entity, key, &mut self.keys);
         self.items.push(Item {
             schema,
@@ -124,11 +160,18 @@ impl Arena {
 const SHARD_BITS: u32 = 8;
 const SHARDS: usize = 1 << SHARD_BITS;
 
-/// Counts from a finished load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The rejects file's name inside a version folder.
+pub const REJECTS_FILE: &str = "rejects.jsonl";
+
+/// What a finished load published.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadStats {
     /// Entities stored after merging records that share an id.
     pub entities: u64,
+    /// The version folder's name, now named by `CURRENT`.
+    pub version: String,
+    /// The version's rejects (`v…/rejects.jsonl`), if the caller wrote any.
+    pub rejects_file: Option<PathBuf>,
 }
 
 /// Accepts entities for a new version of one dataset.
@@ -139,8 +182,15 @@ pub struct LoadStats {
 pub struct Builder {
     dataset_dir: PathBuf,
     tmp: PathBuf,
+    /// The dataset's writer lock, held until the builder is gone.
+    _writer_lock: File,
+    /// The temporary folder's own lock, held until it is published.
+    tmp_lock: Option<File>,
+    /// The version folder once renamed into place, until `CURRENT` names it.
+    renamed: Option<PathBuf>,
+    key: HashKey,
     meta: DatasetMeta,
-    spill: BufWriter<File>,
+    spill: BufWriter<SumWriter<File>>,
     spill_len: u64,
     /// Id hash -> entity number, in shards by the hash's top bits.
     ids: Vec<HashMap<u128, u32>>,
@@ -157,22 +207,29 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub(crate) fn new(dataset_dir: PathBuf, meta: DatasetMeta) -> Result<Builder, StoreError> {
+    pub(crate) fn new(
+        dataset_dir: PathBuf,
+        meta: DatasetMeta,
+        key: HashKey,
+        on_wait: &mut dyn FnMut(),
+    ) -> Result<Builder, StoreError> {
         fs_err::create_dir_all(&dataset_dir)?;
-        // Stale folders of interrupted loads are ours to clean.
-        for entry in fs_err::read_dir(&dataset_dir)? {
-            let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                let _ = fs_err::remove_dir_all(entry.path());
-            }
-        }
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f");
-        let tmp = dataset_dir.join(format!(".tmp-{}-{stamp}", std::process::id()));
-        fs_err::create_dir_all(&tmp)?;
-        let spill = BufWriter::with_capacity(1 << 20, File::create(tmp.join("spill.jsonl"))?);
+        let writer_lock = gc::lock_writer(&dataset_dir, on_wait)?;
+        // Under the writer lock: temporary folders of loads that are gone, orphans and old
+        // versions nobody reads go before this load needs the disk space.
+        gc::collect(&dataset_dir)?;
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+        let (pid, n) = (std::process::id(), crate::unique_suffix());
+        let tmp = dataset_dir.join(format!("{}{pid}-{stamp}-{n}", gc::TMP_PREFIX));
+        let tmp_lock = gc::create_locked_folder(&tmp)?;
+        let spill = BufWriter::with_capacity(1 << 20, SumWriter::new(File::create(tmp.join("spill.jsonl"))?));
         Ok(Builder {
             dataset_dir,
             tmp,
+            _writer_lock: writer_lock,
+            tmp_lock: Some(tmp_lock),
+            renamed: None,
+            key,
             meta,
             spill,
             spill_len: 0,
@@ -191,13 +248,16 @@ impl Builder {
     /// whose schema cannot merge with the earlier records of its id is refused, so the caller can
     /// reject it.
     pub fn add(&mut self, entity: &Entity) -> Result<(), AddError> {
-        let mut batch = PreparedBatch::default();
+        let mut batch = self.new_batch();
         batch.push(entity).map_err(|error| AddError::Rejected { error, raw: Vec::new() })?;
         self.add_from(&batch, 0)
     }
 
     /// Adds entity `i` of a [`PreparedBatch`] (`i` below `batch.len()`).
     pub fn add_from(&mut self, batch: &PreparedBatch, i: usize) -> Result<(), AddError> {
+        if batch.key != self.key {
+            return Err(AddError::Store(StoreError::WrongKey { name: self.meta.dataset.clone() }));
+        }
         let (item, json, id, keys) = batch.get(i);
         let offset = self.spill_len;
         let len = json.len() as u32;
@@ -244,6 +304,49 @@ impl Builder {
         self.firsts.is_empty()
     }
 
+    /// An empty batch hashed with this store's key.
+    pub fn new_batch(&self) -> PreparedBatch {
+        PreparedBatch::new(self.key)
+    }
+
+    /// The key the index is hashed with (the data directory's).
+    pub fn hash_key(&self) -> HashKey {
+        self.key
+    }
+
+    /// Where the caller writes rejected records: `rejects.jsonl` inside the version being built,
+    /// published with it (see the module docs).
+    pub fn rejects_path(&self) -> PathBuf {
+        self.tmp.join(REJECTS_FILE)
+    }
+
+    /// Where the rejects of a load that fails are kept: `datasets/<name>/failed-load.rejects.jsonl`.
+    pub fn failed_rejects_path(&self) -> PathBuf {
+        self.dataset_dir.join(gc::FAILED_REJECTS)
+    }
+
+    /// Gives up the load: the folder being built is removed, the live version is untouched.
+    /// Returns where the load's rejects were kept ([`Builder::failed_rejects_path`]), if it had any.
+    pub fn abandon(mut self) -> Option<PathBuf> {
+        self.discard()
+    }
+
+    /// Removes what this load built (not yet live), keeping its rejects aside.
+    fn discard(&mut self) -> Option<PathBuf> {
+        if self.finished {
+            return None;
+        }
+        self.finished = true;
+        let folder = self.renamed.take().unwrap_or_else(|| self.tmp.clone());
+        let rejects = folder.join(REJECTS_FILE);
+        let kept = self.failed_rejects_path();
+        let moved = rejects.exists() && fs_err::rename(&rejects, &kept).is_ok();
+        let _ = fs_err::remove_dir_all(&folder);
+        let _ = fs_err::remove_file(self.dataset_dir.join(gc::CURRENT_TMP));
+        let _ = gc::sync_dir(&self.dataset_dir);
+        moved.then_some(kept)
+    }
+
     /// The metadata the version will carry; the caller fills in counts before `finish`.
     pub fn meta_mut(&mut self) -> &mut DatasetMeta {
         &mut self.meta
@@ -263,63 +366,86 @@ impl Builder {
         // built side by side on every core.
         let postings = std::mem::take(&mut self.postings);
         let this = &self;
-        let (offsets, (ids, keys)) = std::thread::scope(|scope| {
+        let (entities, (ids, keys)) = std::thread::scope(|scope| {
             let entities = scope.spawn(move || match merged {
-                Some(offsets) => Ok(offsets),
+                Some(done) => Ok(done),
                 None => this.spill_is_entities(),
             });
-            let indexes = rayon::join(|| this.write_ids(), || write_keys(&this.tmp, postings));
+            let indexes = rayon::join(|| this.write_ids(), || write_keys(&this.tmp, this.key, postings));
             (entities.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), indexes)
         });
-        let offsets = offsets?;
-        ids?;
-        keys?;
-        let mut offsets_out = BufWriter::new(File::create(self.tmp.join("offsets.bin"))?);
-        for o in &offsets {
-            offsets_out.write_all(&o.to_le_bytes())?;
+        let (offsets, entities_sum) = entities?;
+        let ids_sum = ids?;
+        let (keys_sum, postings_sum) = keys?;
+        let offset_bytes: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
+        write_synced(&self.tmp.join("offsets.bin"), &offset_bytes)?;
+        let mut sums = vec![
+            ("entities.jsonl", entities_sum),
+            ("offsets.bin", sum_of(&offset_bytes)),
+            ("ids.fst", ids_sum),
+            ("keys.idx", keys_sum),
+            ("postings.bin", postings_sum),
+        ];
+        let rejects = self.rejects_path();
+        if rejects.exists() {
+            let bytes = fs_err::read(&rejects)?;
+            File::open(&rejects)?.sync_all()?;
+            sums.push((REJECTS_FILE, sum_of(&bytes)));
         }
-        offsets_out.flush()?;
         let n_entities = (offsets.len() - 1) as u64;
+        let name = self.meta.dataset.clone();
         self.meta.format_version = FORMAT_VERSION;
+        self.meta.key_version = KEY_VERSION;
         self.meta.records = n_entities;
         self.meta.loaded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.meta.data_files = sums.into_iter().map(|(file, sum)| (file.to_string(), sum)).collect();
+        // a damaged CURRENT names no version worth keeping
+        self.meta.previous_version = gc::read_current(&name, &self.dataset_dir).ok().flatten();
         let meta_json = serde_json::to_vec_pretty(&self.meta).map_err(std::io::Error::from)?;
-        fs_err::write(self.tmp.join("meta.json"), meta_json)?;
+        write_synced(&self.tmp.join("meta.json"), &meta_json)?;
+        gc::sync_dir(&self.tmp)?;
 
-        // Switch: rename the folder into place, then point CURRENT at it.
-        let version = format!("v{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"));
-        fs_err::rename(&self.tmp, self.dataset_dir.join(&version))?;
-        let current_tmp = self.dataset_dir.join(".CURRENT.tmp");
-        {
-            let mut f = File::create(&current_tmp)?;
-            f.write_all(version.as_bytes())?;
-            f.sync_all()?;
-        }
-        fs_err::rename(&current_tmp, self.dataset_dir.join("CURRENT"))?;
+        // Switch: rename the folder into place, then point CURRENT at it. Until CURRENT names it,
+        // a failure removes the folder again (`discard`, from drop).
+        let version = format!(
+            "v{}-{}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"),
+            std::process::id(),
+            crate::unique_suffix()
+        );
+        let version_dir = self.dataset_dir.join(&version);
+        fs_err::rename(&self.tmp, &version_dir)?;
+        self.renamed = Some(version_dir.clone());
+        gc::sync_dir(&self.dataset_dir)?;
+        // readers may lock the folder from the moment CURRENT names it
+        drop(self.tmp_lock.take());
+        let current_tmp = self.dataset_dir.join(gc::CURRENT_TMP);
+        write_synced(&current_tmp, version.as_bytes())?;
+        fs_err::rename(&current_tmp, self.dataset_dir.join(gc::CURRENT))?;
         self.finished = true;
-        // Older versions are no longer reachable; readers that still map them keep their data
-        // until they close (POSIX unlink semantics).
-        for entry in fs_err::read_dir(&self.dataset_dir)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('v') && name != version && entry.path().is_dir() {
-                let _ = fs_err::remove_dir_all(entry.path());
-            }
-        }
-        Ok(LoadStats { entities: n_entities })
+        self.renamed = None;
+        gc::sync_dir(&self.dataset_dir)?;
+        let _ = fs_err::remove_file(self.failed_rejects_path());
+        // Older versions go once no reader holds them; the one replaced stays for readers that
+        // read CURRENT just before the switch. A failure here leaves them for the next load.
+        let _ = gc::collect(&self.dataset_dir);
+        let rejects_file = self.meta.data_files.contains_key(REJECTS_FILE).then(|| version_dir.join(REJECTS_FILE));
+        Ok(LoadStats { entities: n_entities, version, rejects_file })
     }
 
-    /// No id came twice: the spill file, in order of arrival, is the entities file.
-    fn spill_is_entities(&self) -> Result<Vec<u64>, StoreError> {
-        self.spill.get_ref().sync_all()?;
+    /// No id came twice: the spill file, in order of arrival, is the entities file (its
+    /// checksum was taken as it was written).
+    fn spill_is_entities(&self) -> Result<(Vec<u64>, FileSum), StoreError> {
+        let sum = self.spill.get_ref().sum();
+        self.spill.get_ref().get_ref().sync_all()?;
         fs_err::rename(self.tmp.join("spill.jsonl"), self.tmp.join("entities.jsonl"))?;
         let mut offsets: Vec<u64> = self.firsts.iter().map(|f| f.0).collect();
         offsets.push(self.spill_len);
-        Ok(offsets)
+        Ok((offsets, sum))
     }
 
     /// Entities in order of first appearance: single records copied, repeated ids merged.
-    fn merge_repeated(&mut self) -> Result<Vec<u64>, StoreError> {
+    fn merge_repeated(&mut self) -> Result<(Vec<u64>, FileSum), StoreError> {
         let spill_file = File::open(self.tmp.join("spill.jsonl"))?;
         // SAFETY: the spill file is private to this builder (a fresh temporary folder) and is not
         // modified while mapped.
@@ -327,7 +453,8 @@ impl Builder {
         let spill = unsafe { memmap2::Mmap::map(spill_file.file())? };
         let bytes = |(offset, len): (u64, u32)| &spill[offset as usize..offset as usize + len as usize];
         let damaged = |reason: String| StoreError::Damaged { name: self.meta.dataset.clone(), reason };
-        let mut entities_out = BufWriter::with_capacity(1 << 20, File::create(self.tmp.join("entities.jsonl"))?);
+        let mut entities_out =
+            BufWriter::with_capacity(1 << 20, SumWriter::new(File::create(self.tmp.join("entities.jsonl"))?));
         let mut offsets: Vec<u64> = Vec::with_capacity(self.firsts.len() + 1);
         let mut written = 0u64;
         let mut extra_keys: Vec<(String, u32)> = Vec::new();
@@ -352,35 +479,38 @@ impl Builder {
             written += line.len() as u64 + 1;
         }
         offsets.push(written);
-        entities_out.flush()?;
-        entities_out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let (file, sum) = entities_out.into_inner().map_err(|e| e.into_error())?.finish();
+        file.sync_all()?;
         drop(spill);
         fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
-        let key = HashKey::of_process();
+        let key = self.key;
         for (k, entity) in extra_keys {
             let (hi, lo) = split(key.hash(&k));
             self.postings[(hi >> (64 - SHARD_BITS)) as usize].push(Posting::new(hi, lo, entity));
         }
-        Ok(offsets)
+        Ok((offsets, sum))
     }
 
     /// `ids.fst`: entity id -> entity number.
-    fn write_ids(&self) -> Result<(), StoreError> {
+    fn write_ids(&self) -> Result<FileSum, StoreError> {
         let mut ids: Vec<(&[u8], u32)> =
             self.id_spans.iter().enumerate().map(|(i, &span)| (self.id_text.get(span), i as u32)).collect();
         ids.par_sort_unstable();
-        let mut out = fst::MapBuilder::new(BufWriter::new(File::create(self.tmp.join("ids.fst"))?)).map_err(fst_err)?;
+        let file = SumWriter::new(File::create(self.tmp.join("ids.fst"))?);
+        let mut out = fst::MapBuilder::new(BufWriter::with_capacity(1 << 20, file)).map_err(fst_err)?;
         for (id, idx) in &ids {
             out.insert(id, u64::from(*idx)).map_err(fst_err)?;
         }
-        out.finish().map_err(fst_err)
+        let (file, sum) = out.into_inner().map_err(fst_err)?.into_inner().map_err(|e| e.into_error())?.finish();
+        file.sync_all()?;
+        Ok(sum)
     }
 }
 
 /// `keys.idx` and `postings.bin` in `dir` (see `keyindex.rs`). The shards hold disjoint ranges
 /// of key hashes, in order: each is sorted on its own (on every core), then written in turn,
 /// a group of shards at a time turned into bytes side by side.
-fn write_keys(dir: &Path, mut shards: Vec<Vec<Posting>>) -> Result<(), StoreError> {
+fn write_keys(dir: &Path, key: HashKey, mut shards: Vec<Vec<Posting>>) -> Result<(FileSum, FileSum), StoreError> {
     // sorted and unique, with the number of distinct keys of each shard
     let distinct: Vec<u64> = shards
         .par_iter_mut()
@@ -390,9 +520,9 @@ fn write_keys(dir: &Path, mut shards: Vec<Vec<Posting>>) -> Result<(), StoreErro
             shard.windows(2).filter(|w| w[0].key() != w[1].key()).count() as u64 + u64::from(!shard.is_empty())
         })
         .collect();
-    let mut postings_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("postings.bin"))?);
-    let mut keys_out = BufWriter::with_capacity(1 << 20, File::create(dir.join("keys.idx"))?);
-    keys_out.write_all(&keyindex::header(HashKey::of_process(), distinct.iter().sum()))?;
+    let mut postings_out = BufWriter::with_capacity(1 << 20, SumWriter::new(File::create(dir.join("postings.bin"))?));
+    let mut keys_out = BufWriter::with_capacity(1 << 20, SumWriter::new(File::create(dir.join("keys.idx"))?));
+    keys_out.write_all(&keyindex::header(key, distinct.iter().sum()))?;
     let mut start = 0u64;
     for group in shards.chunks(16) {
         let starts: Vec<u64> = group
@@ -411,8 +541,20 @@ fn write_keys(dir: &Path, mut shards: Vec<Vec<Posting>>) -> Result<(), StoreErro
             keys_out.write_all(&records)?;
         }
     }
-    postings_out.flush()?;
-    keys_out.flush()?;
+    let mut sums = Vec::with_capacity(2);
+    for out in [keys_out, postings_out] {
+        let (file, sum) = out.into_inner().map_err(|e| e.into_error())?.finish();
+        file.sync_all()?;
+        sums.push(sum);
+    }
+    Ok((sums[0], sums[1]))
+}
+
+/// Writes `bytes` to a new file at `path` and syncs it.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
     Ok(())
 }
 
@@ -436,9 +578,8 @@ fn shard_bytes(shard: &[Posting], start: u64) -> (Vec<u8>, Vec<u8>) {
 
 impl Drop for Builder {
     fn drop(&mut self) {
-        if !self.finished {
-            let _ = fs_err::remove_dir_all(&self.tmp);
-        }
+        // an interrupted or failed load: nothing of it is live
+        self.discard();
     }
 }
 

@@ -1,16 +1,27 @@
 //! Reading one dataset version: memory-mapped, nothing loaded per entity.
+//!
+//! A [`Dataset`] is an immutable snapshot: the files of one version folder, mapped, with a
+//! shared lock on the folder's `.lock` held for as long as the value lives, so garbage
+//! collection leaves the folder alone (see `gc.rs`). The [`crate::Store`] catalog hands it out
+//! in an `Arc`. Opening checks what is cheap (sizes against `meta.json`, headers, offsets);
+//! [`Dataset::check`] (in `check.rs`) checks the rest.
 
+use crate::gc;
 use crate::keyindex::{self, HashKey};
-use crate::meta::{DatasetMeta, FORMAT_VERSION};
+use crate::meta::{DatasetMeta, FORMAT_VERSION, KEY_VERSION};
 use crate::StoreError;
 use crosscheck_model::Entity;
 use memmap2::Mmap;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// A live dataset version, open for reading.
+/// A dataset version, open for reading (a snapshot: it never changes while it lives).
 pub struct Dataset {
     meta: DatasetMeta,
+    version: String,
+    dataset_dir: PathBuf,
+    /// The shared lock on the version folder; `None` only while dropping.
+    lock: Option<fs_err::File>,
     entities: Mmap,
     offsets: Mmap,
     ids: fst::Map<Mmap>,
@@ -28,42 +39,161 @@ pub struct Candidate {
     pub weight: f32,
 }
 
-fn map(path: &Path) -> Result<Mmap, StoreError> {
-    let file = fs_err::File::open(path)?;
+/// Why a version could not be opened: its folder went away (garbage collection won a race with
+/// a reader that read `CURRENT` before a newer publish: read `CURRENT` again), or an error.
+pub(crate) enum OpenError {
+    Gone,
+    Store(StoreError),
+}
+
+impl From<StoreError> for OpenError {
+    fn from(e: StoreError) -> Self {
+        OpenError::Store(e)
+    }
+}
+
+fn not_found(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound
+}
+
+fn map(path: &Path) -> Result<Mmap, OpenError> {
+    let file = match fs_err::File::open(path) {
+        Ok(f) => f,
+        Err(e) if not_found(&e) => return Err(OpenError::Gone),
+        Err(e) => return Err(StoreError::Io(e).into()),
+    };
     // SAFETY: version folders are immutable once live: a reload writes a new folder and never
-    // modifies a published one, so the mapping cannot change under us.
+    // modifies a published one, and the shared lock we hold keeps garbage collection from
+    // removing it, so the mapping cannot change under us.
     #[allow(unsafe_code)]
-    let mmap = unsafe { Mmap::map(file.file())? };
+    let mmap = unsafe { Mmap::map(file.file()) }.map_err(StoreError::Io)?;
     Ok(mmap)
 }
 
+/// The files every version has, beside `meta.json` and `.lock`.
+pub(crate) const DATA_FILES: [&str; 5] = ["entities.jsonl", "offsets.bin", "ids.fst", "keys.idx", "postings.bin"];
+
 impl Dataset {
-    pub(crate) fn open(name: &str, dir: &Path) -> Result<Dataset, StoreError> {
-        let damaged = |reason: String| StoreError::Damaged { name: name.to_string(), reason };
-        let meta_text = fs_err::read_to_string(dir.join("meta.json"))?;
-        let version: serde_json::Value = serde_json::from_str(&meta_text).map_err(|e| damaged(e.to_string()))?;
-        let found = version.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+    /// Opens version folder `version` of dataset `name` (in `dataset_dir`), taking its shared lock.
+    pub(crate) fn open(name: &str, dataset_dir: &Path, version: &str) -> Result<Dataset, OpenError> {
+        let dir = dataset_dir.join(version);
+        let damaged = |reason: String| OpenError::Store(StoreError::Damaged { name: name.to_string(), reason });
+        let lock = match fs_err::File::open(dir.join(gc::FOLDER_LOCK)) {
+            Ok(lock) => {
+                lock.lock_shared().map_err(StoreError::Io)?;
+                Some(lock)
+            }
+            Err(e) if not_found(&e) => None,
+            Err(e) => return Err(StoreError::Io(e).into()),
+        };
+        let meta_text = match fs_err::read_to_string(dir.join("meta.json")) {
+            Ok(t) => t,
+            Err(e) if not_found(&e) => return Err(OpenError::Gone),
+            Err(e) => return Err(StoreError::Io(e).into()),
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&meta_text).map_err(|e| damaged(format!("meta.json: {e}")))?;
+        let found = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         if found != FORMAT_VERSION {
-            return Err(StoreError::Incompatible { name: name.to_string(), found, expected: FORMAT_VERSION });
+            let name = name.to_string();
+            return Err(StoreError::Incompatible { name, found, expected: FORMAT_VERSION }.into());
         }
-        let meta: DatasetMeta = serde_json::from_value(version).map_err(|e| damaged(e.to_string()))?;
-        let offsets = map(&dir.join("offsets.bin"))?;
+        let meta: DatasetMeta = serde_json::from_value(value).map_err(|e| damaged(format!("meta.json: {e}")))?;
+        if meta.key_version != KEY_VERSION {
+            let name = name.to_string();
+            return Err(StoreError::KeyAlgorithm { name, found: meta.key_version, expected: KEY_VERSION }.into());
+        }
+        if meta.dataset != name {
+            return Err(damaged(format!("version `{version}` belongs to dataset `{}`", meta.dataset)));
+        }
+        let Some(lock) = lock else {
+            return Err(damaged(format!("version `{version}` has no `{}`", gc::FOLDER_LOCK)));
+        };
+        let mut maps = Vec::with_capacity(DATA_FILES.len());
+        for file in DATA_FILES {
+            let Some(sum) = meta.data_files.get(file) else {
+                return Err(damaged(format!("meta.json records no size for `{file}`")));
+            };
+            let mapped = map(&dir.join(file))?;
+            if mapped.len() as u64 != sum.size {
+                return Err(damaged(format!(
+                    "`{file}` is {} bytes, meta.json says {} (emptied, cut short or replaced)",
+                    mapped.len(),
+                    sum.size
+                )));
+            }
+            maps.push(mapped);
+        }
+        let [entities, offsets, ids, keys, postings]: [Mmap; 5] =
+            maps.try_into().map_err(|_| damaged("files missing".into()))?;
         if offsets.len() % 8 != 0 || offsets.len() / 8 != meta.records as usize + 1 {
             return Err(damaged("offsets do not match the entity count".into()));
         }
-        let ids = fst::Map::new(map(&dir.join("ids.fst"))?).map_err(|e| damaged(e.to_string()))?;
-        let keys = map(&dir.join("keys.idx"))?;
+        let offset_at = |i: usize| u64::from_le_bytes(offsets[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+        if offset_at(0) != 0 || offset_at(meta.records as usize) != entities.len() as u64 {
+            return Err(damaged("the offsets do not cover the entities file".into()));
+        }
+        if postings.len() % 4 != 0 {
+            return Err(damaged("postings.bin is not a whole number of entries".into()));
+        }
+        let ids = fst::Map::new(ids).map_err(|e| damaged(format!("ids.fst: {e}")))?;
         let (hash_key, n_keys) = keyindex::read_header(&keys).map_err(damaged)?;
         Ok(Dataset {
             meta,
-            entities: map(&dir.join("entities.jsonl"))?,
+            version: version.to_string(),
+            dataset_dir: dataset_dir.to_path_buf(),
+            lock: Some(lock),
+            entities,
             offsets,
             ids,
             keys,
             hash_key,
             n_keys,
-            postings: map(&dir.join("postings.bin"))?,
+            postings,
         })
+    }
+
+    /// The version folder's name (`v…`), as `CURRENT` named it when this snapshot was opened.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The version folder.
+    pub fn dir(&self) -> PathBuf {
+        self.dataset_dir.join(&self.version)
+    }
+
+    /// The version's rejects file (`rejects.jsonl` in the version folder), if its load had any.
+    pub fn rejects_file(&self) -> Option<PathBuf> {
+        self.meta
+            .data_files
+            .contains_key(crate::builder::REJECTS_FILE)
+            .then(|| self.dir().join(crate::builder::REJECTS_FILE))
+    }
+
+    /// The bytes of a mapped data file, by name.
+    pub(crate) fn mapped(&self, file: &str) -> Option<&[u8]> {
+        match file {
+            "entities.jsonl" => Some(&self.entities),
+            "offsets.bin" => Some(&self.offsets),
+            "ids.fst" => Some(self.ids.as_fst().as_bytes()),
+            "keys.idx" => Some(&self.keys),
+            "postings.bin" => Some(&self.postings),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn id_index(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).map(|i| i as u32)
+    }
+
+    pub(crate) fn id_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// `keys.idx`, its record count and `postings.bin`.
+    pub(crate) fn index_parts(&self) -> (&[u8], usize, &[u8]) {
+        (&self.keys, self.n_keys, &self.postings)
     }
 
     /// Provenance and counts.
@@ -91,19 +221,29 @@ impl Dataset {
         u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) as usize
     }
 
-    /// The raw JSON of entity `index`.
-    pub fn raw(&self, index: u32) -> &[u8] {
+    /// The raw JSON of entity `index` (without its newline), or why it cannot be read.
+    pub fn raw_checked(&self, index: u32) -> Result<&[u8], StoreError> {
         let i = index as usize;
+        let damaged = |reason: String| StoreError::Damaged { name: self.meta.dataset.clone(), reason };
         if i >= self.len() {
-            return &[];
+            return Err(damaged(format!("entity {index} asked for, the dataset holds {}", self.len())));
         }
-        let (start, end) = (self.offset(i), self.offset(i + 1).saturating_sub(1));
-        self.entities.get(start..end).unwrap_or(&[])
+        let (start, end) = (self.offset(i), self.offset(i + 1));
+        match self.entities.get(start..end) {
+            Some([line @ .., b'\n']) => Ok(line),
+            _ => Err(damaged(format!("entity {index}: its offsets ({start}..{end}) do not frame a line"))),
+        }
     }
 
-    /// Entity number `index`.
+    /// The raw JSON of entity `index`; empty when it cannot be read (see [`Dataset::raw_checked`]).
+    pub fn raw(&self, index: u32) -> &[u8] {
+        self.raw_checked(index).unwrap_or(&[])
+    }
+
+    /// Entity number `index`. A record that cannot be read is [`StoreError::Damaged`], naming the
+    /// dataset: never a silently missing candidate.
     pub fn entity(&self, index: u32) -> Result<Entity, StoreError> {
-        serde_json::from_slice(self.raw(index)).map_err(|e| StoreError::Damaged {
+        serde_json::from_slice(self.raw_checked(index)?).map_err(|e| StoreError::Damaged {
             name: self.meta.dataset.clone(),
             reason: format!("entity {index}: {e}"),
         })
@@ -200,5 +340,14 @@ impl Dataset {
             out.truncate((limit + tied).min(limit * 8));
         }
         out
+    }
+}
+
+impl Drop for Dataset {
+    fn drop(&mut self) {
+        // Release our share first, then remove the folder if nobody else holds it and it is no
+        // longer kept (a newer version replaced the one after it).
+        drop(self.lock.take());
+        gc::collect_version(&self.dataset_dir, &self.version);
     }
 }

@@ -17,47 +17,15 @@
 //! both options are in ARCHITECTURE.md (`examples/index_options.rs` measures them).
 //!
 //! Two different keys share an entry only if 96 bits of their hash collide under the key drawn
-//! at random for the dataset (about 1.4M² / 2^97 ≈ 10^-17 for a million-entity load); the
+//! at random for the data directory (`hashkey.rs`) (about 1.4M² / 2^97 ≈ 10^-17 for a million-entity load); the
 //! effect would be extra candidates for a query, which the scorer then judges like any other.
 
-use siphasher::sip128::{Hasher128, SipHasher13};
-use std::hash::Hasher;
+pub(crate) use crate::hashkey::HashKey;
 
 const MAGIC: &[u8; 4] = b"CCKI";
 const VERSION: u32 = 1;
 pub(crate) const HEADER_LEN: usize = 32;
 pub(crate) const RECORD_LEN: usize = 24;
-
-/// The secret of a dataset's key hashes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct HashKey(pub u64, pub u64);
-
-impl HashKey {
-    /// A key drawn at random for this process (every dataset a process builds uses it).
-    pub(crate) fn of_process() -> HashKey {
-        static KEY: std::sync::OnceLock<HashKey> = std::sync::OnceLock::new();
-        *KEY.get_or_init(|| {
-            use std::hash::{BuildHasher, RandomState};
-            let r = RandomState::new();
-            HashKey(r.hash_one(0u8), r.hash_one(1u8))
-        })
-    }
-
-    /// 128-bit keyed SipHash-1-3 of `s`.
-    pub(crate) fn hash(self, s: &str) -> u128 {
-        self.hash_parts(&[s])
-    }
-
-    /// [`HashKey::hash`] of the concatenation of `parts`, without building it.
-    pub(crate) fn hash_parts(self, parts: &[&str]) -> u128 {
-        let mut h = SipHasher13::new_with_keys(self.0, self.1);
-        for part in parts {
-            h.write(part.as_bytes());
-        }
-        let out = h.finish128();
-        (u128::from(out.h1) << 64) | u128::from(out.h2)
-    }
-}
 
 /// The 96 bits of a key hash the index keeps: (hi, lo).
 pub(crate) fn split(hash: u128) -> (u64, u32) {
@@ -126,6 +94,12 @@ pub(crate) fn read_header(bytes: &[u8]) -> Result<(HashKey, usize), String> {
         return Err("keys.idx is truncated".into());
     }
     Ok((HashKey(u64_at(bytes, 8), u64_at(bytes, 16)), n))
+}
+
+/// Record `r` of a mapped `keys.idx` whose header was checked: (hi, lo, count, start).
+pub(crate) fn record_at(bytes: &[u8], r: usize) -> (u64, u32, u32, u64) {
+    let at = HEADER_LEN + r * RECORD_LEN;
+    (u64_at(bytes, at), u32_at(bytes, at + 8), u32_at(bytes, at + 12), u64_at(bytes, at + 16))
 }
 
 /// (start, count) of `key`'s postings in a mapped `keys.idx` whose header was checked.

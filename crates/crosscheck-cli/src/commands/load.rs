@@ -1,8 +1,9 @@
 //! `crosscheck load`: read files into a dataset of the embedded store.
 //!
 //! The summary counts source records: every record read is either part of a loaded entity or a
-//! line of the rejects file (`DATA_DIR/rejects/<dataset>.jsonl`, JSON lines `{"file", "line",
-//! "reason", "raw"}`, replaced by each load of the dataset). Loading a dataset again replaces it
+//! line of the rejects file (`DATA_DIR/datasets/<dataset>/v…/rejects.jsonl`, JSON lines
+//! `{"file", "line", "reason", "raw"}`, published with its version; a failed load's go to
+//! `DATA_DIR/datasets/<dataset>/failed-load.rejects.jsonl`). Loading a dataset again replaces it
 //! atomically: a failed or interrupted load, or one that loads no entity, keeps the previous
 //! version and exits 2.
 
@@ -136,7 +137,6 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         origin: args.origin.clone(),
         publisher: args.publisher.clone(),
         retrieved_at: args.retrieved_at.clone(),
-        rejects_path: data_dir.join("rejects").join(format!("{dataset}.jsonl")),
     };
     let engine =
         Engine::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;

@@ -640,7 +640,6 @@ mod tests {
             let request = crate::LoadRequest {
                 files,
                 options: ReaderOptions { dataset: "ofac-join".into(), ..Default::default() },
-                rejects_path: dir.path().join(format!("rejects-{i}.jsonl")),
                 ..Default::default()
             };
             let report = crate::load(&store, &request, &mut |_, _| {}).unwrap();
