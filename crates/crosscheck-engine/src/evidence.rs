@@ -217,8 +217,9 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     publisher: f.publisher.clone(),
                     retrieved_at: f.retrieved_at.clone(),
                 };
-                let report = crate::load::load(store, &request, &crate::load::Quiet)
-                    .map_err(|e| EvidenceError::Load { path: path.clone(), pos: f.pos, reason: error_chain(&e) })?;
+                let report =
+                    crate::load::load(store, &request, &crate::load::Quiet, &crate::load::Cancel::default())
+                        .map_err(|e| EvidenceError::Load { path: path.clone(), pos: f.pos, reason: error_chain(&e) })?;
                 loads.push((f.file.display().to_string(), report.read, report.loaded, report.rejected));
                 let dataset = store.dataset(&f.dataset).map_err(|e| EvidenceError::Load {
                     path: path.clone(),

@@ -115,8 +115,9 @@ impl Engine {
         &self,
         request: &crosscheck_ingest::LoadRequest,
         progress: &dyn load::Progress,
+        cancel: &load::Cancel,
     ) -> Result<crosscheck_ingest::LoadReport, crosscheck_ingest::LoadError> {
-        load::load(&self.store, request, progress)
+        load::load(&self.store, request, progress, cancel)
     }
 }
 

@@ -2,7 +2,7 @@
 //! temporary store: screening (schema rule, ranking, totals, key properties, damaged records),
 //! comparing, and verifying a case whose watchlist holds a company of the subject's name.
 
-use crosscheck_engine::load::Quiet;
+use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::query::Query;
 use crosscheck_engine::{wire, Engine, ScreenOptions};
 use crosscheck_ingest::{LoadRequest, ReaderOptions};
@@ -21,7 +21,7 @@ fn load(engine: &Engine, dataset: &str, file: &Path, kind: &str) {
         kind: Some(kind.into()),
         ..LoadRequest::default()
     };
-    engine.load(&request, &Quiet).unwrap();
+    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
 }
 
 const LIST: &str = r#"{"id":"p1","schema":"Person","properties":{"name":["Viktor Aleksandrovich Hollow"],"birthDate":["1961-02-03"],"nationality":["ru"],"passportNumber":["7512345672"]}}

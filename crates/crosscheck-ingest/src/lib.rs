@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 pub use detect::detect_format;
 pub use mapping::Mapping;
-pub use pipeline::{load, LoadError, LoadReport, LoadRequest};
+pub use pipeline::{load, LoadError, LoadObserver, LoadReport, LoadRequest};
 pub use records::{Batch, Records};
 
 /// The formats `load --format` names.

@@ -53,6 +53,8 @@ pub enum LoadError {
     Empty { dataset: String, rejected: u64, rejects_file: Option<PathBuf> },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the load of `{dataset}` was cancelled: the previous version, if any, is kept")]
+    Cancelled { dataset: String },
     #[error("cannot write rejects to `{path}`")]
     Rejects {
         path: PathBuf,
@@ -61,14 +63,29 @@ pub enum LoadError {
     },
 }
 
-/// Loads `request.files` into dataset `request.options.dataset` of `store`. `progress` is called
-/// with the file being read and the number of records read so far, after each batch of records
-/// (and once with a "waiting for another load" message if another load of the dataset runs).
-pub fn load(
-    store: &Store,
-    request: &LoadRequest,
-    progress: &mut dyn FnMut(&str, u64),
-) -> Result<LoadReport, LoadError> {
+/// What a load tells the one who started it as it goes, and asks them: whether to stop.
+pub trait LoadObserver {
+    /// `records` source records of `file` and the files before it have been read (after each
+    /// batch; once more at the end with an empty `file`).
+    fn read(&mut self, _file: &str, _records: u64) {}
+    /// Another load of `dataset` is running: this one waits for it to finish first.
+    fn waiting(&mut self, _dataset: &str) {}
+    /// Whether to stop. Asked between batches; a stopped load publishes nothing and the
+    /// previous version stays live.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Nobody watches: the load runs to its end.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unobserved;
+
+impl LoadObserver for Unobserved {}
+
+/// Loads `request.files` into dataset `request.options.dataset` of `store`, telling `observer`
+/// how far it got and asking it whether to go on.
+pub fn load(store: &Store, request: &LoadRequest, observer: &mut dyn LoadObserver) -> Result<LoadReport, LoadError> {
     let dataset = request.options.dataset.clone();
     let mut opened = Vec::new();
     for path in &request.files {
@@ -93,9 +110,8 @@ pub fn load(
     meta.retrieved_at = request.retrieved_at.clone();
     meta.files = opened.iter().map(|(p, _)| p.clone()).collect();
     meta.format = format.name().to_string();
-    // A second load of the dataset waits for the one running; the progress callback says so.
-    let waiting = format!("waiting for another load of `{dataset}` to finish");
-    let builder = store.builder_waiting(meta, &mut || progress(&waiting, 0))?;
+    // A second load of the dataset waits for the one running; the observer hears of it.
+    let builder = store.builder_waiting(meta, &mut || observer.waiting(&dataset))?;
     let rejects_path = builder.rejects_path();
     let rejects = RejectsFile::new(&rejects_path);
     let key = builder.hash_key();
@@ -104,14 +120,19 @@ pub fn load(
     // one batch while the next is prepared. The channel holds two batches: memory stays bounded.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(std::sync::Arc<str>, Vec<Prepared>)>(2);
     let mut read = 0u64;
+    let mut cancelled = false;
     let (mut builder, rejects, dropped) = std::thread::scope(|scope| {
         let filer = scope.spawn(move || file_batches(builder, rejects, rx));
         'files: for (display, file) in opened {
             let display: std::sync::Arc<str> = display.into();
             for batch in file.records.into_batches() {
+                if observer.cancelled() {
+                    cancelled = true;
+                    break 'files;
+                }
                 let prepared: Vec<Prepared> = batch.par_fold_runs(|| Prepared::new(key), |p, r| p.push(r, &display));
                 read += prepared.iter().map(|p| p.records.len() as u64).sum::<u64>();
-                progress(&display, read);
+                observer.read(&display, read);
                 if tx.send((display.clone(), prepared)).is_err() {
                     break 'files; // the filer stopped on an error, which its join returns
                 }
@@ -120,9 +141,13 @@ pub fn load(
         drop(tx);
         filer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })?;
-    progress("", read);
     let rejected = rejects.count;
     rejects.finish()?;
+    if cancelled || observer.cancelled() {
+        builder.abandon();
+        return Err(LoadError::Cancelled { dataset });
+    }
+    observer.read("", read);
     if builder.is_empty() {
         let rejects_file = builder.abandon();
         return Err(LoadError::Empty { dataset, rejected, rejects_file });
@@ -289,7 +314,7 @@ mod tests {
             options: ReaderOptions { dataset: "piped".into(), ..Default::default() },
             ..Default::default()
         };
-        let report = load(&store, &request, &mut |_, _| {});
+        let report = load(&store, &request, &mut Unobserved);
 
         let mut builder = store.builder(DatasetMeta::new("single", "o", "other")).map_err(|e| e.to_string())?;
         let (mut read, mut rejected) = (0u64, 0u64);

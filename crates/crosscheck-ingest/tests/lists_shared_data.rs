@@ -254,7 +254,7 @@ fn ofac_2022_with_alt_and_add_shared_data() {
         options: ReaderOptions { dataset: "ofac-2022".into(), ..Default::default() },
         ..Default::default()
     };
-    let report = crosscheck_ingest::load(&store, &request, &mut |_, _| {}).unwrap();
+    let report = crosscheck_ingest::load(&store, &request, &mut crosscheck_ingest::pipeline::Unobserved).unwrap();
     if let Some(rejects) = &report.rejects_file {
         for line in std::fs::read_to_string(rejects).unwrap().lines().take(5) {
             eprintln!("OFAC 2022 reject: {}", &line[..line.len().min(300)]);

@@ -141,7 +141,7 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let engine =
         Engine::open(data_dir).with_context(|| format!("cannot open the data directory `{}`", data_dir.display()))?;
     let progress = Bar(progress_bar());
-    let report = engine.load(&request, &progress);
+    let report = engine.load(&request, &progress, &crosscheck_engine::load::Cancel::default());
     progress.0.finish_and_clear();
     let report = report.map_err(load_error)?;
     let summary = LoadSummary {
@@ -225,6 +225,11 @@ impl crosscheck_engine::load::Progress for Bar {
             self.0.set_message(file.to_string());
         }
         self.0.set_position(records);
+    }
+
+    fn waiting(&self, dataset: &str) {
+        // said on every stderr, not only a terminal's: a scheduled job's log should show the wait
+        self.0.suspend(|| eprintln!("waiting for another load of `{dataset}` to finish"));
     }
 }
 

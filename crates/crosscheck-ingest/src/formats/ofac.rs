@@ -642,7 +642,7 @@ mod tests {
                 options: ReaderOptions { dataset: "ofac-join".into(), ..Default::default() },
                 ..Default::default()
             };
-            let report = crate::load(&store, &request, &mut |_, _| {}).unwrap();
+            let report = crate::load(&store, &request, &mut crate::pipeline::Unobserved).unwrap();
             assert_eq!((report.read, report.loaded, report.rejected), (6, 2, 2), "order {i}");
             let rejects = fs_err::read_to_string(report.rejects_file.unwrap()).unwrap();
             assert!(
