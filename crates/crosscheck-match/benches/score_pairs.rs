@@ -93,6 +93,16 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
+    let scorer = crosscheck_match::default_scorer();
+    group.bench_function("scorer_score_fast_path", |b| {
+        b.iter(|| {
+            let mut total = 0.0;
+            for (a, x) in &pairs {
+                total += scorer.score(std::hint::black_box(a), std::hint::black_box(x));
+            }
+            total
+        })
+    });
     group.finish();
 }
 

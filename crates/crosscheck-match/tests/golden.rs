@@ -10,11 +10,15 @@
 //!   score and explanation JSON in `tests/golden/crosscheck-v1.cases.jsonl`.
 //! - `entity_bench_shared_data`: every pair of the shared entity benchmark, hashed (scores as
 //!   bits, explanations as JSON) against a committed digest; the data itself is never copied.
+//! - `v1_id_and_params_pinned`: v1's id and the canonical text of its parameters.
+//!
+//! Each golden is checked through the old free function (`score`) and through the registry's
+//! `explain`, and the fast path `Scorer::score` must give the same bits.
 //!
 //! To re-record after an intended change (there should be none for v1):
 //! `CROSSCHECK_BLESS=1 cargo test -p crosscheck-match --test golden`, and review the diff.
 
-use crosscheck_match::Scored;
+use crosscheck_match::{default_scorer, Scored};
 use crosscheck_model::Entity;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -185,6 +189,59 @@ fn check_golden(got: &[(String, String)]) {
     );
 }
 
+/// The explained score of a pair, after checking that the old free function, the registry's
+/// `explain` and the fast path `score` agree bit for bit.
+fn checked(a: &Entity, b: &Entity) -> Scored {
+    let scorer = default_scorer();
+    let old = crosscheck_match::score(a, b);
+    let (pa, pb) = (scorer.prepare(a), scorer.prepare(b));
+    let explained = scorer.explain(&pa, &pb);
+    assert_eq!(old, explained, "the free function and the registry differ");
+    assert_eq!(scorer.score(&pa, &pb).to_bits(), explained.score.to_bits(), "fast path differs: {explained:?}");
+    for f in &explained.explanation.features {
+        let def = scorer.feature(f.name).unwrap_or_else(|| panic!("`{}` is not in the feature table", f.name));
+        let weights = (def.weights)(scorer.params());
+        let declared = if f.value >= 0.0 { weights.agrees } else { weights.disagrees };
+        assert_eq!(declared, Some(f.weight), "`{}` used a weight its table row does not declare", f.name);
+    }
+    explained
+}
+
+#[test]
+fn v1_id_and_params_pinned() {
+    let v1 = crosscheck_match::algorithm("crosscheck-v1").expect("v1 is registered");
+    assert_eq!(v1.id(), "crosscheck-v1+c6f54bed");
+    assert_eq!(v1.computed_id(), v1.id());
+    let want = "\
+name_agrees = 1.0
+birth_date_agrees = 0.12
+birth_date_disagrees = 0.35
+identifier_agrees = 0.3
+country_agrees = 0.04
+country_disagrees = 0.08
+gender_agrees = 0.02
+gender_disagrees = 0.35
+birth_place_agrees = 0.04
+schema_disagrees = 0.1
+first_name_disagrees = 0.3
+birth_date_month_contains = 0.8
+birth_date_year_contains = 0.6
+birth_date_one_slip = -0.15
+first_name_differs_below = 0.5
+squash_from = 0.9
+score_scale = 10000.0
+default_threshold = 0.7
+min_identifier_chars = 5
+min_birth_place_token_len = 4
+min_alternative_letters = 2
+min_person_alternative_words = 2
+names_params = \"crosscheck-names builtin\"
+";
+    assert_eq!(v1.params().canonical_text(), want);
+    assert_eq!(v1.default_threshold(), crosscheck_match::DEFAULT_THRESHOLD);
+    assert_eq!(v1.name(), crosscheck_match::SCORER);
+}
+
 #[test]
 fn cases_table() {
     let cases = all_cases();
@@ -192,7 +249,7 @@ fn cases_table() {
     let got: Vec<(String, String)> = cases
         .iter()
         .map(|(label, a, b)| {
-            let scored = crosscheck_match::score(a, b);
+            let scored = checked(a, b);
             (label.clone(), line(label, &scored))
         })
         .collect();
@@ -258,7 +315,7 @@ fn entity_bench_shared_data() {
     let Some(pairs) = entity_bench_pairs() else { return };
     assert_eq!(pairs.len(), ENTITY_BENCH_PAIRS);
     let digest = digest_lines(pairs.iter().enumerate().map(|(i, (a, b))| {
-        let scored = crosscheck_match::score(a, b);
+        let scored = checked(a, b);
         let explanation = serde_json::to_string(&scored.explanation).expect("serialises");
         format!("{i}\t{:016x}\t{explanation}", scored.score.to_bits())
     }));
