@@ -151,6 +151,7 @@ impl Scorer {
     }
 
     /// The score of `left` against `right` in [0, 1), without an explanation: the fast path.
+    /// Both sides should come from this scorer's [`Scorer::prepare`] (its cut-offs).
     pub fn score(&self, left: &Prepared, right: &Prepared) -> f64 {
         match self.logic {
             Logic::V1 => {
