@@ -1,12 +1,16 @@
 //! The explanation object of PRODUCT.md: `{"summary", "features": [{"name", "weight", "value",
 //! "contribution", "detail"}]}`. A wire type, so it derives `Serialize`.
+//!
+//! Built only by [`Scorer::explain`](crate::Scorer::explain): the fast path never makes one.
 
+use crate::params::Params;
 use serde::Serialize;
 
 /// One feature's part in a score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeatureResult {
-    /// Feature name: `name`, `birthDate`, `identifier`, `country`, `gender`, `birthPlace`, `schema`.
+    /// Feature name, one of the algorithm's table (`name`, `birthDate`, ...; see
+    /// [`Scorer::features`](crate::Scorer::features)).
     pub name: &'static str,
     /// The weight applied.
     pub weight: f64,
@@ -30,7 +34,7 @@ fn round(x: f64) -> f64 {
 }
 
 impl Explanation {
-    pub(crate) fn new(score: f64, raw: f64, mut features: Vec<FeatureResult>) -> Explanation {
+    pub(crate) fn new(score: f64, raw: f64, mut features: Vec<FeatureResult>, params: &Params) -> Explanation {
         for f in &mut features {
             f.weight = round(f.weight);
             f.value = round(f.value);
@@ -53,8 +57,9 @@ impl Explanation {
         if !against.is_empty() {
             summary.push_str(&format!("; against: {}", against.join(", ")));
         }
-        if raw > crate::SQUASH_FROM {
-            summary.push_str(&format!(" (raw {raw:.2}, compressed above 0.9 to keep the ranking)"));
+        if raw > params.squash_from {
+            let from = params.squash_from;
+            summary.push_str(&format!(" (raw {raw:.2}, compressed above {from} to keep the ranking)"));
         }
         Explanation { summary, features }
     }

@@ -1,13 +1,21 @@
-//! The features of `crosscheck-v1`, computed on entities prepared once.
+//! The features of `crosscheck-v1`: the declared table ([`V1_FEATURES`]) and the code that
+//! evaluates it on entities prepared once.
 //!
 //! Preparing (parsing names, dates, identifiers) is the expensive part; a screening query is
 //! prepared once and compared with many candidates.
+//!
+//! Decision: one evaluator, generic over what it feeds ([`Sink`]), serves both the fast path
+//! (`Scorer::score`: a running sum, no strings) and the explaining path (`Scorer::explain`:
+//! one [`FeatureResult`] per feature). The two cannot drift apart, because they run the same
+//! comparisons and add the same products in the same order; only the sentences (built in
+//! closures the fast path never calls) and the name matcher's explanation are skipped.
 
 use crate::explain::FeatureResult;
-use crate::Weights;
+use crate::params::Params;
+use crate::scorer::{FeatureDef, FeatureWeights, Role};
 use crosscheck_model::date::DateRelation;
 use crosscheck_model::{identifier, Entity, PartialDate, PropType};
-use crosscheck_names::{compare_best, latin_key, Name, NameKind};
+use crosscheck_names::{compare_best, compare_score, latin_key, Name, NameKind};
 
 /// An entity in the form the features compare.
 #[derive(Debug, Clone)]
@@ -26,8 +34,14 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Prepares an entity for scoring.
+    /// Prepares an entity for scoring with `crosscheck-v1`'s cut-offs. Prefer
+    /// [`Scorer::prepare`](crate::Scorer::prepare), which uses the scorer's own.
     pub fn new(entity: &Entity) -> Prepared {
+        Prepared::with_params(entity, &Params::V1)
+    }
+
+    /// Prepares an entity for scoring with the cut-offs of `params`.
+    pub(crate) fn with_params(entity: &Entity, params: &Params) -> Prepared {
         let is_person = entity.schema_def().is_some_and(|s| s.is_a("Person"));
         let kind = match entity.schema_def() {
             Some(s) if s.is_a("Person") => NameKind::Person,
@@ -40,8 +54,10 @@ impl Prepared {
             let n = if is_vessel { strip_vessel_prefix(&n).to_string() } else { n };
             let n = spell_percent(&n);
             // a person's parts must be names on their own (not "Anna Ivanova/Petrova")
-            let mut parts = alternatives(&n);
-            if kind == NameKind::Person && parts.iter().any(|p| p.split_whitespace().count() < 2) {
+            let mut parts = alternatives(&n, params.min_alternative_letters);
+            if kind == NameKind::Person
+                && parts.iter().any(|p| p.split_whitespace().count() < params.min_person_alternative_words)
+            {
                 parts.clear();
             }
             for alt in parts {
@@ -64,7 +80,7 @@ impl Prepared {
         let mut identifiers: Vec<String> = entity
             .values_of_type(PropType::Identifier)
             .map(|(_, v)| identifier::normalize(v))
-            .filter(|v| v.chars().count() >= 5)
+            .filter(|v| v.chars().count() >= params.min_identifier_chars)
             .collect();
         identifiers.sort();
         identifiers.dedup();
@@ -78,7 +94,13 @@ impl Prepared {
         let birth_places = entity
             .get("birthPlace")
             .iter()
-            .map(|p| latin_key(p).split(' ').filter(|t| t.len() >= 4).map(str::to_string).collect())
+            .map(|p| {
+                latin_key(p)
+                    .split(' ')
+                    .filter(|t| t.len() >= params.min_birth_place_token_len)
+                    .map(str::to_string)
+                    .collect()
+            })
             .collect();
         Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places, first_names }
     }
@@ -119,9 +141,9 @@ fn strip_vessel_prefix(name: &str) -> &str {
 }
 
 /// The names a value lists as alternatives ("Al-Qa'ida/Islamic Army", "X a.k.a. Y"): each part
-/// of at least two letters, or nothing when the value is one name ("M/V", "Maersk A/S" keep
-/// their slash).
-pub(crate) fn alternatives(name: &str) -> Vec<String> {
+/// of at least `min_letters` letters, or nothing when the value is one name ("M/V", "Maersk
+/// A/S" keep their slash).
+pub(crate) fn alternatives(name: &str, min_letters: usize) -> Vec<String> {
     let lower = name.to_lowercase();
     let mut parts: Vec<String> = vec![name.to_string()];
     for sep in [" a.k.a. ", " a.k.a ", " aka ", " f.k.a. ", " also known as ", " formerly known as "] {
@@ -137,91 +159,211 @@ pub(crate) fn alternatives(name: &str) -> Vec<String> {
     let parts: Vec<String> =
         parts.iter().flat_map(|p| p.split(['/', ';']).map(str::trim)).map(str::to_string).collect();
     let letters = |p: &str| p.chars().filter(|c| c.is_alphabetic()).count();
-    if parts.len() < 2 || parts.iter().any(|p| letters(p) < 2) {
+    if parts.len() < 2 || parts.iter().any(|p| letters(p) < min_letters) {
         return Vec::new();
     }
     parts
 }
 
-fn feature(name: &'static str, weight: f64, value: f64, detail: String) -> FeatureResult {
-    FeatureResult { name, weight, value, contribution: weight * value, detail }
+/// The features of `crosscheck-v1`, in the order explanations list them.
+pub static V1_FEATURES: [FeatureDef; 8] =
+    [NAME, SCHEMA, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
+
+const NAME: FeatureDef = FeatureDef {
+    name: "name",
+    doc: "Compares every name of one side (names, aliases, assembled name parts, alternatives a \
+          value lists) with every name of the other through the name matcher (scripts, \
+          transliteration, word order, initials) and takes the best pair. Names are what a \
+          screening query is made of, so this is the score's base: with full weight, a pair \
+          with names alone scores what the name matcher gives it. Evidence: adds from 0 (no \
+          word alike, or a side without names) to its weight.",
+    role: Role::Evidence,
+    weights: |p| FeatureWeights { agrees: Some(p.name_agrees), disagrees: None },
+};
+
+const SCHEMA: FeatureDef = FeatureDef {
+    name: "schema",
+    doc: "Whether one side is a person and the other a legal entity not known to be a person. \
+          Lists file groups and firms as `LegalEntity`, so such a pair is possible, but a name \
+          alone should not carry it. Penalty: subtracts its weight when the kinds differ; \
+          absent otherwise.",
+    role: Role::Penalty,
+    weights: |p| FeatureWeights { agrees: None, disagrees: Some(p.schema_disagrees) },
+};
+
+const FIRST_NAME: FeatureDef = FeatureDef {
+    name: "firstName",
+    doc: "When both records say which words are the given names (`firstName`), whether the \
+          best pair of them is unlike. Friedrich Hans and Hans Friedrich hold the same words, \
+          but the people have different first names, which the full-name comparison cannot \
+          see. Penalty: subtracts its weight when the given names differ; absent when they \
+          agree or a side does not say.",
+    role: Role::Penalty,
+    weights: |p| FeatureWeights { agrees: None, disagrees: Some(p.first_name_disagrees) },
+};
+
+const BIRTH_DATE: FeatureDef = FeatureDef {
+    name: "birthDate",
+    doc: "Compares the birth dates (partial dates allowed); the best-agreeing pair decides: \
+          exact, then one containing the other (a year contains its days), then one clerical \
+          slip apart (a year off by one, one of day or month different, day and month \
+          swapped), then different. A birth date tells namesakes apart better than anything \
+          but an identifier. Both: adds when the dates agree (less for a shared year alone), \
+          subtracts a little for one slip and in full for dates years apart; absent when a \
+          side has none.",
+    role: Role::Both,
+    weights: |p| FeatureWeights { agrees: Some(p.birth_date_agrees), disagrees: Some(p.birth_date_disagrees) },
+};
+
+const IDENTIFIER: FeatureDef = FeatureDef {
+    name: "identifier",
+    doc: "Whether the two records share an identifier (passport, tax, registration, IMO \
+          number...) once normalised, ignoring very short ones. A shared number is strong \
+          evidence of one entity; a different number is not evidence against, because people \
+          and firms hold many. Evidence: adds its weight when one is shared; absent otherwise.",
+    role: Role::Evidence,
+    weights: |p| FeatureWeights { agrees: Some(p.identifier_agrees), disagrees: None },
+};
+
+const COUNTRY: FeatureDef = FeatureDef {
+    name: "country",
+    doc: "Whether the countries linked to each side (nationality, citizenship, country, birth \
+          country, jurisdiction) overlap. A weak signal either way: people hold several \
+          nationalities and firms work abroad. Both: adds its small weight when a country is \
+          shared, subtracts when both sides name countries and none is shared; absent when a \
+          side names none.",
+    role: Role::Both,
+    weights: |p| FeatureWeights { agrees: Some(p.country_agrees), disagrees: Some(p.country_disagrees) },
+};
+
+const GENDER: FeatureDef = FeatureDef {
+    name: "gender",
+    doc: "Compares the recorded genders (`male` or `female`; other values are ignored). \
+          Agreement says little (half of all people share one), a difference is strong \
+          evidence of two people with one name. Both: adds a little when equal, subtracts \
+          enough to keep an identical name below the threshold when different; absent when a \
+          side has none.",
+    role: Role::Both,
+    weights: |p| FeatureWeights { agrees: Some(p.gender_agrees), disagrees: Some(p.gender_disagrees) },
+};
+
+const BIRTH_PLACE: FeatureDef = FeatureDef {
+    name: "birthPlace",
+    doc: "Whether the birth places share a word of their Latin key (so Новосибирск meets \
+          Novosibirsk), ignoring short words. Places are written too loosely (a town, a \
+          region, an old name) for a difference to count against. Evidence: adds its small \
+          weight when a word is shared; absent otherwise.",
+    role: Role::Evidence,
+    weights: |p| FeatureWeights { agrees: Some(p.birth_place_agrees), disagrees: None },
+};
+
+/// Where the evaluator puts each feature's result: a running sum or explanation rows.
+pub(crate) trait Sink {
+    /// Whether the sentences are wanted (and so the name matcher's explanation).
+    const EXPLAIN: bool;
+    fn push(&mut self, def: &'static FeatureDef, weight: f64, value: f64, detail: impl FnOnce() -> String);
 }
 
-/// Evaluates every feature of `left` against `right`.
-pub fn evaluate(left: &Prepared, right: &Prepared, w: &Weights) -> Vec<FeatureResult> {
-    let mut out = Vec::with_capacity(6);
-    out.push(match compare_best(&left.names, &right.names) {
-        Some((i, j, m)) => feature(
-            "name",
-            w.name,
-            m.score,
-            format!("`{}` against `{}`: {}", left.names[i].raw, right.names[j].raw, m.detail),
-        ),
-        None => feature("name", w.name, 0.0, "one side has no name".into()),
-    });
-    // A person matched against a legal entity that is not a person (lists file groups and firms
-    // as `LegalEntity`): possible, but a name alone should not carry it.
+/// The fast path: the raw score, added in feature order from 0.0.
+pub(crate) struct RawSum(pub f64);
+
+impl Sink for RawSum {
+    const EXPLAIN: bool = false;
+    #[inline]
+    fn push(&mut self, _def: &'static FeatureDef, weight: f64, value: f64, _detail: impl FnOnce() -> String) {
+        self.0 += weight * value;
+    }
+}
+
+impl Sink for Vec<FeatureResult> {
+    const EXPLAIN: bool = true;
+    fn push(&mut self, def: &'static FeatureDef, weight: f64, value: f64, detail: impl FnOnce() -> String) {
+        Vec::push(
+            self,
+            FeatureResult { name: def.name, weight, value, contribution: weight * value, detail: detail() },
+        );
+    }
+}
+
+/// The best score among all pairs of two sets of names, as [`compare_best`] finds it, without
+/// writing any explanation; `None` when a side has none.
+fn best_name_score(a: &[Name], b: &[Name]) -> Option<f64> {
+    let mut best: Option<f64> = None;
+    for na in a {
+        for nb in b {
+            let score = compare_score(na, nb);
+            if best.is_none_or(|s| score > s) {
+                best = Some(score);
+            }
+        }
+    }
+    best
+}
+
+/// Evaluates every feature of `crosscheck-v1` of `left` against `right` into `sink`.
+pub(crate) fn evaluate<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
+    if S::EXPLAIN {
+        match compare_best(&left.names, &right.names) {
+            Some((i, j, m)) => sink.push(&NAME, p.name_agrees, m.score, || {
+                format!("`{}` against `{}`: {}", left.names[i].raw, right.names[j].raw, m.detail)
+            }),
+            None => sink.push(&NAME, p.name_agrees, 0.0, || "one side has no name".into()),
+        }
+    } else {
+        let value = best_name_score(&left.names, &right.names).unwrap_or(0.0);
+        sink.push(&NAME, p.name_agrees, value, String::new);
+    }
     if left.is_person != right.is_person {
         let (person, other) = if left.is_person { ("left", "right") } else { ("right", "left") };
-        out.push(feature(
-            "schema",
-            w.schema_mismatch,
-            -1.0,
-            format!("the {person} side is a person, the {other} side is not known to be one"),
-        ));
+        sink.push(&SCHEMA, p.schema_disagrees, -1.0, || {
+            format!("the {person} side is a person, the {other} side is not known to be one")
+        });
     }
-    if let Some(f) = first_names(left, right, w) {
-        out.push(f);
-    }
-    if let Some(f) = birth_date(left, right, w) {
-        out.push(f);
-    }
+    first_names(left, right, p, sink);
+    birth_date(left, right, p, sink);
     if let Some(shared) = left.identifiers.iter().find(|i| right.identifiers.binary_search(i).is_ok()) {
-        out.push(feature("identifier", w.identifier, 1.0, format!("both carry the identifier `{shared}`")));
+        sink.push(&IDENTIFIER, p.identifier_agrees, 1.0, || format!("both carry the identifier `{shared}`"));
     }
     if !left.countries.is_empty() && !right.countries.is_empty() {
-        let shared: Vec<&String> = left.countries.iter().filter(|c| right.countries.contains(c)).collect();
-        out.push(if shared.is_empty() {
-            feature(
-                "country",
-                w.country_disagrees,
-                -1.0,
-                format!("countries differ: {} against {}", left.countries.join(", "), right.countries.join(", ")),
-            )
-        } else {
-            feature("country", w.country_agrees, 1.0, format!("both linked to {}", shared[0]))
-        });
+        match left.countries.iter().find(|c| right.countries.contains(c)) {
+            Some(shared) => sink.push(&COUNTRY, p.country_agrees, 1.0, || format!("both linked to {shared}")),
+            None => sink.push(&COUNTRY, p.country_disagrees, -1.0, || {
+                format!("countries differ: {} against {}", left.countries.join(", "), right.countries.join(", "))
+            }),
+        }
     }
     if let (Some(a), Some(b)) = (&left.gender, &right.gender) {
-        out.push(if a == b {
-            feature("gender", w.gender_agrees, 1.0, format!("both {a}"))
+        if a == b {
+            sink.push(&GENDER, p.gender_agrees, 1.0, || format!("both {a}"));
         } else {
-            feature("gender", w.gender_disagrees, -1.0, format!("{a} against {b}"))
-        });
+            sink.push(&GENDER, p.gender_disagrees, -1.0, || format!("{a} against {b}"));
+        }
     }
     let place =
         left.birth_places.iter().flat_map(|a| a.iter()).find(|t| right.birth_places.iter().any(|b| b.contains(t)));
     if let Some(t) = place {
-        out.push(feature("birthPlace", w.birth_place, 1.0, format!("birth places share `{t}`")));
+        sink.push(&BIRTH_PLACE, p.birth_place_agrees, 1.0, || format!("birth places share `{t}`"));
     }
-    out
 }
 
 /// Both records say which words are the given names, and those disagree (Friedrich Hans against
 /// Hans Friedrich: the full names hold the same words, the people have different first names).
-fn first_names(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureResult> {
+fn first_names<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
     if left.first_names.is_empty() || right.first_names.is_empty() {
-        return None;
+        return;
     }
-    let (i, j, m) = compare_best(&left.first_names, &right.first_names)?;
-    (m.score < 0.5).then(|| {
-        feature(
-            "firstName",
-            w.first_name_disagrees,
-            -1.0,
-            format!("first names differ: `{}` against `{}`", left.first_names[i].raw, right.first_names[j].raw),
-        )
-    })
+    if S::EXPLAIN {
+        if let Some((i, j, m)) = compare_best(&left.first_names, &right.first_names) {
+            if m.score < p.first_name_differs_below {
+                sink.push(&FIRST_NAME, p.first_name_disagrees, -1.0, || {
+                    let (a, b) = (&left.first_names[i].raw, &right.first_names[j].raw);
+                    format!("first names differ: `{a}` against `{b}`")
+                });
+            }
+        }
+    } else if best_name_score(&left.first_names, &right.first_names).is_some_and(|s| s < p.first_name_differs_below) {
+        sink.push(&FIRST_NAME, p.first_name_disagrees, -1.0, String::new);
+    }
 }
 
 /// Whether two different dates are one slip apart: a year off by one with the rest equal, one
@@ -242,9 +384,9 @@ fn one_slip_apart(a: &PartialDate, b: &PartialDate) -> bool {
     }
 }
 
-fn birth_date(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureResult> {
+fn birth_date<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
     if left.birth_dates.is_empty() || right.birth_dates.is_empty() {
-        return None;
+        return;
     }
     // The best-agreeing pair decides: exact, then contained, then one slip apart, then different.
     let rank = |a: &PartialDate, b: &PartialDate| match a.relation(b) {
@@ -262,21 +404,19 @@ fn birth_date(left: &Prepared, right: &Prepared, w: &Weights) -> Option<FeatureR
             }
         }
     }
-    let (r, a, b) = best?;
-    Some(match r {
-        3 => feature("birthDate", w.birth_date_agrees, 1.0, format!("both born {a}")),
+    let Some((r, a, b)) = best else { return };
+    let def = &BIRTH_DATE;
+    match r {
+        3 => sink.push(def, p.birth_date_agrees, 1.0, || format!("both born {a}")),
         2 => {
             let (lo, hi) = if a.precision() <= b.precision() { (a, b) } else { (b, a) };
             // A shared year alone says less than a shared month.
-            let value = if lo.precision() >= 2 { 0.8 } else { 0.6 };
-            feature("birthDate", w.birth_date_agrees, value, format!("{hi} falls within {lo}"))
+            let value = if lo.precision() >= 2 { p.birth_date_month_contains } else { p.birth_date_year_contains };
+            sink.push(def, p.birth_date_agrees, value, || format!("{hi} falls within {lo}"));
         }
-        1 => feature(
-            "birthDate",
-            w.birth_date_disagrees,
-            -0.15,
-            format!("birth dates one slip apart (a typo or off-by-one year?): {a} against {b}"),
-        ),
-        _ => feature("birthDate", w.birth_date_disagrees, -1.0, format!("birth dates differ: {a} against {b}")),
-    })
+        1 => sink.push(def, p.birth_date_disagrees, p.birth_date_one_slip, || {
+            format!("birth dates one slip apart (a typo or off-by-one year?): {a} against {b}")
+        }),
+        _ => sink.push(def, p.birth_date_disagrees, -1.0, || format!("birth dates differ: {a} against {b}")),
+    }
 }

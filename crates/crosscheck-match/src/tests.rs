@@ -1,4 +1,5 @@
-//! Scoring rules as tables: (left, right, expectation) rows and (better, worse) ranking pairs.
+//! Scoring rules as tables: (left, right, expectation) rows and (better, worse) ranking pairs;
+//! the registry (docs, roles, ids) and the fast path against the explaining one.
 
 use super::*;
 use crosscheck_model::Entity;
@@ -131,8 +132,151 @@ fn names_of_things_table() {
 #[test]
 fn alternatives_split_only_lists() {
     use crate::features::alternatives;
+    let alternatives = |n| alternatives(n, 2);
     assert_eq!(alternatives("Alpha/Beta Gamma"), vec!["Alpha", "Beta Gamma"]);
     assert!(alternatives("Maersk A/S").is_empty());
     assert!(alternatives("M/V Aurora").is_empty());
     assert!(alternatives("Plain Name").is_empty());
+}
+
+#[test]
+fn every_feature_has_a_doc_and_a_consistent_role() {
+    for scorer in algorithms() {
+        assert!(!scorer.doc().trim().is_empty(), "{} has no doc", scorer.name());
+        for f in scorer.features() {
+            assert!(f.doc.trim().len() >= 40, "{} feature `{}` needs a doc", scorer.name(), f.name);
+            let w = (f.weights)(scorer.params());
+            let (adds, subtracts) = (w.agrees.is_some(), w.disagrees.is_some());
+            let want = match f.role {
+                Role::Evidence => (true, false),
+                Role::Penalty => (false, true),
+                Role::Both => (true, true),
+            };
+            assert_eq!((adds, subtracts), want, "{} feature `{}`: role and weights disagree", scorer.name(), f.name);
+            assert!(w.agrees.into_iter().chain(w.disagrees).all(|x| x > 0.0), "weights are magnitudes");
+        }
+        for (i, f) in scorer.features().iter().enumerate() {
+            assert!(scorer.features()[..i].iter().all(|g| g.name != f.name), "`{}` twice", f.name);
+        }
+        for p in scorer.params().entries() {
+            assert!(!p.doc.is_empty(), "{} parameter `{}` has no doc", scorer.name(), p.name);
+        }
+    }
+}
+
+#[test]
+fn registered_ids_hash_their_params() {
+    for scorer in algorithms() {
+        assert_eq!(scorer.id(), scorer.computed_id(), "{}: parameters changed, so must the id", scorer.name());
+        assert!(std::ptr::eq(algorithm(scorer.name()).unwrap(), *scorer));
+        assert!(std::ptr::eq(algorithm(scorer.id()).unwrap(), *scorer));
+    }
+    assert!(algorithm("crosscheck-v1+ffffffff").is_none(), "an id with other parameters finds nothing");
+    assert!(algorithm("logic-v2").is_none());
+    assert_eq!(default_scorer().name(), SCORER);
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    send_sync(default_scorer());
+}
+
+#[test]
+fn describe_publishes_features_and_params() {
+    let d = default_scorer().describe();
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["id"], default_scorer().id());
+    assert_eq!(json["features"].as_array().unwrap().len(), V1_FEATURES.len());
+    let birth = &json["features"][3];
+    assert_eq!((birth["name"].as_str(), birth["role"].as_str()), (Some("birthDate"), Some("both")));
+    assert_eq!(birth["weights"]["agrees"], 0.12);
+    assert_eq!(json["params"][0]["name"], "name_agrees");
+    assert_eq!(json["default_threshold"], 0.7);
+}
+
+#[test]
+fn other_params_change_the_id_and_the_scores() {
+    let mut p = Params::V1;
+    assert_eq!(p.digest(), Params::V1.digest());
+    p.gender_disagrees = 0.5;
+    assert_ne!(p.digest(), Params::V1.digest());
+    let mut q = Params::V1;
+    q.names_params = "crosscheck-names tuned";
+    assert_ne!(q.digest(), Params::V1.digest(), "the names hook reaches the id");
+}
+
+mod fast_path_equals_explain {
+    //! Property: for any pair, `Scorer::score` gives exactly the bits of `Scorer::explain`.
+    use super::*;
+    use proptest::prelude::*;
+
+    const NAMES: &[&str] = &[
+        "Ivan Sidorov",
+        "Иван Петрович Сидоров",
+        "SIDOROV, Ivan",
+        "Anna Ivanova/Anna Petrova",
+        "Maria Gonzalez",
+        "Hans Friedrich",
+        "Northern Front a.k.a. Jabhat al-Shimal",
+        "9% Club",
+        "王明德",
+        "Wang Mingde",
+        "G. Ivanov",
+        "Nordhavn A/S",
+    ];
+    const DATES: &[&str] = &["1970-05-01", "1970", "1970-05", "1971-05-01", "1970-01-05", "1985-02-11"];
+    const IDS: &[&str] = &["75 1234567", "751234567", "1234", "7701234567"];
+    const COUNTRIES: &[&str] = &["ru", "ua", "de"];
+    const GENDERS: &[&str] = &["male", "female", "other"];
+    const PLACES: &[&str] = &["Novosibirsk", "г. Новосибирск", "Omsk"];
+    const SCHEMAS: &[&str] = &["Person", "Person", "LegalEntity", "Company", "Organization", "Vessel"];
+
+    fn side() -> impl Strategy<Value = Entity> {
+        (
+            0..SCHEMAS.len(),
+            proptest::collection::vec(0..NAMES.len(), 0..3),
+            proptest::option::of(0..NAMES.len()),
+            proptest::collection::vec(0..DATES.len(), 0..3),
+            proptest::option::of(0..IDS.len()),
+            proptest::collection::vec(0..COUNTRIES.len(), 0..2),
+            proptest::option::of(0..GENDERS.len()),
+            proptest::option::of(0..PLACES.len()),
+        )
+            .prop_map(|(schema, names, first, dates, id, countries, gender, place)| {
+                let mut e = Entity::new("x", SCHEMAS[schema]);
+                for n in names {
+                    e.add("name", NAMES[n]);
+                }
+                if let Some(f) = first {
+                    e.add("firstName", NAMES[f].split(' ').next().unwrap_or_default());
+                }
+                for d in dates {
+                    e.add("birthDate", DATES[d]);
+                }
+                if let Some(i) = id {
+                    e.add("passportNumber", IDS[i]);
+                }
+                for c in countries {
+                    e.add("nationality", COUNTRIES[c]);
+                }
+                if let Some(g) = gender {
+                    e.add("gender", GENDERS[g]);
+                }
+                if let Some(p) = place {
+                    e.add("birthPlace", PLACES[p]);
+                }
+                e
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn same_bits(a in side(), b in side()) {
+            for scorer in algorithms() {
+                let (pa, pb) = (scorer.prepare(&a), scorer.prepare(&b));
+                let explained = scorer.explain(&pa, &pb);
+                prop_assert_eq!(scorer.score(&pa, &pb).to_bits(), explained.score.to_bits());
+                for f in &explained.explanation.features {
+                    prop_assert!(scorer.feature(f.name).is_some(), "`{}` not in the table", f.name);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,179 @@
+//! Every number a scorer uses, in one struct, each named and documented.
+//!
+//! Decision: the numbers live in data, not in the feature code, so that an algorithm is its
+//! feature table plus one [`Params`] value, and so that the parameters have a canonical text
+//! ([`Params::canonical_text`]) whose hash goes into the scorer's id (`crosscheck-v1+1a2b3c4d`).
+//! A report that records the id therefore records exactly which numbers produced its scores.
+//! The struct, its `V1` value and the list that feeds the canonical text are written once, by
+//! the `params!` macro below, so a field cannot be added without reaching the hash.
+//!
+//! Hook for the name matcher: `crosscheck-names` has numbers of its own (token weights, the
+//! gender and initials caps). [`Params::names_params`] is the place their canonical text goes
+//! once that crate exposes it; today it names the built-in set. Putting the names crate's text
+//! there will change v1's id once (the pinned-id test will say so), which is the point: the id
+//! then covers them too.
+
+/// A value with a canonical text form: stable across platforms and Rust versions.
+pub(crate) trait Canonical {
+    fn canonical(&self) -> String;
+}
+
+impl Canonical for f64 {
+    fn canonical(&self) -> String {
+        // `{:?}` is the shortest text that reads back to the same bits ("0.12", "1.0").
+        format!("{self:?}")
+    }
+}
+
+impl Canonical for usize {
+    fn canonical(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Canonical for &'static str {
+    fn canonical(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+/// One parameter as published: name, doc and value in its canonical text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParamEntry {
+    pub name: &'static str,
+    pub doc: String,
+    pub value: String,
+}
+
+macro_rules! params {
+    ($( $(#[doc = $doc:literal])+ $field:ident: $ty:ty = $v1:expr; )+) => {
+        /// The numbers of one algorithm: weights, the values and cut-offs inside features, the
+        /// squash and rounding of the score, the default threshold, and preparation cut-offs.
+        ///
+        /// Weights are what a feature adds (`…_agrees`) or takes away (`…_disagrees`) at full
+        /// strength; a feature's value in [-1, 1] scales them.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct Params {
+            $( $(#[doc = $doc])+ pub $field: $ty, )+
+        }
+
+        impl Params {
+            /// The parameters of `crosscheck-v1`, frozen: scores made with them are reproduced
+            /// bit for bit (the golden tests hold it).
+            pub const V1: Params = Params { $( $field: $v1, )+ };
+
+            /// Every parameter with its doc and canonical value, in declaration order.
+            pub fn entries(&self) -> Vec<ParamEntry> {
+                vec![$(
+                    ParamEntry {
+                        name: stringify!($field),
+                        doc: doc_text(&[$($doc),+]),
+                        value: Canonical::canonical(&self.$field),
+                    },
+                )+]
+            }
+        }
+    };
+}
+
+/// Joins `///` lines (each starts with a space) into one paragraph.
+fn doc_text(lines: &[&str]) -> String {
+    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+params! {
+    // weights
+    /// Weight of `name`: the name matcher's score counts in full, so a pair with names alone
+    /// scores what `crosscheck-names` gives it.
+    name_agrees: f64 = 1.00;
+    /// Weight of `birthDate` when the dates agree (exact) or one contains the other.
+    birth_date_agrees: f64 = 0.12;
+    /// Weight of `birthDate` when the dates differ: large enough that an identical name with a
+    /// birth date years apart stays below the default threshold.
+    birth_date_disagrees: f64 = 0.35;
+    /// Weight of `identifier`: both records carry one normalised identifier.
+    identifier_agrees: f64 = 0.30;
+    /// Weight of `country` when the two sets of countries overlap.
+    country_agrees: f64 = 0.04;
+    /// Weight of `country` when both sides name countries and none is shared.
+    country_disagrees: f64 = 0.08;
+    /// Weight of `gender` when both sides give the same gender.
+    gender_agrees: f64 = 0.02;
+    /// Weight of `gender` when the genders differ: keeps an identical name below the threshold.
+    gender_disagrees: f64 = 0.35;
+    /// Weight of `birthPlace` when the birth places share a word.
+    birth_place_agrees: f64 = 0.04;
+    /// Weight of `schema` when one side is a person and the other is not known to be one.
+    schema_disagrees: f64 = 0.10;
+    /// Weight of `firstName` when both records name the given names and those differ.
+    first_name_disagrees: f64 = 0.30;
+    // values and cut-offs inside features
+    /// `birthDate` value when a date of month precision (or finer) contains the other.
+    birth_date_month_contains: f64 = 0.8;
+    /// `birthDate` value when only a shared year contains the other date.
+    birth_date_year_contains: f64 = 0.6;
+    /// `birthDate` value when the dates are one clerical slip apart (a year off by one, one of
+    /// day or month different, day and month swapped): a little against, far from `-1`.
+    birth_date_one_slip: f64 = -0.15;
+    /// `firstName` speaks against when the best pair of given names scores below this.
+    first_name_differs_below: f64 = 0.5;
+    // the score
+    /// Raw scores above this are compressed smoothly toward (never to) 1.0, so strong pairs
+    /// keep their order instead of piling up at 1.0.
+    squash_from: f64 = 0.9;
+    /// Scores are rounded down to multiples of one over this (10 000: four decimals), for
+    /// stable output; a strong pair lands at 0.99xx, not 1.0.
+    score_scale: f64 = 10_000.0;
+    /// The default decision threshold: a pair is a match when its score reaches it. The name
+    /// matcher calibrates 0.7 to separate the same name from different ones.
+    default_threshold: f64 = 0.7;
+    // preparation
+    /// Identifiers shorter than this (in characters, once normalised) are ignored: short
+    /// numbers are shared by chance.
+    min_identifier_chars: usize = 5;
+    /// Birth-place words shorter than this (in bytes of the Latin key) are ignored ("g.", "ul").
+    min_birth_place_token_len: usize = 4;
+    /// A name value is split into alternatives ("A/B", "A a.k.a. B") only when every part has
+    /// at least this many letters ("M/V", "A/S" stay whole).
+    min_alternative_letters: usize = 2;
+    /// A person's alternatives are used only when each has at least this many words ("Anna
+    /// Ivanova/Petrova" is one name with two surnames, not two names).
+    min_person_alternative_words: usize = 2;
+    // hook
+    /// The name matcher's parameters, as that crate's canonical text. `crosscheck-names` does
+    /// not expose its numbers yet; this names its built-in set until it does.
+    names_params: &'static str = "crosscheck-names builtin";
+}
+
+impl Params {
+    /// The canonical text the id hashes: one `name = value` line per parameter, in declaration
+    /// order, floats in shortest round-trip form.
+    pub fn canonical_text(&self) -> String {
+        let mut out = String::new();
+        for entry in self.entries() {
+            out.push_str(entry.name);
+            out.push_str(" = ");
+            out.push_str(&entry.value);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first 8 hex digits of the SHA-1 of [`Params::canonical_text`].
+    pub fn digest(&self) -> String {
+        let hex = sha1_smol::Sha1::from(self.canonical_text()).digest().to_string();
+        hex[..8].to_string()
+    }
+
+    /// Compresses raw scores above `squash_from` smoothly toward (never past) 1.0, clamps below
+    /// 0, and rounds down to multiples of `1 / score_scale`.
+    pub fn squash(&self, raw: f64) -> f64 {
+        let squashed = if raw <= self.squash_from {
+            raw.max(0.0)
+        } else {
+            let room = 1.0 - self.squash_from;
+            self.squash_from + room * (1.0 - (-(raw - self.squash_from) / room).exp())
+        };
+        (squashed * self.score_scale).floor() / self.score_scale
+    }
+}

@@ -1,0 +1,220 @@
+//! Algorithms as declared tables: a [`Scorer`] is a name, a doc, a table of [`FeatureDef`]s and
+//! one [`Params`] value; the registry ([`algorithms`]) lists every one this build can run.
+//!
+//! Modelled on nomenklatura's `logic_v2/model.py` (`NAME`, `features = [Feature(func, weight)]`,
+//! `CONFIG`) and `Feature.get_doc()`, which yente publishes at `/algorithms`: [`Scorer::describe`]
+//! is that data. Old versions stay registered so that earlier results can be reproduced; a
+//! change that moves scores is a new algorithm, not an edit of one.
+//!
+//! The id is the name plus a hash of the parameters' canonical text
+//! (`crosscheck-v1+1a2b3c4d`). It is declared in the table, not computed at run time, so that
+//! reading it costs nothing and so that a test (`registered_ids_hash_their_params`) fails when
+//! someone edits a number without noticing that the id, and so every report's claim about how
+//! its scores were made, would change.
+
+use crate::explain::{Explanation, FeatureResult};
+use crate::features::{evaluate, Prepared, RawSum, V1_FEATURES};
+use crate::params::{ParamEntry, Params};
+use crate::Scored;
+use crosscheck_model::Entity;
+use serde::Serialize;
+
+/// What a feature can do to the raw score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Only adds (or is absent): its value is in [0, 1].
+    Evidence,
+    /// Only subtracts (or is absent): its value is in [-1, 0].
+    Penalty,
+    /// Adds when the two sides agree, subtracts when they disagree.
+    Both,
+}
+
+/// A feature's weights under some parameters: what it adds at full agreement and what it takes
+/// away at full disagreement (`None` where its role does not allow it).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FeatureWeights {
+    pub agrees: Option<f64>,
+    pub disagrees: Option<f64>,
+}
+
+/// One row of an algorithm's feature table.
+#[derive(Debug, Clone, Copy)]
+pub struct FeatureDef {
+    /// The name explanations give it (`name`, `birthDate`, ...).
+    pub name: &'static str,
+    /// What it compares, why, and how it moves the score (published with the weights).
+    pub doc: &'static str,
+    pub role: Role,
+    /// Its weights, read from the algorithm's parameters.
+    pub weights: fn(&Params) -> FeatureWeights,
+}
+
+/// The evaluation code an algorithm runs; its numbers come from its [`Params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Logic {
+    V1,
+}
+
+/// A scoring algorithm: name, id, doc, feature table and parameters.
+///
+/// [`Scorer::score`] is the fast path (no sentences, no allocation for the explanation) for
+/// callers that score many pairs and explain few; [`Scorer::explain`] adds the explanation and
+/// gives the same score, bit for bit.
+#[derive(Debug)]
+pub struct Scorer {
+    name: &'static str,
+    id: &'static str,
+    doc: &'static str,
+    features: &'static [FeatureDef],
+    params: Params,
+    logic: Logic,
+}
+
+/// `crosscheck-v1`: additive and explainable; frozen by the golden tests.
+pub static CROSSCHECK_V1: Scorer = Scorer {
+    name: "crosscheck-v1",
+    id: "crosscheck-v1+c6f54bed",
+    doc: "Additive and explainable: each feature has a weight and a value in [-1, 1], its \
+          contribution is their product, and the raw score is the sum of contributions, \
+          squashed above `squash_from` so that strong pairs keep their order below 1.0 \
+          (OpenSanctions' logic-v2 gives exactly 1.0 to a fifth of true pairs, which cannot \
+          rank). Missing data on either side is neutral: it neither helps nor hurts.",
+    features: &V1_FEATURES,
+    params: Params::V1,
+    logic: Logic::V1,
+};
+
+/// Every algorithm this build can run, oldest first.
+static ALGORITHMS: [&Scorer; 1] = [&CROSSCHECK_V1];
+
+/// Every registered algorithm, oldest first.
+pub fn algorithms() -> &'static [&'static Scorer] {
+    &ALGORITHMS
+}
+
+/// The algorithm with this name (`crosscheck-v1`) or id (`crosscheck-v1+1a2b3c4d`). An id whose
+/// hash is not this build's finds nothing: its scores were made with other parameters.
+pub fn algorithm(name_or_id: &str) -> Option<&'static Scorer> {
+    ALGORITHMS.iter().copied().find(|s| s.name == name_or_id || s.id == name_or_id)
+}
+
+/// The algorithm used when none is asked for.
+pub fn default_scorer() -> &'static Scorer {
+    &CROSSCHECK_V1
+}
+
+impl Scorer {
+    /// The algorithm's name and version, `crosscheck-v1`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Name plus the hash of the parameters, `crosscheck-v1+1a2b3c4d`: what outputs record.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// What the algorithm does, in a paragraph.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    /// The feature table, in the order explanations list features.
+    pub fn features(&self) -> &'static [FeatureDef] {
+        self.features
+    }
+
+    /// The feature called `name`, if the algorithm has one.
+    pub fn feature(&self, name: &str) -> Option<&'static FeatureDef> {
+        self.features.iter().find(|f| f.name == name)
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// A pair is a match when its score reaches this.
+    pub fn default_threshold(&self) -> f64 {
+        self.params.default_threshold
+    }
+
+    /// The id this scorer's parameters hash to (what [`Scorer::id`] must say).
+    pub fn computed_id(&self) -> String {
+        format!("{}+{}", self.name, self.params.digest())
+    }
+
+    /// Prepares an entity for this algorithm (parse once, score against many).
+    pub fn prepare(&self, entity: &Entity) -> Prepared {
+        Prepared::with_params(entity, &self.params)
+    }
+
+    /// The score of `left` against `right` in [0, 1), without an explanation: the fast path.
+    /// Both sides should come from this scorer's [`Scorer::prepare`] (its cut-offs).
+    pub fn score(&self, left: &Prepared, right: &Prepared) -> f64 {
+        match self.logic {
+            Logic::V1 => {
+                let mut raw = RawSum(0.0);
+                evaluate(left, right, &self.params, &mut raw);
+                self.params.squash(raw.0)
+            }
+        }
+    }
+
+    /// The score and why. The score equals [`Scorer::score`]'s bit for bit.
+    pub fn explain(&self, left: &Prepared, right: &Prepared) -> Scored {
+        match self.logic {
+            Logic::V1 => {
+                let mut features: Vec<FeatureResult> = Vec::with_capacity(6);
+                evaluate(left, right, &self.params, &mut features);
+                // the same additions in the same order as the fast path's running sum
+                let raw = features.iter().fold(0.0, |sum, f| sum + f.contribution);
+                let score = self.params.squash(raw);
+                Scored { score, explanation: Explanation::new(score, raw, features, &self.params) }
+            }
+        }
+    }
+
+    /// The algorithm as data, for an `/algorithms` route: name, id, doc, threshold, every
+    /// feature with its doc, role and weights, and every parameter with its doc and value.
+    pub fn describe(&self) -> Description {
+        Description {
+            name: self.name,
+            id: self.id,
+            doc: self.doc,
+            default_threshold: self.default_threshold(),
+            features: self
+                .features
+                .iter()
+                .map(|f| FeatureDescription {
+                    name: f.name,
+                    doc: f.doc,
+                    role: f.role,
+                    weights: (f.weights)(&self.params),
+                })
+                .collect(),
+            params: self.params.entries(),
+        }
+    }
+}
+
+/// An algorithm as published (a wire type, so it derives `Serialize`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Description {
+    pub name: &'static str,
+    pub id: &'static str,
+    pub doc: &'static str,
+    pub default_threshold: f64,
+    pub features: Vec<FeatureDescription>,
+    pub params: Vec<ParamEntry>,
+}
+
+/// One feature as published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeatureDescription {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub role: Role,
+    pub weights: FeatureWeights,
+}
