@@ -6,7 +6,7 @@
 
 use crate::query::{complete, QueryError};
 use crate::scoring::Scorer;
-use crosscheck_match::{Explanation, Prepared};
+use crosscheck_match::Explanation;
 use crosscheck_model::Entity;
 
 /// The outcome of one comparison.
@@ -30,7 +30,7 @@ pub enum CompareError {
 pub fn compare(scorer: &Scorer, left: Entity, right: Entity, threshold: f64) -> Result<Comparison, CompareError> {
     let left = complete(left).map_err(CompareError::Left)?;
     let right = complete(right).map_err(CompareError::Right)?;
-    let scored = scorer.explain(&Prepared::new(&left), &Prepared::new(&right));
+    let scored = scorer.explain(&scorer.prepare(&left), &scorer.prepare(&right));
     Ok(Comparison { score: scored.score, is_match: scored.score >= threshold, explanation: scored.explanation })
 }
 

@@ -13,7 +13,7 @@
 
 use crate::query::Query;
 use crate::scoring::Scorer;
-use crate::screen::{screen_dataset, ScreenOptions};
+use crate::screen::{rank, screen_dataset, ScreenOptions};
 use crosscheck_ingest::{Format, LoadRequest, Mapping, ReaderOptions};
 use crosscheck_model::Entity;
 use crosscheck_store::{query_key_groups, Dataset, Store, StoreError};
@@ -65,14 +65,15 @@ impl EvidenceSet for StoreSet {
     }
 
     fn screen(&self, query: &Entity, threshold: f64) -> Result<Vec<Screened>, SetError> {
-        let query = Query::new(query.clone()).map_err(|e| self.unreadable(e))?;
+        let query = Query::new(query.clone(), &self.scorer).map_err(|e| self.unreadable(e))?;
         let options = ScreenOptions { threshold, limit: usize::MAX, candidates: FINDING_CANDIDATES };
-        let mut hits = Vec::new();
-        screen_dataset(&self.scorer, &self.dataset, &query, &options, &mut hits).map_err(|e| self.unreadable(e))?;
-        hits.retain(|h| h.is_match);
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)));
-        Ok(hits
+        let mut scored = Vec::new();
+        screen_dataset(&self.scorer, &self.dataset, &query, &options, &mut scored).map_err(|e| self.unreadable(e))?;
+        let screening = rank(&self.scorer, &query, scored, &options);
+        Ok(screening
+            .hits
             .into_iter()
+            .filter(|h| h.is_match)
             .map(|h| Screened { entity: h.entity, score: h.score, explanation: h.explanation })
             .collect())
     }

@@ -26,7 +26,7 @@
 //! let right: Entity = serde_json::from_str(r#"{"properties":{"name":["Ivan Sidorov"]}}"#).unwrap();
 //! let result = crosscheck_engine::compare::compare(engine.scorer(), left, right, 0.7).unwrap();
 //! assert!(result.is_match);
-//! assert!(Query::from_json("{not json").is_err());
+//! assert!(Query::from_json("{not json", engine.scorer()).is_err());
 //! ```
 //!
 //! Everything here is `Send + Sync` and synchronous: a server runs it on a blocking pool.

@@ -6,6 +6,7 @@
 //! Their values are cleaned as a loaded record's are, so a query and a stored entity compare on
 //! equal terms.
 
+use crate::scoring::Scorer;
 use crosscheck_match::Prepared;
 use crosscheck_model::{Entity, Schema};
 use crosscheck_store::query_key_groups;
@@ -52,18 +53,19 @@ pub struct Query {
 }
 
 impl Query {
-    /// Prepares a completed query entity ([`complete`]; an entity of a loaded dataset is too).
-    pub fn new(entity: Entity) -> Result<Query, QueryError> {
+    /// Prepares a completed query entity ([`complete`]; an entity of a loaded dataset is too)
+    /// for `scorer`.
+    pub fn new(entity: Entity, scorer: &Scorer) -> Result<Query, QueryError> {
         let schema =
             entity.schema_def().ok_or_else(|| QueryError::Invalid(format!("unknown schema `{}`", entity.schema)))?;
-        let prepared = Prepared::new(&entity);
+        let prepared = scorer.prepare(&entity);
         let key_groups = query_key_groups(&entity);
         Ok(Query { entity, schema, prepared, key_groups })
     }
 
-    /// Reads, completes and prepares one JSON object.
-    pub fn from_json(json: &str) -> Result<Query, QueryError> {
-        Query::new(parse(json)?)
+    /// Reads, completes and prepares one JSON object for `scorer`.
+    pub fn from_json(json: &str, scorer: &Scorer) -> Result<Query, QueryError> {
+        Query::new(parse(json)?, scorer)
     }
 
     /// The query entity as completed and cleaned.
@@ -108,7 +110,7 @@ mod tests {
     #[test]
     fn the_id_is_kept_as_given() {
         assert_eq!(parse(r#"{"id":"q7","properties":{"name":["A B"]}}"#).unwrap().id, "q7");
-        let query = Query::from_json(r#"{"properties":{"name":["A B"]}}"#).unwrap();
+        let query = Query::from_json(r#"{"properties":{"name":["A B"]}}"#, &Scorer::default_scorer()).unwrap();
         assert_eq!(query.id(), None);
     }
 

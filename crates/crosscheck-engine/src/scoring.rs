@@ -1,38 +1,59 @@
-//! The scorer a use case runs: chosen once, passed explicitly, named in every output that
-//! carries a score.
+//! The scorer a use case runs: chosen once (from `crosscheck-match`'s registry), passed
+//! explicitly, named by its id in every output that carries a score.
 
 use crosscheck_match::{Prepared, Scored};
 
-/// A scoring algorithm of `crosscheck-match`, by value (cheap to copy, `Send + Sync`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A registered scoring algorithm (cheap to copy, `Send + Sync`).
+#[derive(Debug, Clone, Copy)]
 pub struct Scorer {
-    id: &'static str,
+    algorithm: &'static crosscheck_match::Scorer,
+}
+
+impl PartialEq for Scorer {
+    fn eq(&self, other: &Scorer) -> bool {
+        self.algorithm.id() == other.algorithm.id()
+    }
 }
 
 impl Scorer {
     /// The default algorithm.
     pub fn default_scorer() -> Scorer {
-        Scorer { id: crosscheck_match::SCORER }
+        Scorer { algorithm: crosscheck_match::default_scorer() }
     }
 
-    /// The algorithm named `name`, when there is one.
-    pub fn by_name(name: &str) -> Option<Scorer> {
-        (name == crosscheck_match::SCORER).then(Scorer::default_scorer)
+    /// The algorithm with this name (`crosscheck-v1`) or id (`crosscheck-v1+c6f54bed`).
+    pub fn by_name(name_or_id: &str) -> Option<Scorer> {
+        crosscheck_match::algorithm(name_or_id).map(|algorithm| Scorer { algorithm })
     }
 
-    /// The id every output records.
+    /// The id every output records: the name and a hash of the parameters.
     pub fn id(&self) -> &'static str {
-        self.id
+        self.algorithm.id()
+    }
+
+    /// The algorithm itself: its features, parameters and description.
+    pub fn algorithm(&self) -> &'static crosscheck_match::Scorer {
+        self.algorithm
     }
 
     /// The decision threshold the algorithm is calibrated for.
     pub fn default_threshold(&self) -> f64 {
-        crosscheck_match::DEFAULT_THRESHOLD
+        self.algorithm.default_threshold()
     }
 
-    /// Scores a pair, with the explanation.
+    /// Prepares an entity for this algorithm.
+    pub fn prepare(&self, entity: &crosscheck_model::Entity) -> Prepared {
+        self.algorithm.prepare(entity)
+    }
+
+    /// Scores a pair, without building the explanation (cross-reference scores millions).
+    pub fn score(&self, left: &Prepared, right: &Prepared) -> f64 {
+        self.algorithm.score(left, right)
+    }
+
+    /// Scores a pair, with the explanation (the same score, bit for bit).
     pub fn explain(&self, left: &Prepared, right: &Prepared) -> Scored {
-        crosscheck_match::score_prepared(left, right)
+        self.algorithm.explain(left, right)
     }
 }
 

@@ -87,29 +87,30 @@ impl Snapshot {
 
     /// Screens `query` against every dataset of the snapshot.
     pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Result<Screening, EngineError> {
-        let mut hits = Vec::new();
+        let mut scored = Vec::new();
         for dataset in &self.datasets {
-            screen_dataset(&self.scorer, dataset, query, options, &mut hits)?;
+            screen_dataset(&self.scorer, dataset, query, options, &mut scored)?;
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.entity.id.cmp(&b.entity.id))
-                .then_with(|| a.dataset.cmp(&b.dataset))
-        });
-        let total = hits.len();
-        hits.truncate(options.limit);
-        Ok(Screening { total, hits })
+        Ok(rank(&self.scorer, query, scored, options))
     }
 }
 
-/// Scores `dataset`'s candidates for `query`, pushing those at half the threshold or more.
+/// A candidate scored on the fast path (no explanation yet).
+pub(crate) struct Scored {
+    dataset: Arc<str>,
+    entity: Entity,
+    prepared: crosscheck_match::Prepared,
+    score: f64,
+}
+
+/// Scores `dataset`'s candidates for `query` on the fast path, keeping those at half the
+/// threshold or more.
 pub(crate) fn screen_dataset(
     scorer: &Scorer,
     dataset: &Dataset,
     query: &Query,
     options: &ScreenOptions,
-    hits: &mut Vec<Hit>,
+    out: &mut Vec<Scored>,
 ) -> Result<(), EngineError> {
     let name: Arc<str> = dataset.name().into();
     for candidate in dataset.candidates_grouped(query.key_groups(), options.candidates) {
@@ -118,18 +119,38 @@ pub(crate) fn screen_dataset(
         if !query.schema().can_match(schema) {
             continue;
         }
-        let scored = scorer.explain(query.prepared(), &crosscheck_match::Prepared::new(&entity));
-        if scored.score >= options.threshold / 2.0 {
-            hits.push(Hit {
-                dataset: name.clone(),
-                is_match: scored.score >= options.threshold,
-                score: scored.score,
-                explanation: scored.explanation,
-                entity,
-            });
+        let prepared = scorer.prepare(&entity);
+        let score = scorer.score(query.prepared(), &prepared);
+        if score >= options.threshold / 2.0 {
+            out.push(Scored { dataset: name.clone(), entity, prepared, score });
         }
     }
     Ok(())
+}
+
+/// Ranks scored candidates best first (ties by id, then dataset) and explains only those kept:
+/// an explanation is sentences and allocations, and most candidates are cut.
+pub(crate) fn rank(scorer: &Scorer, query: &Query, mut scored: Vec<Scored>, options: &ScreenOptions) -> Screening {
+    scored.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)).then_with(|| a.dataset.cmp(&b.dataset))
+    });
+    let total = scored.len();
+    scored.truncate(options.limit);
+    let hits = scored
+        .into_iter()
+        .map(|s| {
+            let explained = scorer.explain(query.prepared(), &s.prepared);
+            debug_assert_eq!(explained.score.to_bits(), s.score.to_bits(), "score and explain agree");
+            Hit {
+                dataset: s.dataset,
+                entity: s.entity,
+                score: explained.score,
+                is_match: explained.score >= options.threshold,
+                explanation: explained.explanation,
+            }
+        })
+        .collect();
+    Screening { total, hits }
 }
 
 /// Properties shown beside a candidate so a reader can tell namesakes apart at a glance

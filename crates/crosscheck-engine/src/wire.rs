@@ -86,7 +86,7 @@ pub fn answer_match_line(
     source: &str,
     options: &ScreenOptions,
 ) -> Result<MatchAnswer, EngineError> {
-    let query = match Query::from_json(line) {
+    let query = match Query::from_json(line, snapshot.scorer()) {
         Ok(q) => q,
         Err(e) => return Ok(MatchAnswer::unreadable(line, snapshot.scorer(), at_line(source, line_no, &e))),
     };

@@ -42,8 +42,11 @@ fn engine_with_list() -> (tempfile::TempDir, Engine) {
 fn a_person_query_finds_people_in_both_scripts_and_never_a_company() {
     let (_dir, engine) = engine_with_list();
     let snapshot = engine.snapshot(&["list".to_string()]).unwrap();
-    let query =
-        Query::from_json(r#"{"id":"q","properties":{"name":["Viktor Hollow"],"birthDate":["1961-02-03"]}}"#).unwrap();
+    let query = Query::from_json(
+        r#"{"id":"q","properties":{"name":["Viktor Hollow"],"birthDate":["1961-02-03"]}}"#,
+        engine.scorer(),
+    )
+    .unwrap();
     let screening = snapshot.screen(&query, &ScreenOptions::new(engine.scorer())).unwrap();
     let ids: Vec<&str> = screening.hits.iter().map(|h| h.entity.id.as_str()).collect();
     assert!(ids.contains(&"p1") && ids.contains(&"p2"), "{ids:?}");
@@ -53,7 +56,9 @@ fn a_person_query_finds_people_in_both_scripts_and_never_a_company() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "not best first: {scores:?}");
 
     // an organisation query finds the company and no person
-    let query = Query::from_json(r#"{"schema":"Organization","properties":{"name":["Viktor Hollow"]}}"#).unwrap();
+    let query =
+        Query::from_json(r#"{"schema":"Organization","properties":{"name":["Viktor Hollow"]}}"#, engine.scorer())
+            .unwrap();
     let screening = snapshot.screen(&query, &ScreenOptions::new(engine.scorer())).unwrap();
     assert!(screening.hits.iter().all(|h| h.entity.id == "c1"), "{:?}", screening.hits);
 }

@@ -119,7 +119,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Result<Report, SetE
         case: case.id.clone(),
         as_of: case.as_of.to_string(),
         crosscheck_version: VERSION.to_string(),
-        scorer: crosscheck_match::SCORER.to_string(),
+        scorer: crosscheck_match::default_scorer().id().to_string(),
         datasets: sets.iter().map(|s| s.info().clone()).collect(),
         claims,
         findings,
