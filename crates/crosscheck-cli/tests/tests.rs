@@ -10,6 +10,9 @@ mod check_id;
 // `load`, `match`, `compare`: counts, rejects, atomic reloads, encodings, order, schemas.
 mod foundation;
 
+// The store under racing loads and readers (processes), and `datasets --check`.
+mod store;
+
 // `verify`: the example case in every format, loaded datasets, bad input, notes never leak.
 mod verify;
 

@@ -110,6 +110,19 @@ impl Engine {
         Ok(Snapshot::new(open, self.scorer))
     }
 
+    /// The loaded datasets' names, sorted.
+    pub fn dataset_names(&self) -> Result<Vec<String>, EngineError> {
+        Ok(self.store.list()?)
+    }
+
+    /// The deep check of one dataset's live version (every checksum, every record readable and
+    /// found by its id, the index in range): what `crosscheck datasets --check` prints. A
+    /// version so damaged that it cannot even be opened is an `Err`.
+    pub fn check_dataset(&self, name: &str) -> Result<crosscheck_store::CheckReport, EngineError> {
+        let dataset = self.snapshot(&[name.to_string()])?.datasets()[0].clone();
+        Ok(dataset.check()?)
+    }
+
     /// Loads files into a dataset (see [`load`]).
     pub fn load(
         &self,

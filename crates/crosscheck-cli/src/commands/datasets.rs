@@ -6,15 +6,31 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// List loaded datasets with their provenance and counts.
+/// List loaded datasets with their provenance and counts, or check them for damage.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  crosscheck datasets
+  crosscheck datasets --json
+  crosscheck datasets --check            every dataset: checksums, every record readable, the index
+  crosscheck datasets --check un ofac
+
+Exit codes: 0 listed, or every dataset checked is sound; 1 a dataset checked is damaged (load it again); 2 usage error.")]
 pub struct DatasetsArgs {
     /// Print one JSON object per dataset instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Check the datasets' files for damage (reads every byte) instead of listing them
+    #[arg(long)]
+    pub check: bool,
+    /// Datasets to check [default: all]
+    #[arg(value_name = "NAME", requires = "check")]
+    pub names: Vec<String>,
 }
 
 pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    if args.check {
+        return check(&args, data_dir);
+    }
     let store = Store::open(data_dir)?;
     let mut out = std::io::stdout().lock();
     let names = store.list()?;
@@ -33,6 +49,32 @@ pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
                 m.dataset, m.records, m.kind, m.origin, m.loaded_at
             )?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--check`: the deep check of each dataset, a report per dataset on stdout.
+fn check(args: &DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let engine = crosscheck_engine::Engine::open(data_dir)?;
+    let names = if args.names.is_empty() { engine.dataset_names()? } else { args.names.clone() };
+    let mut out = std::io::stdout().lock();
+    let mut n_damaged = 0;
+    for name in &names {
+        match engine.check_dataset(name) {
+            Ok(report) => {
+                n_damaged += usize::from(!report.is_ok());
+                write!(out, "{report}")?;
+            }
+            Err(e @ crosscheck_engine::EngineError::NoSuchDataset { .. }) => return Err(super::engine_error(e)),
+            Err(e) => {
+                n_damaged += 1;
+                writeln!(out, "dataset `{name}`: damaged: {e}")?;
+            }
+        }
+    }
+    if n_damaged > 0 {
+        writeln!(out, "{n_damaged} of {} datasets damaged: load them again", names.len())?;
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }
