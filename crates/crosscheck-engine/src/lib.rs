@@ -11,7 +11,8 @@
 //! - comparing two records: [`compare::compare`] and [`wire::answer_compare_line`];
 //! - checking identifiers and documents, with the holder: [`check_id::check`];
 //! - loading files into a dataset, with progress and cancellation: [`Engine::load`];
-//! - verifying a case: [`Engine::verify`] (its watchlist findings screened as `match` screens).
+//! - verifying a case: [`Engine::verify`] (its watchlist findings screened as `match` screens);
+//! - the blocks a cross-reference iterates: [`blocks::blocks`] (entities sharing an index key).
 //!
 //! Front ends parse arguments, read and write streams, and print; a use case written in a front
 //! end is a bug. The JSON they write is in [`wire`], apart from the domain types.
@@ -31,6 +32,7 @@
 //!
 //! Everything here is `Send + Sync` and synchronous: a server runs it on a blocking pool.
 
+pub mod blocks;
 pub mod check_id;
 pub mod compare;
 pub mod evidence;

@@ -32,6 +32,29 @@ pub struct Dataset {
     postings: Mmap,
 }
 
+/// The entities filed under one key of the candidate index ([`Dataset::blocks`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Block<'a> {
+    postings: &'a [u8],
+}
+
+impl Block<'_> {
+    /// How many entities share the key.
+    pub fn len(&self) -> usize {
+        self.postings.len() / 4
+    }
+
+    /// Whether no entity is filed under the key (never, for a key of a live version).
+    pub fn is_empty(&self) -> bool {
+        self.postings.is_empty()
+    }
+
+    /// The entity numbers, ascending.
+    pub fn entities(&self) -> impl Iterator<Item = u32> + '_ {
+        self.postings.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+}
+
 /// An entity number and how strongly the index suggests it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
@@ -272,6 +295,18 @@ impl Dataset {
         let (start, count) = self.key_postings(key);
         let bytes = self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]);
         bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    /// Every key of the candidate index with the entities filed under it, in the index's
+    /// order (by key hash: the same for the same data directory and data). What a
+    /// cross-reference iterates: two entities are candidates for each other when they share a
+    /// block. The key's text is not kept (`keyindex.rs`), only its entities.
+    pub fn blocks(&self) -> impl Iterator<Item = Block<'_>> + '_ {
+        (0..self.n_keys).map(move |r| {
+            let (_, _, count, start) = keyindex::record_at(&self.keys, r);
+            let (start, count) = (start as usize, count as usize);
+            Block { postings: self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]) }
+        })
     }
 
     /// The entity numbers of records that link to entity `id` (through any entity-typed

@@ -76,7 +76,7 @@ mod meta;
 
 pub use builder::{AddError, Builder, LoadStats, PreparedBatch, REJECTS_FILE};
 pub use check::{CheckReport, FileCheck};
-pub use dataset::{Candidate, Dataset};
+pub use dataset::{Block, Candidate, Dataset};
 pub use hashkey::{HashKey, INDEX_KEY_FILE};
 pub use keys::{index_keys, query_key_groups, reference_keys};
 pub use meta::{DatasetMeta, FileSum, FORMAT_VERSION, KEY_VERSION};
