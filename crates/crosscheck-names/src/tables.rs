@@ -102,7 +102,7 @@ pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
             generic: normalize(generic).replace(' ', ""),
             symbol,
         };
-        let norm = normalize(&crate::collapse_dotted(alias));
+        let norm = normalize(&crate::segmentation::collapse_dotted(alias));
         if norm.is_empty() {
             continue;
         }
