@@ -7,19 +7,19 @@
 //! word's keys instead of a whole prepared token).
 
 use crate::segmentation::{segment, Segment};
-use crate::tables;
+use crate::tables::Tables;
 use crate::tokens::{build_token, trailing_particle_is_surname, Token, TokenClass};
-use crate::NameKind;
+use crate::{NameKind, Names};
 
 /// What a token gives a candidate index besides its key: its second and third readings, the
 /// gender-neutral stem of a Slavic surname, and its known Cyrillic/Latin spellings (Western
 /// names in Cyrillic, learnt from Wikidata).
-pub(crate) fn extra_index_keys(t: &Token) -> Vec<String> {
+pub(crate) fn extra_index_keys(tables: &Tables, t: &Token) -> Vec<String> {
     let mut keys: Vec<String> = t.alt_key.iter().chain(t.alt_key2.iter()).cloned().collect();
     if let Some((stem, _)) = &t.stem {
         keys.push(format!("{stem}~"));
     }
-    keys.extend(tables::spelling_partners(&t.key).iter().filter(|k| k.len() >= 3).cloned());
+    keys.extend(tables.spelling_partners(&t.key).iter().filter(|k| k.len() >= 3).cloned());
     keys
 }
 
@@ -60,8 +60,8 @@ fn prefixed(prefix: &str, key: &str) -> String {
     s
 }
 
-/// What one word of a name gives the index, kept per thread by [`for_each_index_key`].
-struct WordKeys {
+/// What one word of a name gives the index, kept in the context's memo by [`for_each_index_key`].
+pub(crate) struct WordKeys {
     class: TokenClass,
     /// Its ASCII form is bin or al (a trailing particle that stays a particle).
     text_is_bin_or_al: bool,
@@ -75,63 +75,79 @@ struct WordKeys {
 ///
 /// Why a second path: a load keys every name it stores, and most of a parse (weights, name
 /// groups, gender, explanations) is for scoring, not for filing. This path reads the name into
-/// the same segments as [`Name::parse`] and keeps each distinct word's keys in a per-thread memo,
+/// the same segments as [`Name::parse`] and keeps each distinct word's keys in a memo of the context's,
 /// so a million names cost a few hundred nanoseconds each. A test holds the two paths equal.
 pub fn write_index_keys(raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<String>) {
-    for_each_index_key(raw, kind, &mut |key| out.push(prefixed(prefix, key)));
+    Names::shared().write_index_keys(raw, kind, prefix, out)
 }
 
 /// Calls `f` with each index key of `raw` (the keys of [`write_index_keys`], without a prefix
-/// and without building a string for each): for a caller that only hashes them.
+/// and without building a string for each): for a caller that only hashes them. Uses the
+/// default context ([`Names::for_each_index_key`] on [`Names::shared`]).
 pub fn for_each_index_key(raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
-    // Word -> its keys. A lookup is bound by memory (the memo outgrows the caches), so the word
-    // and its keys sit inline in the table's slot: one slot read per word, no pointer chased.
-    type Memo = rustc_hash::FxHashMap<smol_str::SmolStr, WordKeys>;
-    thread_local! {
-        static MEMO: std::cell::RefCell<[Memo; 3]> = Default::default();
-    }
-    let read = segment(raw, kind);
-    let segments = &read.segments;
-    let words = || segments.iter().filter_map(|s| if let Segment::Word(i) = s { Some(read.word(*i)) } else { None });
-    MEMO.with(|memo| {
-        let memo = &mut memo.borrow_mut()[kind as usize];
-        // bounded: emptied when full (before this name's words go in, so they all stay)
-        if memo.len() + segments.len() > WORD_KEYS_MEMO_CAP {
-            *memo = Memo::default();
-        }
-        for word in words() {
-            if !memo.contains_key(word) {
-                let t = build_token(word, kind);
-                let keys = WordKeys {
-                    class: t.class,
-                    text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
-                    extra: extra_index_keys(&t).into_boxed_slice(),
-                    key: t.key.into(),
-                };
-                memo.insert(word.into(), keys);
-            }
-        }
-        let last = segments.len().saturating_sub(1);
-        let memo = &*memo;
-        let tokens = segments.iter().enumerate().map(|(j, seg)| match seg {
-            Segment::Number { value, .. } => (TokenClass::Number, value.as_str(), &[][..]),
-            Segment::Legal { form, .. } => (TokenClass::Legal, form.compare.as_str(), &[][..]),
-            Segment::Word(i) => match memo.get(read.word(*i)) {
-                Some(w) => {
-                    let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
-                        TokenClass::Word
-                    } else {
-                        w.class
-                    };
-                    (class, w.key.as_str(), &w.extra[..])
-                }
-                // every word was put in above
-                None => (TokenClass::Stop, "", &[][..]),
-            },
-        });
-        visit_index_keys(tokens, f);
-    });
+    Names::shared().for_each_index_key(raw, kind, f)
 }
 
-/// Distinct words each thread keeps keyed, per kind of name (about a hundred bytes each).
+/// Word -> its keys. A lookup is bound by memory (the memo outgrows the caches), so the word
+/// and its keys sit inline in the table's slot: one slot read per word, no pointer chased.
+pub(crate) type Memo = rustc_hash::FxHashMap<smol_str::SmolStr, WordKeys>;
+
+/// One [`Memo`] per kind of name, owned by a [`Names`] context.
+pub(crate) type WordKeysMemo = [Memo; 3];
+
+impl Names {
+    /// [`write_index_keys`] under this context.
+    pub fn write_index_keys(&self, raw: &str, kind: NameKind, prefix: &str, out: &mut Vec<String>) {
+        self.for_each_index_key(raw, kind, &mut |key| out.push(prefixed(prefix, key)));
+    }
+
+    /// [`for_each_index_key`] under this context.
+    pub fn for_each_index_key(&self, raw: &str, kind: NameKind, f: &mut dyn FnMut(&str)) {
+        let tables = &self.tables;
+        let read = segment(tables, raw, kind);
+        let segments = &read.segments;
+        let words =
+            || segments.iter().filter_map(|s| if let Segment::Word(i) = s { Some(read.word(*i)) } else { None });
+        self.word_keys_memo.with(|memo| {
+            let memo = &mut memo[kind as usize];
+            // bounded: emptied when full (before this name's words go in, so they all stay)
+            if memo.len() + segments.len() > WORD_KEYS_MEMO_CAP {
+                *memo = Memo::default();
+            }
+            for word in words() {
+                if !memo.contains_key(word) {
+                    let t = build_token(tables, word, kind);
+                    let keys = WordKeys {
+                        class: t.class,
+                        text_is_bin_or_al: !trailing_particle_is_surname(TokenClass::Particle, &t.text),
+                        extra: extra_index_keys(tables, &t).into_boxed_slice(),
+                        key: t.key.into(),
+                    };
+                    memo.insert(word.into(), keys);
+                }
+            }
+            let last = segments.len().saturating_sub(1);
+            let memo = &*memo;
+            let tokens = segments.iter().enumerate().map(|(j, seg)| match seg {
+                Segment::Number { value, .. } => (TokenClass::Number, value.as_str(), &[][..]),
+                Segment::Legal { form, .. } => (TokenClass::Legal, form.compare.as_str(), &[][..]),
+                Segment::Word(i) => match memo.get(read.word(*i)) {
+                    Some(w) => {
+                        let class = if j == last && j > 0 && w.class == TokenClass::Particle && !w.text_is_bin_or_al {
+                            TokenClass::Word
+                        } else {
+                            w.class
+                        };
+                        (class, w.key.as_str(), &w.extra[..])
+                    }
+                    // every word was put in above
+                    None => (TokenClass::Stop, "", &[][..]),
+                },
+            });
+            visit_index_keys(tokens, f);
+        });
+    }
+}
+
+/// Distinct words each memo keeps keyed, per kind of name (about a hundred bytes each).
 const WORD_KEYS_MEMO_CAP: usize = 1 << 17;

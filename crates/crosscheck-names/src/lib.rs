@@ -42,11 +42,13 @@
 //! assert!(a.index_keys().iter().any(|k| b.index_keys().contains(k)));
 //! ```
 
+mod context;
 mod gender;
 mod index_keys;
 pub mod key;
 mod name;
 pub mod normalize;
+mod params;
 mod reading;
 mod score;
 mod segmentation;
@@ -54,27 +56,23 @@ mod tables;
 mod tokens;
 pub mod translit;
 
+pub use context::Names;
 pub use gender::Gender;
 pub use index_keys::{for_each_index_key, write_index_keys};
 pub use name::{Name, NameKind};
 pub use normalize::Script;
+pub use params::NameParams;
 pub use score::{compare, compare_best, compare_score, NameMatch};
 pub use tokens::latin_key;
 
 pub(crate) use tokens::{ascii_token, latin_word, Token, TokenClass};
 
-/// Builds the name tables (frequencies, name groups, spellings, legal forms, honorifics) side
-/// by side on several threads, instead of one after another at the first name a command meets:
-/// they are about 80 ms of one core. Returns when all are built; call it from a thread of its
-/// own to overlap it with reading input. Tables used only for rare scripts stay lazy.
+/// Builds the default context ([`Names::shared`]): its tables (frequencies, name groups,
+/// spellings, legal forms, honorifics) are built side by side on several threads, about 80 ms
+/// of one core, instead of at the first name a command meets. Returns when all are built; call
+/// it from a thread of its own to overlap it with reading input.
 pub fn warm_up() {
-    std::thread::scope(|s| {
-        s.spawn(|| tables::FREQ.len());
-        s.spawn(|| tables::NAME_GROUP_INDEX.len());
-        s.spawn(|| tables::SPELLING_PAIRS.len());
-        s.spawn(|| tables::CYRILLIC_SPELLING.len());
-        s.spawn(|| (tables::ORG_TYPES_TABLE.by_phrase.len(), tables::PERSON_PREFIX_FIRST.len()));
-    });
+    Names::shared();
 }
 
 #[cfg(test)]

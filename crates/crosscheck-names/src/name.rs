@@ -10,7 +10,7 @@ use crate::index_keys::{extra_index_keys, visit_index_keys};
 use crate::normalize::{detect_script, Script};
 use crate::segmentation::{segment, Segment};
 use crate::tokens::{hash_str, legal_token, make_token, trailing_particle_is_surname, Token, TokenClass};
-use crate::{key, tables};
+use crate::{key, Names};
 
 /// What kind of thing a name names; decides which rules apply (patronymics, legal forms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,27 +45,55 @@ pub struct Name {
 }
 
 impl Name {
-    /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
+    /// Prepares `raw` for comparison with the default context ([`Names::parse`] on
+    /// [`Names::shared`]). Never fails: an unusable name gives no tokens and scores 0.
     pub fn parse(raw: &str, kind: NameKind) -> Self {
-        let read = segment(raw, kind);
+        Names::shared().parse(raw, kind)
+    }
+
+    /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
+    /// gendered surname (-ova, -skaya, -ina / -ov, -sky), or a given name known to the tables.
+    /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
+    pub fn gender_hint(&self) -> Option<Gender> {
+        self.gender
+    }
+
+    /// The dominant script of the name as written.
+    pub fn script(&self) -> Script {
+        detect_script(&self.raw)
+    }
+
+    /// The name's index keys under the default context ([`Names::index_keys`]).
+    pub fn index_keys(&self) -> Vec<String> {
+        Names::shared().index_keys(self)
+    }
+}
+
+impl Names {
+    /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
+    pub fn parse(&self, raw: &str, kind: NameKind) -> Name {
+        let tables = &self.tables;
+        let read = segment(tables, raw, kind);
         let mut parts: Vec<Token> = Vec::with_capacity(read.segments.len());
-        for seg in &read.segments {
-            parts.push(match seg {
-                Segment::Number { start, n, value } => {
-                    let mut t = make_token(&read.phrase(*start, *n), kind);
-                    t.class = TokenClass::Number;
-                    t.text = value.clone();
-                    t.key = value.clone();
-                    t.profile = key::class_profile(value);
-                    t.core = value.clone();
-                    // a series number identifies a company (Fund II) more than a person
-                    t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
-                    t
-                }
-                Segment::Legal { start, n, form } => legal_token(&read.phrase(*start, *n), form),
-                Segment::Word(i) => make_token(read.word(*i), kind),
-            });
-        }
+        self.token_memo.with(|memo| {
+            for seg in &read.segments {
+                parts.push(match seg {
+                    Segment::Number { start, n, value } => {
+                        let mut t = make_token(memo, tables, &read.phrase(*start, *n), kind);
+                        t.class = TokenClass::Number;
+                        t.text = value.clone();
+                        t.key = value.clone();
+                        t.profile = key::class_profile(value);
+                        t.core = value.clone();
+                        // a series number identifies a company (Fund II) more than a person
+                        t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
+                        t
+                    }
+                    Segment::Legal { start, n, form } => legal_token(&read.phrase(*start, *n), form),
+                    Segment::Word(i) => make_token(memo, tables, read.word(*i), kind),
+                });
+            }
+        });
         if parts.len() > 1 {
             if let Some(last) = parts.last_mut() {
                 if trailing_particle_is_surname(last.class, &last.text) {
@@ -78,11 +106,11 @@ impl Name {
             t.text_hash = hash_str(&t.text);
             t.key_hash = hash_str(&t.key);
             if t.class == TokenClass::Word {
-                t.spelling_partners = tables::spelling_partners(&t.key).iter().map(|k| hash_str(k)).collect();
+                t.spelling_partners = tables.spelling_partners(&t.key).iter().map(|k| hash_str(k)).collect();
             }
         }
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
-        let gender = if kind == NameKind::Organization { None } else { gender::hint(&parts) };
+        let gender = if kind == NameKind::Organization { None } else { gender::hint(tables, &parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
         let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal);
         let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
@@ -110,28 +138,16 @@ impl Name {
         }
     }
 
-    /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
-    /// gendered surname (-ova, -skaya, -ina / -ov, -sky), or a given name known to the tables.
-    /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
-    pub fn gender_hint(&self) -> Option<Gender> {
-        self.gender
-    }
-
-    /// The dominant script of the name as written.
-    pub fn script(&self) -> Script {
-        detect_script(&self.raw)
-    }
-
     /// Keys for a candidate index, several per name and each selective: the phonetic key of
     /// every word token of three letters or more (so the same name in another script,
     /// transliteration or word order shares keys), its second reading (Ukrainian г, English or
     /// Japanese reading of a Latin word) and known Cyrillic/Latin spellings, the gender-neutral
     /// stem of a Slavic surname (Ivanov and Ivanova share it), and the key of the whole name
     /// written without spaces. Typos are not covered: a candidate index wants exact keys.
-    pub fn index_keys(&self) -> Vec<String> {
-        let extras: Vec<Vec<String>> = self.parts.iter().map(extra_index_keys).collect();
+    pub fn index_keys(&self, name: &Name) -> Vec<String> {
+        let extras: Vec<Vec<String>> = name.parts.iter().map(|t| extra_index_keys(&self.tables, t)).collect();
         let mut keys = Vec::new();
-        let tokens = self.parts.iter().zip(&extras).map(|(t, e)| (t.class, t.key.as_str(), e.as_slice()));
+        let tokens = name.parts.iter().zip(&extras).map(|(t, e)| (t.class, t.key.as_str(), e.as_slice()));
         visit_index_keys(tokens, &mut |key| keys.push(key.to_string()));
         keys.sort();
         keys.dedup();

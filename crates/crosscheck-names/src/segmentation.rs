@@ -7,22 +7,23 @@
 //! load's keying path segments every name it stores and most names need no string per word.
 
 use crate::normalize::{self, char_script, normalize, Script};
+use crate::tables::{self, Tables};
 use crate::tokens::{ascii_token, is_roman, latin_word};
-use crate::{tables, NameKind};
+use crate::NameKind;
 
 /// A name read into words, and what each run of words is. Shared by [`Name::parse`] and
 /// [`for_each_index_key`], so a stored record and a query are always read the same way.
-pub(crate) struct Segmented {
+pub(crate) struct Segmented<'t> {
     /// The normalised name (original script).
     pub full_norm: String,
     /// For organisations, the name normalised after dotted abbreviations were joined.
     pub org_norm: Option<String>,
     /// Each word as a byte range of `org_norm`, else of `full_norm` (no string per word).
     pub spans: Vec<(usize, usize)>,
-    pub segments: Vec<Segment>,
+    pub segments: Vec<Segment<'t>>,
 }
 
-impl Segmented {
+impl Segmented<'_> {
     pub(crate) fn word(&self, i: usize) -> &str {
         let (start, end) = self.spans[i];
         &self.org_norm.as_deref().unwrap_or(&self.full_norm)[start..end]
@@ -36,13 +37,13 @@ impl Segmented {
 
 /// One token-to-be: a number (several words may spell one), a legal form (may be several
 /// words), or one word.
-pub(crate) enum Segment {
+pub(crate) enum Segment<'t> {
     Number { start: usize, n: usize, value: String },
-    Legal { start: usize, n: usize, form: &'static tables::LegalForm },
+    Legal { start: usize, n: usize, form: &'t tables::LegalForm },
     Word(usize),
 }
 
-pub(crate) fn segment(raw: &str, kind: NameKind) -> Segmented {
+pub(crate) fn segment<'t>(tables: &'t Tables, raw: &str, kind: NameKind) -> Segmented<'t> {
     let full_norm = normalize(raw);
     let org_norm = (kind != NameKind::Person).then(|| normalize(&collapse_dotted(raw)));
     let norm = org_norm.as_deref().unwrap_or(&full_norm);
@@ -62,7 +63,7 @@ pub(crate) fn segment(raw: &str, kind: NameKind) -> Segmented {
         }
     }
     if kind != NameKind::Organization {
-        strip_prefixes(&mut words);
+        strip_prefixes(tables, &mut words);
     }
     let mut segments = Vec::with_capacity(words.len());
     let mut i = 0;
@@ -75,7 +76,7 @@ pub(crate) fn segment(raw: &str, kind: NameKind) -> Segmented {
                 i += n;
                 continue;
             }
-            if let Some((n, form)) = match_legal_form(&words[i..]) {
+            if let Some((n, form)) = match_legal_form(tables, &words[i..]) {
                 segments.push(Segment::Legal { start: i, n, form });
                 i += n;
                 continue;
@@ -102,10 +103,10 @@ pub(crate) fn is_initials(word: &str, raw: &str) -> bool {
         && raw.split(|c: char| !c.is_alphanumeric()).any(|rw| rw == word.to_ascii_uppercase())
 }
 
-pub(crate) fn strip_prefixes(words: &mut Vec<&str>) {
-    let prefixes = &*tables::PERSON_PREFIX_SET;
+pub(crate) fn strip_prefixes(tables: &Tables, words: &mut Vec<&str>) {
+    let prefixes = &tables.person_prefixes;
     loop {
-        if words.is_empty() || !tables::PERSON_PREFIX_FIRST.contains(words[0]) {
+        if words.is_empty() || !tables.person_prefix_first.contains(words[0]) {
             return;
         }
         let hit = prefixes.iter().find(|p| words.len() > p.len() && words[..p.len()] == p[..]).map(|p| p.len());
@@ -119,15 +120,12 @@ pub(crate) fn strip_prefixes(words: &mut Vec<&str>) {
 }
 
 /// The legal form (from the org-types table) that `words` start with, and how many words it takes.
-pub(crate) fn match_legal_form(words: &[&str]) -> Option<(usize, &'static tables::LegalForm)> {
-    let table: &'static tables::OrgTypes = &tables::ORG_TYPES_TABLE;
+pub(crate) fn match_legal_form<'t>(tables: &'t Tables, words: &[&str]) -> Option<(usize, &'t tables::LegalForm)> {
+    let table = &tables.org_types;
     // Most words start no legal form: one set lookup (of the word, then of its Latin form)
     // before any phrase is joined and looked up.
-    static FIRST_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> = std::sync::LazyLock::new(|| {
-        tables::ORG_TYPES_TABLE.by_phrase.keys().map(|k| k.split(' ').next().unwrap_or_default().to_string()).collect()
-    });
     let first = *words.first()?;
-    if !FIRST_WORDS.contains(first) && !FIRST_WORDS.contains(&ascii_token(&latin_word(first))) {
+    if !table.first_words.contains(first) && !table.first_words.contains(&ascii_token(&latin_word(first))) {
         return None;
     }
     let max = table.max_words.min(words.len());

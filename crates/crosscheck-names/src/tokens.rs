@@ -4,13 +4,14 @@
 //!
 //! Decision: a token depends only on its word and the kind of name (person, organisation,
 //! any), never on its neighbours, so it can be prepared once per distinct word and reused
-//! (the memo in [`make_token`]); what depends on position (a trailing particle read as a
+//! (the context's memo, [`make_token`]); what depends on position (a trailing particle read as a
 //! surname, number and legal-form segments) is set by the caller afterwards.
 
 use crate::gender::{self, Gender};
 use crate::normalize::{self, ascii_fold, char_script, detect_script, normalize, Script};
+use crate::tables::{self, Tables};
 use crate::translit::{transliterate, Scheme};
-use crate::{key, reading, tables, NameKind};
+use crate::{key, reading, NameKind};
 
 /// What a token is, for weighting and for what a disagreement on it means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,36 +207,34 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
     }
 }
 
-/// [`build_token`] through a per-thread memo. Names are Zipf-distributed (a few thousand given
+/// Each distinct word's token, per kind of name (one map per kind: a word is prepared
+/// differently in a person's and a company's name). Owned by a [`crate::Names`] context.
+pub(crate) type TokenMemo = [rustc_hash::FxHashMap<Box<str>, Token>; 3];
+
+/// [`build_token`] through a memo of the context's. Names are Zipf-distributed (a few thousand given
 /// names and common surnames make most tokens of any list), so a load of a million names prepares
 /// each distinct word once instead of every time; a clone costs a few small allocations against
 /// the microseconds of transliterating and keying a word. Bounded: the memo is emptied when it
 /// holds [`TOKEN_MEMO_CAP`] words, so a stream of unique words costs a lookup, never unbounded
 /// memory.
-pub(crate) fn make_token(word: &str, kind: NameKind) -> Token {
-    thread_local! {
-        // one memo per kind: a word is prepared differently in a person's and a company's name
-        static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, Token>; 3]> = Default::default();
+pub(crate) fn make_token(memo: &mut TokenMemo, tables: &Tables, word: &str, kind: NameKind) -> Token {
+    let memo = &mut memo[kind as usize];
+    if let Some(t) = memo.get(word) {
+        return t.clone();
     }
-    MEMO.with(|memo| {
-        let memo = &mut memo.borrow_mut()[kind as usize];
-        if let Some(t) = memo.get(word) {
-            return t.clone();
-        }
-        let t = build_token(word, kind);
-        if memo.len() >= TOKEN_MEMO_CAP {
-            memo.clear();
-        }
-        memo.insert(Box::from(word), t.clone());
-        t
-    })
+    let t = build_token(tables, word, kind);
+    if memo.len() >= TOKEN_MEMO_CAP {
+        memo.clear();
+    }
+    memo.insert(Box::from(word), t.clone());
+    t
 }
 
-/// Words each thread keeps prepared, per kind of name (a few hundred bytes each).
+/// Words each memo keeps prepared, per kind of name (a few hundred bytes each).
 const TOKEN_MEMO_CAP: usize = 1 << 16;
 
 /// Prepares one word of a name (pure: the same word and kind always give the same token).
-pub(crate) fn build_token(word: &str, kind: NameKind) -> Token {
+pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token {
     let script = detect_script(word);
     let lat = latin_word(word);
     let mut text = ascii_token(&lat);
@@ -322,7 +321,7 @@ pub(crate) fn build_token(word: &str, kind: NameKind) -> Token {
     let mut known_surname = false;
     let mut place = false;
     if class == TokenClass::Word {
-        if let Some(info) = tables::FREQ.get(&key) {
+        if let Some(info) = tables.freq.get(&key) {
             known_given = info.given_count >= 50;
             known_surname = info.surname_count >= 100;
             let count = info.given_count.max(info.surname_count) as f32;
@@ -330,7 +329,7 @@ pub(crate) fn build_token(word: &str, kind: NameKind) -> Token {
         }
         if kind != NameKind::Organization {
             stem = surname_stem(&key, &text);
-            if let Some(g) = tables::NAME_GROUP_INDEX.get(&key) {
+            if let Some(g) = tables.name_groups.get(&key) {
                 groups = g.clone();
                 known_given = true;
             }

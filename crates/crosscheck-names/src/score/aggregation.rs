@@ -11,11 +11,10 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::alignment::{find_split, Alignment, MAX_TOKENS};
-use super::pairing::{
-    typo_factor, Rel, CONFLICT, CONFLICT_INITIAL, CONFLICT_LEGAL, CONFLICT_NUMBER, CONFLICT_SYMBOL, GENDER_MISMATCH,
-    INITIALS_ONLY_CAP, OMIT_AFTER_TITLE, OMIT_ORG, OMIT_PERSON, OMIT_PERSON_CORROBORATED,
-};
-use crate::{tables, Name, NameKind, Token, TokenClass};
+use super::pairing::{typo_factor, Rel};
+use crate::params::NameParams;
+use crate::tables::Tables;
+use crate::{Name, NameKind, Token, TokenClass};
 
 /// What the aggregate found, for the score and the explanation.
 pub(super) struct Tally {
@@ -37,7 +36,8 @@ pub(super) struct Tally {
 
 /// Aggregates an alignment into a score (see the module doc).
 pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
-    let Alignment { a, b, rows, cols, swap, n, m, org, ref score, ref rel, ref weight, aligned } = *t;
+    let p = &t.names.params;
+    let Alignment { a, b, rows, cols, swap, n, m, org, ref score, ref rel, ref weight, aligned, .. } = *t;
     let mut num = 0f32;
     let mut den = 0f32;
     let mut col_used = [false; MAX_TOKENS];
@@ -56,8 +56,8 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
                 Rel::GenderForm => gender_form = true,
                 // a distant spelling is partly a disagreement: Sancho/Sanchez, Navros/Lavrov
                 Rel::Typo => {
-                    let sim = score[i][j] / 0.95;
-                    penalty *= typo_factor(sim, &rows[i], &cols[j]);
+                    let sim = score[i][j] / p.typo_scale;
+                    penalty *= typo_factor(p, sim, &rows[i], &cols[j]);
                 }
                 _ => {}
             }
@@ -70,7 +70,7 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
         // only when both fathers' names appear on the other side, in another place
         if fr < n && fc < m && aligned[fr].is_some() && col_used[fc] && aligned[fr] != Some(fc) {
             father_differs = true;
-            penalty *= CONFLICT;
+            penalty *= p.conflict;
         }
     }
     // leftovers: pair them up as conflicts by class, the rest are omissions
@@ -84,14 +84,14 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
     }
     // one word written in two pieces on one side (Patr ushev / Patrushev): join neighbours
     let mut split: Option<(bool, usize, usize, f32)> = None;
-    if let Some((k, o, sim)) = find_split(rows, cols, &mut left_rows, &mut left_cols) {
+    if let Some((k, o, sim)) = find_split(p, rows, cols, &mut left_rows, &mut left_cols) {
         split = Some((true, k, o, sim));
-    } else if let Some((k, o, sim)) = find_split(cols, rows, &mut left_cols, &mut left_rows) {
+    } else if let Some((k, o, sim)) = find_split(p, cols, rows, &mut left_cols, &mut left_rows) {
         split = Some((false, k, o, sim));
     }
     if let Some((is_row, _, o, sim)) = split {
         let w = if is_row { cols[o].weight } else { rows[o].weight };
-        num += w * 0.95 * sim;
+        num += w * p.split_scale * sim;
         den += w;
         n_aligned_words += 1;
     }
@@ -111,7 +111,7 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
         match partner {
             Some(j) => {
                 left_cols[j] = false;
-                penalty *= conflict_factor(&rows[i], &cols[j]);
+                penalty *= conflict_factor(p, &rows[i], &cols[j]);
                 conflicts[n_conflicts] = (i, j);
                 n_conflicts += 1;
             }
@@ -127,13 +127,16 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
             n_omitted += 1;
         }
     }
-    let omit_factor = if org { OMIT_ORG } else { OMIT_PERSON };
+    let omit_factor = if org { p.omit_org } else { p.omit_person };
     // with two or more words agreeing, a missing middle name is routine
-    let omit_factor = if !org && n_aligned_words >= 2 { OMIT_PERSON_CORROBORATED } else { omit_factor };
+    let omit_factor = if !org && n_aligned_words >= 2 { p.omit_person_corroborated } else { omit_factor };
     // "President Erdogan": a title and one word name someone by surname on purpose; the other
     // name's given names are not missing, only unsaid
     let titled = |x: &Name, y: &Name| {
-        x.kind != NameKind::Organization && word_count(x) == 1 && word_count(y) >= 2 && titled_surname(x)
+        x.kind != NameKind::Organization
+            && word_count(x) == 1
+            && word_count(y) >= 2
+            && titled_surname(&t.names.tables, x)
     };
     let (titled_row, titled_col) = if swap { (titled(b, a), titled(a, b)) } else { (titled(a, b), titled(b, a)) };
     let titled_surname_aligned = n_aligned_words == 1
@@ -144,32 +147,32 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
         let t = tok(o);
         let f = match t.class {
             // a country in one company name only: a national subsidiary
-            TokenClass::Word if t.place => 1.5,
-            TokenClass::Word if titled_surname_aligned => OMIT_AFTER_TITLE,
+            TokenClass::Word if t.place => p.omit_place,
+            TokenClass::Word if titled_surname_aligned => p.omit_after_title,
             TokenClass::Word => omit_factor,
             // a series number in one company name only: another fund, trust or vehicle
-            TokenClass::Number if org => 2.0,
-            TokenClass::Number => 0.5,
+            TokenClass::Number if org => p.omit_number_org,
+            TokenClass::Number => p.omit_number,
             // org-name symbols (Trust, Systems, Holding) say what the company is
-            TokenClass::Legal if t.symbol && t.weight >= 0.8 => omit_factor,
-            TokenClass::Legal if t.symbol => 0.5,
-            _ => 0.15,
+            TokenClass::Legal if t.symbol && t.weight >= p.heavy_symbol_weight => omit_factor,
+            TokenClass::Legal if t.symbol => p.omit_light_symbol,
+            _ => p.omit_other,
         };
         den += f * t.weight;
     }
     let mut base = if den > 0.0 { num / den } else { 0.0 };
     if n_aligned_words == 0 && word_count(a) > 0 && word_count(b) > 0 {
-        base *= 0.3;
+        base *= p.no_word_aligned;
     }
     let mut score_v = base * penalty;
     // initials alone (N. N.) say little about whose they are
     let initials_only = |x: &Name| word_count(x) == 0 && x.parts.iter().any(|t| t.class == TokenClass::Initial);
     if (initials_only(a) && word_count(b) > 0) || (initials_only(b) && word_count(a) > 0) {
-        score_v = score_v.min(INITIALS_ONLY_CAP);
+        score_v = score_v.min(p.initials_only_cap);
     }
     let gender_mismatch = matches!((a.gender, b.gender), (Some(x), Some(y)) if x != y);
     if gender_mismatch {
-        score_v *= GENDER_MISMATCH;
+        score_v *= p.gender_mismatch;
     }
     Tally {
         score: score_v,
@@ -185,13 +188,13 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
 }
 
 /// Whether `name` is a title followed by one word (Mr. Smith, President Erdogan).
-fn titled_surname(name: &Name) -> bool {
+fn titled_surname(tables: &Tables, name: &Name) -> bool {
     let norm = crate::normalize::normalize(&name.raw);
     let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
-    let first = &*tables::PERSON_PREFIX_FIRST;
+    let first = &tables.person_prefix_first;
     words.len() >= 2
         && first.contains(words[0])
-        && tables::PERSON_PREFIX_SET.iter().any(|p| p.len() < words.len() && p.iter().zip(&words).all(|(x, y)| x == y))
+        && tables.person_prefixes.iter().any(|p| p.len() < words.len() && p.iter().zip(&words).all(|(x, y)| x == y))
 }
 
 /// Whether the one aligned word of the titled side (`rows` when `titled_rows`) is aligned with
@@ -225,14 +228,18 @@ fn conflicting(a: &Token, b: &Token) -> bool {
     )
 }
 
-fn conflict_factor(a: &Token, b: &Token) -> f32 {
+fn conflict_factor(p: &NameParams, a: &Token, b: &Token) -> f32 {
     use TokenClass::*;
     match (a.class, b.class) {
-        (Word, Word) => CONFLICT,
-        (Legal, Legal) if (a.symbol && a.weight >= 0.8) || (b.symbol && b.weight >= 0.8) => CONFLICT,
-        (Legal, Legal) if a.symbol || b.symbol => CONFLICT_SYMBOL,
-        (Legal, Legal) => CONFLICT_LEGAL,
-        (Number, Number) => CONFLICT_NUMBER,
-        _ => CONFLICT_INITIAL,
+        (Word, Word) => p.conflict,
+        (Legal, Legal)
+            if (a.symbol && a.weight >= p.heavy_symbol_weight) || (b.symbol && b.weight >= p.heavy_symbol_weight) =>
+        {
+            p.conflict
+        }
+        (Legal, Legal) if a.symbol || b.symbol => p.conflict_symbol,
+        (Legal, Legal) => p.conflict_legal,
+        (Number, Number) => p.conflict_number,
+        _ => p.conflict_initial,
     }
 }

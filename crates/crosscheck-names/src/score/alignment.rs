@@ -10,7 +10,8 @@
 
 use super::pairing::{pair_cheap, pair_fuzzy, Rel};
 use crate::key::key_similarity;
-use crate::{Name, NameKind, Token, TokenClass};
+use crate::params::NameParams;
+use crate::{Name, NameKind, Names, Token, TokenClass};
 
 /// Tokens of a name the score looks at (the rest are ignored).
 pub(crate) const MAX_TOKENS: usize = 12;
@@ -18,6 +19,7 @@ pub(crate) const MAX_TOKENS: usize = 12;
 /// Two names' tokens side by side: rows are the longer side, columns the shorter (the
 /// assignment enumerates column subsets); `swap` says rows are `b`'s.
 pub(super) struct Alignment<'n> {
+    pub names: &'n Names,
     pub a: &'n Name,
     pub b: &'n Name,
     pub rows: &'n [Token],
@@ -35,7 +37,8 @@ pub(super) struct Alignment<'n> {
 }
 
 /// Scores every token pair of `a` and `b` and aligns them.
-pub(super) fn align<'n>(a: &'n Name, b: &'n Name) -> Alignment<'n> {
+pub(super) fn align<'n>(names: &'n Names, a: &'n Name, b: &'n Name) -> Alignment<'n> {
+    let p = &names.params;
     let (pa, pb) = (&a.parts[..a.parts.len().min(MAX_TOKENS)], &b.parts[..b.parts.len().min(MAX_TOKENS)]);
     // rows = the longer side, columns = the shorter (the DP enumerates column subsets)
     let swap = pb.len() > pa.len();
@@ -52,11 +55,11 @@ pub(super) fn align<'n>(a: &'n Name, b: &'n Name) -> Alignment<'n> {
     let mut col_strong = [false; MAX_TOKENS];
     for i in 0..n {
         for j in 0..m {
-            match pair_cheap(&rows[i], &cols[j], org) {
+            match pair_cheap(names, &rows[i], &cols[j], org) {
                 Some((s, r)) => {
                     score[i][j] = s;
                     rel[i][j] = r;
-                    if s >= 0.95 {
+                    if s >= p.strong_pair {
                         row_strong[i] = true;
                         col_strong[j] = true;
                     }
@@ -68,7 +71,7 @@ pub(super) fn align<'n>(a: &'n Name, b: &'n Name) -> Alignment<'n> {
     for i in 0..n {
         for j in 0..m {
             if undecided[i][j] && !(row_strong[i] && col_strong[j]) {
-                let (s, r) = pair_fuzzy(&rows[i], &cols[j]);
+                let (s, r) = pair_fuzzy(p, &rows[i], &cols[j]);
                 score[i][j] = s;
                 rel[i][j] = r;
             }
@@ -78,10 +81,10 @@ pub(super) fn align<'n>(a: &'n Name, b: &'n Name) -> Alignment<'n> {
     }
     // one word written in two pieces on one side (Mohammad Hasni / Mohammadhasni): keep the
     // pieces from aligning alone with the whole word, so that the split below joins them
-    hold_split_pieces(rows, cols, (&row_strong, &col_strong), &mut score, false);
-    hold_split_pieces(cols, rows, (&col_strong, &row_strong), &mut score, true);
+    hold_split_pieces(p, rows, cols, (&row_strong, &col_strong), &mut score, false);
+    hold_split_pieces(p, cols, rows, (&col_strong, &row_strong), &mut score, true);
     let aligned = assign(&score, &weight, n, m);
-    Alignment { a, b, rows, cols, swap, n, m, org, score, rel, weight, aligned }
+    Alignment { names, a, b, rows, cols, swap, n, m, org, score, rel, weight, aligned }
 }
 
 /// Optimal assignment maximising Σ score·weight; returns, for each row, the aligned column.
@@ -172,6 +175,7 @@ fn assign(
 
 /// Two neighbouring unaligned words of `side` that together spell an unaligned word of `other`.
 pub(super) fn find_split(
+    p: &NameParams,
     side: &[Token],
     other: &[Token],
     left_side: &mut [bool],
@@ -193,9 +197,9 @@ pub(super) fn find_split(
         let best = (0..other.len())
             .filter(|&o| left_other[o] && other[o].class == TokenClass::Word)
             .filter(|&o| !(other[o].patronymic && (side[k].known_given || side[k + 1].known_given)))
-            .map(|o| (o, key_similarity(&joined, &other[o].key, 0.9)))
+            .map(|o| (o, key_similarity(&joined, &other[o].key, p.split_similarity)))
             .max_by(|x, y| x.1.total_cmp(&y.1));
-        if let Some((o, sim)) = best.filter(|(_, sim)| *sim >= 0.9) {
+        if let Some((o, sim)) = best.filter(|(_, sim)| *sim >= p.split_similarity) {
             left_side[k] = false;
             left_side[k + 1] = false;
             left_other[o] = false;
@@ -209,6 +213,7 @@ pub(super) fn find_split(
 /// matches closely) unable to align alone with it. `strong`: which tokens of `side` and `other`
 /// have a near-perfect partner (they are no pieces). `transposed`: `side` indexes the columns.
 fn hold_split_pieces(
+    p: &NameParams,
     side: &[Token],
     other: &[Token],
     strong: (&[bool; MAX_TOKENS], &[bool; MAX_TOKENS]),
@@ -232,19 +237,19 @@ fn hold_split_pieces(
             if other[o].class != TokenClass::Word
                 || strong.1[o]
                 || other[o].key.len().abs_diff(x.len() + y.len()) > 2
-                || at(score, k, o) >= 0.95
-                || at(score, k + 1, o) >= 0.95
+                || at(score, k, o) >= p.strong_pair
+                || at(score, k + 1, o) >= p.strong_pair
                 || (other[o].patronymic && (side[k].known_given || side[k + 1].known_given))
             {
                 continue;
             }
             let joined = format!("{x}{y}");
-            if key_similarity(&joined, &other[o].key, 0.9) >= 0.9 {
-                for p in [k, k + 1] {
+            if key_similarity(&joined, &other[o].key, p.split_similarity) >= p.split_similarity {
+                for piece in [k, k + 1] {
                     if transposed {
-                        score[o][p] = 0.0;
+                        score[o][piece] = 0.0;
                     } else {
-                        score[p][o] = 0.0;
+                        score[piece][o] = 0.0;
                     }
                 }
             }

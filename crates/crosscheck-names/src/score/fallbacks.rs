@@ -8,12 +8,13 @@
 //! alignment's in the explanation (it is the reason for the score).
 
 use super::aggregation::word_count;
-use super::pairing::{ACRONYM_WITH_PLACE, GENDER_MISMATCH, HANGUL_READING, HAN_PINYIN};
 use crate::key::key_similarity;
+use crate::params::NameParams;
 use crate::{Name, NameKind, Script, Token, TokenClass};
 
 /// `score_v` raised to the best fallback above it, with that fallback's explanation.
 pub(super) fn fallback(
+    p: &NameParams,
     a: &Name,
     b: &Name,
     org: bool,
@@ -26,8 +27,8 @@ pub(super) fn fallback(
     // (Murat Krym-Gerievich / Umar Krymgerievich)
     if (wa != wb || a.n_joined != b.n_joined) && !a.joined.is_empty() && !b.joined.is_empty() {
         let len = a.joined.len().max(b.joined.len()) as f32;
-        let sim = key_similarity(&a.joined, &b.joined, (1.0 - 1.0 / len).max(0.9));
-        let v = 0.95 * sim * if gender_mismatch { GENDER_MISMATCH } else { 1.0 };
+        let sim = key_similarity(&a.joined, &b.joined, (1.0 - 1.0 / len).max(p.joined_min_similarity));
+        let v = p.joined_scale * sim * if gender_mismatch { p.gender_mismatch } else { 1.0 };
         if v > score_v {
             score_v = v;
             fallback = Some(format!("written together: `{}` ~ `{}`", a.joined, b.joined));
@@ -39,15 +40,15 @@ pub(super) fn fallback(
         for (h, l) in [(a, b), (b, a)] {
             let pinyin = |joined: &str, w: &Token| joined == w.text || crate::key::phonetic_key(joined) == w.key;
             if let Some(groups) = syllable_reading(h, l, Script::Han, &pinyin) {
-                if HAN_PINYIN > score_v {
-                    score_v = HAN_PINYIN;
+                if p.han_pinyin > score_v {
+                    score_v = p.han_pinyin;
                     fallback = Some(format!("`{}` read as pinyin: {groups}", h.raw));
                 }
             }
             let korean = |joined: &str, w: &Token| korean_key(joined) == korean_key(&w.text);
             if let Some(groups) = syllable_reading(h, l, Script::Hangul, &korean) {
-                if HANGUL_READING > score_v {
-                    score_v = HANGUL_READING;
+                if p.hangul_reading > score_v {
+                    score_v = p.hangul_reading;
                     fallback = Some(format!("`{}` read as {groups}", h.raw));
                 }
             }
@@ -57,8 +58,8 @@ pub(super) fn fallback(
         for (x, y) in [(a, b), (b, a)] {
             if word_count(x) == 1 && y.acronym.len() >= 2 {
                 let w = x.parts.iter().find(|t| t.class == TokenClass::Word).map(|t| t.text.as_str()).unwrap_or("");
-                if w == y.acronym && 0.85 > score_v {
-                    score_v = 0.85;
+                if w == y.acronym && p.acronym > score_v {
+                    score_v = p.acronym;
                     fallback = Some(format!("`{w}` abbreviates `{}`", y.raw));
                 }
             }
@@ -67,8 +68,8 @@ pub(super) fn fallback(
             let (n_places, n_words) = words.clone().fold((0, 0), |(p, n), t| (p + t.place as usize, n + 1));
             if n_words >= 2 && n_places == n_words - 1 && y.acronym.len() >= 2 {
                 let w = words.find(|t| !t.place).map(|t| t.text.as_str()).unwrap_or("");
-                if w == y.acronym && ACRONYM_WITH_PLACE > score_v {
-                    score_v = ACRONYM_WITH_PLACE;
+                if w == y.acronym && p.acronym_with_place > score_v {
+                    score_v = p.acronym_with_place;
                     fallback = Some(format!("`{w}` abbreviates `{}` (with a country)", y.raw));
                 }
             }

@@ -38,7 +38,7 @@ mod explanation;
 mod fallbacks;
 mod pairing;
 
-use crate::Name;
+use crate::{Name, Names};
 
 /// The outcome of comparing two names.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,47 +49,64 @@ pub struct NameMatch {
     pub detail: String,
 }
 
-/// Scores two prepared names. Symmetric up to ties in the alignment.
+/// Scores two prepared names under the default context ([`Names::compare`]).
 pub fn compare(a: &Name, b: &Name) -> NameMatch {
-    compare_with(a, b, true)
+    Names::shared().compare(a, b)
 }
 
-/// The score of [`compare`] without writing the explanation: for callers that rank many
-/// pairs and explain only the best (about a fifth cheaper).
+/// [`Names::compare_score`] under the default context.
 pub fn compare_score(a: &Name, b: &Name) -> f64 {
-    compare_with(a, b, false).score
+    Names::shared().compare_score(a, b)
 }
 
-/// [`compare`], with the explanation only when `explain` (the score is the same).
-fn compare_with(a: &Name, b: &Name, explain: bool) -> NameMatch {
+/// [`Names::compare_best`] under the default context.
+pub fn compare_best(a: &[Name], b: &[Name]) -> Option<(usize, usize, NameMatch)> {
+    Names::shared().compare_best(a, b)
+}
+
+impl Names {
+    /// Scores two prepared names. Symmetric up to ties in the alignment.
+    pub fn compare(&self, a: &Name, b: &Name) -> NameMatch {
+        compare_with(self, a, b, true)
+    }
+
+    /// The score of [`Names::compare`] without writing the explanation: for callers that rank
+    /// many pairs and explain only the best (about a fifth cheaper).
+    pub fn compare_score(&self, a: &Name, b: &Name) -> f64 {
+        compare_with(self, a, b, false).score
+    }
+
+    /// The best-scoring pair among two sets of names, with the indices of the pair. Only the
+    /// winning pair's explanation is written.
+    pub fn compare_best(&self, a: &[Name], b: &[Name]) -> Option<(usize, usize, NameMatch)> {
+        let mut best: Option<(usize, usize, f64)> = None;
+        for (i, na) in a.iter().enumerate() {
+            for (j, nb) in b.iter().enumerate() {
+                let score = compare_with(self, na, nb, false).score;
+                if best.is_none_or(|(_, _, s)| score > s) {
+                    best = Some((i, j, score));
+                }
+            }
+        }
+        best.map(|(i, j, _)| (i, j, self.compare(&a[i], &b[j])))
+    }
+}
+
+/// [`Names::compare`], with the explanation only when `explain` (the score is the same).
+fn compare_with(names: &Names, a: &Name, b: &Name, explain: bool) -> NameMatch {
     if a.parts.is_empty() || b.parts.is_empty() {
         return NameMatch { score: 0.0, detail: "one of the names is empty".into() };
     }
     if a.norm == b.norm {
         return NameMatch { score: 1.0, detail: format!("`{}` and `{}` are the same name", a.raw, b.raw) };
     }
-    let table = alignment::align(a, b);
+    let table = alignment::align(names, a, b);
     let tally = aggregation::aggregate(&table);
-    let (score_v, fallback) = fallbacks::fallback(a, b, table.org, tally.gender_mismatch, tally.score);
-    let score_v = score_v.clamp(0.0, 0.99) as f64;
+    let (score_v, fallback) = fallbacks::fallback(&names.params, a, b, table.org, tally.gender_mismatch, tally.score);
+    let score_v = score_v.clamp(0.0, names.params.max_score) as f64;
 
     if !explain {
         return NameMatch { score: score_v, detail: String::new() };
     }
     NameMatch { score: score_v, detail: explanation::explain(&table, &tally, fallback) }
-}
-
-/// The best-scoring pair among two sets of names, with the indices of the pair. Only the
-/// winning pair's explanation is written.
-pub fn compare_best(a: &[Name], b: &[Name]) -> Option<(usize, usize, NameMatch)> {
-    let mut best: Option<(usize, usize, f64)> = None;
-    for (i, na) in a.iter().enumerate() {
-        for (j, nb) in b.iter().enumerate() {
-            let score = compare_with(na, nb, false).score;
-            if best.is_none_or(|(_, _, s)| score > s) {
-                best = Some((i, j, score));
-            }
-        }
-    }
-    best.map(|(i, j, _)| (i, j, compare(&a[i], &b[j])))
 }

@@ -7,58 +7,9 @@
 //! after a profile bound says it could reach the floor.
 
 use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
-use crate::{tables, Script, Token, TokenClass};
-
-/// Multiplier for each pair of disagreeing word tokens.
-pub(super) const CONFLICT: f32 = 0.55;
-/// A typo-level spelling difference costs nothing above TYPO_HI similarity and a full
-/// conflict at TYPO_LO, linearly in between.
-const TYPO_LO: f32 = 0.5;
-const TYPO_HI: f32 = 0.85;
-/// Edit cost a typo may have in a word of up to eight letters (two substitutions), and the
-/// margin over which it turns into a conflict.
-const TYPO_SLIPS: f32 = 1.75;
-const TYPO_SLIP_MARGIN: f32 = 0.4;
-/// Multiplier for a close spelling whose first consonants differ.
-const FIRST_LETTER: f32 = 0.9;
-/// Similarity two different attested given names need to count as one spelling (Fridrich /
-/// Friedrich 0.92, Mikhail / Michail 0.94; Marina / Mariya 0.82 is two names), and the same
-/// for two surnames attested a hundred times (Ryzhov / Chizhov 0.85 are two families).
-const KNOWN_GIVEN_FLOOR: f32 = 0.84;
-const KNOWN_SURNAME_FLOOR: f32 = 0.86;
-/// Multiplier for an initial that disagrees with the other side's word or initial.
-pub(super) const CONFLICT_INITIAL: f32 = 0.6;
-/// Multiplier for different legal forms (AG vs GmbH).
-pub(super) const CONFLICT_LEGAL: f32 = 0.65;
-/// Multiplier for different org-name symbols (Company vs International).
-pub(super) const CONFLICT_SYMBOL: f32 = 0.75;
-/// Multiplier for different numbers.
-pub(super) const CONFLICT_NUMBER: f32 = 0.75;
-/// Cap on the score of a name made only of initials against a written-out name (N. N. fits
-/// thousands of people).
-pub(super) const INITIALS_ONLY_CAP: f32 = 0.6;
-/// Score of two words spelling the same letters in another order (Nitup / Putin): scrambled
-/// letters, a deliberate or careless garbling rather than a spelling.
-const SCRAMBLED: f32 = 0.75;
-/// Weight (relative to the token's own) that each word of the other name costs when one name is
-/// a title and a surname (President Macron, Mr. Smith): the given names were left out on purpose.
-pub(super) const OMIT_AFTER_TITLE: f32 = 0.15;
-/// Score of a name in Han characters whose pinyin spells the other, Latin name word for word:
-/// high, but below a same-script match, since pinyin without tones joins homophones.
-pub(super) const HAN_PINYIN: f32 = 0.9;
-/// The same for Hangul against a Latin name: the key that brings the romanisations together
-/// (jeong / jong / chong) also joins a few syllables Hangul keeps apart (정 / 종).
-pub(super) const HANGUL_READING: f32 = 0.85;
-/// Score of an abbreviation followed by a country against the written-out name.
-pub(super) const ACRONYM_WITH_PLACE: f32 = 0.75;
-/// Multiplier when the names' forms point to different genders.
-pub(super) const GENDER_MISMATCH: f32 = 0.7;
-/// Weight (relative to the token's own) that a token only one person name has costs.
-pub(super) const OMIT_PERSON: f32 = 0.3;
-/// The same when at least two other words of the names agree.
-pub(super) const OMIT_PERSON_CORROBORATED: f32 = 0.2;
-/// The same for organisation names: an extra word usually means another company.
-pub(super) const OMIT_ORG: f32 = 0.9;
+use crate::params::NameParams;
+use crate::tables::Tables;
+use crate::{Names, Script, Token, TokenClass};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Rel {
@@ -73,23 +24,24 @@ pub(super) enum Rel {
     None,
 }
 
-fn min_similarity(len: usize) -> f32 {
+fn min_similarity(p: &NameParams, len: usize) -> f32 {
     match len {
-        0..=3 => 0.79,
-        _ => 0.62,
+        0..=3 => p.min_similarity_short,
+        _ => p.min_similarity,
     }
 }
 
 /// Score of one token pair, in [0, 1): 0 means "do not align". `None` when only the edit
 /// similarity ([`pair_fuzzy`]) can tell.
-pub(super) fn pair_cheap(a: &Token, b: &Token, org: bool) -> Option<(f32, Rel)> {
-    let r = pair_decided(a, b, org);
+pub(super) fn pair_cheap(names: &Names, a: &Token, b: &Token, org: bool) -> Option<(f32, Rel)> {
+    let r = pair_decided(names, a, b, org);
     (r.1 != Rel::Typo).then_some(r)
 }
 
 /// Every rule before the edit similarity; `Rel::Typo` means "undecided".
-fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
+fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     use TokenClass::*;
+    let p = &names.params;
     if a.exact_only || b.exact_only {
         return if a.orig == b.orig { (1.0, Rel::Exact) } else { (0.0, Rel::None) };
     }
@@ -101,7 +53,7 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
             let (la, lb) = (a.legal.as_ref(), b.legal.as_ref());
             return match (la, lb) {
                 (Some(x), Some(y)) if x.0 == y.0 => (1.0, Rel::Exact),
-                (Some(x), Some(y)) if x.1 == y.1 => (0.9, Rel::LegalGeneric),
+                (Some(x), Some(y)) if x.1 == y.1 => (p.same_legal_form, Rel::LegalGeneric),
                 _ => (0.0, Rel::None),
             };
         }
@@ -112,7 +64,7 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
             return if first.is_some()
                 && (w.key.as_bytes().first() == first || w.text.as_bytes().first() == i.text.as_bytes().first())
             {
-                (0.85, Rel::Initial)
+                (p.initial, Rel::Initial)
             } else {
                 (0.0, Rel::None)
             };
@@ -128,11 +80,11 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         || (cross && a.alt_key2.is_some() && a.alt_key2.as_ref() == Some(&b.key))
         || (cross && b.alt_key2.is_some() && b.alt_key2.as_ref() == Some(&a.key))
     {
-        return (0.97, Rel::Variant);
+        return (p.same_key, Rel::Variant);
     }
     if let (Some((sa, ga)), Some((sb, gb))) = (&a.stem, &b.stem) {
         if sa == sb && ga != gb {
-            return (0.92, Rel::GenderForm);
+            return (p.gender_form, Rel::GenderForm);
         }
     }
     // the other gender's form of a given name is another person's name (Michel / Michelle),
@@ -141,20 +93,20 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.0, Rel::None);
     }
     if a.group_mask & b.group_mask != 0 && shares(&a.groups, &b.groups) {
-        return (0.88, Rel::Equivalent);
+        return (p.name_variant, Rel::Equivalent);
     }
     // Western names in Cyrillic: spellings learnt from Wikidata (White / Уайт)
-    if a.script != b.script && (a.spelling_partners.contains(&b.key_hash) || native_spelling(a, b)) {
-        return (0.95, Rel::Variant);
+    if a.script != b.script && (a.spelling_partners.contains(&b.key_hash) || native_spelling(&names.tables, a, b)) {
+        return (p.spelling_pair, Rel::Variant);
     }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
         // von / фон, du / дю: particles across scripts
         if a.class == Particle
             && b.class == Particle
             && a.script != b.script
-            && key_similarity(&a.key, &b.key, 0.6) >= 0.6
+            && key_similarity(&a.key, &b.key, p.particle_similarity) >= p.particle_similarity
         {
-            return (0.9, Rel::Variant);
+            return (p.particle_variant, Rel::Variant);
         }
         return (0.0, Rel::None);
     }
@@ -171,14 +123,14 @@ fn pair_decided(a: &Token, b: &Token, org: bool) -> (f32, Rel) {
 
 /// A name in a script whose romanisation loses vowels against a Latin spelling Wikidata gives
 /// for it (ماري / Marie, ពត / Pot).
-fn native_spelling(a: &Token, b: &Token) -> bool {
+fn native_spelling(tables: &Tables, a: &Token, b: &Token) -> bool {
     let native = |s: Script| matches!(s, Script::Arabic | Script::Hebrew | Script::Other);
     let (n, l) = match (a.script, b.script) {
         (x, Script::Latin) if native(x) => (a, b),
         (Script::Latin, y) if native(y) => (b, a),
         _ => return false,
     };
-    tables::native_partners(&n.key).contains(&l.key)
+    tables.native_partners(&n.key).contains(&l.key)
 }
 
 /// Whether two given names are the masculine and feminine forms of one name, by the endings
@@ -203,19 +155,19 @@ fn gendered_pair(a: &str, b: &str) -> bool {
 }
 
 /// Edit similarity of two word tokens that no rule decided.
-pub(super) fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
+pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     let key_len = a.core.len().max(b.core.len());
     let text_len = a.text.len().max(b.text.len()).max(key_len);
     let len = 0.5 * (key_len + text_len) as f32;
     // two different known given names are two names, not a typo (Mohamed / Ahmed), unless
     // they are as close as a spelling variant (Fridrich / Friedrich)
     // and two different attested surnames are two families (Ryzhov / Chizhov)
-    let mut floor = min_similarity(key_len);
+    let mut floor = min_similarity(p, key_len);
     if a.known_given && b.known_given {
-        floor = floor.max(KNOWN_GIVEN_FLOOR);
+        floor = floor.max(p.known_given_floor);
     }
     if a.known_surname && b.known_surname {
-        floor = floor.max(KNOWN_SURNAME_FLOOR);
+        floor = floor.max(p.known_surname_floor);
     }
     let max_cost = (1.0 - floor) * len;
     let mut sim = 0.0f32;
@@ -240,9 +192,9 @@ pub(super) fn pair_fuzzy(a: &Token, b: &Token) -> (f32, Rel) {
         }
     }
     if sim >= floor {
-        (0.95 * sim, Rel::Typo)
+        (p.typo_scale * sim, Rel::Typo)
     } else if scrambled(a, b) {
-        (SCRAMBLED, Rel::Scrambled)
+        (p.scrambled, Rel::Scrambled)
     } else {
         (0.0, Rel::None)
     }
@@ -265,25 +217,25 @@ fn scrambled(a: &Token, b: &Token) -> bool {
     x == y
 }
 
-/// How much a close spelling counts as agreement (1) or disagreement (CONFLICT). Two views,
-/// the stricter wins: relative (similarity between TYPO_LO and TYPO_HI) and absolute, in
+/// How much a close spelling counts as agreement (1) or disagreement (`conflict`). Two views,
+/// the stricter wins: relative (similarity between `typo_lo` and `typo_hi`) and absolute, in
 /// slips: typing errors come one or two per word whatever its length, so a cost above about
 /// two substitutions in a word of up to eight letters is another name (Castro/Castillo,
 /// Sanchez/Sancho), not a typo (Merkel/Merkur).
-pub(super) fn typo_factor(sim: f32, a: &Token, b: &Token) -> f32 {
-    let relative = ((sim - TYPO_LO) / (TYPO_HI - TYPO_LO)).clamp(0.0, 1.0);
+pub(super) fn typo_factor(p: &NameParams, sim: f32, a: &Token, b: &Token) -> f32 {
+    let relative = ((sim - p.typo_lo) / (p.typo_hi - p.typo_lo)).clamp(0.0, 1.0);
     let key_len = a.core.len().max(b.core.len());
     let len = 0.5 * (key_len + a.text.len().max(b.text.len()).max(key_len)) as f32;
     let cost = (1.0 - sim) * len;
-    let allowed = TYPO_SLIPS * (len / 8.0).max(1.0);
-    let absolute = ((allowed + TYPO_SLIP_MARGIN - cost) / TYPO_SLIP_MARGIN).clamp(0.0, 1.0);
-    let factor = CONFLICT + (1.0 - CONFLICT) * relative.min(absolute);
+    let allowed = p.typo_slips * (len / p.typo_slip_letters).max(1.0);
+    let absolute = ((allowed + p.typo_slip_margin - cost) / p.typo_slip_margin).clamp(0.0, 1.0);
+    let factor = p.conflict + (1.0 - p.conflict) * relative.min(absolute);
     // slips rarely hit the first letter (the reason for Jaro-Winkler's prefix weight): two
     // different first consonants make another name more likely (Lavrov / Navros); across
     // scripts, transliteration moves first letters by itself (Harry / Гарри)
     let consonant = |k: &str| k.bytes().next().filter(|c| !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'j'));
     match (consonant(&a.key), consonant(&b.key)) {
-        (Some(x), Some(y)) if x != y && a.script == b.script => factor * FIRST_LETTER,
+        (Some(x), Some(y)) if x != y && a.script == b.script => factor * p.first_letter,
         _ => factor,
     }
 }
