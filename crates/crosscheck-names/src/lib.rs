@@ -6,7 +6,27 @@
 //! [`compare`] scores two prepared names (cheap: no allocation on the common paths beyond the
 //! explanation). [`Name::index_keys`] gives the keys a candidate index files the name under.
 //!
-//! How a score is made (see `score/` for the reasons behind each number):
+//! **Context, no hidden state.** Everything those calls need (the derived tables, the score's
+//! numbers [`NameParams`], the memos of prepared words) is owned by a [`Names`] context, and
+//! every operation is a method on it ([`Names::parse`], [`Names::compare`],
+//! [`Names::compare_score`], [`Names::compare_best`], [`Names::index_keys`],
+//! [`Names::for_each_index_key`], [`Names::write_index_keys`], [`Names::to_cyrillic`]). The free
+//! functions ([`Name::parse`], [`compare`], [`compare_score`], [`compare_best`],
+//! [`for_each_index_key`], [`write_index_keys`], [`translit::to_cyrillic`], [`warm_up`]) are thin
+//! wrappers over one process-wide default context, [`Names::shared`], so that the other crates
+//! compile unchanged; that default is the crate's only static state (besides constant data:
+//! the transliteration tables and the key's letter classes), and callers will move to an
+//! explicit context (an `Arc<Names>` or `&'static Names` handed down) over time. A scorer that
+//! tunes the numbers builds `Names::with_params(params)` and hashes [`NameParams::canonical`]
+//! into its id.
+//!
+//! Layout, along the data's path: `segmentation.rs` (raw name → words and segments),
+//! `tokens.rs` (word → token), `name.rs` (tokens → [`Name`]), `index_keys.rs` (what a name is
+//! filed under), `score/` (`pairing` → `alignment` → `aggregation` → `fallbacks` →
+//! `explanation`), `params.rs`, `context.rs`, `tables.rs` (the derived tables); beside them the
+//! building blocks `normalize`, `translit`, `key`, `reading`, `gender`.
+//!
+//! How a score is made (see `score/` and `params.rs` for the reasons behind each number):
 //! 1. every token gets a phonetic key that is the same for the usual transliterations of one
 //!    Cyrillic word (`key.rs`), plus the word's spellings under each scheme for the explanation;
 //! 2. token pairs are scored (identical, same key, gendered forms of one surname, one given

@@ -10,6 +10,11 @@
 //!   rupep, yente's many-script negatives), folded into one FNV-1a digest compared with a constant,
 //!   because the data must not be copied into the project (SOURCES.md). Skips visibly without the
 //!   data; fails under `CI=true`.
+//! - `golden_params_canonical`: [`NameParams::V1`]'s canonical text equals `golden/params_v1.txt`
+//!   (a scorer id hashes it: a changed number must show in review).
+//! - `golden_explicit_context`: a context of its own (`Names::new()`, and one with
+//!   `NameParams::V1` given explicitly) scores, explains and keys every golden row exactly as
+//!   the free functions over `Names::shared()` do.
 //!
 //! Decision: a change that moves a score on purpose updates the goldens in the same commit, so
 //! the diff of `pairs.expected` shows what moved. `GOLDEN_UPDATE=1 cargo test -p crosscheck-names
@@ -18,7 +23,9 @@
 
 use std::fmt::Write as _;
 
-use crosscheck_names::{compare, compare_best, compare_score, latin_key, write_index_keys, Name, NameKind};
+use crosscheck_names::{
+    compare, compare_best, compare_score, latin_key, write_index_keys, Name, NameKind, NameParams, Names,
+};
 use crosscheck_testdata::reference_file;
 
 fn kind_of(code: &str) -> NameKind {
@@ -97,6 +104,56 @@ fn golden_pairs() {
         let (w, g) = (want.lines().nth(first).unwrap_or(""), out.lines().nth(first).unwrap_or(""));
         panic!("golden pairs differ from line {}:\n want {w}\n got  {g}", first + 1);
     }
+}
+
+#[test]
+fn golden_params_canonical() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/params_v1.txt");
+    let text = NameParams::V1.canonical();
+    if update() {
+        std::fs::write(path, &text).expect("write golden/params_v1.txt");
+        return;
+    }
+    let want = std::fs::read_to_string(path).expect("tests/golden/params_v1.txt (GOLDEN_UPDATE=1 writes it)");
+    assert_eq!(text, want, "NameParams::V1 changed: a new scorer version, or a mistake");
+    assert_eq!(Names::shared().params(), &NameParams::V1);
+}
+
+#[test]
+fn golden_explicit_context() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Names>();
+    let own = std::sync::Arc::new(Names::new());
+    let explicit = Names::with_params(NameParams::V1);
+    for (kind, a, b) in rows() {
+        let want = compare(&Name::parse(&a, kind), &Name::parse(&b, kind));
+        let mut want_keys = Vec::new();
+        write_index_keys(&a, kind, "", &mut want_keys);
+        for names in [&*own, &explicit] {
+            let (na, nb) = (names.parse(&a, kind), names.parse(&b, kind));
+            assert_eq!(na, Name::parse(&a, kind), "{a}: the parse differs");
+            let got = names.compare(&na, &nb);
+            assert_eq!((got.score.to_bits(), &got.detail), (want.score.to_bits(), &want.detail), "{a} / {b}");
+            assert_eq!(names.compare_score(&na, &nb).to_bits(), want.score.to_bits(), "{a} / {b}");
+            let mut keys = Vec::new();
+            names.write_index_keys(&a, kind, "", &mut keys);
+            assert_eq!(keys, want_keys, "{a}");
+            assert_eq!(names.index_keys(&na), na.index_keys(), "{a}");
+        }
+    }
+    // the memos are shared by threads and never change a result
+    let names = &*own;
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for (kind, a, b) in rows() {
+                    let m = names.compare(&names.parse(&a, kind), &names.parse(&b, kind));
+                    let want = compare(&Name::parse(&a, kind), &Name::parse(&b, kind));
+                    assert_eq!(m.score.to_bits(), want.score.to_bits(), "{a} / {b} on another thread");
+                }
+            });
+        }
+    });
 }
 
 /// FNV-1a, 64 bits: stable across platforms and releases (std's hashers promise neither).
@@ -189,4 +246,20 @@ fn golden_digest_shared_data() {
         "digest {:#018x} of {} pairs differs from the committed one: a score, explanation or key moved",
         d.0, d.1
     );
+}
+
+/// The numbers reach the score: a stricter conflict lowers a pair that disagrees on the
+/// patronymic, a lower cap lowers every non-identical pair, and neither touches the index keys.
+#[test]
+fn params_reach_the_score() {
+    let strict = Names::with_params(NameParams { conflict: 0.3, max_score: 0.9, ..NameParams::V1 });
+    let v1 = Names::shared();
+    let score = |names: &Names, a: &str, b: &str| {
+        names.compare(&names.parse(a, NameKind::Person), &names.parse(b, NameKind::Person)).score
+    };
+    let (a, b) = ("Иван Петрович Сидоров", "Ivan Pavlovich Sidorov");
+    assert!(score(&strict, a, b) < score(v1, a, b), "conflict did not reach the score");
+    let (a, b) = ("Иван Петрович Сидоров", "Ivan Petrovich Sidorov");
+    assert_eq!(score(&strict, a, b), 0.9_f32 as f64);
+    assert_eq!(strict.parse(a, NameKind::Person).index_keys(), v1.parse(a, NameKind::Person).index_keys());
 }
