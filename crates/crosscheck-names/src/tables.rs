@@ -312,15 +312,18 @@ impl Tables {
             let org_types = s.spawn(org_types);
             let person_prefixes = person_prefix_set();
             let person_prefix_first = person_prefixes.iter().map(|p| p[0].clone()).collect();
-            let join = |what: &str| format!("building the {what} table panicked");
+            // a table that panics to build panics the context's construction with its message
+            fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
             Tables {
                 person_prefixes,
                 person_prefix_first,
-                org_types: org_types.join().expect(&join("org types")),
-                name_groups: name_groups.join().expect(&join("name groups")),
-                spelling_pairs: spelling_pairs.join().expect(&join("spelling pairs")),
-                cyrillic_spelling: cyrillic_spelling.join().expect(&join("Cyrillic spelling")),
-                freq: freq.join().expect(&join("frequency")),
+                org_types: join(org_types),
+                name_groups: join(name_groups),
+                spelling_pairs: join(spelling_pairs),
+                cyrillic_spelling: join(cyrillic_spelling),
+                freq: join(freq),
                 native_pairs: OnceLock::new(),
             }
         })
