@@ -36,18 +36,38 @@ pub(super) struct Alignment<'n> {
     pub aligned: [Option<usize>; MAX_TOKENS],
 }
 
-/// Scores every token pair of `a` and `b` and aligns them.
-pub(super) fn align<'n>(names: &'n Names, a: &'n Name, b: &'n Name) -> Alignment<'n> {
-    let p = &names.params;
+/// Two names' tokens as rows and columns, empty matrices: what [`align`] fills in place.
+///
+/// Decision: the caller holds the result in its own frame and [`align`] writes into it,
+/// because returning the three matrices by value cost a 1.3 KB copy per pair.
+pub(super) fn unaligned<'n>(names: &'n Names, a: &'n Name, b: &'n Name) -> Alignment<'n> {
     let (pa, pb) = (&a.parts[..a.parts.len().min(MAX_TOKENS)], &b.parts[..b.parts.len().min(MAX_TOKENS)]);
     // rows = the longer side, columns = the shorter (the DP enumerates column subsets)
     let swap = pb.len() > pa.len();
     let (rows, cols) = if swap { (pb, pa) } else { (pa, pb) };
-    let (n, m) = (rows.len(), cols.len());
-    let org = a.kind == NameKind::Organization || b.kind == NameKind::Organization;
-    let mut score = [[0f32; MAX_TOKENS]; MAX_TOKENS];
-    let mut rel = [[Rel::None; MAX_TOKENS]; MAX_TOKENS];
-    let mut weight = [[0f32; MAX_TOKENS]; MAX_TOKENS];
+    Alignment {
+        names,
+        a,
+        b,
+        rows,
+        cols,
+        swap,
+        n: rows.len(),
+        m: cols.len(),
+        org: a.kind == NameKind::Organization || b.kind == NameKind::Organization,
+        score: [[0f32; MAX_TOKENS]; MAX_TOKENS],
+        rel: [[Rel::None; MAX_TOKENS]; MAX_TOKENS],
+        weight: [[0f32; MAX_TOKENS]; MAX_TOKENS],
+        aligned: [None; MAX_TOKENS],
+    }
+}
+
+/// Scores every token pair of `t`'s names and aligns them.
+#[inline]
+pub(super) fn align(t: &mut Alignment<'_>) {
+    let (names, rows, cols, n, m, org) = (t.names, t.rows, t.cols, t.n, t.m, t.org);
+    let p = &names.params;
+    let Alignment { score, rel, weight, .. } = t;
     // rules first; the edit similarity only where a rule did not decide and the two tokens do
     // not both already have a near-perfect partner (it could not change the alignment)
     let mut undecided = [[false; MAX_TOKENS]; MAX_TOKENS];
@@ -81,13 +101,13 @@ pub(super) fn align<'n>(names: &'n Names, a: &'n Name, b: &'n Name) -> Alignment
     }
     // one word written in two pieces on one side (Mohammad Hasni / Mohammadhasni): keep the
     // pieces from aligning alone with the whole word, so that the split below joins them
-    hold_split_pieces(p, rows, cols, (&row_strong, &col_strong), &mut score, false);
-    hold_split_pieces(p, cols, rows, (&col_strong, &row_strong), &mut score, true);
-    let aligned = assign(&score, &weight, n, m);
-    Alignment { names, a, b, rows, cols, swap, n, m, org, score, rel, weight, aligned }
+    hold_split_pieces(p, rows, cols, (&row_strong, &col_strong), score, false);
+    hold_split_pieces(p, cols, rows, (&col_strong, &row_strong), score, true);
+    t.aligned = assign(&t.score, &t.weight, n, m);
 }
 
 /// Optimal assignment maximising Σ score·weight; returns, for each row, the aligned column.
+#[inline]
 fn assign(
     score: &[[f32; MAX_TOKENS]; MAX_TOKENS],
     weight: &[[f32; MAX_TOKENS]; MAX_TOKENS],

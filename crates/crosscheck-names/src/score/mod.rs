@@ -100,7 +100,8 @@ fn compare_with(names: &Names, a: &Name, b: &Name, explain: bool) -> NameMatch {
     if a.norm == b.norm {
         return NameMatch { score: 1.0, detail: format!("`{}` and `{}` are the same name", a.raw, b.raw) };
     }
-    let table = alignment::align(names, a, b);
+    let mut table = alignment::unaligned(names, a, b);
+    alignment::align(&mut table);
     let tally = aggregation::aggregate(&table);
     let (score_v, fallback) = fallbacks::fallback(&names.params, a, b, table.org, tally.gender_mismatch, tally.score);
     let score_v = score_v.clamp(0.0, names.params.max_score) as f64;

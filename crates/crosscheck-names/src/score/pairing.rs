@@ -33,12 +33,14 @@ fn min_similarity(p: &NameParams, len: usize) -> f32 {
 
 /// Score of one token pair, in [0, 1): 0 means "do not align". `None` when only the edit
 /// similarity ([`pair_fuzzy`]) can tell.
+#[inline]
 pub(super) fn pair_cheap(names: &Names, a: &Token, b: &Token, org: bool) -> Option<(f32, Rel)> {
     let r = pair_decided(names, a, b, org);
     (r.1 != Rel::Typo).then_some(r)
 }
 
 /// Every rule before the edit similarity; `Rel::Typo` means "undecided".
+#[inline]
 fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     use TokenClass::*;
     let p = &names.params;
