@@ -51,7 +51,7 @@ pub(crate) fn surname_gender(token: &str) -> Option<Gender> {
     None
 }
 
-pub(crate) fn hint(tokens: &[crate::Token]) -> Option<Gender> {
+pub(crate) fn hint(tables: &crate::tables::Tables, tokens: &[crate::Token]) -> Option<Gender> {
     let mut female: u32 = 0;
     let mut male: u32 = 0;
     for tok in tokens {
@@ -64,7 +64,7 @@ pub(crate) fn hint(tokens: &[crate::Token]) -> Option<Gender> {
                 Gender::Female => female += 3,
                 Gender::Male => male += 3,
             }
-        } else if let Some(g) = crate::tables::given_name_gender_by_key(&tok.key) {
+        } else if let Some(g) = tables.given_name_gender_by_key(&tok.key) {
             match g {
                 Gender::Female => female += 2,
                 Gender::Male => male += 2,

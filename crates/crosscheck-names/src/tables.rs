@@ -1,14 +1,16 @@
 //! Runtime tables derived from the shared reference data by `scripts/derive_names_tables.py`
 //! (sources, versions and licences are in each file's header under `data/`).
 //!
-//! Decision: the files are plain TSV compiled in with `include_str!` and parsed once, on first
-//! use, behind `LazyLock`: they stay diffable in review, need no decompression dependency, and
-//! the parse (about 40,000 rows, a few milliseconds) happens once per process. Keys are the
+//! Decision: the files are plain TSV compiled in with `include_str!` and parsed once per
+//! [`crate::Names`] context into [`Tables`] (no statics: a context owns its tables, so two
+//! contexts never share hidden state): they stay diffable in review, need no decompression
+//! dependency, and the parse (about 40,000 rows, about 80 ms of one core, built on several
+//! threads) happens once per context; a process normally has one, [`crate::Names::shared`]. Keys are the
 //! matcher's own phonetic keys, computed at load, so the tables follow any change to the key.
 
 use std::collections::HashMap as StdHashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// FNV-1a: the tables are keyed by short ASCII keys looked up several times per parsed name,
 /// where SipHash's DoS resistance buys nothing (the keys are ours) and costs a third of the
@@ -61,18 +63,14 @@ fn latin(word: &str) -> String {
 }
 
 /// Honorifics and titles, as sequences of normalised words.
-pub(crate) static PERSON_PREFIX_SET: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+fn person_prefix_set() -> Vec<Vec<String>> {
     let mut v: Vec<Vec<String>> = rows(PERSON_PREFIXES)
         .map(|l| normalize(l).split(' ').map(str::to_string).collect::<Vec<_>>())
         .filter(|w| !w.is_empty() && !w[0].is_empty())
         .collect();
     v.sort_by_key(|w| std::cmp::Reverse(w.len()));
     v
-});
-
-/// First words of the honorifics, to skip the scan for most names.
-pub(crate) static PERSON_PREFIX_FIRST: LazyLock<std::collections::HashSet<String, BuildHasherDefault<Fnv>>> =
-    LazyLock::new(|| PERSON_PREFIX_SET.iter().map(|p| p[0].clone()).collect());
+}
 
 /// Legal form: (compare form, generic form).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,9 +84,11 @@ pub(crate) struct LegalForm {
 pub(crate) struct OrgTypes {
     pub by_phrase: HashMap<String, LegalForm>,
     pub max_words: usize,
+    /// First words of the phrases.
+    pub first_words: std::collections::HashSet<String>,
 }
 
-pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
+fn org_types() -> OrgTypes {
     let mut by_phrase = HashMap::default();
     let mut max_words = 1;
     for line in rows(ORG_TYPES) {
@@ -102,7 +102,7 @@ pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
             generic: normalize(generic).replace(' ', ""),
             symbol,
         };
-        let norm = normalize(&crate::collapse_dotted(alias));
+        let norm = normalize(&crate::segmentation::collapse_dotted(alias));
         if norm.is_empty() {
             continue;
         }
@@ -114,8 +114,11 @@ pub(crate) static ORG_TYPES_TABLE: LazyLock<OrgTypes> = LazyLock::new(|| {
             by_phrase.entry(key).or_insert_with(|| form.clone());
         }
     }
-    OrgTypes { by_phrase, max_words }
-});
+    // Most words start no legal form: one set lookup (of the word, then of its Latin form)
+    // before any phrase is joined and looked up.
+    let first_words = by_phrase.keys().map(|k| k.split(' ').next().unwrap_or_default().to_string()).collect();
+    OrgTypes { by_phrase, max_words, first_words }
+}
 
 /// "o o o" → "ooo", "a b c company" → "abc company".
 pub(crate) fn join_single_letters(text: &str) -> String {
@@ -133,7 +136,7 @@ pub(crate) fn join_single_letters(text: &str) -> String {
 }
 
 /// Given-name equivalence groups: phonetic key → group ids (nicknames and Wikidata groups).
-pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLock::new(|| {
+fn name_groups() -> HashMap<String, Vec<u32>> {
     let mut index: HashMap<String, Vec<u32>> = HashMap::default();
     let groups = rows(NAME_GROUPS).chain(rows(NICKNAMES));
     for (id, line) in groups.enumerate() {
@@ -156,11 +159,11 @@ pub(crate) static NAME_GROUP_INDEX: LazyLock<HashMap<String, Vec<u32>>> = LazyLo
         ids.sort_unstable();
     }
     index
-});
+}
 
 /// Latin and Cyrillic spellings of one Western name token that the phonetic key does not
 /// bring together (White / Уайт, Bruce / Брюс, Gilles / Жиль), both directions.
-pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+fn spelling_pairs() -> HashMap<String, Vec<String>> {
     let mut map: HashMap<String, Vec<String>> = HashMap::default();
     for line in rows(TRANSLIT_PAIRS) {
         let mut cols = line.split('\t');
@@ -178,13 +181,13 @@ pub(crate) static SPELLING_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyL
         }
     }
     map
-});
+}
 
 /// Key of a native-script name token (Arabic, Hebrew, Khmer, Thai, Indic, Ethiopic) → keys of
 /// its Latin spellings (ماري → marie, mary; ពត → pot): romanising these scripts loses the vowels,
 /// which Wikidata's spellings restore. Loaded on first use: only names in those scripts need it,
 /// and it is not an index key source (a screening index stays as it was).
-pub(crate) static NATIVE_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
+fn native_pairs() -> HashMap<String, Vec<String>> {
     let mut map: HashMap<String, Vec<String>> = HashMap::default();
     // the file is sorted by native spelling and repeats Latin ones: key each spelling once
     let mut latin_keys: HashMap<&str, String> = HashMap::default();
@@ -211,11 +214,6 @@ pub(crate) static NATIVE_PAIRS: LazyLock<HashMap<String, Vec<String>>> = LazyLoc
         }
     }
     map
-});
-
-/// The Latin keys known as spellings of the native-script key `key`.
-pub(crate) fn native_partners(key: &str) -> &'static [String] {
-    NATIVE_PAIRS.get(key).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// The consonants of a key, repeats merged (w and y are long vowels in the abjads).
@@ -230,7 +228,7 @@ fn consonants(key: &str) -> String {
 }
 
 /// Latin word (lower case) → its most frequent Cyrillic spelling in the Wikidata pairs.
-pub(crate) static CYRILLIC_SPELLING: LazyLock<HashMap<String, (String, u32)>> = LazyLock::new(|| {
+fn cyrillic_spelling() -> HashMap<String, (String, u32)> {
     let mut map: HashMap<String, (String, u32)> = HashMap::default();
     for line in rows(TRANSLIT_PAIRS) {
         let mut cols = line.split('\t');
@@ -242,11 +240,6 @@ pub(crate) static CYRILLIC_SPELLING: LazyLock<HashMap<String, (String, u32)>> = 
         }
     }
     map
-});
-
-/// The keys known to be Latin/Cyrillic spellings of the same name as `key`.
-pub(crate) fn spelling_partners(key: &str) -> &'static [String] {
-    SPELLING_PAIRS.get(key).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// What the frequency table knows about a token key.
@@ -257,7 +250,7 @@ pub(crate) struct FreqInfo {
     pub given_gender: Option<Gender>,
 }
 
-pub(crate) static FREQ: LazyLock<HashMap<String, FreqInfo>> = LazyLock::new(|| {
+fn freq() -> HashMap<String, FreqInfo> {
     let mut map: HashMap<String, FreqInfo> = HashMap::default();
     for line in rows(NAME_FREQ) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -287,11 +280,69 @@ pub(crate) static FREQ: LazyLock<HashMap<String, FreqInfo>> = LazyLock::new(|| {
         }
     }
     map
-});
+}
 
-/// Gender of a given name (by phonetic key), when the tables know it.
-pub(crate) fn given_name_gender_by_key(key: &str) -> Option<Gender> {
-    FREQ.get(key).filter(|f| f.given_count >= 20).and_then(|f| f.given_gender)
+/// The derived tables, built once per [`crate::Names`] context.
+pub(crate) struct Tables {
+    /// Honorifics and titles, as sequences of normalised words, longest first.
+    pub person_prefixes: Vec<Vec<String>>,
+    /// First words of the honorifics, to skip the scan for most names.
+    pub person_prefix_first: std::collections::HashSet<String, BuildHasherDefault<Fnv>>,
+    pub org_types: OrgTypes,
+    /// Given-name equivalence groups: phonetic key → group ids.
+    pub name_groups: HashMap<String, Vec<u32>>,
+    /// Latin/Cyrillic spelling partners by key.
+    pub spelling_pairs: HashMap<String, Vec<String>>,
+    /// Latin word → its most frequent Cyrillic spelling.
+    pub cyrillic_spelling: HashMap<String, (String, u32)>,
+    pub freq: HashMap<String, FreqInfo>,
+    /// Native-script key → Latin keys; built on first use (only names in those scripts need it,
+    /// and it is the largest table).
+    native_pairs: OnceLock<HashMap<String, Vec<String>>>,
+}
+
+impl Tables {
+    /// Builds the tables side by side on several threads (about 80 ms of one core in all).
+    pub fn build() -> Self {
+        std::thread::scope(|s| {
+            let freq = s.spawn(freq);
+            let name_groups = s.spawn(name_groups);
+            let spelling_pairs = s.spawn(spelling_pairs);
+            let cyrillic_spelling = s.spawn(cyrillic_spelling);
+            let org_types = s.spawn(org_types);
+            let person_prefixes = person_prefix_set();
+            let person_prefix_first = person_prefixes.iter().map(|p| p[0].clone()).collect();
+            // a table that panics to build panics the context's construction with its message
+            fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            Tables {
+                person_prefixes,
+                person_prefix_first,
+                org_types: join(org_types),
+                name_groups: join(name_groups),
+                spelling_pairs: join(spelling_pairs),
+                cyrillic_spelling: join(cyrillic_spelling),
+                freq: join(freq),
+                native_pairs: OnceLock::new(),
+            }
+        })
+    }
+
+    /// The Latin keys known as spellings of the native-script key `key`.
+    pub fn native_partners(&self, key: &str) -> &[String] {
+        self.native_pairs.get_or_init(native_pairs).get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The keys known to be Latin/Cyrillic spellings of the same name as `key`.
+    pub fn spelling_partners(&self, key: &str) -> &[String] {
+        self.spelling_pairs.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Gender of a given name (by phonetic key), when the tables know it.
+    pub fn given_name_gender_by_key(&self, key: &str) -> Option<Gender> {
+        self.freq.get(key).filter(|f| f.given_count >= 20).and_then(|f| f.given_gender)
+    }
 }
 
 #[cfg(test)]
@@ -300,15 +351,16 @@ mod tests {
 
     #[test]
     fn tables_load() {
-        assert!(PERSON_PREFIX_SET.iter().any(|p| p == &vec!["mr".to_string()]));
-        let t = &*ORG_TYPES_TABLE;
+        let tables = Tables::build();
+        assert!(tables.person_prefixes.iter().any(|p| p == &vec!["mr".to_string()]));
+        let t = &tables.org_types;
         assert_eq!(t.by_phrase.get("ооо").map(|f| f.generic.as_str()), Some("llc"));
         assert_eq!(t.by_phrase.get("ooo").map(|f| f.generic.as_str()), Some("llc"));
         assert!(t.by_phrase.contains_key("limited liability company"));
-        let sasha = &NAME_GROUP_INDEX[&phonetic_key("sasha")];
-        let alex = &NAME_GROUP_INDEX[&phonetic_key("aleksandr")];
+        let sasha = &tables.name_groups[&phonetic_key("sasha")];
+        let alex = &tables.name_groups[&phonetic_key("aleksandr")];
         assert!(sasha.iter().any(|g| alex.contains(g)));
-        assert!(FREQ[&phonetic_key("ivanov")].surname_count > 1000);
-        assert_eq!(given_name_gender_by_key(&phonetic_key("mariya")), Some(Gender::Female));
+        assert!(tables.freq[&phonetic_key("ivanov")].surname_count > 1000);
+        assert_eq!(tables.given_name_gender_by_key(&phonetic_key("mariya")), Some(Gender::Female));
     }
 }

@@ -299,6 +299,11 @@ fn push_cased(piece: &str, upper_first: bool, all_upper: bool, out: &mut String)
 /// before a vowel, ...). Case follows the input word by word; non-letters pass through. For
 /// display and for feeding Cyrillic-only systems: the matcher itself compares keys instead.
 pub fn to_cyrillic(latin: &str) -> String {
+    crate::Names::shared().to_cyrillic(latin)
+}
+
+/// [`to_cyrillic`] with the spellings of `tables`.
+pub(crate) fn to_cyrillic_with(tables: &crate::tables::Tables, latin: &str) -> String {
     let mut out = String::with_capacity(latin.len() * 2);
     let mut word = String::new();
     for c in latin.chars() {
@@ -307,24 +312,24 @@ pub fn to_cyrillic(latin: &str) -> String {
             continue;
         }
         if !word.is_empty() {
-            out.push_str(&word_to_cyrillic(&word));
+            out.push_str(&word_to_cyrillic(tables, &word));
             word.clear();
         }
         out.push(c);
     }
     if !word.is_empty() {
-        out.push_str(&word_to_cyrillic(&word));
+        out.push_str(&word_to_cyrillic(tables, &word));
     }
     out
 }
 
-fn word_to_cyrillic(word: &str) -> String {
+fn word_to_cyrillic(tables: &crate::tables::Tables, word: &str) -> String {
     let lower: String =
         crate::normalize::ascii_fold(&word.to_lowercase()).chars().filter(|c| c.is_ascii_alphabetic()).collect();
     if lower.is_empty() {
         return word.to_string();
     }
-    let cyr = match crate::tables::CYRILLIC_SPELLING.get(&lower) {
+    let cyr = match tables.cyrillic_spelling.get(&lower) {
         Some((c, _)) => c.clone(),
         None => letters_to_cyrillic(&crate::reading::reading(&lower).unwrap_or(lower)),
     };

@@ -1,0 +1,144 @@
+//! The names context, [`Names`]: the derived tables, the score's numbers ([`NameParams`]) and
+//! the memos of prepared words, owned by one value instead of statics and thread-locals. Every
+//! operation of the crate is a method on it; the crate's free functions are thin wrappers over
+//! one process-wide default, [`Names::shared`].
+//!
+//! Decisions and reasons:
+//! - Tables are built when the context is (`Names::new`, on several threads, about 80 ms of
+//!   one core), except the native-script spellings, built on first use inside the context (only
+//!   names in Arabic, Hebrew, Thai... need them, and they are the largest table).
+//! - `Names` is `Send + Sync` and meant to be shared (`Arc<Names>` or `&'static`): it holds no
+//!   per-call state, and the memos behind it are pure (a word and kind always give the same
+//!   token), so results never depend on which thread or call filled them.
+//! - The memos: a load keys a million names and ~30% of it is keying, so a memo lookup must stay
+//!   one slot read. Chosen: a [`MemoPool`], a few independent memos each behind its own mutex,
+//!   locked once per name (not per word); a thread takes the slot its thread id points to, or
+//!   the next free one if that is busy, and never blocks (with all taken, it gets a fresh empty
+//!   memo). With slots for twice the cores, each thread in practice keeps one slot, whose lock
+//!   and table stay in its core's cache, as the thread-local memo did; the pool is the
+//!   context's and goes with it. Measured with `examples/key_bench.rs` (874,400 names, 54,650
+//!   distinct, both cores, CPU time per name of the warm runs, machine shared with three
+//!   builds): thread-local memo 2.5–3.3 µs, this pool 2.5–3.1 µs, one memo behind one mutex
+//!   3.2–4.8 µs (+35%: the threads queue on the lock and its cache line moves between cores).
+//!   Sharding one table by word would take a lock per word and copy each word's keys out
+//!   from under it; an explicit per-worker `Memo` argument would be as fast as the pool but
+//!   change every caller's signature, for no gain the pool does not already give.
+//! - A name parsed by one context carries that context's table lookups (name groups,
+//!   frequencies); compare names with the context that parsed them.
+
+use std::hash::{Hash, Hasher};
+use std::sync::{LazyLock, Mutex, TryLockError};
+
+use crate::index_keys::WordKeysMemo;
+use crate::params::NameParams;
+use crate::tables::Tables;
+use crate::tokens::TokenMemo;
+
+/// The names context: tables, parameters and memos (see the module doc).
+///
+/// ```
+/// use crosscheck_names::{NameKind, NameParams, Names};
+///
+/// let names = Names::new();
+/// assert_eq!(names.params(), &NameParams::V1);
+/// let a = names.parse("Иван Петрович Сидоров", NameKind::Person);
+/// let b = names.parse("SIDOROV, Ivan", NameKind::Person);
+/// assert!(names.compare(&a, &b).score > 0.8);
+/// assert_eq!(names.compare_score(&a, &b), names.compare(&a, &b).score);
+/// let mut keys = Vec::new();
+/// names.for_each_index_key("SIDOROV, Ivan", NameKind::Person, &mut |k| keys.push(k.to_string()));
+/// assert!(keys.iter().any(|k| names.index_keys(&a).contains(k)));
+/// ```
+pub struct Names {
+    pub(crate) tables: Tables,
+    pub(crate) params: NameParams,
+    pub(crate) token_memo: MemoPool<TokenMemo>,
+    pub(crate) word_keys_memo: MemoPool<WordKeysMemo>,
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Names").field("params", &self.params).finish_non_exhaustive()
+    }
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names::new()
+    }
+}
+
+static SHARED: LazyLock<Names> = LazyLock::new(Names::new);
+
+impl Names {
+    /// A context with the calibrated numbers ([`NameParams::V1`]); builds the tables.
+    pub fn new() -> Self {
+        Names::with_params(NameParams::V1)
+    }
+
+    /// A context scoring with `params` (index keys do not depend on them).
+    pub fn with_params(params: NameParams) -> Self {
+        let n_slots = 2 * std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        Names {
+            tables: Tables::build(),
+            params,
+            token_memo: MemoPool::new(n_slots),
+            word_keys_memo: MemoPool::new(n_slots),
+        }
+    }
+
+    /// The process-wide default context, built on first use: what the crate's free functions
+    /// ([`crate::compare`], [`crate::Name::parse`], [`crate::for_each_index_key`]...) use. It is
+    /// the crate's only static state; callers that want their own take a [`Names::new`].
+    pub fn shared() -> &'static Names {
+        &SHARED
+    }
+
+    /// The score's numbers.
+    pub fn params(&self) -> &NameParams {
+        &self.params
+    }
+
+    /// [`crate::latin_key`] (needs no tables; here so that a caller holding a context finds every
+    /// operation on it).
+    pub fn latin_key(&self, raw: &str) -> String {
+        crate::latin_key(raw)
+    }
+
+    /// [`crate::translit::to_cyrillic`] with this context's spellings.
+    pub fn to_cyrillic(&self, latin: &str) -> String {
+        crate::translit::to_cyrillic_with(&self.tables, latin)
+    }
+}
+
+/// Independent memos behind their own locks (see the module doc): `with` lends one, preferring
+/// the slot the calling thread's id points to, then any free one; when all are taken (more
+/// threads than slots, or a callback that re-enters), a fresh empty memo, so it never blocks.
+pub(crate) struct MemoPool<M> {
+    slots: Box<[Mutex<M>]>,
+}
+
+impl<M: Default> MemoPool<M> {
+    fn new(n_slots: usize) -> Self {
+        MemoPool { slots: (0..n_slots.max(1)).map(|_| Mutex::new(M::default())).collect() }
+    }
+
+    /// Runs `f` with a memo of the pool.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut M) -> R) -> R {
+        let n = self.slots.len();
+        let start = {
+            let mut h = rustc_hash::FxHasher::default();
+            std::thread::current().id().hash(&mut h);
+            (h.finish() >> 32) as usize % n
+        };
+        for k in 0..n {
+            match self.slots[(start + k) % n].try_lock() {
+                Ok(mut memo) => return f(&mut memo),
+                // a panic while a memo was lent leaves it consistent (entries go in whole)
+                Err(TryLockError::Poisoned(e)) => return f(&mut e.into_inner()),
+                Err(TryLockError::WouldBlock) => continue,
+            }
+        }
+        f(&mut M::default())
+    }
+}

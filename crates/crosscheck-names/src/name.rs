@@ -1,0 +1,156 @@
+//! A name prepared for comparison: [`Name::parse`] reads the words (`segmentation.rs`), makes a
+//! token of each (`tokens.rs`) and derives what the score needs of the whole name (gender hint,
+//! the keys written together, the acronym, the father's name in an Arabic chain).
+//!
+//! Decision: the parse does everything that depends on one name only, once, so that comparing
+//! a name against many candidates (`score/`) allocates nothing on the common paths.
+
+use crate::gender::{self, Gender};
+use crate::index_keys::{extra_index_keys, visit_index_keys};
+use crate::normalize::{detect_script, Script};
+use crate::segmentation::{segment, Segment};
+use crate::tokens::{hash_str, legal_token, make_token, trailing_particle_is_surname, Token, TokenClass};
+use crate::{key, Names};
+
+/// What kind of thing a name names; decides which rules apply (patronymics, legal forms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Person,
+    Organization,
+    Any,
+}
+
+/// A name prepared for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    /// The name as given.
+    pub raw: String,
+    /// The kind it was parsed as.
+    pub kind: NameKind,
+    /// Latin, lower-case, ASCII tokens in the original order (honorifics removed; a legal form
+    /// appears as its compare form, e.g. `llc`).
+    pub tokens: Vec<String>,
+    pub(crate) parts: Vec<Token>,
+    /// The normalised raw name (original script), for the "identical" test.
+    pub(crate) norm: String,
+    pub(crate) gender: Option<Gender>,
+    /// Keys of the word tokens joined in order (for names written without spaces).
+    pub(crate) joined: String,
+    /// How many tokens `joined` is made of.
+    pub(crate) n_joined: usize,
+    /// First letters of the word tokens (for abbreviations: PLA, ABC).
+    pub(crate) acronym: String,
+    /// Index (in `parts`) of the token after bin/ibn/ben: the father's name in an Arabic chain.
+    pub(crate) father: Option<usize>,
+}
+
+impl Name {
+    /// Prepares `raw` for comparison with the default context ([`Names::parse`] on
+    /// [`Names::shared`]). Never fails: an unusable name gives no tokens and scores 0.
+    pub fn parse(raw: &str, kind: NameKind) -> Self {
+        Names::shared().parse(raw, kind)
+    }
+
+    /// The gender the name's forms point to: a Slavic patronymic (-ovich / -ovna, -ivna), a
+    /// gendered surname (-ova, -skaya, -ina / -ov, -sky), or a given name known to the tables.
+    /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
+    pub fn gender_hint(&self) -> Option<Gender> {
+        self.gender
+    }
+
+    /// The dominant script of the name as written.
+    pub fn script(&self) -> Script {
+        detect_script(&self.raw)
+    }
+
+    /// The name's index keys under the default context ([`Names::index_keys`]).
+    pub fn index_keys(&self) -> Vec<String> {
+        Names::shared().index_keys(self)
+    }
+}
+
+impl Names {
+    /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
+    pub fn parse(&self, raw: &str, kind: NameKind) -> Name {
+        let tables = &self.tables;
+        let read = segment(tables, raw, kind);
+        let mut parts: Vec<Token> = Vec::with_capacity(read.segments.len());
+        self.token_memo.with(|memo| {
+            for seg in &read.segments {
+                parts.push(match seg {
+                    Segment::Number { start, n, value } => {
+                        let mut t = make_token(memo, tables, &read.phrase(*start, *n), kind);
+                        t.class = TokenClass::Number;
+                        t.text = value.clone();
+                        t.key = value.clone();
+                        t.profile = key::class_profile(value);
+                        t.core = value.clone();
+                        // a series number identifies a company (Fund II) more than a person
+                        t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };
+                        t
+                    }
+                    Segment::Legal { start, n, form } => legal_token(&read.phrase(*start, *n), form),
+                    Segment::Word(i) => make_token(memo, tables, read.word(*i), kind),
+                });
+            }
+        });
+        if parts.len() > 1 {
+            if let Some(last) = parts.last_mut() {
+                if trailing_particle_is_surname(last.class, &last.text) {
+                    last.class = TokenClass::Word;
+                    last.weight = 1.0;
+                }
+            }
+        }
+        for t in &mut parts {
+            t.text_hash = hash_str(&t.text);
+            t.key_hash = hash_str(&t.key);
+            if t.class == TokenClass::Word {
+                t.spelling_partners = tables.spelling_partners(&t.key).iter().map(|k| hash_str(k)).collect();
+            }
+        }
+        let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
+        let gender = if kind == NameKind::Organization { None } else { gender::hint(tables, &parts) };
+        let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
+        let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal);
+        let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
+        let n_joined = parts.iter().filter(joinable).count();
+        let acronym: String = words_only.filter_map(|t| t.text.chars().next()).collect();
+        let father = if kind == NameKind::Organization || raw.contains(',') {
+            None
+        } else {
+            parts
+                .iter()
+                .position(|t| matches!(t.text.as_str(), "bin" | "bint" | "binti"))
+                .and_then(|k| (k + 1..parts.len()).find(|&j| parts[j].class == TokenClass::Word))
+        };
+        Name {
+            raw: raw.to_string(),
+            kind,
+            tokens,
+            parts,
+            norm: read.full_norm,
+            gender,
+            joined,
+            n_joined,
+            acronym,
+            father,
+        }
+    }
+
+    /// Keys for a candidate index, several per name and each selective: the phonetic key of
+    /// every word token of three letters or more (so the same name in another script,
+    /// transliteration or word order shares keys), its second reading (Ukrainian г, English or
+    /// Japanese reading of a Latin word) and known Cyrillic/Latin spellings, the gender-neutral
+    /// stem of a Slavic surname (Ivanov and Ivanova share it), and the key of the whole name
+    /// written without spaces. Typos are not covered: a candidate index wants exact keys.
+    pub fn index_keys(&self, name: &Name) -> Vec<String> {
+        let extras: Vec<Vec<String>> = name.parts.iter().map(|t| extra_index_keys(&self.tables, t)).collect();
+        let mut keys = Vec::new();
+        let tokens = name.parts.iter().zip(&extras).map(|(t, e)| (t.class, t.key.as_str(), e.as_slice()));
+        visit_index_keys(tokens, &mut |key| keys.push(key.to_string()));
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
