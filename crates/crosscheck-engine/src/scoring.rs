@@ -21,7 +21,7 @@ impl Scorer {
         Scorer { algorithm: crosscheck_match::default_scorer() }
     }
 
-    /// The algorithm with this name (`crosscheck-v1`) or id (`crosscheck-v1+c6f54bed`).
+    /// The algorithm with this name (`crosscheck-v1`) or id (`crosscheck-v1+366a535c`).
     pub fn by_name(name_or_id: &str) -> Option<Scorer> {
         crosscheck_match::algorithm(name_or_id).map(|algorithm| Scorer { algorithm })
     }

@@ -7,11 +7,9 @@
 //! The struct, its `V1` value and the list that feeds the canonical text are written once, by
 //! the `params!` macro below, so a field cannot be added without reaching the hash.
 //!
-//! Hook for the name matcher: `crosscheck-names` has numbers of its own (token weights, the
-//! gender and initials caps). [`Params::names_params`] is the place their canonical text goes
-//! once that crate exposes it; today it names the built-in set. Putting the names crate's text
-//! there will change v1's id once (the pinned-id test will say so), which is the point: the id
-//! then covers them too.
+//! The name matcher's numbers (`crosscheck_names::NameParams`: conflict factors, typo bands,
+//! floors, the gender and initials caps) are [`Params::names_params`], so v1's id covers them
+//! too.
 
 /// A value with a canonical text form: stable across platforms and Rust versions.
 pub(crate) trait Canonical {
@@ -31,9 +29,10 @@ impl Canonical for usize {
     }
 }
 
-impl Canonical for &'static str {
+impl Canonical for crosscheck_names::NameParams {
+    /// The names crate's own canonical text (`name = value` per line), on one line.
     fn canonical(&self) -> String {
-        format!("{self:?}")
+        crosscheck_names::NameParams::canonical(self).lines().collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -139,10 +138,10 @@ params! {
     /// A person's alternatives are used only when each has at least this many words ("Anna
     /// Ivanova/Petrova" is one name with two surnames, not two names).
     min_person_alternative_words: usize = 2;
-    // hook
-    /// The name matcher's parameters, as that crate's canonical text. `crosscheck-names` does
-    /// not expose its numbers yet; this names its built-in set until it does.
-    names_params: &'static str = "crosscheck-names builtin";
+    // the name matcher
+    /// The name matcher's own numbers (`crosscheck_names::NameParams`: conflict factors, typo
+    /// bands, floors and caps), part of the scorer's id so that a change there changes it too.
+    names_params: crosscheck_names::NameParams = crosscheck_names::NameParams::V1;
 }
 
 impl Params {

@@ -75,7 +75,7 @@ pub struct Scorer {
 /// `crosscheck-v1`: additive and explainable; frozen by the golden tests.
 pub static CROSSCHECK_V1: Scorer = Scorer {
     name: "crosscheck-v1",
-    id: "crosscheck-v1+c6f54bed",
+    id: "crosscheck-v1+366a535c",
     doc: "Additive and explainable: each feature has a weight and a value in [-1, 1], its \
           contribution is their product, and the raw score is the sum of contributions, \
           squashed above `squash_from` so that strong pairs keep their order below 1.0 \
