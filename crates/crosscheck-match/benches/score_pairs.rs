@@ -14,39 +14,9 @@ use crosscheck_match::Prepared;
 use crosscheck_model::Entity;
 use crosscheck_names::translit::{transliterate, Scheme};
 
-const GIVEN_M: &[&str] = &["Александр", "Сергей", "Владимир", "Дмитрий", "Андрей", "Алексей", "Юрий", "Игорь"];
-const GIVEN_F: &[&str] = &["Елена", "Ольга", "Наталья", "Татьяна", "Юлия", "Мария", "Анна", "Ирина"];
-const PATR: &[&str] = &["Иванович", "Петрович", "Сергеевич", "Викторович", "Николаевич", "Юрьевич"];
-const PATR_F: &[&str] = &["Ивановна", "Петровна", "Сергеевна", "Викторовна", "Николаевна", "Юрьевна"];
-const SURNAME: &[(&str, &str)] = &[
-    ("Кузнецов", "Кузнецова"),
-    ("Щеглов", "Щеглова"),
-    ("Завершинский", "Завершинская"),
-    ("Хабибуллин", "Хабибуллина"),
-    ("Цыганков", "Цыганкова"),
-    ("Жуков", "Жукова"),
-    ("Ельцин", "Ельцина"),
-    ("Чистюхин", "Чистюхина"),
-    ("Лавров", "Лаврова"),
-    ("Рыжков", "Рыжкова"),
-];
-
 /// (name, birth date, gender) of each invented person.
 fn people() -> Vec<(String, String, &'static str)> {
-    let mut out = Vec::new();
-    for (k, (m, f)) in SURNAME.iter().enumerate() {
-        for i in 0..4 {
-            let male = (i + k) % 2 == 0;
-            let (given, patr, surname) = if male {
-                (GIVEN_M[(i * 3 + k) % GIVEN_M.len()], PATR[(i + k) % PATR.len()], *m)
-            } else {
-                (GIVEN_F[(i * 5 + k) % GIVEN_F.len()], PATR_F[(i + 2 * k) % PATR_F.len()], *f)
-            };
-            let date = format!("19{}-{:02}-{:02}", 50 + (i * 7 + k * 3) % 45, 1 + (i + k) % 12, 1 + (i * 11 + k) % 28);
-            out.push((format!("{given} {patr} {surname}"), date, if male { "male" } else { "female" }));
-        }
-    }
-    out
+    crosscheck_testdata::invented::russian_people().into_iter().map(|p| (p.name, p.birth_date, p.gender)).collect()
 }
 
 fn person(name: &str, date: &str, gender: &str, country: &str) -> Entity {

@@ -6,6 +6,7 @@
 //! Tests that use it carry `shared_data` in their name.
 #![allow(clippy::print_stderr)] // the skip message is the point
 
+pub mod invented;
 use std::path::PathBuf;
 
 /// The reference data folder, whether or not it exists.

@@ -1,43 +1,14 @@
 //! Inputs shared by the criterion bench (`name_pairs.rs`) and the CPU-time example
-//! (`examples/score_bench.rs`): a few dozen given names, patronymics and surnames written by us
-//! (no reference data needed); each Cyrillic person name is paired with a Latin spelling of
-//! itself under a rotating passport scheme (a true pair) and with Latin spellings of two other
-//! people (one sharing the surname, one sharing the given name).
+//! (`examples/score_bench.rs`): the invented people of `crosscheck_testdata::invented`, each
+//! Cyrillic name paired with a Latin spelling of itself under a rotating passport scheme (a true
+//! pair) and with Latin spellings of two other people (one sharing the surname, one sharing the
+//! given name).
 
 use crosscheck_names::translit::{transliterate, Scheme};
 use crosscheck_names::{Name, NameKind};
 
-const GIVEN_M: &[&str] = &["Александр", "Сергей", "Владимир", "Дмитрий", "Андрей", "Алексей", "Юрий", "Игорь"];
-const GIVEN_F: &[&str] = &["Елена", "Ольга", "Наталья", "Татьяна", "Юлия", "Мария", "Анна", "Ирина"];
-const PATR: &[&str] = &["Иванович", "Петрович", "Сергеевич", "Викторович", "Николаевич", "Юрьевич"];
-const PATR_F: &[&str] = &["Ивановна", "Петровна", "Сергеевна", "Викторовна", "Николаевна", "Юрьевна"];
-const SURNAME: &[(&str, &str)] = &[
-    ("Кузнецов", "Кузнецова"),
-    ("Щеглов", "Щеглова"),
-    ("Завершинский", "Завершинская"),
-    ("Хабибуллин", "Хабибуллина"),
-    ("Цыганков", "Цыганкова"),
-    ("Жуков", "Жукова"),
-    ("Ельцин", "Ельцина"),
-    ("Чистюхин", "Чистюхина"),
-    ("Лавров", "Лаврова"),
-    ("Рыжков", "Рыжкова"),
-];
-
 pub fn people() -> Vec<String> {
-    let mut out = Vec::new();
-    for (k, (m, f)) in SURNAME.iter().enumerate() {
-        for i in 0..4 {
-            let male = (i + k) % 2 == 0;
-            let (given, patr, surname) = if male {
-                (GIVEN_M[(i * 3 + k) % GIVEN_M.len()], PATR[(i + k) % PATR.len()], *m)
-            } else {
-                (GIVEN_F[(i * 5 + k) % GIVEN_F.len()], PATR_F[(i + 2 * k) % PATR_F.len()], *f)
-            };
-            out.push(format!("{given} {patr} {surname}"));
-        }
-    }
-    out
+    crosscheck_testdata::invented::russian_people().into_iter().map(|p| p.name).collect()
 }
 
 pub fn pairs() -> Vec<(Name, Name)> {
