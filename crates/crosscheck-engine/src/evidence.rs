@@ -175,7 +175,7 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                         .prefix("crosscheck-case-")
                         .tempdir()
                         .map_err(|e| EvidenceError::Store(e.to_string()))?;
-                    let store = Store::open(dir.path()).map_err(|e| EvidenceError::Store(e.to_string()))?;
+                    let store = Store::open_scratch(dir.path()).map_err(|e| EvidenceError::Store(e.to_string()))?;
                     scratch = Some((dir, store));
                 }
                 let Some((_, store)) = scratch.as_ref() else { continue };

@@ -43,7 +43,7 @@ use crate::gc;
 use crate::keyindex::{self, split, HashKey, Posting};
 use crate::keys::{index_keys, push_key_hashes};
 use crate::meta::{DatasetMeta, FileSum, FORMAT_VERSION, KEY_VERSION};
-use crate::StoreError;
+use crate::{Durability, StoreError};
 use crosscheck_model::{Entity, EntityError, Schema};
 use fs_err::File;
 use rayon::prelude::*;
@@ -204,6 +204,7 @@ pub struct Builder {
     /// (key hash, entity) pairs in shards by the hash's top bits, sorted into the index at the end.
     postings: Vec<Vec<Posting>>,
     finished: bool,
+    durability: Durability,
 }
 
 impl Builder {
@@ -211,6 +212,7 @@ impl Builder {
         dataset_dir: PathBuf,
         meta: DatasetMeta,
         key: HashKey,
+        durability: Durability,
         on_wait: &mut dyn FnMut(),
     ) -> Result<Builder, StoreError> {
         fs_err::create_dir_all(&dataset_dir)?;
@@ -230,6 +232,7 @@ impl Builder {
             tmp_lock: Some(tmp_lock),
             renamed: None,
             key,
+            durability,
             meta,
             spill,
             spill_len: 0,
@@ -343,7 +346,7 @@ impl Builder {
         let moved = rejects.exists() && fs_err::rename(&rejects, &kept).is_ok();
         let _ = fs_err::remove_dir_all(&folder);
         let _ = fs_err::remove_file(self.dataset_dir.join(gc::CURRENT_TMP));
-        let _ = gc::sync_dir(&self.dataset_dir);
+        let _ = self.durability.sync(|| gc::sync_dir(&self.dataset_dir));
         moved.then_some(kept)
     }
 
@@ -371,14 +374,15 @@ impl Builder {
                 Some(done) => Ok(done),
                 None => this.spill_is_entities(),
             });
-            let indexes = rayon::join(|| this.write_ids(), || write_keys(&this.tmp, this.key, postings));
+            let indexes =
+                rayon::join(|| this.write_ids(), || write_keys(&this.tmp, this.key, this.durability, postings));
             (entities.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), indexes)
         });
         let (offsets, entities_sum) = entities?;
         let ids_sum = ids?;
         let (keys_sum, postings_sum) = keys?;
         let offset_bytes: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
-        write_synced(&self.tmp.join("offsets.bin"), &offset_bytes)?;
+        write_synced(&self.tmp.join("offsets.bin"), &offset_bytes, self.durability)?;
         let mut sums = vec![
             ("entities.jsonl", entities_sum),
             ("offsets.bin", sum_of(&offset_bytes)),
@@ -389,7 +393,8 @@ impl Builder {
         let rejects = self.rejects_path();
         if rejects.exists() {
             let bytes = fs_err::read(&rejects)?;
-            File::open(&rejects)?.sync_all()?;
+            let file = File::open(&rejects)?;
+            self.durability.sync(|| file.sync_all())?;
             sums.push((REJECTS_FILE, sum_of(&bytes)));
         }
         let n_entities = (offsets.len() - 1) as u64;
@@ -402,8 +407,8 @@ impl Builder {
         // a damaged CURRENT names no version worth keeping
         self.meta.previous_version = gc::read_current(&name, &self.dataset_dir).ok().flatten();
         let meta_json = serde_json::to_vec_pretty(&self.meta).map_err(std::io::Error::from)?;
-        write_synced(&self.tmp.join("meta.json"), &meta_json)?;
-        gc::sync_dir(&self.tmp)?;
+        write_synced(&self.tmp.join("meta.json"), &meta_json, self.durability)?;
+        self.durability.sync(|| gc::sync_dir(&self.tmp))?;
 
         // Switch: rename the folder into place, then point CURRENT at it. Until CURRENT names it,
         // a failure removes the folder again (`discard`, from drop).
@@ -416,15 +421,15 @@ impl Builder {
         let version_dir = self.dataset_dir.join(&version);
         fs_err::rename(&self.tmp, &version_dir)?;
         self.renamed = Some(version_dir.clone());
-        gc::sync_dir(&self.dataset_dir)?;
+        self.durability.sync(|| gc::sync_dir(&self.dataset_dir))?;
         // readers may lock the folder from the moment CURRENT names it
         drop(self.tmp_lock.take());
         let current_tmp = self.dataset_dir.join(gc::CURRENT_TMP);
-        write_synced(&current_tmp, version.as_bytes())?;
+        write_synced(&current_tmp, version.as_bytes(), self.durability)?;
         fs_err::rename(&current_tmp, self.dataset_dir.join(gc::CURRENT))?;
         self.finished = true;
         self.renamed = None;
-        gc::sync_dir(&self.dataset_dir)?;
+        self.durability.sync(|| gc::sync_dir(&self.dataset_dir))?;
         let _ = fs_err::remove_file(self.failed_rejects_path());
         // Older versions go once no reader holds them; the one replaced stays for readers that
         // read CURRENT just before the switch. A failure here leaves them for the next load.
@@ -437,7 +442,8 @@ impl Builder {
     /// checksum was taken as it was written).
     fn spill_is_entities(&self) -> Result<(Vec<u64>, FileSum), StoreError> {
         let sum = self.spill.get_ref().sum();
-        self.spill.get_ref().get_ref().sync_all()?;
+        let spill = self.spill.get_ref().get_ref();
+        self.durability.sync(|| spill.sync_all())?;
         fs_err::rename(self.tmp.join("spill.jsonl"), self.tmp.join("entities.jsonl"))?;
         let mut offsets: Vec<u64> = self.firsts.iter().map(|f| f.0).collect();
         offsets.push(self.spill_len);
@@ -480,7 +486,7 @@ impl Builder {
         }
         offsets.push(written);
         let (file, sum) = entities_out.into_inner().map_err(|e| e.into_error())?.finish();
-        file.sync_all()?;
+        self.durability.sync(|| file.sync_all())?;
         drop(spill);
         fs_err::remove_file(self.tmp.join("spill.jsonl"))?;
         let key = self.key;
@@ -502,7 +508,7 @@ impl Builder {
             out.insert(id, u64::from(*idx)).map_err(fst_err)?;
         }
         let (file, sum) = out.into_inner().map_err(fst_err)?.into_inner().map_err(|e| e.into_error())?.finish();
-        file.sync_all()?;
+        self.durability.sync(|| file.sync_all())?;
         Ok(sum)
     }
 }
@@ -510,7 +516,12 @@ impl Builder {
 /// `keys.idx` and `postings.bin` in `dir` (see `keyindex.rs`). The shards hold disjoint ranges
 /// of key hashes, in order: each is sorted on its own (on every core), then written in turn,
 /// a group of shards at a time turned into bytes side by side.
-fn write_keys(dir: &Path, key: HashKey, mut shards: Vec<Vec<Posting>>) -> Result<(FileSum, FileSum), StoreError> {
+fn write_keys(
+    dir: &Path,
+    key: HashKey,
+    durability: Durability,
+    mut shards: Vec<Vec<Posting>>,
+) -> Result<(FileSum, FileSum), StoreError> {
     // sorted and unique, with the number of distinct keys of each shard
     let distinct: Vec<u64> = shards
         .par_iter_mut()
@@ -541,20 +552,21 @@ fn write_keys(dir: &Path, key: HashKey, mut shards: Vec<Vec<Posting>>) -> Result
             keys_out.write_all(&records)?;
         }
     }
-    let mut sums = Vec::with_capacity(2);
-    for out in [keys_out, postings_out] {
-        let (file, sum) = out.into_inner().map_err(|e| e.into_error())?.finish();
-        file.sync_all()?;
-        sums.push(sum);
-    }
-    Ok((sums[0], sums[1]))
+    let (keys_file, keys_sum) = keys_out.into_inner().map_err(|e| e.into_error())?.finish();
+    let (postings_file, postings_sum) = postings_out.into_inner().map_err(|e| e.into_error())?.finish();
+    // the two syncs overlap: the disk flushes both at once
+    let (keys_synced, postings_synced) =
+        rayon::join(|| durability.sync(|| keys_file.sync_all()), || durability.sync(|| postings_file.sync_all()));
+    keys_synced?;
+    postings_synced?;
+    Ok((keys_sum, postings_sum))
 }
 
-/// Writes `bytes` to a new file at `path` and syncs it.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// Writes `bytes` to a new file at `path` and syncs it (in a durable store).
+fn write_synced(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), StoreError> {
     let mut f = File::create(path)?;
     f.write_all(bytes)?;
-    f.sync_all()?;
+    durability.sync(|| f.sync_all())?;
     Ok(())
 }
 

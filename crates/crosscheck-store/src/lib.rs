@@ -125,6 +125,7 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     root: PathBuf,
+    durability: Durability,
     /// Read (or drawn) when first needed: a reader never needs it, nor write access for it.
     key: OnceLock<HashKey>,
     /// The open version of each dataset read so far.
@@ -134,6 +135,25 @@ struct Inner {
 impl std::fmt::Debug for Dataset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dataset").field("name", &self.name()).field("version", &self.version()).finish()
+    }
+}
+
+/// Whether a load waits for the disk before it publishes (every file and folder synced, so a
+/// power cut never leaves `CURRENT` naming a version whose bytes were not written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    Synced,
+    /// A scratch store's: its folder goes with the process, so there is nothing to keep.
+    Scratch,
+}
+
+impl Durability {
+    /// Runs `sync` (an fsync) when the store is durable.
+    pub(crate) fn sync(self, sync: impl FnOnce() -> std::io::Result<()>) -> std::io::Result<()> {
+        match self {
+            Durability::Synced => sync(),
+            Durability::Scratch => Ok(()),
+        }
     }
 }
 
@@ -151,8 +171,20 @@ pub(crate) fn unique_suffix() -> u64 {
 impl Store {
     /// Opens (and creates when absent) a store at `root`.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
+        Store::open_with(root, Durability::Synced)
+    }
+
+    /// Opens a store that lives only as long as its folder (a case's own files, loaded for one
+    /// `verify`): the same atomic switch and locks, without waiting for the disk, since a crash
+    /// takes the folder with it.
+    pub fn open_scratch(root: &Path) -> Result<Store, StoreError> {
+        Store::open_with(root, Durability::Scratch)
+    }
+
+    fn open_with(root: &Path, durability: Durability) -> Result<Store, StoreError> {
         fs_err::create_dir_all(root.join("datasets"))?;
-        let inner = Inner { root: root.to_path_buf(), key: OnceLock::new(), open: Mutex::new(HashMap::new()) };
+        let inner =
+            Inner { root: root.to_path_buf(), durability, key: OnceLock::new(), open: Mutex::new(HashMap::new()) };
         Ok(Store { inner: Arc::new(inner) })
     }
 
@@ -192,7 +224,7 @@ impl Store {
     pub fn builder_waiting(&self, meta: DatasetMeta, on_wait: &mut dyn FnMut()) -> Result<Builder, StoreError> {
         let dir = self.dataset_dir(&meta.dataset)?;
         let key = self.hash_key()?;
-        Builder::new(dir, meta, key, on_wait)
+        Builder::new(dir, meta, key, self.inner.durability, on_wait)
     }
 
     /// The live version of a dataset, as an immutable snapshot. Cached: a call reads `CURRENT`
