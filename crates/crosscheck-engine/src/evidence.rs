@@ -247,11 +247,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// Today's date (UTC), the default `as_of` of a case that gives none.
 pub fn today() -> crosscheck_model::PartialDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| (d.as_secs() / 86_400) as i64)
-        .unwrap_or(0);
-    let d = crosscheck_ids::Date::from_unix_days(days);
+    let d = crate::check_id::today();
     crosscheck_model::PartialDate::new(d.year, Some(d.month), Some(d.day)).unwrap_or(crosscheck_model::PartialDate {
         year: 2000,
         month: Some(1),

@@ -112,6 +112,13 @@ impl Engine {
         Ok(Snapshot::new(open, self.scorer))
     }
 
+    /// Every loaded dataset's live version, by name.
+    pub fn datasets(&self) -> Result<Vec<wire::DatasetLine>, EngineError> {
+        let names = self.store.list()?;
+        let snapshot = self.snapshot(&names)?;
+        Ok(snapshot.datasets().iter().map(|d| wire::DatasetLine::new(d)).collect())
+    }
+
     /// The loaded datasets' names, sorted.
     pub fn dataset_names(&self) -> Result<Vec<String>, EngineError> {
         Ok(self.store.list()?)

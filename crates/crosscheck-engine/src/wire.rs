@@ -11,8 +11,9 @@
 //! - `check-id`: `crosscheck_ids::IdCheck` itself (its own wire type), with the line's `id`
 //!   first for `--input` ([`CheckIdAnswer`]), or a [`CheckIdLineError`].
 //! - `load --output-format json`: one [`LoadSummary`].
+//! - `datasets --json`: one [`DatasetLine`] per loaded dataset.
 
-use crate::compare::{compare, CompareError};
+use crate::compare::compare;
 use crate::query::Query;
 use crate::scoring::Scorer;
 use crate::screen::{key_properties, ScreenOptions, Screening, Snapshot};
@@ -151,7 +152,7 @@ pub fn answer_compare_line(scorer: &Scorer, line: &str, line_no: u64, source: &s
             explanation: Some(c.explanation),
             error: None,
         },
-        Err(e @ (CompareError::Left(_) | CompareError::Right(_))) => fail(pair.id, &e),
+        Err(e) => fail(pair.id, &e),
     }
 }
 
@@ -186,4 +187,48 @@ pub struct LoadSummary {
     pub values_dropped: u64,
     pub kind: String,
     pub origin: String,
+}
+
+/// One loaded dataset (`datasets --json`): its live version, provenance and counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetLine {
+    pub dataset: String,
+    /// The live version's folder name.
+    pub version: String,
+    pub origin: String,
+    pub kind: String,
+    pub publisher: Option<String>,
+    pub retrieved_at: Option<String>,
+    /// The format the files were read as, and the files.
+    pub format: String,
+    pub files: Vec<String>,
+    /// Entities stored; source records read and rejected by the load.
+    pub records: u64,
+    pub read: u64,
+    pub rejected: u64,
+    pub loaded_at: String,
+    /// The live version's rejects file, when the load rejected anything.
+    pub rejects_file: Option<String>,
+}
+
+impl DatasetLine {
+    /// The line for a dataset's live version.
+    pub fn new(dataset: &crosscheck_store::Dataset) -> DatasetLine {
+        let m = dataset.meta();
+        DatasetLine {
+            dataset: m.dataset.clone(),
+            version: dataset.version().to_string(),
+            origin: m.origin.clone(),
+            kind: m.kind.clone(),
+            publisher: m.publisher.clone(),
+            retrieved_at: m.retrieved_at.clone(),
+            format: m.format.clone(),
+            files: m.files.clone(),
+            records: m.records,
+            read: m.read,
+            rejected: m.rejected,
+            loaded_at: m.loaded_at.clone(),
+            rejects_file: dataset.rejects_file().map(|p| p.display().to_string()),
+        }
+    }
 }

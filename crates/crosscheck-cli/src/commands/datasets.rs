@@ -1,7 +1,6 @@
 //! `crosscheck datasets`: what is loaded, with provenance and counts.
 
 use clap::Args;
-use crosscheck_store::Store;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -31,22 +30,20 @@ pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     if args.check {
         return check(&args, data_dir);
     }
-    let store = Store::open(data_dir)?;
+    let engine = crosscheck_engine::Engine::open(data_dir)?;
+    let datasets = engine.datasets().map_err(super::engine_error)?;
     let mut out = std::io::stdout().lock();
-    let names = store.list()?;
-    if names.is_empty() && !args.json {
+    if datasets.is_empty() && !args.json {
         writeln!(out, "no datasets in `{}` (load one with `crosscheck load FILE`)", data_dir.display())?;
     }
-    for name in names {
-        let dataset = store.dataset(&name)?;
-        let m = dataset.meta();
+    for d in &datasets {
         if args.json {
-            crate::output::write_json_line(&mut out, m)?;
+            crate::output::write_json_line(&mut out, d)?;
         } else {
             writeln!(
                 out,
                 "{:<24} {:>10} entities  kind {:<10} origin {:<20} loaded {}",
-                m.dataset, m.records, m.kind, m.origin, m.loaded_at
+                d.dataset, d.records, d.kind, d.origin, d.loaded_at
             )?;
         }
     }
