@@ -34,6 +34,9 @@ pub struct Name {
     /// The normalised raw name (original script), for the "identical" test.
     pub(crate) norm: String,
     pub(crate) gender: Option<Gender>,
+    /// The gender read only from Slavic and Baltic forms (`gender::hint_strict`), for scorers
+    /// with `slavic_gender_only`.
+    pub(crate) gender_strict: Option<Gender>,
     /// Keys of the word tokens joined in order (for names written without spaces).
     pub(crate) joined: String,
     /// How many tokens `joined` is made of.
@@ -56,6 +59,12 @@ impl Name {
     /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
     pub fn gender_hint(&self) -> Option<Gender> {
         self.gender
+    }
+
+    /// Whether the name carries a legal form or an org-name word (LLC, GmbH, ООО, Ltda., Group,
+    /// Company): an organisation's name, whatever the record's schema says.
+    pub fn has_org_words(&self) -> bool {
+        self.parts.iter().any(|t| t.class == TokenClass::Legal)
     }
 
     /// The dominant script of the name as written.
@@ -111,6 +120,7 @@ impl Names {
         }
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
         let gender = if kind == NameKind::Organization { None } else { gender::hint(tables, &parts) };
+        let gender_strict = if kind == NameKind::Organization { None } else { gender::hint_strict(tables, &parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
         let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal);
         let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
@@ -131,6 +141,7 @@ impl Names {
             parts,
             norm: read.full_norm,
             gender,
+            gender_strict,
             joined,
             n_joined,
             acronym,
