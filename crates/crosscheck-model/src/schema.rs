@@ -119,10 +119,18 @@ impl Schema {
                 })
                 .collect()
         });
-        match table::index_of(self.name).and_then(|i| INDEX.get(i)) {
+        match self.position().and_then(|i| INDEX.get(i)) {
             Some(props) => props.get(prop).copied(),
             None => self.declared_type(prop),
         }
+    }
+
+    /// This schema's index in `SCHEMATA`, from its address (every `Schema` is one of its
+    /// entries: the type has private fields), cheaper than looking its name up again.
+    fn position(&self) -> Option<usize> {
+        let offset = (self as *const Schema as usize).wrapping_sub(SCHEMATA.as_ptr() as usize);
+        let i = offset / std::mem::size_of::<Schema>();
+        (offset.is_multiple_of(std::mem::size_of::<Schema>()) && i < SCHEMATA.len()).then_some(i)
     }
 
     /// [`Schema::prop_type`] by walking the chain: here first, then each parent in order.

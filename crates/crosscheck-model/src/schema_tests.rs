@@ -340,3 +340,11 @@ fn the_property_index_answers_as_the_chain_does() {
     }
     assert_eq!(Schema::get("Person").and_then(|s| s.prop_type("name")), Some(Name));
 }
+
+#[test]
+fn every_schema_knows_its_place() {
+    for (i, schema) in Schema::all().enumerate() {
+        assert_eq!(schema.position(), Some(i), "{}", schema.name);
+        assert_eq!(super::table::index_of(schema.name), Some(i), "{}", schema.name);
+    }
+}
