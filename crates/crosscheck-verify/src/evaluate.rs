@@ -5,7 +5,7 @@
 //! - Only single-valued properties contradict: birth date, birth place, death date, age, gender,
 //!   relationship, and the start and end of the same employment (the employment whose employer,
 //!   or else whose role, matches the claimed one). Other links to an organisation (a directorship,
-//!   a membership, an agency: `relation::ORG_LINKS`) support an employment's employer, position
+//!   a membership, an agency, a post held: `relation::ORG_LINKS`) support an employment's employer, position
 //!   and years like an Employment, with their kind in the evidence ("director of ..."), but their
 //!   years never contradict: a director's term may lie inside a longer employment. Names contradict only when a record resolved by
 //!   identifier or link has a name wholly unlike the claimed one ([`NAME_UNLIKE`]).
@@ -278,7 +278,7 @@ impl Ctx<'_> {
                         .employer
                         .as_ref()
                         .map(|c| link.employer_names.iter().map(|n| compare::employer_score(c, n)).fold(0.0, f64::max));
-                    let roles = link.link.get("role");
+                    let roles = &link.roles;
                     let role_score = emp
                         .position
                         .as_ref()
@@ -287,13 +287,17 @@ impl Ctx<'_> {
                     // an Employment says it in its name; any other link says what kind it is
                     let detail = |what: &str| match link.kind.schema {
                         "Employment" => format!("employment record {}: {what}", link.link.id),
-                        schema => format!(
-                            "{} record {} ({} {}): {what}",
-                            schema.to_lowercase(),
-                            link.link.id,
-                            link.kind.kind,
-                            link.employer_names.first().map_or("the organisation", String::as_str)
-                        ),
+                        schema => {
+                            // what the person is director of, member of, holder of (a post)
+                            let of = if link.kind.through_post { &link.roles } else { &link.employer_names };
+                            let of = of.first().map_or("the organisation", String::as_str);
+                            format!(
+                                "{} record {} ({} {of}): {what}",
+                                schema.to_lowercase(),
+                                link.link.id,
+                                link.kind.kind
+                            )
+                        }
                     };
                     match field {
                         EmploymentField::Employer => {

@@ -150,21 +150,52 @@ pub struct OrgLink {
     pub organization: &'static str,
     /// "director of": shown beside the evidence, so a desk sees a directorship is no payslip.
     pub kind: &'static str,
+    /// The `organization` end is a post (an FtM `Position`: "Governor of Tver Oblast"), not the
+    /// organisation: the post's names are the role, and the organisation is the post's own
+    /// `organization`, when it has one.
+    pub through_post: bool,
 }
 
 /// The links that count as working for an organisation. A director runs it and a member belongs
-/// to it (a party, a board, a union: the same `role` and years as an employment), and an agent
-/// acts on behalf of its client (FtM's `Representation`: a lawyer, a broker, a registered
-/// agent); each is a claim of working for it that the record can support, with its kind shown.
+/// to it (a party, a board, a union: the same `role` and years as an employment), an agent acts
+/// on behalf of its client (FtM's `Representation`: a lawyer, a broker, a registered agent), and
+/// the holder of a post (FtM's `Occupancy` of a `Position`, as PEP lists give public offices)
+/// serves in it; each is a claim of working for it that the record can support, with its kind
+/// shown.
 ///
 /// Left out on purpose: `Ownership` (owner to asset): holding shares of a company, or owning a
 /// vessel, is no employment, and counting it would corroborate "employer: X" for every
 /// shareholder of X. `Associate`/`Family` link people, not organisations (see `resolve`).
 pub const ORG_LINKS: &[OrgLink] = &[
-    OrgLink { schema: "Employment", person: "employee", organization: "employer", kind: "employee of" },
-    OrgLink { schema: "Directorship", person: "director", organization: "organization", kind: "director of" },
-    OrgLink { schema: "Membership", person: "member", organization: "organization", kind: "member of" },
-    OrgLink { schema: "Representation", person: "agent", organization: "client", kind: "agent of" },
+    OrgLink {
+        schema: "Employment",
+        person: "employee",
+        organization: "employer",
+        kind: "employee of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Directorship",
+        person: "director",
+        organization: "organization",
+        kind: "director of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Membership",
+        person: "member",
+        organization: "organization",
+        kind: "member of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Representation",
+        person: "agent",
+        organization: "client",
+        kind: "agent of",
+        through_post: false,
+    },
+    OrgLink { schema: "Occupancy", person: "holder", organization: "post", kind: "holder of", through_post: true },
 ];
 
 /// The organisation link a record of `schema` is, if any (a schema descending from one counts).
@@ -288,7 +319,13 @@ mod tests {
             for prop in [link.person, link.organization] {
                 assert_eq!(schema.prop_type(prop), Some(PropType::Entity), "{}.{prop}", link.schema);
             }
-            assert_eq!(schema.prop_type("role"), Some(PropType::String), "{}.role", link.schema);
+            if link.through_post {
+                let post = Schema::get("Position").unwrap();
+                assert_eq!(post.prop_type("organization"), Some(PropType::Entity));
+                assert_eq!(post.prop_type("name"), Some(PropType::Name));
+            } else {
+                assert_eq!(schema.prop_type("role"), Some(PropType::String), "{}.role", link.schema);
+            }
             assert_eq!(schema.prop_type("startDate"), Some(PropType::Date), "{}.startDate", link.schema);
         }
         for other in ["Ownership", "Family", "Associate", "UnknownLink", "Sanction", "Person"] {

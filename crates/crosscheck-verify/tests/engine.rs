@@ -398,3 +398,24 @@ fn a_directorship_supports_the_employer_claim_and_an_ownership_does_not() {
     assert_eq!(status(&report, "subject.employment.2.employer"), Status::Unverified, "an owner is no employee");
     assert_eq!(status(&report, "subject.employment.2.from"), Status::Unverified);
 }
+
+/// An Occupancy (a post held, as PEP lists give public offices) supports the position by the
+/// post's name and the employer by the post's organisation.
+#[test]
+fn an_occupancy_supports_position_and_employer_through_its_post() {
+    let case = "as_of: 2024-11-01\nsubject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Tver Oblast Administration, position: governor, employedFrom: 2016}\n";
+    let entities = vec![
+        entity("s", "Person", &[("name", "Gleb Ivanov"), ("birthDate", "1991-03-14")]),
+        entity("b", "PublicBody", &[("name", "Administration of Tver Oblast")]),
+        entity("pos", "Position", &[("name", "Governor of Tver Oblast"), ("organization", "b"), ("country", "ru")]),
+        entity("oc", "Occupancy", &[("holder", "s"), ("post", "pos"), ("startDate", "2016-09"), ("status", "ended")]),
+    ];
+    let report = run(case, vec![MemSet::new("peps", "pep-list", "registry", entities)]);
+    assert_eq!(status(&report, "subject.employer"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.position"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employedFrom"), Status::SingleSource);
+    let position = report.claims.iter().find(|c| c.id == "subject.position").unwrap();
+    assert_eq!(position.evidence[0].value.as_deref(), Some("Governor of Tver Oblast"));
+    let detail = position.evidence[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("occupancy record oc (holder of Governor of Tver Oblast)"), "{detail}");
+}
