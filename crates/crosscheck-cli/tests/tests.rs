@@ -13,6 +13,9 @@ mod foundation;
 // The store under racing loads and readers (processes), and `datasets --check`.
 mod store;
 
+// Issue 13, the whole FtM 4 model: links of every kind load; a Directorship supports an employer.
+mod ftm_model;
+
 // `verify`: the example case in every format, loaded datasets, bad input, notes never leak.
 mod verify;
 
