@@ -199,6 +199,10 @@ name_params! {
     /// evidence, which a birth date alone must not lift over the line. A shared rare word (a
     /// surname: Ben Netanyahu / Benjamin Netanyahu) is not capped. 1 = no cap.
     single_given_cap = 1.0,
+    /// A given name aligned with a surname, where the writing of both names says which word is
+    /// which (capitals, a comma, Given I. Surname): the pair counts this times its score, and a
+    /// given-name variant (David / Davis) does not align across roles at all. 1 = off.
+    cross_role = 1.0,
     /// Two patronymics aligned as a close spelling below this similarity are different
     /// fathers and conflict like two given names (Yuryevich / Igorevich), instead of costing a
     /// typo's share; above it they are spellings of one (Yurievich / Yuryevich). 0 = off.
@@ -213,6 +217,7 @@ impl NameParams {
     /// The numbers of scorer `crosscheck-v2`: v1's, with the rules added since switched on.
     pub const V2: NameParams = NameParams {
         initial_needs_rest: 1.0,
+        cross_role: 0.5,
         single_given_cap: 0.5,
         patronymic_min_similarity: 0.85,
         slavic_gender_only: 1.0,

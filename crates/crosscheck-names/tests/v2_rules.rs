@@ -86,3 +86,25 @@ fn gender_is_read_from_slavic_and_baltic_forms_only() {
         }
     }
 }
+
+#[test]
+fn a_given_name_against_a_surname_counts_little() {
+    check(&[
+        (
+            "Doran G. Wilms",
+            "Wilm HOSTETTER",
+            Hi(0.0),
+            Lo(0.5),
+            "Wilms is Doran's surname, Wilm is Hostetter's given name",
+        ),
+        ("Tobias Quellmann", "QUELLMANN Tobias", Hi(0.9), Hi(0.9), "the same roles in another order"),
+        ("QUELLMANN, Tobias", "Tobias K. Quellmann", Hi(0.9), Hi(0.9), "comma and middle initial agree"),
+        (
+            "NURAVIN, Abdul Karim",
+            "ABDUL KARIM Nuravin",
+            Hi(0.7),
+            Hi(0.7),
+            "capitals on an assembled name mislead: not one crossed pair but three",
+        ),
+    ]);
+}

@@ -12,9 +12,41 @@
 
 use super::alignment::{find_split, Alignment, MAX_TOKENS};
 use super::pairing::{typo_factor, Rel};
+use crate::name::NameRole;
 use crate::params::NameParams;
 use crate::tables::Tables;
 use crate::{Name, NameKind, Token, TokenClass};
+
+/// A given name against a surname counts little (`cross_role`), where both names say which
+/// word is which: "Donald G. Davis" / "David GUBERMAN" share no given name and no surname. A
+/// given-name variant (a name group: David / Davis) is unaligned across roles, since a surname
+/// is no one's pet name; other pairs count `cross_role` times their score.
+pub(super) fn weigh_cross_role_pairs(t: &mut Alignment<'_>) {
+    let (row_name, col_name) = if t.swap { (t.b, t.a) } else { (t.a, t.b) };
+    let crossed = |i: usize, j: usize| {
+        matches!(
+            (row_name.roles.get(i).copied(), col_name.roles.get(j).copied()),
+            (Some(NameRole::Given), Some(NameRole::Surname)) | (Some(NameRole::Surname), Some(NameRole::Given))
+        )
+    };
+    // only one pair across roles: when several are, the readings of the roles disagree (a name
+    // assembled from parts written in capitals), not the people
+    let mut only: Option<(usize, usize)> = None;
+    for i in 0..t.n {
+        if let Some(j) = t.aligned[i].filter(|&j| crossed(i, j)) {
+            if only.is_some() {
+                return;
+            }
+            only = Some((i, j));
+        }
+    }
+    let Some((i, j)) = only else { return };
+    if t.rel[i][j] == Rel::Equivalent {
+        t.aligned[i] = None;
+    } else {
+        t.score[i][j] *= t.names.params.cross_role;
+    }
+}
 
 /// Unaligns each initial whose name has a word left without a partner (`initial_needs_rest`):
 /// an initial is evidence only when the rest of its name agrees. "J. Smith" / "John Smith"
