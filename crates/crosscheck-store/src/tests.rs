@@ -333,7 +333,7 @@ fn issue_13_among_thousands_of_namesakes_the_one_born_that_year_comes_first() {
 
 #[test]
 fn issue_13_a_store_indexed_before_year_keys_is_refused_with_advice_to_load_again() {
-    assert!(crate::KEY_VERSION >= 2, "year keys came with key algorithm 2");
+    const { assert!(crate::KEY_VERSION >= 2, "year keys came with key algorithm 2") };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     load(&store, "reg", &[born(person("a", "Anna Petrova", None), &["1970"])]).unwrap();
@@ -345,4 +345,20 @@ fn issue_13_a_store_indexed_before_year_keys_is_refused_with_advice_to_load_agai
     std::fs::write(&meta_path, old).unwrap();
     let err = Store::open(dir.path()).unwrap().dataset("reg").err().unwrap().to_string();
     assert!(err.contains("key algorithm 1") && err.contains("load it again"), "{err}");
+}
+
+proptest::proptest! {
+    /// The galloping lookup of candidates in a key's postings finds exactly those present.
+    #[test]
+    fn candidates_are_found_in_sorted_postings_as_by_a_scan(
+        postings in proptest::collection::btree_set(0u32..5000, 0..400),
+        candidates in proptest::collection::btree_set(0u32..5000, 0..60),
+    ) {
+        let bytes: Vec<u8> = postings.iter().flat_map(|p| p.to_le_bytes()).collect();
+        let sorted: Vec<u32> = candidates.iter().copied().collect();
+        let mut found = Vec::new();
+        crate::dataset::for_each_in_postings(&bytes, &sorted, |idx| found.push(idx));
+        let want: Vec<u32> = sorted.iter().copied().filter(|c| postings.contains(c)).collect();
+        proptest::prop_assert_eq!(found, want);
+    }
 }
