@@ -10,6 +10,9 @@ mod check_id;
 // `load`, `match`, `compare`: counts, rejects, atomic reloads, encodings, order, schemas.
 mod foundation;
 
+// Issue 13: a copy of a person finds itself first among thousands of namesakes.
+mod namesakes;
+
 // The store under racing loads and readers (processes), and `datasets --check`.
 mod store;
 
