@@ -209,7 +209,9 @@ name_params! {
     patronymic_min_similarity = 0.0,
     /// 1 = a name's gender is read only from forms that mark it in Slavic and Baltic names (a
     /// patronymic with a given name and a surname beside it, a surname ending the tables know
-    /// as gendered, a given name), so a South Slavic -ić or a Spanish Medina points nowhere.
+    /// as gendered, a given name), so a South Slavic -ić or a Spanish Medina points nowhere; and
+    /// two words align as gendered forms of one surname only when they are Slavic (a known
+    /// surname, Cyrillic, or beside a patronymic): Martin / Martina are two given names.
     slavic_gender_only = 0.0,
 }
 

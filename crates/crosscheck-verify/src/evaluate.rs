@@ -33,9 +33,19 @@ use std::collections::{BTreeMap, HashSet};
 /// The crosscheck version recorded in reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Verifies `case` against `sets` (in the case's evidence order). Fails only when a dataset
-/// cannot be read.
+/// Verifies `case` against `sets` (in the case's evidence order) with the default scorer.
+/// Fails only when a dataset cannot be read.
 pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Result<Report, SetError> {
+    verify_with(case, sets, crosscheck_match::default_scorer())
+}
+
+/// [`verify`] with the scorer whose threshold screens the watchlists and whose id the report
+/// records; the sets must screen with the same scorer (the engine's do).
+pub fn verify_with(
+    case: &Case,
+    sets: &[Box<dyn EvidenceSet>],
+    scorer: &'static crosscheck_match::Scorer,
+) -> Result<Report, SetError> {
     let outcomes: Vec<Outcome> =
         case.documents.iter().map(|d| documents::check(d, &case.people[d.holder].entity, &case.as_of)).collect();
     let doc_numbers: Vec<(usize, String)> =
@@ -49,7 +59,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Result<Report, SetE
         let mut matches = Vec::new();
         if set.info().kind == "watchlist" {
             for (idx, query) in queries.iter().enumerate() {
-                for hit in set.screen(&query.entity, crosscheck_match::DEFAULT_THRESHOLD)? {
+                for hit in set.screen(&query.entity, scorer.default_threshold())? {
                     if !excluded.contains(&hit.entity.id) {
                         matches.push((idx, hit));
                     }
@@ -122,7 +132,7 @@ pub fn verify(case: &Case, sets: &[Box<dyn EvidenceSet>]) -> Result<Report, SetE
         case: case.id.clone(),
         as_of: case.as_of.to_string(),
         crosscheck_version: VERSION.to_string(),
-        scorer: crosscheck_match::default_scorer().id().to_string(),
+        scorer: scorer.id().to_string(),
         datasets: sets.iter().map(|s| s.info().clone()).collect(),
         claims,
         findings,

@@ -48,6 +48,29 @@ pub(super) fn weigh_cross_role_pairs(t: &mut Alignment<'_>) {
     }
 }
 
+/// Unaligns gendered forms of one surname (Ivanov / Ivanova) that are not Slavic or Baltic
+/// surnames (`slavic_gender_only`): Martin / Martina are two given names, not one family's
+/// name in two genders. A pair counts as Slavic when either word is a surname the frequency
+/// table knows, is written in Cyrillic, or stands beside a patronymic, and neither word is a
+/// given name the tables know.
+pub(super) fn drop_non_slavic_gender_forms(t: &mut Alignment<'_>) {
+    let patronymic = |name: &Name| name.parts.iter().any(|p| p.patronymic);
+    let context = patronymic(t.a) || patronymic(t.b);
+    for i in 0..t.n {
+        let Some(j) = t.aligned[i] else { continue };
+        if t.rel[i][j] != Rel::GenderForm {
+            continue;
+        }
+        let (r, c) = (&t.rows[i], &t.cols[j]);
+        let slavic = |x: &Token| x.known_surname || x.script == crate::Script::Cyrillic;
+        // a given name on either side makes them two given names (Martin / Martina, Karin /
+        // Karina), whatever the context
+        if r.known_given || c.known_given || (!context && !slavic(r) && !slavic(c)) {
+            t.aligned[i] = None;
+        }
+    }
+}
+
 /// Unaligns each initial whose name has a word left without a partner (`initial_needs_rest`):
 /// an initial is evidence only when the rest of its name agrees. "J. Smith" / "John Smith"
 /// keeps J~John; in "Jon C. Porter" / "Cheng Yun", Porter has no partner, so C~Cheng goes and

@@ -102,6 +102,9 @@ fn compare_with(names: &Names, a: &Name, b: &Name, explain: bool) -> NameMatch {
     }
     let mut table = alignment::unaligned(names, a, b);
     alignment::align(&mut table);
+    if names.params.slavic_gender_only > 0.0 {
+        aggregation::drop_non_slavic_gender_forms(&mut table);
+    }
     if names.params.cross_role < 1.0 {
         aggregation::weigh_cross_role_pairs(&mut table);
     }
