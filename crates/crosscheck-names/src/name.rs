@@ -33,34 +33,56 @@ pub(crate) enum NameRole {
 /// ("DAVID, Yafi"), or a given name, middle initials and a surname ("Donald G. Davis"). Names
 /// that show none of these (most) say nothing: "Ivanov Sergei" and "Sergei Ivanov" are both
 /// common, so word order alone decides nothing.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty())
+}
+
 fn name_roles(raw: &str, parts: &[Token], kind: NameKind) -> Vec<NameRole> {
     let mut roles = vec![NameRole::Unknown; parts.len()];
     let words = parts.iter().filter(|t| t.class == TokenClass::Word).count();
     if kind == NameKind::Organization || words < 2 {
         return roles;
     }
-    let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = |w: &str| letters(w) >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-    let raw_words: Vec<&str> = raw.split(|c: char| c.is_whitespace() || c == ',').filter(|w| letters(w) >= 2).collect();
-    let n_upper = raw_words.iter().filter(|w| upper(w)).count();
-    if n_upper > 0 && n_upper < raw_words.len() {
-        let surnames: Vec<String> =
-            raw_words.iter().filter(|w| upper(w)).map(|w| crate::normalize::normalize(w)).collect();
+    // one pass over the words: is one in capitals (two capitals or more, nothing lower-case)
+    // and another not? Most names have neither, and leave here having normalised nothing.
+    let case_of = |w: &str| {
+        let (mut upper, mut lower) = (0usize, 0usize);
+        for c in w.chars() {
+            if c.is_lowercase() {
+                lower += 1;
+            } else if c.is_uppercase() {
+                upper += 1;
+            }
+        }
+        (upper, lower)
+    };
+    let (mut any_upper, mut any_lower) = (false, false);
+    for w in raw_words(raw) {
+        match case_of(w) {
+            (u, 0) if u >= 2 => any_upper = true,
+            (_, l) if l >= 1 => any_lower = true,
+            _ => {}
+        }
+    }
+    let mark = |roles: &mut Vec<NameRole>, surnames: &[String]| {
         for (role, t) in roles.iter_mut().zip(parts) {
             if t.class == TokenClass::Word {
                 *role = if surnames.contains(&t.orig) { NameRole::Surname } else { NameRole::Given };
             }
         }
+    };
+    if any_upper && any_lower {
+        let surnames: Vec<String> = raw_words(raw)
+            .filter(|w| matches!(case_of(w), (u, 0) if u >= 2))
+            .map(crate::normalize::normalize)
+            .collect();
+        mark(&mut roles, &surnames);
         return roles;
     }
     if let Some((before, after)) = raw.split_once(',') {
-        if letters(after) >= 2 && !after.contains(',') {
+        if after.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !after.contains(',') {
             let surnames: Vec<String> = before.split_whitespace().map(crate::normalize::normalize).collect();
-            for (role, t) in roles.iter_mut().zip(parts) {
-                if t.class == TokenClass::Word {
-                    *role = if surnames.contains(&t.orig) { NameRole::Surname } else { NameRole::Given };
-                }
-            }
+            mark(&mut roles, &surnames);
         }
         return roles;
     }
