@@ -29,8 +29,8 @@
 //! b.add("birthDate", "1970-05-01");
 //!
 //! let scorer = default_scorer();
-//! assert_eq!(scorer.name(), "crosscheck-v1");
-//! assert!(scorer.id().starts_with("crosscheck-v1+"));
+//! assert_eq!(scorer.name(), "crosscheck-v2");
+//! assert!(scorer.id().starts_with("crosscheck-v2+"));
 //! assert!(std::ptr::eq(algorithm(scorer.id()).unwrap(), scorer));
 //!
 //! let (a, b) = (scorer.prepare(&a), scorer.prepare(&b));

@@ -173,7 +173,8 @@ fn registered_ids_hash_their_params() {
     }
     assert!(algorithm("crosscheck-v1+ffffffff").is_none(), "an id with other parameters finds nothing");
     assert!(algorithm("logic-v2").is_none());
-    assert_eq!(default_scorer().name(), SCORER);
+    assert_eq!(default_scorer().name(), "crosscheck-v2");
+    assert_eq!(CROSSCHECK_V1.name(), SCORER, "the old constant names v1, as the old free functions score");
     fn send_sync<T: Send + Sync>(_: &T) {}
     send_sync(default_scorer());
 }
@@ -183,7 +184,7 @@ fn describe_publishes_features_and_params() {
     let d = default_scorer().describe();
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["id"], default_scorer().id());
-    assert_eq!(json["features"].as_array().unwrap().len(), V1_FEATURES.len());
+    assert_eq!(json["features"].as_array().unwrap().len(), V2_FEATURES.len());
     let birth = &json["features"][3];
     assert_eq!((birth["name"].as_str(), birth["role"].as_str()), (Some("birthDate"), Some("both")));
     assert_eq!(birth["weights"]["agrees"], 0.12);

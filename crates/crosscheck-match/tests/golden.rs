@@ -18,7 +18,7 @@
 //! To re-record after an intended change (there should be none for v1):
 //! `CROSSCHECK_BLESS=1 cargo test -p crosscheck-match --test golden`, and review the diff.
 
-use crosscheck_match::{default_scorer, Scored};
+use crosscheck_match::Scored;
 use crosscheck_model::Entity;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -192,7 +192,7 @@ fn check_golden(got: &[(String, String)]) {
 /// The explained score of a pair, after checking that the old free function, the registry's
 /// `explain` and the fast path `score` agree bit for bit.
 fn checked(a: &Entity, b: &Entity) -> Scored {
-    let scorer = default_scorer();
+    let scorer = &crosscheck_match::CROSSCHECK_V1;
     let old = crosscheck_match::score(a, b);
     let (pa, pb) = (scorer.prepare(a), scorer.prepare(b));
     let explained = scorer.explain(&pa, &pb);
