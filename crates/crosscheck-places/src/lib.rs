@@ -94,8 +94,9 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaceComparison {
     pub relation: PlaceRelation,
-    /// The finer of the two sides' known levels when they overlap, the level they differ at when
-    /// different; `None` when the gazetteer decided nothing.
+    /// When they overlap, the level of the place they share or the containing one (a district
+    /// within Moscow: `City`; Moscow within Russia: `Country`); when different, the level they
+    /// differ at; `None` when the gazetteer decided nothing.
     pub level: Option<Level>,
     pub reason: String,
 }
@@ -252,7 +253,7 @@ fn relate_finer_first(g: &Gazetteer, a: &Place, b: &Place, level: Level) -> Plac
                 return by_finer(a, b, Level::Region, what);
             }
             if b.unknown.is_empty() {
-                result(PlaceRelation::Within, Some(Level::City), format!("{} is in {what}", city_label(g, &a.cities)))
+                result(PlaceRelation::Within, Some(Level::Region), format!("{} is in {what}", city_label(g, &a.cities)))
             } else {
                 result(
                     PlaceRelation::Unknown,
@@ -271,7 +272,7 @@ fn relate_finer_first(g: &Gazetteer, a: &Place, b: &Place, level: Level) -> Plac
                 return by_finer(a, b, Level::Country, what);
             }
             if b.unknown.is_empty() {
-                result(PlaceRelation::Within, Some(level), format!("{} is in {what}", side_label(g, a)))
+                result(PlaceRelation::Within, Some(Level::Country), format!("{} is in {what}", side_label(g, a)))
             } else {
                 result(
                     PlaceRelation::Unknown,
