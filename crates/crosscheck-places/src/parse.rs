@@ -53,6 +53,12 @@ pub struct Place {
     pub unknown: Vec<String>,
     /// Whether the countries were written (not derived from the cities).
     pub countries_written: bool,
+    /// Whether a qualifier the gazetteer does not know stands beside the city (a state, a
+    /// county): it may narrow the candidates to a city the other side does not name.
+    pub qualified: bool,
+    /// Whether the region was read from an adjective (Приморский: a guess, which may name a city
+    /// of another country): its country then never makes the two places different.
+    pub region_guessed: bool,
 }
 
 impl Place {
@@ -73,8 +79,12 @@ impl Place {
 #[derive(Debug)]
 enum Seg {
     Known(Vec<Entry>, String),
-    Region(Vec<u32>),
-    Unknown { key: String, district: bool },
+    /// A region, by the cities it is named after; `true` when read from an adjective (a guess).
+    Region(Vec<u32>, bool),
+    Unknown {
+        key: String,
+        district: bool,
+    },
 }
 
 fn words_of(segment: &str) -> Vec<String> {
@@ -85,7 +95,7 @@ fn key_of(words: &[String]) -> String {
     words.iter().map(|w| phonetic_key(w)).collect::<Vec<_>>().join(" ")
 }
 
-fn region_cities(g: &Gazetteer, words: &[String]) -> Vec<u32> {
+fn region_cities(g: &Gazetteer, words: &[String]) -> (Vec<u32>, bool) {
     let cities = |key: &str| -> Vec<u32> {
         g.lookup(key)
             .iter()
@@ -95,24 +105,31 @@ fn region_cities(g: &Gazetteer, words: &[String]) -> Vec<u32> {
             })
             .collect()
     };
+    // a word with an adjective's ending is a guess even when it is also a city's name
+    // (Приморский is Prymorskyi in Ukraine, and the name of a Russian krai)
+    let adjective = words.len() == 1 && ADJECTIVE_ENDINGS.iter().any(|e| words[0].ends_with(e));
     let found = cities(&key_of(words));
     if !found.is_empty() || words.len() != 1 {
-        return found;
+        return (found, adjective);
     }
+    // an adjective (Тверская, Київська): the cities its stem may name that are the centre of
+    // their region, all of them (Тульская: Tula, never Thul in Pakistan, which is no centre)
     let word = &words[0];
+    let mut found = Vec::new();
     for ending in ADJECTIVE_ENDINGS {
         let Some(stem) = word.strip_suffix(ending) else { continue };
         if stem.len() < 3 {
             continue;
         }
         for candidate in [stem.to_string(), format!("{stem}sk"), format!("{stem}a")] {
-            let found = cities(&phonetic_key(&candidate));
-            if !found.is_empty() {
-                return found;
+            for c in cities(&phonetic_key(&candidate)) {
+                if g.cities.get(c as usize).is_some_and(|city| city.centre) && !found.contains(&c) {
+                    found.push(c);
+                }
             }
         }
     }
-    Vec::new()
+    (found, true)
 }
 
 fn segment(g: &Gazetteer, raw: &str, out: &mut Vec<Seg>) {
@@ -131,11 +148,11 @@ fn segment(g: &Gazetteer, raw: &str, out: &mut Vec<Seg>) {
         return;
     }
     if words.iter().any(is_region) {
-        let cities = region_cities(g, &name);
+        let (cities, guessed) = region_cities(g, &name);
         if cities.is_empty() {
             out.push(Seg::Unknown { key: key_of(&name), district: false });
         } else {
-            out.push(Seg::Region(cities));
+            out.push(Seg::Region(cities, guessed));
         }
         return;
     }
@@ -170,6 +187,7 @@ pub fn parse(g: &Gazetteer, raw: &str) -> Place {
     let mut either: Vec<(usize, Vec<u32>, Vec<&'static str>)> = Vec::new();
     let mut region: Vec<u32> = Vec::new();
     let mut region_at: Option<usize> = None;
+    let mut place_region_guessed = false;
     for (idx, seg) in segs.iter().enumerate() {
         match seg {
             Seg::Known(entries, _) => {
@@ -191,10 +209,11 @@ pub fn parse(g: &Gazetteer, raw: &str) -> Place {
                     (true, true) => {}
                 }
             }
-            Seg::Region(cities) => {
+            Seg::Region(cities, guessed) => {
                 if region.is_empty() {
                     region = cities.clone();
                     region_at = Some(idx);
+                    place_region_guessed = *guessed;
                 }
             }
             Seg::Unknown { .. } => {}
@@ -262,6 +281,7 @@ pub fn parse(g: &Gazetteer, raw: &str) -> Place {
         }
     }
     place.region = region;
+    place.region_guessed = place_region_guessed;
     if !place.countries_written {
         let from = if place.cities.is_empty() { &place.region } else { &place.cities };
         let mut countries: Vec<&'static str> =
@@ -270,13 +290,19 @@ pub fn parse(g: &Gazetteer, raw: &str) -> Place {
         countries.dedup();
         place.countries = countries;
     }
-    // unknown segments: finer than what is known, unless between the city and a coarser segment
+    // unknown segments: finer than what is known, unless on the coarse side of the city: between
+    // it and a coarser segment, or after it when nothing coarser is written ("Manchester, New
+    // Hampshire"). Such a qualifier cannot be read, so it may pick another of the candidates.
     let coarser: Vec<usize> = countries_at.iter().map(|(i, _)| *i).chain(region_at).collect();
     for (idx, seg) in segs.iter().enumerate() {
         let Seg::Unknown { key, district } = seg else { continue };
-        let county = !district
-            && city_idx.is_some_and(|c| coarser.iter().any(|&k| (c < idx && idx < k) || (k < idx && idx < c)));
-        if !county {
+        let qualifier = !district
+            && city_idx.is_some_and(|c| {
+                coarser.iter().any(|&k| (c < idx && idx < k) || (k < idx && idx < c)) || (coarser.is_empty() && idx > c)
+            });
+        if qualifier {
+            place.qualified = true;
+        } else {
             place.unknown.push(key.clone());
         }
     }
