@@ -40,6 +40,9 @@ const DISTRICT_WORDS: &[&str] =
 const ADJECTIVE_ENDINGS: &[&str] =
     &["skaia", "skaya", "skaja", "skoi", "skoy", "skoj", "skogo", "skii", "skiy", "skij", "skyi", "skyy", "ska", "sky"];
 
+/// Segments of at most this many words are tried cut in two.
+const MAX_CUT_WORDS: usize = 6;
+
 /// What the gazetteer knows of a written place.
 #[derive(Debug, Clone, Default)]
 pub struct Place {
@@ -162,8 +165,9 @@ fn segment(g: &Gazetteer, raw: &str, out: &mut Vec<Seg>) {
         out.push(Seg::Known(entries.to_vec(), key));
         return;
     }
-    // "Moscow Russia", "Россия Москва": two known names without a comma
-    for cut in 1..name.len() {
+    // "Moscow Russia", "Россия Москва": two known names without a comma (short segments only:
+    // each cut is two lookups, and a long text is no place name)
+    for cut in 1..name.len().min(MAX_CUT_WORDS) {
         let (first_key, second_key) = (key_of(&name[..cut]), key_of(&name[cut..]));
         let (first, second) = (g.lookup(&first_key), g.lookup(&second_key));
         if !first.is_empty() && !second.is_empty() {

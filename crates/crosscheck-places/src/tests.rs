@@ -126,6 +126,14 @@ proptest! {
     }
 }
 
+#[test]
+fn long_text_is_cheap_and_unknown() {
+    let long = "Zavidovo ".repeat(5_000);
+    let start = std::time::Instant::now();
+    assert_eq!(compare(&long, "Tver"), Unknown);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
+
 trait SelfRelation {
     fn relation_to_self(self) -> bool;
 }
