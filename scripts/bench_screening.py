@@ -61,8 +61,11 @@ def person_queries(csv_path, out_path, limit=None):
     return n
 
 
+SCORER = []  # `--scorer NAME` when given on the command line
+
+
 def match_rate(data, datasets, queries, results_path):
-    args = ["--data-dir", data, "match", "--input", queries]
+    args = ["--data-dir", data, "match", "--input", queries] + SCORER
     for d in datasets:
         args += ["--dataset", d]
     with open(results_path, "w") as out:
@@ -177,6 +180,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["yente", "scale", "compare"])
     ap.add_argument("--out", default="/tmp/crosscheck-bench")
+    ap.add_argument("--scorer", help="scorer name or id for match (yente); default: the build's default")
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3, help="alternating rounds of ours and the peer's (scale, compare)")
     ap.add_argument("--pairs", type=int, default=100_000, help="pairs to compare (compare)")
@@ -185,6 +189,8 @@ def main():
     if not os.path.exists(EXE):
         sys.exit("build first: cargo build --release -p crosscheck-cli")
     if args.what == "yente":
+        if args.scorer:
+            SCORER.extend(["--scorer", args.scorer])
         yente(args.out)
     elif args.what == "compare":
         compare_floor(args.out, args.pairs, args.repeat)

@@ -48,7 +48,7 @@ impl Engine {
         };
         let opened = evidence::open(&case, &case_dir, self.store(), *self.scorer())
             .map_err(|error| VerifyError::Evidence { path: path.into(), error })?;
-        let report = crosscheck_verify::verify(&case, &opened.sets)
+        let report = crosscheck_verify::verify_with(&case, &opened.sets, self.scorer().algorithm())
             .map_err(|error| VerifyError::Dataset { path: path.into(), error })?;
         Ok(Verified { report, loads: opened.loads.clone() })
     }

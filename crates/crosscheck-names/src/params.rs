@@ -18,21 +18,29 @@
 //!   prepared once and memoised per word, and the index keys must not depend on a score setting.
 
 macro_rules! name_params {
-    ($( $(#[doc = $doc:expr])+ $field:ident = $value:expr ),+ $(,)?) => {
+    (
+        $( $(#[doc = $doc:expr])+ $field:ident = $value:expr ),+ $(,)?
+        ;
+        added for v2:
+        $( $(#[doc = $adoc:expr])+ $afield:ident = $aneutral:expr ),* $(,)?
+    ) => {
         /// The numbers of the name score (see the module doc). Every field is a multiplier, a
         /// score in [0, 1] or a similarity threshold.
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub struct NameParams {
             $( $(#[doc = $doc])+ pub $field: f32, )+
+            $( $(#[doc = $adoc])+ pub $afield: f32, )*
         }
 
         impl NameParams {
-            /// The numbers of the score as calibrated (scorer `crosscheck-v1`).
-            pub const V1: NameParams = NameParams { $( $field: $value, )+ };
+            /// The numbers of the score as calibrated (scorer `crosscheck-v1`); the fields added
+            /// since hold their neutral value, at which their rule does nothing.
+            pub const V1: NameParams = NameParams { $( $field: $value, )+ $( $afield: $aneutral, )* };
 
             /// Every field as `name = value`, one per line in declaration order, values in
             /// `f32`'s shortest round-trip form: stable across platforms, for hashing into a
-            /// scorer id.
+            /// scorer id. A field added after v1 is written only when it is not at its neutral
+            /// value, so that adding a rule leaves the text (and the id) of v1 as it was.
             pub fn canonical(&self) -> String {
                 let mut out = String::new();
                 $(
@@ -40,6 +48,13 @@ macro_rules! name_params {
                     out.push_str(&format!("{:?}", self.$field));
                     out.push('\n');
                 )+
+                $(
+                    if self.$afield.to_bits() != ($aneutral as f32).to_bits() {
+                        out.push_str(concat!(stringify!($afield), " = "));
+                        out.push_str(&format!("{:?}", self.$afield));
+                        out.push('\n');
+                    }
+                )*
                 out
             }
         }
@@ -168,7 +183,48 @@ name_params! {
     /// The same with a country after the abbreviation (PLA China).
     acronym_with_place = 0.75,
     /// Highest score of two names that are not the same normalised name.
-    max_score = 0.99,
+    max_score = 0.99;
+
+    // Fields added for crosscheck-v2. Each has a neutral value (its rule does nothing; v1
+    // keeps it) and its v2 value is set in `NameParams::V2`.
+    added for v2:
+    // --- false alarms on common names (aggregation.rs)
+    /// 1 = an initial aligned with a word counts only when every other word of the initial's
+    /// name found a partner: "J. Smith" is John Smith, but the C of "Jon C. Porter" says
+    /// nothing of "Cheng Yun" once Porter is left over (0 = the rule is off).
+    initial_needs_rest = 0.0,
+    /// Cap on the score when a given name the tables know is all two person names share
+    /// while one of them has two words or more ("Reza Weimer" / "Reza", "Ben Ali" / "Ali
+    /// Ozmai"): thousands of people are called Mark or Reza, so one shared given name is weak
+    /// evidence, which a birth date alone must not lift over the line. A shared rare word (a
+    /// surname: Ben Netanyahu / Benjamin Netanyahu) is not capped. 1 = no cap.
+    single_given_cap = 1.0,
+    /// A given name aligned with a surname, where the writing of both names says which word is
+    /// which (capitals, a comma, Given I. Surname): the pair counts this times its score, and a
+    /// given-name variant (David / Davis) does not align across roles at all. 1 = off.
+    cross_role = 1.0,
+    /// Two patronymics aligned as a close spelling below this similarity are different
+    /// fathers and conflict like two given names (Yuryevich / Igorevich), instead of costing a
+    /// typo's share; above it they are spellings of one (Yurievich / Yuryevich). 0 = off.
+    patronymic_min_similarity = 0.0,
+    /// 1 = a name's gender is read only from forms that mark it in Slavic and Baltic names (a
+    /// patronymic with a given name and a surname beside it, a surname ending the tables know
+    /// as gendered, a given name), so a South Slavic -ić or a Spanish Medina points nowhere; and
+    /// two words align as gendered forms of one surname only when they are Slavic (a known
+    /// surname, Cyrillic, or beside a patronymic): Martin / Martina are two given names.
+    slavic_gender_only = 0.0,
+}
+
+impl NameParams {
+    /// The numbers of scorer `crosscheck-v2`: v1's, with the rules added since switched on.
+    pub const V2: NameParams = NameParams {
+        initial_needs_rest: 1.0,
+        cross_role: 0.5,
+        single_given_cap: 0.5,
+        patronymic_min_similarity: 0.85,
+        slavic_gender_only: 1.0,
+        ..NameParams::V1
+    };
 }
 
 impl Default for NameParams {

@@ -50,6 +50,6 @@ pub mod resolve;
 mod yaml;
 
 pub use case::{parse_case, Case, CaseError};
-pub use evaluate::verify;
+pub use evaluate::{verify, verify_with};
 pub use report::{Report, Status};
 pub use yaml::Pos;
