@@ -12,6 +12,18 @@
 //! 3. the score is the share of the shorter side's words found in the longer side, and every number
 //!    on the shorter side (house, flat) must be found too.
 //!
+//! Birth places are compared as places first (`crosscheck-places`, issue 13): a gazetteer of
+//! cities and countries with their names in other scripts says that Манчестер is Manchester and
+//! Гамбург is not Manchester, and that Moscow lies within Московская область. What it cannot decide
+//! (a village it does not know, two quarters of one city) is [`Agreement::Unknown`], which never
+//! disagrees: only a place the gazetteer knows as another place contradicts a claimed birth place
+//! or keeps a record from resolving. The word comparison still gives every agreement it gave.
+//!
+//! Employers and positions are compared by words and, for employers, the organisation matcher;
+//! where they do not agree, [`employer_agreement`] and [`position_agreement`] say *different*
+//! only when both sides are in one script or every word of both is in the glossary. A pair in two
+//! scripts the glossary cannot relate ("Manchester City Council" / "Мэрия Манчестера") is unknown.
+//!
 //! Employers also get the organisation name matcher (legal forms: "ПАО «Ростелеком»" is
 //! Rostelecom), and the better of the two scores counts. The glossary is hand-written and short
 //! on purpose: it covers the words of public bodies and jobs a desk meets in Russian and Ukrainian
@@ -19,7 +31,9 @@
 //! public bodies (ФСО, ФСБ, МВД...). Each glossary entry is a stem (prefix) of the Latinised word.
 
 use crosscheck_names::key::{key_similarity, phonetic_key};
+use crosscheck_names::normalize::{detect_script, Script};
 use crosscheck_names::{compare, latin_key, Name, NameKind};
+use crosscheck_places::PlaceRelation;
 
 /// A name agrees at the matcher's default threshold (PRODUCT.md: "the name score reaches the
 /// default threshold").
@@ -100,6 +114,7 @@ const FURNITURE: &[&str] = &[
     "na",
     "russia",
     "rossiia",
+    "rossii",
     "rf",
     "russian",
     "federation",
@@ -293,6 +308,99 @@ pub fn employer_score(claimed: &str, record: &str) -> f64 {
     by_name.score.max(words_score(claimed, record))
 }
 
+/// Whether a claimed value and a record's agree, differ, or cannot be told (which never
+/// disagrees), with the score shown in the evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Agreement {
+    Agrees(f64),
+    Differs(f64),
+    Unknown(f64),
+}
+
+impl Agreement {
+    pub fn agrees(self) -> bool {
+        matches!(self, Agreement::Agrees(_))
+    }
+
+    pub fn differs(self) -> bool {
+        matches!(self, Agreement::Differs(_))
+    }
+
+    pub fn score(self) -> f64 {
+        match self {
+            Agreement::Agrees(s) | Agreement::Differs(s) | Agreement::Unknown(s) => s,
+        }
+    }
+}
+
+/// A claimed birth place against a record's: the gazetteer's relation (`crosscheck-places`),
+/// then the word comparison for what it cannot decide.
+/// - agrees: the same place, or the record's place lies in the claimed one (a record's "Tver"
+///   supports "born in Russia"), or the claimed place is a part of the record's city; or the
+///   words agree and the gazetteer does not know the two as different places;
+/// - differs: the gazetteer knows them as different places (Manchester / Hamburg, Kyiv / Lviv,
+///   Hamburg / Russia), scored 0;
+/// - unknown: anything else (a place it does not know, a claimed city against a record's
+///   country or region it cannot place it in).
+pub fn place_agreement(claimed: &str, record: &str) -> Agreement {
+    let words = words_score(claimed, record);
+    let place = crosscheck_places::explain(claimed, record);
+    match place.relation {
+        PlaceRelation::Same | PlaceRelation::Contains => Agreement::Agrees(1.0),
+        PlaceRelation::Within if place.level == Some(crosscheck_places::Level::City) => Agreement::Agrees(1.0),
+        // scored 0 whatever the words say ("Manchester" / "Manchester, Jamaica" share a word)
+        PlaceRelation::Different => Agreement::Differs(0.0),
+        PlaceRelation::Within | PlaceRelation::Unknown if words >= WORDS_AGREE => Agreement::Agrees(words),
+        PlaceRelation::Within | PlaceRelation::Unknown => Agreement::Unknown(words),
+    }
+}
+
+/// Whether every word of `raw` has a meaning the glossary knows (or is a number): then two such
+/// texts that do not agree are different things, whatever their scripts.
+fn glossary_covers(raw: &str) -> bool {
+    let latin = latin_key(raw);
+    let mut any = false;
+    for w in latin.split(' ').filter(|w| !w.is_empty() && !FURNITURE.contains(w) && !STREET_TYPES.contains(w)) {
+        any = true;
+        let known = w.bytes().all(|b| b.is_ascii_digit())
+            || ACRONYMS.iter().any(|(a, _)| *a == w)
+            || GLOSSARY.iter().any(|(stem, _)| w.starts_with(stem));
+        if !known {
+            return false;
+        }
+    }
+    any
+}
+
+/// Whether two texts can be told apart when their words do not agree: both in one script (the
+/// words were compared as written), or both wholly in the glossary (compared by meaning).
+fn comparable(a: &str, b: &str) -> bool {
+    let (sa, sb) = (detect_script(a), detect_script(b));
+    (sa == sb && sa != Script::Common) || (glossary_covers(a) && glossary_covers(b))
+}
+
+fn graded_agreement(score: f64, claimed: &str, record: &str) -> Agreement {
+    if score >= WORDS_AGREE {
+        Agreement::Agrees(score)
+    } else if comparable(claimed, record) {
+        Agreement::Differs(score)
+    } else {
+        Agreement::Unknown(score)
+    }
+}
+
+/// A claimed employer against a record's: [`employer_score`], and unknown rather than different
+/// when the two are in different scripts and the glossary cannot relate them.
+pub fn employer_agreement(claimed: &str, record: &str) -> Agreement {
+    graded_agreement(employer_score(claimed, record), claimed, record)
+}
+
+/// A claimed position against a record's: [`words_score`], unknown rather than different as for
+/// employers.
+pub fn position_agreement(claimed: &str, record: &str) -> Agreement {
+    graded_agreement(words_score(claimed, record), claimed, record)
+}
+
 /// Phone numbers: the same digits, or the same last ten digits when one side has a country or
 /// trunk prefix the other lacks (`+7 916 555-01-23` is `8 (916) 555 01 23`).
 pub fn same_phone(a: &str, b: &str) -> bool {
@@ -338,6 +446,58 @@ mod tests {
         assert!(same_phone("+7 916 555-01-23", "79165550123"));
         assert!(!same_phone("+7 916 555-01-23", "+7 916 555-01-24"));
         assert!(!same_phone("12", "12"));
+    }
+
+    #[test]
+    fn birth_places_as_places() {
+        use Agreement::*;
+        // (claimed, record, agrees, differs, why)
+        let table = [
+            ("Manchester", "Манчестер", true, false, "one city across scripts (issue 13)"),
+            ("Hamburg", "Гамбург", true, false, "GeoNames' Russian name"),
+            ("Kyiv", "Киев", true, false, "Russian name of Kyiv"),
+            ("Tver", "г. Тверь", true, false, "as before"),
+            ("Russia", "Тверь", true, false, "a record's city in the claimed country supports it"),
+            ("Moscow", "Moscow region", true, false, "the words agree and the gazetteer does not object"),
+            ("Manchester", "Hamburg", false, true, "two cities the gazetteer knows"),
+            ("Kyiv", "Львов", false, true, "two Ukrainian cities"),
+            ("Tver", "Москва", false, true, "as before"),
+            ("Hamburg", "Россия", false, true, "a city outside the record's country"),
+            ("Zavidovo", "Конаково", false, false, "two villages the gazetteer does not know"),
+            ("Tver", "Россия", false, false, "the record says less than the claim"),
+            ("Podolsk", "Московская обл.", false, false, "a town the gazetteer cannot place in the region"),
+        ];
+        for (claimed, record, agrees, differs, why) in table {
+            let got = place_agreement(claimed, record);
+            assert_eq!((got.agrees(), got.differs()), (agrees, differs), "{claimed} / {record} ({why}): {got:?}");
+            assert!(!matches!(got, Unknown(_)) || !(agrees || differs));
+        }
+    }
+
+    #[test]
+    fn employers_and_positions_unknown_across_scripts() {
+        // (claimed, record, agrees, differs, why)
+        let employers = [
+            ("Federal Protective Service", "Федеральная служба охраны", true, false, "the glossary"),
+            ("Federal Security Service", "ФСО России", false, true, "both wholly in the glossary"),
+            ("Federal Protective Service", "Tver Railway Depot", false, true, "one script, other words"),
+            ("Manchester City Council", "Мэрия Манчестера", false, false, "two scripts, no glossary answer"),
+            ("Acme Widgets Ltd", "ООО «Ромашка»", false, false, "two scripts, no glossary answer"),
+        ];
+        for (claimed, record, agrees, differs, why) in employers {
+            let got = employer_agreement(claimed, record);
+            assert_eq!((got.agrees(), got.differs()), (agrees, differs), "{claimed} / {record} ({why}): {got:?}");
+        }
+        let positions = [
+            ("communications engineer", "инженер связи", true, false, "the glossary"),
+            ("electrician", "водитель", false, true, "both in the glossary"),
+            ("accountant", "бухгалтер", false, false, "not in the glossary: unknown"),
+            ("accountant", "driver", false, true, "one script"),
+        ];
+        for (claimed, record, agrees, differs, why) in positions {
+            let got = position_agreement(claimed, record);
+            assert_eq!((got.agrees(), got.differs()), (agrees, differs), "{claimed} / {record} ({why}): {got:?}");
+        }
     }
 
     #[test]

@@ -683,7 +683,8 @@ fn prop_evidence(
                 }))
             }
             (PropType::Address, ClaimValue::Text(t)) => compare::words_score(t, f),
-            (_, ClaimValue::Text(t)) if prop == "birthPlace" || prop == "position" => compare::words_score(t, f),
+            (_, ClaimValue::Text(t)) if prop == "birthPlace" => compare::place_agreement(t, f).score(),
+            (_, ClaimValue::Text(t)) if prop == "position" => compare::words_score(t, f),
             (_, ClaimValue::Text(t)) => f64::from(u8::from(compare::same_text(t, f))),
             _ => 0.0,
         };
@@ -697,9 +698,15 @@ fn prop_evidence(
     let shown_score = graded.then_some(score);
     if score >= threshold {
         evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, how));
-    } else if SINGLE_VALUED.contains(&prop) {
+    } else if SINGLE_VALUED.contains(&prop) && (prop != "birthPlace" || birth_place_differs(value, &found)) {
         evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, how));
     }
+}
+
+/// Whether a record's birth place is one the gazetteer knows as another place than the claimed
+/// one: only then does it contradict (an undecidable place is no evidence either way, issue 13).
+fn birth_place_differs(value: &ClaimValue, found: &str) -> bool {
+    matches!(value, ClaimValue::Text(t) if compare::place_agreement(t, found).differs())
 }
 
 /// The birth years a person's claims allow: from a birth date, else from an age at `as_of`.

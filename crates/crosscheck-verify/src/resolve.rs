@@ -155,6 +155,9 @@ fn agreement(person: &Person, record: &Entity, prop: &str) -> (bool, bool) {
         return (false, false);
     }
     let mut agrees = false;
+    // a birth place disagrees only when the gazetteer knows the two as different places: one it
+    // cannot decide (a village it does not know) never blocks resolution (issue 13)
+    let mut place_differs = false;
     for c in claimed {
         for f in found {
             let ok = match prop {
@@ -162,12 +165,17 @@ fn agreement(person: &Person, record: &Entity, prop: &str) -> (bool, bool) {
                     (Some(a), Some(b)) => a.relation(&b) != DateRelation::Differs,
                     _ => false,
                 },
+                "birthPlace" => {
+                    let place = compare::place_agreement(c, f);
+                    place_differs |= place.differs();
+                    place.agrees()
+                }
                 _ => compare::words_score(c, f) >= WORDS_AGREE,
             };
             agrees |= ok;
         }
     }
-    (agrees, !agrees && prop != "address")
+    (agrees, !agrees && prop != "address" && (prop != "birthPlace" || place_differs))
 }
 
 /// Whether `record` resolves directly (identifier, or name with agreeing data) to `person`.

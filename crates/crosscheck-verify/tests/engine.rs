@@ -151,6 +151,97 @@ fn excluded_records_are_never_evidence() {
     assert_eq!(report.exclusions[0].reason.as_deref(), Some("a namesake"));
 }
 
+/// Issue 13 ("Places across scripts"): an invented British subject in invented Russian-script
+/// records. Born in Cologne ("Кёльн" in the records), his father in Munich ("Мюнхен"), his wife in
+/// Kyiv ("Київ"). Before, the word comparison judged each a different place, the disagreeing birth
+/// place kept the subject's and the father's records from resolving, and every claim they carried
+/// was lost. A namesake born on the same day in Lviv stays out; one born in a village the
+/// gazetteer does not know is no contradiction of the claimed birth place.
+#[test]
+fn issue_13_places_across_scripts() {
+    let case = r#"as_of: 2024-11-01
+subject:
+  name: Oliver James Bennett
+  birthDate: 1984-05-02
+  birthPlace: Cologne
+  address: ["Moscow, Tverskaya ul. 7-15"]
+  employer: Rostelecom
+  position: engineer
+  employedFrom: 2015
+  employedUntil: 2021
+people:
+  - {key: wife, relationship: spouse, name: Anna Bennett, age: 38, birthPlace: Kyiv}
+  - {key: father, relationship: father, name: James Bennett, birthDate: 1955-03-10, birthPlace: Munich}
+"#;
+    let migration = vec![
+        entity(
+            "s",
+            "Person",
+            &[
+                ("name", "Беннетт Оливер Джеймс"),
+                ("birthDate", "02.05.1984"),
+                ("birthPlace", "г. Кёльн, ФРГ"),
+                ("address", "г. Москва, ул. Тверская, д. 7, кв. 15"),
+            ],
+        ),
+        entity("w", "Person", &[("name", "Беннетт Анна"), ("birthDate", "1986-01-20"), ("birthPlace", "Київ")]),
+        entity("l1", "Family", &[("person", "s"), ("relative", "w"), ("relationship", "жена")]),
+        // a namesake born the same day in Lviv: a place the gazetteer knows as another
+        entity("n1", "Person", &[("name", "Беннетт Оливер"), ("birthDate", "1984-05-02"), ("birthPlace", "Львов")]),
+    ];
+    let leak = vec![
+        entity("s2", "Person", &[("name", "Оливер Беннетт"), ("birthDate", "1984-05-02"), ("birthPlace", "Кёльн")]),
+        entity("f2", "Person", &[("name", "Беннетт Джеймс"), ("birthDate", "1955-03-10"), ("birthPlace", "Мюнхен")]),
+        entity("l2", "Family", &[("person", "s2"), ("relative", "f2"), ("relationship", "отец")]),
+        entity("o", "Company", &[("name", "ПАО «Ростелеком»")]),
+        entity(
+            "e",
+            "Employment",
+            &[("employee", "s2"), ("employer", "o"), ("role", "инженер"), ("startDate", "2015"), ("endDate", "2019")],
+        ),
+        // resolved by name and birth date; its birth place is a village no gazetteer row names
+        entity(
+            "v",
+            "Person",
+            &[("name", "Беннетт Оливер Джеймс"), ("birthDate", "1984-05-02"), ("birthPlace", "пос. Завидово")],
+        ),
+    ];
+    let report = run(
+        case,
+        vec![
+            MemSet::new("migration", "migration-registry-2022", "government", migration),
+            MemSet::new("leak", "delivery-leak-2020", "leak", leak),
+        ],
+    );
+    let expected = [
+        // the subject's records resolve in both datasets: two origins
+        ("subject.name", Status::Corroborated),
+        ("subject.birthDate", Status::Corroborated),
+        // Кёльн in both; Завидово is undecidable, not a contradiction; Lviv's namesake is not resolved
+        ("subject.birthPlace", Status::Corroborated),
+        ("subject.address.1", Status::SingleSource),
+        ("subject.employer", Status::SingleSource),
+        ("subject.position", Status::SingleSource),
+        ("subject.employedFrom", Status::SingleSource),
+        ("subject.employedUntil", Status::Contradicted),
+        ("wife.relationship", Status::SingleSource),
+        ("wife.name", Status::SingleSource),
+        ("wife.age", Status::SingleSource),
+        ("wife.birthPlace", Status::SingleSource),
+        ("father.relationship", Status::SingleSource),
+        ("father.name", Status::SingleSource),
+        ("father.birthDate", Status::SingleSource),
+        ("father.birthPlace", Status::SingleSource),
+    ];
+    for (id, want) in expected {
+        let claim = report.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no claim {id}"));
+        assert_eq!(claim.status, want, "{id}: {claim:?}");
+    }
+    assert_eq!(report.claims.len(), expected.len(), "every claim is in the table");
+    let place = report.claims.iter().find(|c| c.id == "subject.birthPlace").unwrap();
+    assert!(place.evidence.iter().all(|e| e.record != "n1" && e.record != "v"), "{place:?}");
+}
+
 #[test]
 fn employment_across_languages_and_its_years() {
     let case = "as_of: 2024-11-01\nsubject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Rostelecom, position: engineer, employedFrom: 2012, employedUntil: 2020}\n";
