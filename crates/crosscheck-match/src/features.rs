@@ -32,6 +32,9 @@ pub struct Prepared {
     pub countries: Vec<String>,
     pub gender: Option<String>,
     pub birth_places: Vec<Vec<String>>,
+    /// The birth places as the gazetteer reads them (only for scorers that compare places as
+    /// places: `birth_place_disagrees` > 0).
+    pub places: Vec<crosscheck_places::Place>,
     /// The `firstName` values, when the record says which words are given names.
     pub first_names: Vec<Name>,
 }
@@ -107,11 +110,17 @@ impl Prepared {
                     .collect()
             })
             .collect();
+        let places = if params.birth_place_disagrees > 0.0 {
+            entity.get("birthPlace").iter().map(|p| crosscheck_places::parse(p)).collect()
+        } else {
+            Vec::new()
+        };
         Prepared {
             kind,
             is_person,
             is_org,
             names,
+            places,
             birth_dates,
             identifiers,
             countries,
@@ -187,7 +196,7 @@ pub static V1_FEATURES: [FeatureDef; 8] =
 
 /// The features of `crosscheck-v2`, in the order explanations list them.
 pub static V2_FEATURES: [FeatureDef; 8] =
-    [NAME, SCHEMA_V2, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
+    [NAME, SCHEMA_V2, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE_V2];
 
 const NAME: FeatureDef = FeatureDef {
     name: "name",
@@ -290,6 +299,19 @@ const BIRTH_PLACE: FeatureDef = FeatureDef {
     weights: |p| FeatureWeights { agrees: Some(p.birth_place_agrees), disagrees: None },
 };
 
+const BIRTH_PLACE_V2: FeatureDef = FeatureDef {
+    name: "birthPlace",
+    doc: "Compares the birth places as places, through a gazetteer of cities and countries \
+          with their names in other scripts (GeoNames, CC BY 4.0): Кёльн is Cologne, a \
+          district of Moscow lies within Moscow. Where the gazetteer cannot decide (a village \
+          it does not know, a region it cannot place), a shared word of the Latin keys still \
+          agrees. Both: adds its small weight when the places agree at the level of a city; \
+          subtracts a little only when the gazetteer knows them as different places (people \
+          write where they grew up, or the nearest city); absent otherwise.",
+    role: Role::Both,
+    weights: |p| FeatureWeights { agrees: Some(p.birth_place_agrees), disagrees: Some(p.birth_place_disagrees) },
+};
+
 /// Where the evaluator puts each feature's result: a running sum or explanation rows.
 pub(crate) trait Sink {
     /// Whether the sentences are wanted (and so the name matcher's explanation).
@@ -379,11 +401,48 @@ pub(crate) fn evaluate<S: Sink>(names: &Names, left: &Prepared, right: &Prepared
             sink.push(&GENDER, p.gender_disagrees, -1.0, || format!("{a} against {b}"));
         }
     }
+    if p.birth_place_disagrees > 0.0 && birth_places(left, right, p, sink) {
+        return;
+    }
     let place =
         left.birth_places.iter().flat_map(|a| a.iter()).find(|t| right.birth_places.iter().any(|b| b.contains(t)));
     if let Some(t) = place {
         sink.push(&BIRTH_PLACE, p.birth_place_agrees, 1.0, || format!("birth places share `{t}`"));
     }
+}
+
+/// v2: birth places compared as places through the gazetteer. The best-agreeing pair decides:
+/// one place, or one within the other at the level of a city, agrees; two places the gazetteer
+/// knows apart disagree; anything else (a country containing a city says little, and what
+/// cannot be decided is unknown) leaves the word comparison to speak. Returns whether it
+/// pushed the feature.
+fn birth_places<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) -> bool {
+    use crosscheck_places::{Level, PlaceRelation};
+    let mut agree: Option<crosscheck_places::PlaceComparison> = None;
+    let mut differ: Option<crosscheck_places::PlaceComparison> = None;
+    for a in &left.places {
+        for b in &right.places {
+            let c = crosscheck_places::compare_parsed(a, b);
+            match c.relation {
+                PlaceRelation::Same | PlaceRelation::Within | PlaceRelation::Contains
+                    if c.level == Some(Level::City) =>
+                {
+                    agree = Some(c);
+                }
+                PlaceRelation::Different if differ.is_none() => differ = Some(c),
+                _ => {}
+            }
+        }
+    }
+    if let Some(c) = agree {
+        sink.push(&BIRTH_PLACE, p.birth_place_agrees, 1.0, || format!("birth places agree: {}", c.reason));
+        return true;
+    }
+    if let Some(c) = differ {
+        sink.push(&BIRTH_PLACE, p.birth_place_disagrees, -1.0, || format!("birth places differ: {}", c.reason));
+        return true;
+    }
+    false
 }
 
 /// Both records say which words are the given names, and those disagree (Friedrich Hans against

@@ -168,13 +168,22 @@ params! {
     /// makes them one (an identical name lands below the threshold), small enough that a shared
     /// identifier still does. Neutral: v1's `schema_disagrees`, which v1 uses for both.
     schema_org_disagrees: f64 = 0.10;
+    /// Weight of `birthPlace` when the gazetteer knows both birth places as different places
+    /// (Hamburg against Lviv; never when it cannot decide: a place it does not know, two
+    /// scripts it cannot relate, two towns a suburb apart). It also switches on the gazetteer
+    /// for agreement: Кёльн is Cologne, Tver lies within Russia. Neutral 0: v1 compares words.
+    birth_place_disagrees: f64 = 0.0;
 }
 
 impl Params {
     /// The parameters of `crosscheck-v2`: v1's, with the rules added since switched on and the
     /// name matcher's v2 numbers.
-    pub const V2: Params =
-        Params { schema_org_disagrees: 0.45, names_params: crosscheck_names::NameParams::V2, ..Params::V1 };
+    pub const V2: Params = Params {
+        schema_org_disagrees: 0.45,
+        birth_place_disagrees: 0.08,
+        names_params: crosscheck_names::NameParams::V2,
+        ..Params::V1
+    };
 }
 
 impl Params {

@@ -323,3 +323,22 @@ fn v2_a_person_is_not_an_organisation_on_a_name_alone() {
     let s2 = pair(v2, &p, &le);
     assert!(s2 >= v2.default_threshold(), "v2 person vs unknown legal entity: {s2}");
 }
+
+/// `crosscheck-v2` compares birth places as places: a city in another script agrees, two cities
+/// the gazetteer knows apart disagree a little, and what it cannot decide is not against.
+#[test]
+fn v2_birth_places_are_compared_as_places() {
+    let with_place = |place: &str| person(&[("name", "Tobias Quellmann"), ("birthPlace", place)]);
+    let feature = |scorer: &Scorer, a: &str, b: &str| {
+        let scored = scorer.explain(&scorer.prepare(&with_place(a)), &scorer.prepare(&with_place(b)));
+        scored.explanation.features.iter().find(|f| f.name == "birthPlace").map(|f| f.contribution)
+    };
+    let v2 = &CROSSCHECK_V2;
+    assert!(feature(v2, "Köln", "Кёльн").is_some_and(|c| c > 0.0), "Cologne in two scripts");
+    assert!(feature(v2, "Munich, Germany", "г. Мюнхен").is_some_and(|c| c > 0.0), "with a country and a prefix");
+    assert!(feature(v2, "Hamburg", "Lviv").is_some_and(|c| c < 0.0), "two cities the gazetteer knows apart");
+    assert_eq!(feature(v2, "Zavidovo village", "Hamburg"), None, "a village it does not know: unknown, not against");
+    // v1 compares words: the scripts differ, nothing is shared, and nothing is ever against
+    assert_eq!(feature(&CROSSCHECK_V1, "Köln", "Кёльн"), None);
+    assert_eq!(feature(&CROSSCHECK_V1, "Hamburg", "Lviv"), None);
+}
