@@ -89,7 +89,11 @@ pub(crate) struct Token {
     /// For Cyrillic words: distinct ASCII transliterations and the schemes giving each (bit i =
     /// `Scheme::all()[i]`), for explanations. Computed on first use: fourteen transliterations
     /// per word were most of the parse time, and only aligned cross-script tokens need them.
-    pub spellings: std::sync::OnceLock<Vec<(String, u32)>>,
+    /// Shared (an `Arc`) between the context's memo of the word and every token cloned from it,
+    /// so that the first explanation that needs a word's spellings computes them for all later
+    /// names with that word: a fresh cell per parsed name made `compare` (which explains every
+    /// pair) transliterate each Cyrillic word fourteen times per pair, 28% of its time.
+    pub spellings: std::sync::Arc<std::sync::OnceLock<Box<[(String, u32)]>>>,
 }
 
 /// Lower-cases, strips diacritics and transliterates every script to Latin, keeping letters and
@@ -203,7 +207,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
             0.8
         },
         legal: Some((form.compare.clone(), form.generic.clone())),
-        spellings: std::sync::OnceLock::new(),
+        spellings: Default::default(),
     }
 }
 
@@ -368,7 +372,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
         groups,
         weight,
         legal: None,
-        spellings: std::sync::OnceLock::new(),
+        spellings: Default::default(),
     }
 }
 
@@ -378,7 +382,7 @@ impl Token {
         self.spellings.get_or_init(|| {
             let mut out: Vec<(String, u32)> = Vec::new();
             if self.script != Script::Cyrillic || self.class == TokenClass::Legal {
-                return out;
+                return out.into();
             }
             for (i, s) in Scheme::all().iter().enumerate() {
                 let sp = ascii_token(&transliterate(&self.orig, *s));
@@ -387,7 +391,7 @@ impl Token {
                     None => out.push((sp, 1 << i)),
                 }
             }
-            out
+            out.into()
         })
     }
 }
