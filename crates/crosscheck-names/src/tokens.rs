@@ -76,6 +76,11 @@ pub(crate) struct Token {
     /// A third reading of a Latin word: French spelling (Archambaud / Аршамбо), also only
     /// against Cyrillic.
     pub alt_key2: Option<String>,
+    /// Keys of a Latin word's Western readings (German, Polish, English spelling as Russian
+    /// writes it: Dietrich → ditrih, Łazarkiewicz → lazarkeviC), with their hashes; only those
+    /// that differ from `key`, `alt_key` and `alt_key2`. Consulted only against Cyrillic and
+    /// only when `NameParams::western_reading` asks for them (`score/pairing.rs`).
+    pub western: Box<[(u64, String)]>,
     /// For Slavic surname forms: the key without its gender ending, and the ending's gender.
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
@@ -196,6 +201,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         exact_only: false,
         alt_key: None,
         alt_key2: None,
+        western: Box::default(),
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -284,6 +290,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
     }
     let mut alt_key = None;
     let mut alt_key2 = None;
+    let mut western: Box<[(u64, String)]> = Box::default();
     if script == Script::Cyrillic {
         // the other reading of г: Ukrainian h vs Russian g (Oleh/Oleg, Serhiy/Sergei)
         if word.contains('г') {
@@ -310,6 +317,19 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
                 alt_key2 = Some(k);
             }
         }
+        let mut keys: Vec<(u64, String)> = Vec::new();
+        for r in reading::western(&lat, &text) {
+            let k = key::phonetic_key(&r);
+            if !k.is_empty()
+                && k != key
+                && Some(&k) != alt_key.as_ref()
+                && Some(&k) != alt_key2.as_ref()
+                && !keys.iter().any(|(_, x)| *x == k)
+            {
+                keys.push((hash_str(&k), k));
+            }
+        }
+        western = keys.into_boxed_slice();
     }
     let mut weight = match class {
         TokenClass::Word => 1.0,
@@ -368,6 +388,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
         exact_only,
         alt_key,
         alt_key2,
+        western,
         stem,
         groups,
         weight,
