@@ -15,7 +15,7 @@ use crate::params::Params;
 use crate::scorer::{FeatureDef, FeatureWeights, Role};
 use crosscheck_model::date::DateRelation;
 use crosscheck_model::{identifier, Entity, PartialDate, PropType};
-use crosscheck_names::{compare_best, compare_score, latin_key, Name, NameKind};
+use crosscheck_names::{latin_key, Name, NameKind, Names};
 
 /// An entity in the form the features compare.
 #[derive(Debug, Clone)]
@@ -169,6 +169,10 @@ pub(crate) fn alternatives(name: &str, min_letters: usize) -> Vec<String> {
 pub static V1_FEATURES: [FeatureDef; 8] =
     [NAME, SCHEMA, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
 
+/// The features of `crosscheck-v2`, in the order explanations list them.
+pub static V2_FEATURES: [FeatureDef; 8] =
+    [NAME, SCHEMA, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
+
 const NAME: FeatureDef = FeatureDef {
     name: "name",
     doc: "Compares every name of one side (names, aliases, assembled name parts, alternatives a \
@@ -287,11 +291,11 @@ impl Sink for Vec<FeatureResult> {
 
 /// The best score among all pairs of two sets of names, as [`compare_best`] finds it, without
 /// writing any explanation; `None` when a side has none.
-fn best_name_score(a: &[Name], b: &[Name]) -> Option<f64> {
+fn best_name_score(names: &Names, a: &[Name], b: &[Name]) -> Option<f64> {
     let mut best: Option<f64> = None;
     for na in a {
         for nb in b {
-            let score = compare_score(na, nb);
+            let score = names.compare_score(na, nb);
             if best.is_none_or(|s| score > s) {
                 best = Some(score);
             }
@@ -301,16 +305,16 @@ fn best_name_score(a: &[Name], b: &[Name]) -> Option<f64> {
 }
 
 /// Evaluates every feature of `crosscheck-v1` of `left` against `right` into `sink`.
-pub(crate) fn evaluate<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
+pub(crate) fn evaluate<S: Sink>(names: &Names, left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
     if S::EXPLAIN {
-        match compare_best(&left.names, &right.names) {
+        match names.compare_best(&left.names, &right.names) {
             Some((i, j, m)) => sink.push(&NAME, p.name_agrees, m.score, || {
                 format!("`{}` against `{}`: {}", left.names[i].raw, right.names[j].raw, m.detail)
             }),
             None => sink.push(&NAME, p.name_agrees, 0.0, || "one side has no name".into()),
         }
     } else {
-        let value = best_name_score(&left.names, &right.names).unwrap_or(0.0);
+        let value = best_name_score(names, &left.names, &right.names).unwrap_or(0.0);
         sink.push(&NAME, p.name_agrees, value, String::new);
     }
     if left.is_person != right.is_person {
@@ -319,7 +323,7 @@ pub(crate) fn evaluate<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, s
             format!("the {person} side is a person, the {other} side is not known to be one")
         });
     }
-    first_names(left, right, p, sink);
+    first_names(names, left, right, p, sink);
     birth_date(left, right, p, sink);
     if let Some(shared) = left.identifiers.iter().find(|i| right.identifiers.binary_search(i).is_ok()) {
         sink.push(&IDENTIFIER, p.identifier_agrees, 1.0, || format!("both carry the identifier `{shared}`"));
@@ -348,12 +352,12 @@ pub(crate) fn evaluate<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, s
 
 /// Both records say which words are the given names, and those disagree (Friedrich Hans against
 /// Hans Friedrich: the full names hold the same words, the people have different first names).
-fn first_names<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
+fn first_names<S: Sink>(names: &Names, left: &Prepared, right: &Prepared, p: &Params, sink: &mut S) {
     if left.first_names.is_empty() || right.first_names.is_empty() {
         return;
     }
     if S::EXPLAIN {
-        if let Some((i, j, m)) = compare_best(&left.first_names, &right.first_names) {
+        if let Some((i, j, m)) = names.compare_best(&left.first_names, &right.first_names) {
             if m.score < p.first_name_differs_below {
                 sink.push(&FIRST_NAME, p.first_name_disagrees, -1.0, || {
                     let (a, b) = (&left.first_names[i].raw, &right.first_names[j].raw);
@@ -361,7 +365,9 @@ fn first_names<S: Sink>(left: &Prepared, right: &Prepared, p: &Params, sink: &mu
                 });
             }
         }
-    } else if best_name_score(&left.first_names, &right.first_names).is_some_and(|s| s < p.first_name_differs_below) {
+    } else if best_name_score(names, &left.first_names, &right.first_names)
+        .is_some_and(|s| s < p.first_name_differs_below)
+    {
         sink.push(&FIRST_NAME, p.first_name_disagrees, -1.0, String::new);
     }
 }

@@ -51,11 +51,11 @@ mod params;
 mod scorer;
 
 pub use explain::{Explanation, FeatureResult};
-pub use features::{Prepared, V1_FEATURES};
+pub use features::{Prepared, V1_FEATURES, V2_FEATURES};
 pub use params::{ParamEntry, Params};
 pub use scorer::{
     algorithm, algorithms, default_scorer, Description, FeatureDef, FeatureDescription, FeatureWeights, Role, Scorer,
-    CROSSCHECK_V1,
+    CROSSCHECK_V1, CROSSCHECK_V2,
 };
 
 /// The default scorer's name and version. Prefer [`Scorer::id`] of [`default_scorer`] in

@@ -45,7 +45,11 @@ pub struct ParamEntry {
 }
 
 macro_rules! params {
-    ($( $(#[doc = $doc:literal])+ $field:ident: $ty:ty = $v1:expr; )+) => {
+    (
+        $( $(#[doc = $doc:literal])+ $field:ident: $ty:ty = $v1:expr; )+
+        added for v2:
+        $( $(#[doc = $adoc:literal])+ $afield:ident: $aty:ty = $aneutral:expr; )*
+    ) => {
         /// The numbers of one algorithm: weights, the values and cut-offs inside features, the
         /// squash and rounding of the score, the default threshold, and preparation cut-offs.
         ///
@@ -54,22 +58,38 @@ macro_rules! params {
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub struct Params {
             $( $(#[doc = $doc])+ pub $field: $ty, )+
+            $( $(#[doc = $adoc])+ pub $afield: $aty, )*
         }
 
         impl Params {
             /// The parameters of `crosscheck-v1`, frozen: scores made with them are reproduced
-            /// bit for bit (the golden tests hold it).
-            pub const V1: Params = Params { $( $field: $v1, )+ };
+            /// bit for bit (the golden tests hold it). Fields added since hold their neutral
+            /// value, at which their rule does nothing.
+            pub const V1: Params = Params { $( $field: $v1, )+ $( $afield: $aneutral, )* };
 
-            /// Every parameter with its doc and canonical value, in declaration order.
+            /// Every parameter with its doc and canonical value, in declaration order. A
+            /// parameter added after v1 is listed only when it is not at its neutral value, so
+            /// that adding a rule leaves v1's canonical text, and so its id, as they were.
             pub fn entries(&self) -> Vec<ParamEntry> {
-                vec![$(
+                #[allow(unused_mut)]
+                let mut out = vec![$(
                     ParamEntry {
                         name: stringify!($field),
                         doc: doc_text(&[$($doc),+]),
                         value: Canonical::canonical(&self.$field),
                     },
-                )+]
+                )+];
+                $(
+                    let neutral: $aty = $aneutral;
+                    if Canonical::canonical(&self.$afield) != Canonical::canonical(&neutral) {
+                        out.push(ParamEntry {
+                            name: stringify!($afield),
+                            doc: doc_text(&[$($adoc),+]),
+                            value: Canonical::canonical(&self.$afield),
+                        });
+                    }
+                )*
+                out
             }
         }
     };
@@ -142,6 +162,13 @@ params! {
     /// The name matcher's own numbers (`crosscheck_names::NameParams`: conflict factors, typo
     /// bands, floors and caps), part of the scorer's id so that a change there changes it too.
     names_params: crosscheck_names::NameParams = crosscheck_names::NameParams::V1;
+    added for v2:
+}
+
+impl Params {
+    /// The parameters of `crosscheck-v2`: v1's, with the rules added since switched on and the
+    /// name matcher's v2 numbers.
+    pub const V2: Params = Params { names_params: crosscheck_names::NameParams::V2, ..Params::V1 };
 }
 
 impl Params {

@@ -13,11 +13,13 @@
 //! its scores were made, would change.
 
 use crate::explain::{Explanation, FeatureResult};
-use crate::features::{evaluate, Prepared, RawSum, V1_FEATURES};
+use crate::features::{evaluate, Prepared, RawSum, V1_FEATURES, V2_FEATURES};
 use crate::params::{ParamEntry, Params};
 use crate::Scored;
 use crosscheck_model::Entity;
+use crosscheck_names::{NameParams, Names};
 use serde::Serialize;
+use std::sync::LazyLock;
 
 /// What a feature can do to the raw score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,7 +56,9 @@ pub struct FeatureDef {
 /// The evaluation code an algorithm runs; its numbers come from its [`Params`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Logic {
-    V1,
+    /// The additive feature sum of `crosscheck-v1` and `crosscheck-v2`: the rules v2 added are
+    /// switched by its parameters (neutral in v1's), so both run one evaluator.
+    Additive,
 }
 
 /// A scoring algorithm: name, id, doc, feature table and parameters.
@@ -70,6 +74,9 @@ pub struct Scorer {
     features: &'static [FeatureDef],
     params: Params,
     logic: Logic,
+    /// The names context this algorithm compares names with (its `names_params`, the shared
+    /// tables): a function, since a context is built at run time and the table is static.
+    names: fn() -> &'static Names,
 }
 
 /// `crosscheck-v1`: additive and explainable; frozen by the golden tests.
@@ -83,11 +90,36 @@ pub static CROSSCHECK_V1: Scorer = Scorer {
           rank). Missing data on either side is neutral: it neither helps nor hurts.",
     features: &V1_FEATURES,
     params: Params::V1,
-    logic: Logic::V1,
+    logic: Logic::Additive,
+    names: Names::shared,
 };
 
+/// `crosscheck-v2`: v1's additive model with rules that hold on records unlike the benchmarks'
+/// (see [`Params::V2`] and `NameParams::V2` for what it switches on).
+pub static CROSSCHECK_V2: Scorer = Scorer {
+    name: "crosscheck-v2",
+    id: "crosscheck-v2+366a535c",
+    doc: "crosscheck-v1's additive model (each feature a weight times a value in [-1, 1], \
+          summed and squashed above `squash_from`), with rules made to hold on records unlike \
+          any benchmark's: a person and an organisation are never one on a name alone, a \
+          single shared word among several is weak evidence, initials need the rest of the \
+          name to agree, a given name against a surname counts little, differing \
+          patronymics weigh like differing given names, and Western names are read through \
+          their Cyrillic spellings. Missing data on either side is neutral.",
+    features: &V2_FEATURES,
+    params: Params::V2,
+    logic: Logic::Additive,
+    names: v2_names,
+};
+
+/// The names context of `crosscheck-v2`: the shared tables, v2's name numbers.
+fn v2_names() -> &'static Names {
+    static V2: LazyLock<Names> = LazyLock::new(|| Names::shared().with_score_params(NameParams::V2));
+    &V2
+}
+
 /// Every algorithm this build can run, oldest first.
-static ALGORITHMS: [&Scorer; 1] = [&CROSSCHECK_V1];
+static ALGORITHMS: [&Scorer; 2] = [&CROSSCHECK_V1, &CROSSCHECK_V2];
 
 /// Every registered algorithm, oldest first.
 pub fn algorithms() -> &'static [&'static Scorer] {
@@ -154,9 +186,9 @@ impl Scorer {
     /// Both sides should come from this scorer's [`Scorer::prepare`] (its cut-offs).
     pub fn score(&self, left: &Prepared, right: &Prepared) -> f64 {
         match self.logic {
-            Logic::V1 => {
+            Logic::Additive => {
                 let mut raw = RawSum(0.0);
-                evaluate(left, right, &self.params, &mut raw);
+                evaluate((self.names)(), left, right, &self.params, &mut raw);
                 self.params.squash(raw.0)
             }
         }
@@ -165,9 +197,9 @@ impl Scorer {
     /// The score and why. The score equals [`Scorer::score`]'s bit for bit.
     pub fn explain(&self, left: &Prepared, right: &Prepared) -> Scored {
         match self.logic {
-            Logic::V1 => {
+            Logic::Additive => {
                 let mut features: Vec<FeatureResult> = Vec::with_capacity(6);
-                evaluate(left, right, &self.params, &mut features);
+                evaluate((self.names)(), left, right, &self.params, &mut features);
                 // the same additions in the same order as the fast path's running sum
                 let raw = features.iter().fold(0.0, |sum, f| sum + f.contribution);
                 let score = self.params.squash(raw);

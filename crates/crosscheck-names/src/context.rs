@@ -27,7 +27,7 @@
 //!   frequencies); compare names with the context that parsed them.
 
 use std::hash::{Hash, Hasher};
-use std::sync::{LazyLock, Mutex, TryLockError};
+use std::sync::{Arc, LazyLock, Mutex, TryLockError};
 
 use crate::index_keys::WordKeysMemo;
 use crate::params::NameParams;
@@ -50,10 +50,10 @@ use crate::tokens::TokenMemo;
 /// assert!(keys.iter().any(|k| names.index_keys(&a).contains(k)));
 /// ```
 pub struct Names {
-    pub(crate) tables: Tables,
+    pub(crate) tables: Arc<Tables>,
     pub(crate) params: NameParams,
-    pub(crate) token_memo: MemoPool<TokenMemo>,
-    pub(crate) word_keys_memo: MemoPool<WordKeysMemo>,
+    pub(crate) token_memo: Arc<MemoPool<TokenMemo>>,
+    pub(crate) word_keys_memo: Arc<MemoPool<WordKeysMemo>>,
 }
 
 impl std::fmt::Debug for Names {
@@ -80,10 +80,34 @@ impl Names {
     pub fn with_params(params: NameParams) -> Self {
         let n_slots = 2 * std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
         Names {
-            tables: Tables::build(),
+            tables: Arc::new(Tables::build()),
             params,
-            token_memo: MemoPool::new(n_slots),
-            word_keys_memo: MemoPool::new(n_slots),
+            token_memo: Arc::new(MemoPool::new(n_slots)),
+            word_keys_memo: Arc::new(MemoPool::new(n_slots)),
+        }
+    }
+
+    /// A context that shares this one's tables and memos and scores with `params`: how a
+    /// scorer version with other name numbers (`crosscheck-v2`) compares names parsed by the
+    /// shared context without building the tables twice. Tokens and index keys do not depend
+    /// on the score's numbers, so the memos can be shared; a name parsed by either context can
+    /// be compared by the other.
+    ///
+    /// ```
+    /// use crosscheck_names::{NameKind, NameParams, Names};
+    ///
+    /// let v2 = Names::shared().with_score_params(NameParams::V2);
+    /// assert_eq!(v2.params(), &NameParams::V2);
+    /// let a = Names::shared().parse("Ivan Sidorov", NameKind::Person);
+    /// let b = v2.parse("Иван Сидоров", NameKind::Person);
+    /// assert!(v2.compare_score(&a, &b) > 0.8);
+    /// ```
+    pub fn with_score_params(&self, params: NameParams) -> Names {
+        Names {
+            tables: Arc::clone(&self.tables),
+            params,
+            token_memo: Arc::clone(&self.token_memo),
+            word_keys_memo: Arc::clone(&self.word_keys_memo),
         }
     }
 

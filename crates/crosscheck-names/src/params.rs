@@ -18,21 +18,29 @@
 //!   prepared once and memoised per word, and the index keys must not depend on a score setting.
 
 macro_rules! name_params {
-    ($( $(#[doc = $doc:expr])+ $field:ident = $value:expr ),+ $(,)?) => {
+    (
+        $( $(#[doc = $doc:expr])+ $field:ident = $value:expr ),+ $(,)?
+        ;
+        added for v2:
+        $( $(#[doc = $adoc:expr])+ $afield:ident = $aneutral:expr ),* $(,)?
+    ) => {
         /// The numbers of the name score (see the module doc). Every field is a multiplier, a
         /// score in [0, 1] or a similarity threshold.
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub struct NameParams {
             $( $(#[doc = $doc])+ pub $field: f32, )+
+            $( $(#[doc = $adoc])+ pub $afield: f32, )*
         }
 
         impl NameParams {
-            /// The numbers of the score as calibrated (scorer `crosscheck-v1`).
-            pub const V1: NameParams = NameParams { $( $field: $value, )+ };
+            /// The numbers of the score as calibrated (scorer `crosscheck-v1`); the fields added
+            /// since hold their neutral value, at which their rule does nothing.
+            pub const V1: NameParams = NameParams { $( $field: $value, )+ $( $afield: $aneutral, )* };
 
             /// Every field as `name = value`, one per line in declaration order, values in
             /// `f32`'s shortest round-trip form: stable across platforms, for hashing into a
-            /// scorer id.
+            /// scorer id. A field added after v1 is written only when it is not at its neutral
+            /// value, so that adding a rule leaves the text (and the id) of v1 as it was.
             pub fn canonical(&self) -> String {
                 let mut out = String::new();
                 $(
@@ -40,6 +48,13 @@ macro_rules! name_params {
                     out.push_str(&format!("{:?}", self.$field));
                     out.push('\n');
                 )+
+                $(
+                    if self.$afield.to_bits() != ($aneutral as f32).to_bits() {
+                        out.push_str(concat!(stringify!($afield), " = "));
+                        out.push_str(&format!("{:?}", self.$afield));
+                        out.push('\n');
+                    }
+                )*
                 out
             }
         }
@@ -168,7 +183,16 @@ name_params! {
     /// The same with a country after the abbreviation (PLA China).
     acronym_with_place = 0.75,
     /// Highest score of two names that are not the same normalised name.
-    max_score = 0.99,
+    max_score = 0.99;
+
+    // Fields added for crosscheck-v2. Each has a neutral value (its rule does nothing; v1
+    // keeps it) and its v2 value is set in `NameParams::V2`.
+    added for v2:
+}
+
+impl NameParams {
+    /// The numbers of scorer `crosscheck-v2`: v1's, with the rules added since switched on.
+    pub const V2: NameParams = NameParams { ..NameParams::V1 };
 }
 
 impl Default for NameParams {
