@@ -553,6 +553,100 @@ pub(crate) fn western(lat: &str, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::reading;
+    use crate::{NameKind, NameParams, Names};
+
+    /// Scores of `latin` against `cyrillic` as person names, under v1's numbers and v2's.
+    fn v1_v2(latin: &str, cyrillic: &str) -> (f64, f64) {
+        let v1 = Names::shared();
+        let v2 = v1.with_score_params(NameParams::V2);
+        let (a, b) = (v1.parse(latin, NameKind::Person), v1.parse(cyrillic, NameKind::Person));
+        (v1.compare(&a, &b).score, v2.compare(&a, &b).score)
+    }
+
+    /// One row per rule: an invented surname in a Western spelling, the Cyrillic spelling Russian
+    /// gives it by ear, and the rule that joins them. v1 sees a different or a distant word
+    /// (below 0.9); v2's readings see the same word (0.9 and above).
+    const READINGS: &[(&str, &str, &str)] = &[
+        // German
+        ("Liebrich", "Либрих", "German ie is и and -ich is -их, not the Slavic -ич"),
+        ("Zeibold", "Цайбольд", "German z is ц and ei is ай"),
+        ("Kreutmann", "Кройтман", "German eu is ой"),
+        ("Steinitz", "Штайниц", "German st at the start is шт, ei ай, tz ц"),
+        ("Keil", "Кайль", "German ei is ай (one letter of four: too far for a typo)"),
+        ("Vormeier", "Формайер", "German v is ф"),
+        ("Sonnfeld", "Зоннфельд", "German s before a vowel at the start is з"),
+        ("Häusler", "Хойслер", "German äu is ой"),
+        ("Mehlstein", "Мельштайн", "German h after a vowel is silent"),
+        ("Zeitler", "Цейтлер", "the older ей for German ei, with z ц"),
+        // Polish
+        ("Szczupak", "Щупак", "Polish szcz is щ"),
+        ("Grzebinski", "Гжебинский", "Polish rz is ж"),
+        ("Przybenko", "Пшибенко", "Polish rz after p is ш"),
+        ("Łopacewicz", "Лопацевич", "Polish c is ц, -wicz is -вич"),
+        ("Gróbek", "Грубек", "Polish ó is у"),
+        ("Milczewska", "Мильчевская", "Polish feminine -ska is the Russian adjective -ская"),
+        ("Dąbek", "Домбек", "Polish ą before b is ом"),
+        ("Chmelak", "Хмелак", "Polish ch is х"),
+        // English
+        ("Lakefield", "Лейкфилд", "English silent e inside a compound keeps the vowel long; ie is и"),
+        ("Walmsey", "Уолмси", "English wa at the start is уо, final -ey is и"),
+        ("Brightley", "Брайтли", "English igh is ай"),
+        ("Hundley", "Хандли", "English u before two consonants is а"),
+        ("Burwick", "Бёрвик", "English ur before a consonant is ёр"),
+        ("Ruckle", "Ракл", "English final -le after a consonant is a syllable of its own"),
+        ("Landcott", "Лэндкотт", "English short a is often э"),
+        // Italian, Spanish, Hungarian
+        ("Giacobetti", "Джакобетти", "Italian gi before a vowel is дж"),
+        ("Cicerano", "Чичерано", "Italian ce / ci are че / чи"),
+        ("Jaraquez", "Харакес", "Spanish j is х, qu к, z с"),
+        ("Szalóczy", "Салоци", "Hungarian sz is с, cz ц"),
+    ];
+
+    #[test]
+    fn western_readings_join_what_v1_keeps_apart() {
+        let mut wrong = Vec::new();
+        for (latin, cyrillic, why) in READINGS {
+            let (v1, v2) = v1_v2(latin, cyrillic);
+            if v1 >= 0.9 || v2 < 0.9 {
+                wrong.push(format!("{latin} / {cyrillic} ({why}): v1 {v1:.3}, v2 {v2:.3}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// Whole names (invented): an aligned close spelling whose reading matches is no typo, and
+    /// one word read differently no longer sinks the pair; a different name still differs.
+    #[test]
+    fn western_readings_in_whole_names() {
+        // two aligned tokens, one a close spelling under v1 (Klingenberg Wakefield's case)
+        let (v1, v2) = v1_v2("Hollenberg Lakefield", "Холленберг Лейкфилд");
+        assert!(v1 < 0.7 && v2 >= 0.9, "v1 {v1:.3}, v2 {v2:.3}");
+        // one token judged different under v1 (Dietrich's case)
+        let (v1, v2) = v1_v2("Liebrich Hollmann", "Либрих Холльман");
+        assert!(v1 < 0.7 && v2 >= 0.9, "v1 {v1:.3}, v2 {v2:.3}");
+        let (v1, v2) = v1_v2("Anna Łopacewicz", "Анна Лопацевич");
+        assert!(v1 < 0.7 && v2 >= 0.9, "v1 {v1:.3}, v2 {v2:.3}");
+        // a different surname is still a different person under v2
+        for (latin, cyrillic) in [
+            ("Liebrich Hollmann", "Либман Холльман"),
+            ("Anna Łopacewicz", "Анна Лопатина"),
+            ("Tom Lakefield", "Том Лейкман"),
+        ] {
+            let (_, v2) = v1_v2(latin, cyrillic);
+            assert!(v2 < 0.7, "{latin} / {cyrillic}: v2 {v2:.3}");
+        }
+    }
+
+    /// The readings are for Cyrillic only: two Latin spellings never meet through them.
+    #[test]
+    fn western_readings_never_join_two_latin_spellings() {
+        let v2 = Names::shared().with_score_params(NameParams::V2);
+        let (a, b) = (v2.parse("Liebrich", NameKind::Person), v2.parse("Librikh", NameKind::Person));
+        let (c, d) = (v2.parse("Liebrich", NameKind::Person), v2.parse("Либрих", NameKind::Person));
+        assert!(v2.compare(&a, &b).score < v2.compare(&c, &d).score);
+        assert!(super::western("", "").is_empty() && super::western("ab", "ab").is_empty());
+        assert!(super::western("o'neil", "oneil").is_empty(), "not letters only");
+    }
 
     #[test]
     fn readings() {

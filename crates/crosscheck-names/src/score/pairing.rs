@@ -21,6 +21,9 @@ pub(super) enum Rel {
     Typo,
     Scrambled,
     LegalGeneric,
+    /// A Latin word read as Russian writes a Western name (Dietrich / Дитрих), exactly or as a
+    /// close spelling of its reading: a spelling, never a disagreement (crosscheck-v2).
+    Reading,
     None,
 }
 
@@ -101,6 +104,10 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     if a.script != b.script && (a.spelling_partners.contains(&b.key_hash) || native_spelling(&names.tables, a, b)) {
         return (p.spelling_pair, Rel::Variant);
     }
+    // and read by the rules of their language (Dietrich / Дитрих), when the scorer asks for it
+    if p.western_reading > 0.0 && cross && (reads_as(a, b) || reads_as(b, a)) {
+        return (p.western_reading, Rel::Reading);
+    }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
         // von / фон, du / дю: particles across scripts
         if a.class == Particle
@@ -121,6 +128,26 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.0, Rel::None);
     }
     (0.0, Rel::Typo)
+}
+
+/// Whether a Western reading of the Latin word `latin` gives the key (or second reading) of
+/// the Cyrillic word `cyr`.
+fn reads_as(latin: &Token, cyr: &Token) -> bool {
+    latin.script == Script::Latin
+        && cyr.script == Script::Cyrillic
+        && latin
+            .western
+            .iter()
+            .any(|(h, k)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
+}
+
+/// The Western readings of whichever of `a`, `b` is the Latin word, each beside the other
+/// word's key, when the other is Cyrillic.
+fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t str)> {
+    let (latin, cyr) = if a.script == Script::Latin { (a, b) } else { (b, a) };
+    let on = latin.script == Script::Latin && cyr.script == Script::Cyrillic;
+    let readings: &[(u64, String)] = if on { &latin.western } else { &[] };
+    readings.iter().map(move |(_, k)| (k.as_str(), cyr.key.as_str()))
 }
 
 /// A name in a script whose romanisation loses vowels against a Latin spelling Wikidata gives
@@ -192,6 +219,20 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
                 sim = sim.max(key_similarity_len(x, y, len, floor));
             }
         }
+    }
+    // Western readings of a Latin word against a Cyrillic one (crosscheck-v2): a close
+    // spelling of the reading is the name as Russian hears it, not a slip
+    if p.western_reading > 0.0 {
+        let mut reading_sim = 0.0f32;
+        for (x, y) in reading_pairs(a, b) {
+            if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
+                reading_sim = reading_sim.max(key_similarity_len(x, y, len, floor));
+            }
+        }
+        if reading_sim >= floor && reading_sim >= p.western_reading_close && reading_sim >= sim {
+            return (p.typo_scale * reading_sim, Rel::Reading);
+        }
+        sim = sim.max(reading_sim);
     }
     if sim >= floor {
         (p.typo_scale * sim, Rel::Typo)
