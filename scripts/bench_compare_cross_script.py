@@ -19,7 +19,7 @@ Usage (from the project root):
   cargo build --release -p crosscheck-cli
   scripts/bench_compare_cross_script.py [BASELINE_BINARY] [--n 100000] [--repeat 5]
 """
-import argparse, csv, json, os, subprocess, sys, tempfile, time
+import argparse, csv, json, os, resource, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -69,14 +69,22 @@ for line in sys.stdin:
 """
 
 
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(cmd, src):
+    """(wall seconds, CPU seconds of the child): on a shared machine the CPU time is the steadier."""
     with open(src, "rb") as f:
+        cpu0 = cpu_children()
         start = time.perf_counter()
         proc = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         took = time.perf_counter() - start
+        cpu = cpu_children() - cpu0
     if proc.returncode != 0:
         sys.exit(f"{cmd[0]} exited {proc.returncode}: {proc.stderr.decode()[-400:]}")
-    return took
+    return took, cpu
 
 
 def median(xs):
@@ -101,11 +109,13 @@ def main():
             floor.append(timed([sys.executable, "-c", PY_FLOOR], src))
         print(f"compare on {args.n:,} Latin/Cyrillic person pairs (rupep, with birth dates), "
               f"median of {args.repeat} alternating rounds:")
+        print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)")
         for b in binaries:
-            m = median(runs[b])
-            print(f"  {b}: {m:.2f} s ({args.n / m:,.0f} pairs/s; runs {', '.join(f'{t:.2f}' for t in runs[b])})")
-        m = median(floor)
-        print(f"  python json read + write only: {m:.2f} s ({args.n / m:,.0f} pairs/s)")
+            wall, cpu = median([r[0] for r in runs[b]]), median([r[1] for r in runs[b]])
+            print(f"  {b}: {wall:.2f} s wall ({args.n / wall:,.0f} pairs/s), {cpu:.2f} s CPU; "
+                  f"wall runs {', '.join(f'{t[0]:.2f}' for t in runs[b])}")
+        wall, cpu = median([r[0] for r in floor]), median([r[1] for r in floor])
+        print(f"  python json read + write only: {wall:.2f} s wall ({args.n / wall:,.0f} pairs/s), {cpu:.2f} s CPU")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,23 @@
 //! The readings are only used across scripts (Latin against Cyrillic), so two Latin spellings
 //! never meet through them. Rules were chosen from the most frequent misses on nine tenths of
 //! the pairs; the name_bench example measures on the tenth left out.
+//!
+//! [`western`] adds, for scorer crosscheck-v2 (`NameParams::western_reading`), one reading per
+//! spelling tradition Russian transcribes by ear: German (Dietrich → Дитрих, both conventions
+//! for ei), Polish (Łazarkiewicz → Лазаркевич, Milewska → Милевская), English beyond the above
+//! (Wakefield → Уэйкфилд, Walter → Уолтер, Hunt → Хант; short a as э), Italian (Giacomo →
+//! Джакомо), Spanish (Grajal → Грахаль) and Hungarian (Szabó → Сабо). Each tradition is a table
+//! of rewrite rules with a place condition (start, end, before a vowel...), interpreted by one
+//! function ([`rewrite`]), so a rule is a line with its reason. Decisions:
+//! - rules, not a table of learnt word pairs: the shared pairs are four fifths of Wikidata's,
+//!   and the held-out fifth has other surnames; a rule generalises to names no table holds;
+//! - every tradition's reading is computed for every Latin word (a token is prepared once per
+//!   word and memoised, so the cost is per distinct word) rather than guessing the language,
+//!   because a word's language is not written on it; a wrong tradition gives a key no Cyrillic
+//!   word has, and keys must be equal to count (or close, under `western_reading_close`);
+//! - on the tenth of `names/translit_pairs` held out from the rules, token pairs whose keys meet
+//!   go from 64.4% to 76.6%, and no reading met the Cyrillic word of an unrelated pair
+//!   (`reference_data_western_readings_coverage`, ignored by default).
 
 const HEPBURN: &[&str] = &[
     "shi", "chi", "tsu", "sha", "shu", "sho", "cha", "chu", "cho", "kya", "kyu", "kyo", "gya", "gyu", "gyo", "nya",
@@ -703,17 +720,17 @@ mod reference_data {
                     || ta.alt_key2.as_ref() == Some(&tb.key)
                     || ta.spelling_partners.contains(&tb.key_hash)
                     || tb.alt_key.as_ref() == Some(&ta.key);
-                let new = ta.western.iter().any(|(_, k)| *k == tb.key);
+                let new = ta.western().iter().any(|(_, k)| *k == tb.key);
                 v1 += old as usize;
                 v2 += (old || new) as usize;
                 if show && !old && !new && !held_out && k % 7 == 1 {
-                    eprintln!("miss {} {} | {} vs {:?}", cols[0], cyr, tb.key, ta.western);
+                    eprintln!("miss {} {} | {} vs {:?}", cols[0], cyr, tb.key, ta.western());
                 }
                 if let Some(p) = &prev {
                     if let Some(tp) = p.parts.first() {
                         if tp.key != tb.key && tp.text != ta.text {
                             negs += 1;
-                            fals += tp.western.iter().any(|(_, k)| *k == tb.key) as usize;
+                            fals += tp.western().iter().any(|(_, k)| *k == tb.key) as usize;
                         }
                     }
                 }

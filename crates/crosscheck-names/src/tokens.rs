@@ -76,11 +76,11 @@ pub(crate) struct Token {
     /// A third reading of a Latin word: French spelling (Archambaud / Аршамбо), also only
     /// against Cyrillic.
     pub alt_key2: Option<String>,
-    /// Keys of a Latin word's Western readings (German, Polish, English spelling as Russian
-    /// writes it: Dietrich → ditrih, Łazarkiewicz → lazarkeviC), with their hashes; only those
-    /// that differ from `key`, `alt_key` and `alt_key2`. Consulted only against Cyrillic and
-    /// only when `NameParams::western_reading` asks for them (`score/pairing.rs`).
-    pub western: Box<[(u64, String)]>,
+    /// Keys of a Latin word's Western readings ([`Token::western`]), computed on first use and
+    /// shared with the memo's token like `spellings`: only scorers that read Western names
+    /// (`NameParams::western_reading`, crosscheck-v2) ask for them, and only across scripts, so
+    /// v1 never pays for the rewrites (3% of `compare` when they were made for every word).
+    pub western: WesternCell,
     /// For Slavic surname forms: the key without its gender ending, and the ending's gender.
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
@@ -99,6 +99,20 @@ pub(crate) struct Token {
     /// names with that word: a fresh cell per parsed name made `compare` (which explains every
     /// pair) transliterate each Cyrillic word fourteen times per pair, 28% of its time.
     pub spellings: SpellingsCell,
+}
+
+/// The cell of [`Token::western`]: `on` for a Latin word of a name that is not an
+/// organisation's; a cache of a pure function of the word, equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WesternCell {
+    on: bool,
+    cell: std::sync::Arc<std::sync::OnceLock<Box<[(u64, String)]>>>,
+}
+
+impl PartialEq for WesternCell {
+    fn eq(&self, other: &Self) -> bool {
+        self.on == other.on
+    }
 }
 
 /// The cell of [`Token::spellings`]: a cache of a pure function of the token's word, so two
@@ -213,7 +227,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         exact_only: false,
         alt_key: None,
         alt_key2: None,
-        western: Box::default(),
+        western: WesternCell::default(),
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -302,7 +316,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
     }
     let mut alt_key = None;
     let mut alt_key2 = None;
-    let mut western: Box<[(u64, String)]> = Box::default();
+    let mut western = WesternCell::default();
     if script == Script::Cyrillic {
         // the other reading of г: Ukrainian h vs Russian g (Oleh/Oleg, Serhiy/Sergei)
         if word.contains('г') {
@@ -329,19 +343,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
                 alt_key2 = Some(k);
             }
         }
-        let mut keys: Vec<(u64, String)> = Vec::new();
-        for r in reading::western(&lat, &text) {
-            let k = key::phonetic_key(&r);
-            if !k.is_empty()
-                && k != key
-                && Some(&k) != alt_key.as_ref()
-                && Some(&k) != alt_key2.as_ref()
-                && !keys.iter().any(|(_, x)| *x == k)
-            {
-                keys.push((hash_str(&k), k));
-            }
-        }
-        western = keys.into_boxed_slice();
+        western.on = true;
     }
     let mut weight = match class {
         TokenClass::Word => 1.0,
@@ -410,6 +412,31 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
 }
 
 impl Token {
+    /// Keys of a Latin word's Western readings (German, Polish, English... spelling as Russian
+    /// writes it: Dietrich → ditrih, Łazarkiewicz → lazarkeviC, [`reading::western`]), with
+    /// their hashes; only those that differ from `key`, `alt_key` and `alt_key2`. Empty for
+    /// other words. Consulted only against Cyrillic (`score/pairing.rs`).
+    pub(crate) fn western(&self) -> &[(u64, String)] {
+        if !self.western.on {
+            return &[];
+        }
+        self.western.cell.get_or_init(|| {
+            let mut keys: Vec<(u64, String)> = Vec::new();
+            for r in reading::western(&self.orig, &self.text) {
+                let k = key::phonetic_key(&r);
+                if !k.is_empty()
+                    && k != self.key
+                    && Some(&k) != self.alt_key.as_ref()
+                    && Some(&k) != self.alt_key2.as_ref()
+                    && !keys.iter().any(|(_, x)| *x == k)
+                {
+                    keys.push((hash_str(&k), k));
+                }
+            }
+            keys.into()
+        })
+    }
+
     /// The word's spellings under every scheme (Cyrillic words only; empty otherwise).
     pub(crate) fn spellings(&self) -> &[(String, u32)] {
         self.spellings.0.get_or_init(|| {

@@ -5,6 +5,13 @@
 //! Decision: rules first ([`pair_decided`]), because most pairs are decided by a hash comparison
 //! or a table; the edit similarity ([`pair_fuzzy`]) runs only where no rule decides, and only
 //! after a profile bound says it could reach the floor.
+//!
+//! Western names in Cyrillic (crosscheck-v2, `NameParams::western_reading`): a Latin word one of
+//! whose readings (`reading::western`: German, Polish, English... spelling as Russian writes it)
+//! gives the Cyrillic word's key is a spelling (`Rel::Reading`), never a conflict; a close
+//! spelling of a reading from `western_reading_close` similarity up is one too, so it pays no
+//! typo penalty (Russian spells a foreign name by ear, and one vowel may still differ). Under
+//! v1's neutral values the readings are never looked at.
 
 use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
 use crate::params::NameParams;
@@ -136,7 +143,7 @@ fn reads_as(latin: &Token, cyr: &Token) -> bool {
     latin.script == Script::Latin
         && cyr.script == Script::Cyrillic
         && latin
-            .western
+            .western()
             .iter()
             .any(|(h, k)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
 }
@@ -146,7 +153,7 @@ fn reads_as(latin: &Token, cyr: &Token) -> bool {
 fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t str)> {
     let (latin, cyr) = if a.script == Script::Latin { (a, b) } else { (b, a) };
     let on = latin.script == Script::Latin && cyr.script == Script::Cyrillic;
-    let readings: &[(u64, String)] = if on { &latin.western } else { &[] };
+    let readings: &[(u64, String)] = if on { latin.western() } else { &[] };
     readings.iter().map(move |(_, k)| (k.as_str(), cyr.key.as_str()))
 }
 
