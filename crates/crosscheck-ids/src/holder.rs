@@ -289,7 +289,7 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
                 .flat_map(|(schemes, stage)| forms.iter().map(move |f| (schemes, stage, f)))
             {
                 for &scheme in schemes.iter() {
-                    let latin = transliterate(&cyrillic, scheme);
+                    let latin = transliterate(cyrillic, scheme);
                     if covers(&mrz_tokens(&latin), &mrz_name, mrz.names_truncated) {
                         let when = if stage == 0 {
                             format!("which {issuer} used {} (document issued {window})", years(scheme))

@@ -686,6 +686,7 @@ mod tests {
 /// on the nine tenths `k % 10 != 0`; the tenth `k % 10 == 0` is reported beside it.
 /// `cargo test -p crosscheck-names --lib reference_data_western_readings -- --ignored --nocapture`
 #[cfg(test)]
+#[allow(clippy::print_stderr)] // a measurement: its report is the output
 mod reference_data {
     use crate::{NameKind, Names};
 

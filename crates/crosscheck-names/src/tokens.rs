@@ -106,8 +106,11 @@ pub(crate) struct Token {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WesternCell {
     on: bool,
-    cell: std::sync::Arc<std::sync::OnceLock<Box<[(u64, String)]>>>,
+    cell: SharedCell<(u64, String)>,
 }
+
+/// A cache cell shared by a memo's token and its clones: filled once, read by all.
+type SharedCell<T> = std::sync::Arc<std::sync::OnceLock<Box<[T]>>>;
 
 impl PartialEq for WesternCell {
     fn eq(&self, other: &Self) -> bool {
@@ -119,7 +122,7 @@ impl PartialEq for WesternCell {
 /// tokens are equal whether or not either has filled it yet (a name parsed before and after an
 /// explanation is the same name).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SpellingsCell(std::sync::Arc<std::sync::OnceLock<Box<[(String, u32)]>>>);
+pub(crate) struct SpellingsCell(SharedCell<(String, u32)>);
 
 impl PartialEq for SpellingsCell {
     fn eq(&self, _: &Self) -> bool {

@@ -167,6 +167,7 @@ fn iuliia_samples_shared_data() {
 /// `cargo test --release -p crosscheck-names --test shared_data reference_data_cross_script_f1 -- --ignored --nocapture`
 #[test]
 #[ignore = "a measurement over the shared reference data; run by hand"]
+#[allow(clippy::print_stderr)] // a measurement: its report is the output
 fn reference_data_cross_script_f1_v1_against_v2_shared_data() {
     use crosscheck_names::{NameParams, Names};
     let v1 = Names::shared();
