@@ -52,6 +52,7 @@ def f1(rows, threshold):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threshold", type=float, default=0.7)
+    ap.add_argument("--scorer", default=None, help="scorer name or id (default: the build's default)")
     ap.add_argument("--peer", default="/tmp/nkvenv/bin/python")
     args = ap.parse_args()
     checks = yaml.safe_load(open(os.path.join(REF, "bench/nomenklatura/contrib_entity_bench_checks.yml")))["checks"]
@@ -62,7 +63,8 @@ def main():
         labels[pid] = bool(c["match"])
     stdin = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
     start = time.perf_counter()
-    out = subprocess.run([EXE, "compare", "--threshold", str(args.threshold)], input=stdin, capture_output=True, text=True)
+    scorer = ["--scorer", args.scorer] if args.scorer else []
+    out = subprocess.run([EXE, "compare", "--threshold", str(args.threshold)] + scorer, input=stdin, capture_output=True, text=True)
     ours_s = time.perf_counter() - start
     ours = [(json.loads(l)["score"], labels[json.loads(l)["id"]]) for l in out.stdout.splitlines()]
     p, r, f = f1(ours, args.threshold)

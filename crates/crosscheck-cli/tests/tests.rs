@@ -10,8 +10,14 @@ mod check_id;
 // `load`, `match`, `compare`: counts, rejects, atomic reloads, encodings, order, schemas.
 mod foundation;
 
+// Issue 13: a copy of a person finds itself first among thousands of namesakes.
+mod namesakes;
+
 // The store under racing loads and readers (processes), and `datasets --check`.
 mod store;
+
+// Issue 13, the whole FtM 4 model: links of every kind load; a Directorship supports an employer.
+mod ftm_model;
 
 // `verify`: the example case in every format, loaded datasets, bad input, notes never leak.
 mod verify;

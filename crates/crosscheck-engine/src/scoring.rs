@@ -26,6 +26,11 @@ impl Scorer {
         crosscheck_match::algorithm(name_or_id).map(|algorithm| Scorer { algorithm })
     }
 
+    /// Every algorithm this build can run, oldest first.
+    pub fn all() -> Vec<Scorer> {
+        crosscheck_match::algorithms().iter().map(|&algorithm| Scorer { algorithm }).collect()
+    }
+
     /// The id every output records: the name and a hash of the parameters.
     pub fn id(&self) -> &'static str {
         self.algorithm.id()

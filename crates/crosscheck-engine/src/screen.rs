@@ -3,7 +3,9 @@
 //! The steps, each once per query: the query is prepared ([`Query`]: cleaned, its index keys
 //! grouped by the token they come from, the scorer's prepared form); each dataset's index
 //! proposes its best candidates for the key groups (an inverse-document-frequency vote, see
-//! `crosscheck_store::Dataset::candidates_grouped`); a candidate whose schema the query cannot
+//! `crosscheck_store::Dataset::candidates_grouped`: among namesakes, those born in the query's
+//! year come first, through the name-and-year keys, so the right one is scored however many
+//! share the name; issue 13); a candidate whose schema the query cannot
 //! match ([`Schema::can_match`]: a Person query never finds a Company) is set aside unscored;
 //! the rest are scored and kept when they reach half the threshold; results are ranked best
 //! first (ties by id, then dataset, so the order is stable) and cut to the limit, with the
@@ -40,7 +42,8 @@ impl ScreenOptions {
 }
 
 /// Candidates per dataset by default: enough that the right record survives among namesakes
-/// in lists of a million; ties with the last one are kept too.
+/// in lists of a million (the index ranks those born in the query's year first); candidates
+/// tied with the best one are kept too, up to eight times as many.
 pub const DEFAULT_CANDIDATES: usize = 64;
 
 /// One scored candidate.

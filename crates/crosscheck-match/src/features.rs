@@ -23,6 +23,9 @@ pub struct Prepared {
     pub kind: NameKind,
     /// Whether the schema is `Person` (or below it).
     pub is_person: bool,
+    /// Whether it is an organisation: by schema, or by a legal form or org-name word in a name
+    /// (lists file firms as `LegalEntity` when they do not say).
+    pub is_org: bool,
     pub names: Vec<Name>,
     pub birth_dates: Vec<PartialDate>,
     pub identifiers: Vec<String>,
@@ -69,7 +72,9 @@ impl Prepared {
                 raw_names.push(n);
             }
         }
-        let names = raw_names.iter().map(|n| Name::parse(n, kind)).filter(|n| !n.tokens.is_empty()).collect();
+        let names: Vec<Name> =
+            raw_names.iter().map(|n| Name::parse(n, kind)).filter(|n| !n.tokens.is_empty()).collect();
+        let is_org = !is_person && (kind == NameKind::Organization || names.iter().any(Name::has_org_words));
         let first_names = entity
             .get("firstName")
             .iter()
@@ -102,7 +107,18 @@ impl Prepared {
                     .collect()
             })
             .collect();
-        Prepared { kind, is_person, names, birth_dates, identifiers, countries, gender, birth_places, first_names }
+        Prepared {
+            kind,
+            is_person,
+            is_org,
+            names,
+            birth_dates,
+            identifiers,
+            countries,
+            gender,
+            birth_places,
+            first_names,
+        }
     }
 }
 
@@ -171,7 +187,7 @@ pub static V1_FEATURES: [FeatureDef; 8] =
 
 /// The features of `crosscheck-v2`, in the order explanations list them.
 pub static V2_FEATURES: [FeatureDef; 8] =
-    [NAME, SCHEMA, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
+    [NAME, SCHEMA_V2, FIRST_NAME, BIRTH_DATE, IDENTIFIER, COUNTRY, GENDER, BIRTH_PLACE];
 
 const NAME: FeatureDef = FeatureDef {
     name: "name",
@@ -193,6 +209,19 @@ const SCHEMA: FeatureDef = FeatureDef {
           absent otherwise.",
     role: Role::Penalty,
     weights: |p| FeatureWeights { agrees: None, disagrees: Some(p.schema_disagrees) },
+};
+
+const SCHEMA_V2: FeatureDef = FeatureDef {
+    name: "schema",
+    doc: "Whether one side is a person and the other is not. Against an organisation (by \
+          schema, or by a legal form or org-name word in its name, since lists file firms as \
+          `LegalEntity` when they do not say) it weighs enough that a name alone never makes \
+          them one: \"Pamela Wagner\" is not the Wagner Group, though a shared identifier can \
+          still carry the pair. Against a legal entity not known to be either, it weighs \
+          little. Penalty: subtracts its weight (the first for an organisation, the second \
+          otherwise, shown as `disagrees`) when the kinds differ; absent otherwise.",
+    role: Role::Penalty,
+    weights: |p| FeatureWeights { agrees: None, disagrees: Some(p.schema_org_disagrees) },
 };
 
 const FIRST_NAME: FeatureDef = FeatureDef {
@@ -319,9 +348,16 @@ pub(crate) fn evaluate<S: Sink>(names: &Names, left: &Prepared, right: &Prepared
     }
     if left.is_person != right.is_person {
         let (person, other) = if left.is_person { ("left", "right") } else { ("right", "left") };
-        sink.push(&SCHEMA, p.schema_disagrees, -1.0, || {
-            format!("the {person} side is a person, the {other} side is not known to be one")
-        });
+        // v2's rule is on when its weight differs from the general one (in v1 they are equal)
+        if (left.is_org || right.is_org) && p.schema_org_disagrees != p.schema_disagrees {
+            sink.push(&SCHEMA, p.schema_org_disagrees, -1.0, || {
+                format!("the {person} side is a person, the {other} side an organisation")
+            });
+        } else {
+            sink.push(&SCHEMA, p.schema_disagrees, -1.0, || {
+                format!("the {person} side is a person, the {other} side is not known to be one")
+            });
+        }
     }
     first_names(names, left, right, p, sink);
     birth_date(left, right, p, sink);

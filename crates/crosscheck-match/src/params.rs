@@ -163,12 +163,18 @@ params! {
     /// bands, floors and caps), part of the scorer's id so that a change there changes it too.
     names_params: crosscheck_names::NameParams = crosscheck_names::NameParams::V1;
     added for v2:
+    /// Weight of `schema` when one side is a person and the other an organisation (by schema,
+    /// or by a legal form or org-name word in its name): large enough that a name alone never
+    /// makes them one (an identical name lands below the threshold), small enough that a shared
+    /// identifier still does. Neutral: v1's `schema_disagrees`, which v1 uses for both.
+    schema_org_disagrees: f64 = 0.10;
 }
 
 impl Params {
     /// The parameters of `crosscheck-v2`: v1's, with the rules added since switched on and the
     /// name matcher's v2 numbers.
-    pub const V2: Params = Params { names_params: crosscheck_names::NameParams::V2, ..Params::V1 };
+    pub const V2: Params =
+        Params { schema_org_disagrees: 0.45, names_params: crosscheck_names::NameParams::V2, ..Params::V1 };
 }
 
 impl Params {

@@ -280,3 +280,45 @@ mod fast_path_equals_explain {
         }
     }
 }
+
+/// `crosscheck-v2`: a person and an organisation (by schema, or by a legal form or org-name word
+/// in a name the record files as `LegalEntity`) are never one on a name alone; an identifier
+/// they share still makes them one. v1 keeps its small penalty.
+#[test]
+fn v2_a_person_is_not_an_organisation_on_a_name_alone() {
+    let entity = |schema: &str, props: &[(&str, &str)]| {
+        let mut e = Entity::new("x", schema);
+        for (p, v) in props {
+            e.add(p, v);
+        }
+        e
+    };
+    let pair = |scorer: &Scorer, a: &Entity, b: &Entity| scorer.score(&scorer.prepare(a), &scorer.prepare(b));
+    let (v1, v2) = (&CROSSCHECK_V1, &CROSSCHECK_V2);
+    let p = entity("Person", &[("name", "Iris Talvenko")]);
+    let rows: &[(&str, &str)] = &[
+        ("Company", "Iris Talvenko"),
+        ("Organization", "Talvenko Iris"),
+        ("LegalEntity", "Iris Talvenko LLC"),
+        ("LegalEntity", "Talvenko Group"),
+    ];
+    for &(schema, name) in rows {
+        let org = entity(schema, &[("name", name)]);
+        let s2 = pair(v2, &p, &org);
+        assert!(s2 < v2.default_threshold(), "v2: person vs {schema} `{name}` scored {s2}");
+        // the same with a shared identifier is a match
+        let mut p_id = p.clone();
+        p_id.add("taxNumber", "7707083893");
+        let mut org_id = org.clone();
+        org_id.add("taxNumber", "7707083893");
+        let s2_id = pair(v2, &p_id, &org_id);
+        assert!(s2_id >= v2.default_threshold() || name.contains("Group"), "v2 with an identifier: {s2_id}");
+    }
+    // v1 let the identical name through (what v2 fixes)
+    let s1 = pair(v1, &p, &entity("Company", &[("name", "Iris Talvenko")]));
+    assert!(s1 >= v1.default_threshold(), "v1: {s1}");
+    // a legal entity not known to be an organisation keeps the small penalty in v2
+    let le = entity("LegalEntity", &[("name", "Iris Talvenko")]);
+    let s2 = pair(v2, &p, &le);
+    assert!(s2 >= v2.default_threshold(), "v2 person vs unknown legal entity: {s2}");
+}

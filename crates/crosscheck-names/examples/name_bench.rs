@@ -1,7 +1,7 @@
 //! Accuracy and speed of the name score on the shared reference data, beside OpenSanctions'
 //! logic-v2 where its scores are available.
 //!
-//! `cargo run --release -p crosscheck-names --example name_bench [-- --errors] [-- --dump DIR]`
+//! `cargo run --release -p crosscheck-names --example name_bench [-- --errors] [-- --dump DIR] [-- --params v2]`
 //!
 //! - nomenklatura's name benchmark (826 labelled pairs; logic-v2's frozen scores beside it);
 //! - rupep: the Latin and Cyrillic names of the same person (positives) against as many
@@ -19,7 +19,19 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use crosscheck_names::normalize::normalize;
-use crosscheck_names::{compare, Name, NameKind};
+use crosscheck_names::{Name, NameKind, NameMatch, NameParams, Names};
+
+/// The names context the bench scores with: v1's numbers, or v2's with `--params v2`.
+static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+
+fn compare(a: &Name, b: &Name) -> NameMatch {
+    NAMES
+        .get_or_init(|| {
+            let v2 = std::env::args().any(|a| a == "v2");
+            Names::shared().with_score_params(if v2 { NameParams::V2 } else { NameParams::V1 })
+        })
+        .compare(a, b)
+}
 
 fn kind_of(schema: &str) -> NameKind {
     match schema {

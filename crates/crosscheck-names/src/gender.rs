@@ -52,14 +52,38 @@ pub(crate) fn surname_gender(token: &str) -> Option<Gender> {
 }
 
 pub(crate) fn hint(tables: &crate::tables::Tables, tokens: &[crate::Token]) -> Option<Gender> {
+    hint_with(tables, tokens, false)
+}
+
+/// [`hint`] from the forms that mark gender in Slavic and Baltic names only: a male patronymic
+/// ending (-ovich, -ich) only in a name of three words or more (given name, patronymic,
+/// surname; in "Petar Jovanović" -ić is a South Slavic surname, which has no gender), a surname
+/// ending only on a surname the frequency table knows (so Medina or Kaya, which end like
+/// Russian feminine forms, point nowhere), the Lithuanian feminine endings (-ienė, -aitė,
+/// -ytė), and given names the tables know.
+pub(crate) fn hint_strict(tables: &crate::tables::Tables, tokens: &[crate::Token]) -> Option<Gender> {
+    hint_with(tables, tokens, true)
+}
+
+/// Lithuanian married and maiden surname endings (Latin keys): feminine, and found on no
+/// masculine name.
+const BALTIC_F: &[&str] = &["iene", "aite", "yte", "ute"];
+
+fn hint_with(tables: &crate::tables::Tables, tokens: &[crate::Token], strict: bool) -> Option<Gender> {
     let mut female: u32 = 0;
     let mut male: u32 = 0;
+    let n_words = tokens.iter().filter(|t| t.class == crate::TokenClass::Word).count();
     for tok in tokens {
         if tok.class != crate::TokenClass::Word {
             continue;
         }
         let t = &tok.text;
-        if let Some(g) = patronymic_gender(t) {
+        let patronymic = patronymic_gender(t).filter(|g| !strict || *g == Gender::Female || n_words >= 3);
+        if strict && patronymic.is_none() && BALTIC_F.iter().any(|s| t.len() > s.len() + 2 && t.ends_with(s)) {
+            female += 1;
+            continue;
+        }
+        if let Some(g) = patronymic {
             match g {
                 Gender::Female => female += 3,
                 Gender::Male => male += 3,
@@ -69,7 +93,7 @@ pub(crate) fn hint(tables: &crate::tables::Tables, tokens: &[crate::Token]) -> O
                 Gender::Female => female += 2,
                 Gender::Male => male += 2,
             }
-        } else if let Some(g) = surname_gender(t) {
+        } else if let Some(g) = surname_gender(t).filter(|_| !strict || tok.known_surname) {
             match g {
                 Gender::Female => female += 1,
                 Gender::Male => male += 1,

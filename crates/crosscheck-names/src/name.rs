@@ -20,6 +20,63 @@ pub enum NameKind {
     Any,
 }
 
+/// What a word of a person's name is, when the way it is written says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameRole {
+    Unknown,
+    Given,
+    Surname,
+}
+
+/// The roles of a person name's parts, read from how lists and registers write names: a
+/// surname in capitals among words that are not ("Yafi DAVID"), the surname before a comma
+/// ("DAVID, Yafi"), or a given name, middle initials and a surname ("Donald G. Davis"). Names
+/// that show none of these (most) say nothing: "Ivanov Sergei" and "Sergei Ivanov" are both
+/// common, so word order alone decides nothing.
+fn name_roles(raw: &str, parts: &[Token], kind: NameKind) -> Vec<NameRole> {
+    let mut roles = vec![NameRole::Unknown; parts.len()];
+    let words = parts.iter().filter(|t| t.class == TokenClass::Word).count();
+    if kind == NameKind::Organization || words < 2 {
+        return roles;
+    }
+    let letters = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = |w: &str| letters(w) >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let raw_words: Vec<&str> = raw.split(|c: char| c.is_whitespace() || c == ',').filter(|w| letters(w) >= 2).collect();
+    let n_upper = raw_words.iter().filter(|w| upper(w)).count();
+    if n_upper > 0 && n_upper < raw_words.len() {
+        let surnames: Vec<String> =
+            raw_words.iter().filter(|w| upper(w)).map(|w| crate::normalize::normalize(w)).collect();
+        for (role, t) in roles.iter_mut().zip(parts) {
+            if t.class == TokenClass::Word {
+                *role = if surnames.contains(&t.orig) { NameRole::Surname } else { NameRole::Given };
+            }
+        }
+        return roles;
+    }
+    if let Some((before, after)) = raw.split_once(',') {
+        if letters(after) >= 2 && !after.contains(',') {
+            let surnames: Vec<String> = before.split_whitespace().map(crate::normalize::normalize).collect();
+            for (role, t) in roles.iter_mut().zip(parts) {
+                if t.class == TokenClass::Word {
+                    *role = if surnames.contains(&t.orig) { NameRole::Surname } else { NameRole::Given };
+                }
+            }
+        }
+        return roles;
+    }
+    // Given I. Surname: initials strictly between two words
+    let n = parts.len();
+    if n >= 3
+        && parts[0].class == TokenClass::Word
+        && parts[n - 1].class == TokenClass::Word
+        && parts[1..n - 1].iter().all(|t| t.class == TokenClass::Initial)
+    {
+        roles[0] = NameRole::Given;
+        roles[n - 1] = NameRole::Surname;
+    }
+    roles
+}
+
 /// A name prepared for comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Name {
@@ -31,9 +88,14 @@ pub struct Name {
     /// appears as its compare form, e.g. `llc`).
     pub tokens: Vec<String>,
     pub(crate) parts: Vec<Token>,
+    /// What each part is, where the writing says ([`NameRole`]).
+    pub(crate) roles: Vec<NameRole>,
     /// The normalised raw name (original script), for the "identical" test.
     pub(crate) norm: String,
     pub(crate) gender: Option<Gender>,
+    /// The gender read only from Slavic and Baltic forms (`gender::hint_strict`), for scorers
+    /// with `slavic_gender_only`.
+    pub(crate) gender_strict: Option<Gender>,
     /// Keys of the word tokens joined in order (for names written without spaces).
     pub(crate) joined: String,
     /// How many tokens `joined` is made of.
@@ -56,6 +118,12 @@ impl Name {
     /// `None` when the forms disagree or say nothing. Works on Cyrillic and Latin spellings.
     pub fn gender_hint(&self) -> Option<Gender> {
         self.gender
+    }
+
+    /// Whether the name carries a legal form or an org-name word (LLC, GmbH, ООО, Ltda., Group,
+    /// Company): an organisation's name, whatever the record's schema says.
+    pub fn has_org_words(&self) -> bool {
+        self.parts.iter().any(|t| t.class == TokenClass::Legal)
     }
 
     /// The dominant script of the name as written.
@@ -111,6 +179,7 @@ impl Names {
         }
         let tokens = parts.iter().map(|t| t.text.clone()).filter(|t| !t.is_empty()).collect();
         let gender = if kind == NameKind::Organization { None } else { gender::hint(tables, &parts) };
+        let gender_strict = if kind == NameKind::Organization { None } else { gender::hint_strict(tables, &parts) };
         let words_only = parts.iter().filter(|t| t.class == TokenClass::Word);
         let joinable = |t: &&Token| matches!(t.class, TokenClass::Word | TokenClass::Legal);
         let joined: String = parts.iter().filter(joinable).map(|t| t.key.as_str()).collect();
@@ -124,13 +193,16 @@ impl Names {
                 .position(|t| matches!(t.text.as_str(), "bin" | "bint" | "binti"))
                 .and_then(|k| (k + 1..parts.len()).find(|&j| parts[j].class == TokenClass::Word))
         };
+        let roles = name_roles(raw, &parts, kind);
         Name {
             raw: raw.to_string(),
             kind,
             tokens,
             parts,
+            roles,
             norm: read.full_norm,
             gender,
+            gender_strict,
             joined,
             n_joined,
             acronym,

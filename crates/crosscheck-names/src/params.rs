@@ -188,6 +188,29 @@ name_params! {
     // Fields added for crosscheck-v2. Each has a neutral value (its rule does nothing; v1
     // keeps it) and its v2 value is set in `NameParams::V2`.
     added for v2:
+    // --- false alarms on common names (aggregation.rs)
+    /// 1 = an initial aligned with a word counts only when every other word of the initial's
+    /// name found a partner: "J. Smith" is John Smith, but the C of "Jon C. Porter" says
+    /// nothing of "Cheng Yun" once Porter is left over (0 = the rule is off).
+    initial_needs_rest = 0.0,
+    /// Cap on the score when a given name the tables know is all two person names share
+    /// while one of them has two words or more ("Reza Weimer" / "Reza", "Ben Ali" / "Ali
+    /// Ozmai"): thousands of people are called Mark or Reza, so one shared given name is weak
+    /// evidence, which a birth date alone must not lift over the line. A shared rare word (a
+    /// surname: Ben Netanyahu / Benjamin Netanyahu) is not capped. 1 = no cap.
+    single_given_cap = 1.0,
+    /// A given name aligned with a surname, where the writing of both names says which word is
+    /// which (capitals, a comma, Given I. Surname): the pair counts this times its score, and a
+    /// given-name variant (David / Davis) does not align across roles at all. 1 = off.
+    cross_role = 1.0,
+    /// Two patronymics aligned as a close spelling below this similarity are different
+    /// fathers and conflict like two given names (Yuryevich / Igorevich), instead of costing a
+    /// typo's share; above it they are spellings of one (Yurievich / Yuryevich). 0 = off.
+    patronymic_min_similarity = 0.0,
+    /// 1 = a name's gender is read only from forms that mark it in Slavic and Baltic names (a
+    /// patronymic with a given name and a surname beside it, a surname ending the tables know
+    /// as gendered, a given name), so a South Slavic -ić or a Spanish Medina points nowhere.
+    slavic_gender_only = 0.0,
 
     // --- Western names in Cyrillic (pairing.rs)
     /// Score of a Latin word against a Cyrillic word when one of the Latin word's Western
@@ -206,6 +229,11 @@ name_params! {
 impl NameParams {
     /// The numbers of scorer `crosscheck-v2`: v1's, with the rules added since switched on.
     pub const V2: NameParams = NameParams {
+        initial_needs_rest: 1.0,
+        cross_role: 0.5,
+        single_given_cap: 0.5,
+        patronymic_min_similarity: 0.85,
+        slavic_gender_only: 1.0,
         // Western names in Cyrillic: a reading is as good as a learnt spelling pair
         // (`spelling_pair`); a close reading from the similarity at which v1's typo penalty
         // starts to bite (`typo_hi`) down to a few points below it

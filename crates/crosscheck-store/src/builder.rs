@@ -475,7 +475,10 @@ impl Builder {
                         let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
                         merged.merge(next).map_err(|e| damaged(e.to_string()))?;
                     }
-                    // Keys of the parts are already filed; an assembled name may add one more.
+                    // Keys of the parts are already filed; an assembled name may add one more,
+                    // and one part's birth date gives another part's names their `y:` keys (an
+                    // undated part's `u:` keys stay: they only make the entity a candidate for
+                    // dated queries, which the scorer judges).
                     extra_keys.extend(index_keys(&merged).into_iter().map(|k| (k, idx as u32)));
                     serde_json::to_vec(&merged).map_err(std::io::Error::from)?.into()
                 }

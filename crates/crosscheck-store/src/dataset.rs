@@ -12,7 +12,7 @@ use crate::meta::{DatasetMeta, FORMAT_VERSION, KEY_VERSION};
 use crate::StoreError;
 use crosscheck_model::Entity;
 use memmap2::Mmap;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 /// A dataset version, open for reading (a snapshot: it never changes while it lives).
@@ -315,10 +315,6 @@ impl Dataset {
         self.postings(&format!("r:{id}")).collect::<Vec<_>>().into_iter()
     }
 
-    fn postings_len(&self, key: &str) -> usize {
-        self.key_postings(key).1
-    }
-
     /// Candidates for a query filed under `keys` (see [`crate::index_keys`]), best first, at most
     /// `limit` (plus ties). Each key is its own piece of evidence; see [`Dataset::candidates_grouped`].
     pub fn candidates(&self, keys: &[String], limit: usize) -> Vec<Candidate> {
@@ -329,52 +325,211 @@ impl Dataset {
     /// Candidates for a query whose keys come in groups ([`crate::query_key_groups`]): a
     /// candidate earns, per group, the weight of the best key it shares. A key weighs more the
     /// fewer entities share it (an inverse document frequency), so agreeing on a rare surname
-    /// outranks agreeing on "Ivan"; identifier keys weigh most.
+    /// outranks agreeing on "Ivan", and a name with the birth year (`y:`) outranks the name
+    /// alone; an undated person's key (`u:`) weighs as the name alone; identifier keys weigh
+    /// most.
+    ///
+    /// Which keys bring in candidates of their own (the others only add weight to candidates
+    /// found): a key shared by at most `COMMON` entities. A frequent given name must not flood
+    /// the list, and capping its postings would drop true candidates arbitrarily. Where the
+    /// query's birth year is known (a group holding `y:` or `u:` keys found in the index), the
+    /// name alone brings in only namesakes few enough to be scored all (`8 x limit`): the
+    /// namesakes born that year and those with no date come through the rarer keys, and the
+    /// thousands born in other years would only cost time (issue 13). The vote runs in two
+    /// passes: every key that brings in candidates first (each group's keys heaviest first, so
+    /// the first to credit a candidate in a group is its best), then the others over the
+    /// candidates found, so the result does not depend on the order of the groups. Only when
+    /// no key at all may bring in candidates does the rarest group, its first `COMMON`.
     pub fn candidates_grouped(&self, groups: &[Vec<String>], limit: usize) -> Vec<Candidate> {
-        let n = self.len().max(1) as f32;
-        // Rarest groups first. A group whose keys are all shared by more than `COMMON` entities
-        // (a frequent given name) only adds weight to entities a rarer group already found:
-        // letting it bring in candidates of its own would flood the list, and capping its
-        // postings would drop true candidates arbitrarily.
         const COMMON: usize = 20_000;
-        let mut by_rarity: Vec<(usize, Vec<(usize, &String)>)> = groups
+        let few = limit.saturating_mul(8).max(1);
+        let n = self.len().max(1) as f32;
+        let idf = |df: usize| (1.0 + n / df.max(1) as f32).ln();
+        // Each group's keys found in the index, heaviest first.
+        let mut groups: Vec<Vec<VoteKey>> = groups
             .iter()
             .map(|g| {
-                let keys: Vec<(usize, &String)> =
-                    g.iter().map(|k| (self.postings_len(k), k)).filter(|(df, _)| *df > 0).collect();
-                (keys.iter().map(|(df, _)| *df).min().unwrap_or(0), keys)
+                let found: Vec<(&String, usize, usize)> = g
+                    .iter()
+                    .map(|k| {
+                        let (start, df) = self.key_postings(k);
+                        (k, start, df)
+                    })
+                    .filter(|&(_, _, df)| df > 0)
+                    .collect();
+                let dated = found.iter().any(|(k, _, _)| k.starts_with("y:") || k.starts_with("u:"));
+                let mut keys: Vec<VoteKey> = found
+                    .into_iter()
+                    .map(|(k, start, df)| {
+                        let (weight, opens, dates) = match k.split_at(2) {
+                            ("i:", _) => (idf(df) * 4.0, df <= COMMON, false),
+                            ("u:", name_key) => {
+                                (idf(self.key_postings(&format!("n:{name_key}")).1), df <= COMMON, true)
+                            }
+                            ("y:", _) => (idf(df), df <= COMMON, true),
+                            ("n:", _) if dated => (idf(df), df <= few.min(COMMON), false),
+                            _ => (idf(df), df <= COMMON, false),
+                        };
+                        VoteKey { weight, start, df, opens, dates, name_in_dated_group: dated && k.starts_with("n:") }
+                    })
+                    .collect();
+                keys.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.df.cmp(&b.df)));
+                keys
             })
-            .filter(|(_, keys)| !keys.is_empty())
+            .filter(|keys| !keys.is_empty())
             .collect();
-        by_rarity.sort_unstable_by_key(|(df, _)| *df);
-        let mut weights: HashMap<u32, f32> = HashMap::new();
-        let mut best_in_group: HashMap<u32, f32> = HashMap::new();
-        for (min_df, keys) in by_rarity {
-            best_in_group.clear();
-            let open = min_df <= COMMON || weights.is_empty();
-            for (df, key) in keys {
-                let idf = (1.0 + n / df as f32).ln();
-                let w = if key.starts_with("i:") { idf * 4.0 } else { idf };
-                for idx in self.postings(key).take(if open { COMMON } else { usize::MAX }) {
-                    if open || weights.contains_key(&idx) {
-                        let best = best_in_group.entry(idx).or_default();
-                        *best = best.max(w);
+        groups.sort_by_key(|keys| keys.iter().map(|k| k.df).min().unwrap_or(usize::MAX));
+        if !groups.iter().flatten().any(|k| k.opens) {
+            if let Some(rarest) = groups.first_mut() {
+                rarest.iter_mut().for_each(|k| k.opens = true);
+            }
+        }
+        let capacity: usize = groups.iter().flatten().filter(|k| k.opens).map(|k| k.df.min(COMMON)).sum();
+        // entity -> (weight, whether a `y:` or `u:` key credited it: it showed the year, or
+        // that it has no date)
+        let mut weights: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
+        weights.reserve(capacity.min(1 << 20));
+        // For the groups with keys that only add weight: the candidates each one credited first.
+        let mut credited_by: Vec<(usize, FxHashSet<u32>)> = Vec::new();
+        for (g, keys) in groups.iter().enumerate() {
+            let mut credited: FxHashSet<u32> = FxHashSet::default();
+            for key in keys.iter().filter(|k| k.opens) {
+                for idx in self.postings_at(key.start, key.df).take(COMMON) {
+                    if credited.insert(idx) {
+                        let entry = weights.entry(idx).or_default();
+                        entry.0 += key.weight;
+                        entry.1 |= key.dates;
                     }
                 }
             }
-            for (&idx, &w) in &best_in_group {
-                *weights.entry(idx).or_default() += w;
+            if keys.iter().any(|k| !k.opens) {
+                credited_by.push((g, credited));
             }
         }
-        let mut out: Vec<Candidate> = weights.into_iter().map(|(index, weight)| Candidate { index, weight }).collect();
-        out.sort_unstable_by(|a, b| b.weight.total_cmp(&a.weight).then(a.index.cmp(&b.index)));
-        // Candidates tied with the last one kept are kept too (up to 8 x limit): a common name
-        // shared by hundreds of entities must not hide the one whose birth date agrees.
-        if let Some(cutoff) = out.get(limit.saturating_sub(1)).map(|c| c.weight) {
-            let tied = out[limit.min(out.len())..].iter().take_while(|c| c.weight >= cutoff).count();
-            out.truncate((limit + tied).min(limit * 8));
+        // Candidates that showed no year: the only ones a dated group's name key can add to
+        // (any other candidate with the name was credited by the name's `y:` or `u:` key).
+        let mut yearless: Option<Vec<u32>> = None;
+        for (g, mut credited) in credited_by {
+            for key in groups[g].iter().filter(|k| !k.opens) {
+                let bytes = self.postings.get(key.start * 4..(key.start + key.df) * 4).unwrap_or(&[]);
+                let credit = |credited: &mut FxHashSet<u32>, idx: u32, entry: &mut (f32, bool)| {
+                    if credited.insert(idx) {
+                        entry.0 += key.weight;
+                        entry.1 |= key.dates;
+                    }
+                };
+                if key.name_in_dated_group {
+                    let yearless = yearless.get_or_insert_with(|| {
+                        let mut v: Vec<u32> = weights.iter().filter(|(_, e)| !e.1).map(|(idx, _)| *idx).collect();
+                        v.sort_unstable();
+                        v
+                    });
+                    for_each_in_postings(bytes, yearless, |idx| {
+                        if let Some(entry) = weights.get_mut(&idx) {
+                            credit(&mut credited, idx, entry);
+                        }
+                    });
+                } else if weights.len().saturating_mul(16) < key.df {
+                    // far fewer candidates than postings: look each one up (postings are sorted)
+                    let mut uncredited: Vec<u32> =
+                        weights.keys().filter(|idx| !credited.contains(idx)).copied().collect();
+                    uncredited.sort_unstable();
+                    for_each_in_postings(bytes, &uncredited, |idx| {
+                        if let Some(entry) = weights.get_mut(&idx) {
+                            credit(&mut credited, idx, entry);
+                        }
+                    });
+                } else {
+                    for idx in bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])) {
+                        if let Some(entry) = weights.get_mut(&idx) {
+                            credit(&mut credited, idx, entry);
+                        }
+                    }
+                }
+            }
         }
+        let mut out: Vec<Candidate> =
+            weights.into_iter().map(|(index, (weight, _))| Candidate { index, weight }).collect();
+        let order = |a: &Candidate, b: &Candidate| b.weight.total_cmp(&a.weight).then(a.index.cmp(&b.index));
+        // Candidates tied with the best one are kept too (up to 8 x limit): namesakes the index
+        // cannot tell apart (the same name, the same birth year) must all reach the scorer, or
+        // a name shared by hundreds would hide the one whose birth date agrees. Ties further
+        // down the list share less of the query than the best candidate, and scoring hundreds
+        // of them cost most of a query's time among namesakes (issue 13). Only candidates that
+        // can be returned are sorted.
+        if limit > 0 && out.len() > limit {
+            out.select_nth_unstable_by(limit - 1, order);
+            let cutoff = out[limit - 1].weight;
+            let best = out[..limit].iter().map(|c| c.weight).fold(cutoff, f32::max);
+            // sums of the same weights in another order may differ in the last bits
+            let tied_with_best = cutoff >= best - best.abs() * 1e-5;
+            let mut kept = limit;
+            if tied_with_best {
+                for rest in limit..out.len() {
+                    if out[rest].weight >= cutoff {
+                        out.swap(kept, rest);
+                        kept += 1;
+                    }
+                }
+            }
+            out.truncate(kept);
+        }
+        out.sort_unstable_by(order);
+        out.truncate(if limit == 0 { 0 } else { out.len().min(limit * 8) });
         out
+    }
+
+    /// `count` entity numbers from `start` in `postings.bin`.
+    fn postings_at(&self, start: usize, count: usize) -> impl Iterator<Item = u32> + '_ {
+        let bytes = self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]);
+        bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+}
+
+/// One key of a query group, as the candidate vote uses it.
+struct VoteKey {
+    weight: f32,
+    /// Its run in `postings.bin`: first entity number and count (the document frequency).
+    start: usize,
+    df: usize,
+    /// Whether it brings in candidates of its own, or only adds weight to those found.
+    opens: bool,
+    /// A `y:` or `u:` key: what a candidate it credits says about its birth date.
+    dates: bool,
+    /// An `n:` key in a group that also holds `y:` or `u:` keys found in the index.
+    name_in_dated_group: bool,
+}
+
+/// Calls `f` with each of `sorted` (ascending) that is among the ascending u32 LE entity
+/// numbers of `bytes`. A galloping search from the last position found: the lookups move
+/// forward through the postings, so a few candidates against a long list read a few cache lines
+/// each instead of a whole binary search's.
+pub(crate) fn for_each_in_postings(bytes: &[u8], sorted: &[u32], mut f: impl FnMut(u32)) {
+    let len = bytes.len() / 4;
+    let at = |i: usize| u32::from_le_bytes([bytes[i * 4], bytes[i * 4 + 1], bytes[i * 4 + 2], bytes[i * 4 + 3]]);
+    let mut lo = 0;
+    for &idx in sorted {
+        // gallop: find the first step at or past idx, then search between the last two steps
+        let mut step = 1;
+        while lo + step < len && at(lo + step) < idx {
+            step *= 2;
+        }
+        let (mut a, mut b) = (lo + step / 2, (lo + step + 1).min(len));
+        while a < b {
+            let mid = a + (b - a) / 2;
+            if at(mid) < idx {
+                a = mid + 1;
+            } else {
+                b = mid;
+            }
+        }
+        if a == len {
+            return;
+        }
+        if at(a) == idx {
+            f(idx);
+        }
+        lo = a;
     }
 }
 

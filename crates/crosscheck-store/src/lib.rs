@@ -45,8 +45,10 @@
 //! the index keys it sorts at the end (see ARCHITECTURE.md).
 //!
 //! **Candidate keys.** [`index_keys`] is the single definition of what an entity is filed
-//! under: name keys from `crosscheck-names` (script-, transliteration- and order-proof) and
-//! normalised identifiers. Queries use the same function, so the two sides cannot drift.
+//! under: name keys from `crosscheck-names` (script-, transliteration- and order-proof), each
+//! name key with each birth year (or, for a person with no birth date, marked undated), and
+//! normalised identifiers. Queries use the same function, so the two sides cannot drift;
+//! [`Dataset::candidates_grouped`] weighs them (a name with the right year outranks the name).
 //! Each entity is also filed under [`reference_keys`] (`r:<id>` for every record it links to),
 //! so [`Dataset::referencing`] finds the Family or Employment records naming a person by lookup.
 //!

@@ -19,7 +19,8 @@ pub const FORMAT_VERSION: u32 = 4;
 /// changes: a dataset indexed by another algorithm would silently miss candidates, so it is
 /// refused with advice to load it again. Spark executors and other writers of key hashes check
 /// it against the `key_version` of `index.key`.
-pub const KEY_VERSION: u32 = 1;
+/// 2: `y:<name key>:<year>` for each name key of an entity with a birth date (issue 13).
+pub const KEY_VERSION: u32 = 2;
 
 /// Size and CRC-32 (IEEE, as `crc32fast` and zlib compute it) of one file of a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

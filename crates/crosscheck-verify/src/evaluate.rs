@@ -4,7 +4,10 @@
 //! Decisions and reasons:
 //! - Only single-valued properties contradict: birth date, birth place, death date, age, gender,
 //!   relationship, and the start and end of the same employment (the employment whose employer,
-//!   or else whose role, matches the claimed one). Names contradict only when a record resolved by
+//!   or else whose role, matches the claimed one). Other links to an organisation (a directorship,
+//!   a membership, an agency, a post held: `relation::ORG_LINKS`) support an employment's employer, position
+//!   and years like an Employment, with their kind in the evidence ("director of ..."), but their
+//!   years never contradict: a director's term may lie inside a longer employment. Names contradict only when a record resolved by
 //!   identifier or link has a name wholly unlike the claimed one ([`NAME_UNLIKE`]).
 //! - A document's data is evidence only for its own `.valid` and `.holder` claims; a dataset
 //!   holding the document's number for the resolved holder supports both.
@@ -275,13 +278,27 @@ impl Ctx<'_> {
                         .employer
                         .as_ref()
                         .map(|c| link.employer_names.iter().map(|n| compare::employer_score(c, n)).fold(0.0, f64::max));
-                    let roles = link.link.get("role");
+                    let roles = &link.roles;
                     let role_score = emp
                         .position
                         .as_ref()
                         .map(|c| roles.iter().map(|r| compare::words_score(c, r)).fold(0.0, f64::max));
                     let employer_name = link.employer_names.first().cloned();
-                    let detail = |what: &str| format!("employment record {}: {what}", link.link.id);
+                    // an Employment says it in its name; any other link says what kind it is
+                    let detail = |what: &str| match link.kind.schema {
+                        "Employment" => format!("employment record {}: {what}", link.link.id),
+                        schema => {
+                            // what the person is director of, member of, holder of (a post)
+                            let of = if link.kind.through_post { &link.roles } else { &link.employer_names };
+                            let of = of.first().map_or("the organisation", String::as_str);
+                            format!(
+                                "{} record {} ({} {of}): {what}",
+                                schema.to_lowercase(),
+                                link.link.id,
+                                link.kind.kind
+                            )
+                        }
+                    };
                     match field {
                         EmploymentField::Employer => {
                             if let Some(s) = employer_score.filter(|s| *s >= WORDS_AGREE) {
@@ -318,12 +335,17 @@ impl Ctx<'_> {
                                 _ => (emp.until, "endDate"),
                             };
                             let Some(claimed) = claimed.filter(|_| same) else { continue };
+                            // a directorship's or membership's term may lie inside a longer
+                            // employment: its years support the claimed ones, never contradict
+                            let same_employment = link.kind.schema == "Employment";
                             for v in link.link.get(prop) {
                                 let Some(found) = PartialDate::parse(v) else { continue };
                                 let rel = if years_agree(&claimed, &found) {
                                     Relation::Supports
-                                } else {
+                                } else if same_employment {
                                     Relation::Contradicts
+                                } else {
+                                    continue;
                                 };
                                 evidence.push(item(set, &link.link.id, Some(v.clone()), rel, None, detail(prop)));
                             }

@@ -1,10 +1,15 @@
-//! Family relationships across languages: "жена" is a spouse, "чоловік" a husband.
+//! Relations between people, and between a person and an organisation.
 //!
-//! A relationship is a category (spouse, parent, child, ...) and, when the word says it, a gender.
-//! Two relationships fit when the categories are equal and the genders do not differ (`spouse`
-//! fits `wife`; `father` does not fit `мать`). The vocabulary is hand-written: no maintained
-//! crate or table covers kinship terms in Russian, Ukrainian and Belarusian, and the list a desk
-//! meets is short. Unknown words fit only themselves (case-insensitively).
+//! Family relationships across languages: "жена" is a spouse, "чоловік" a husband. A relationship
+//! is a category (spouse, parent, child, ...) and, when the word says it, a gender. Two
+//! relationships fit when the categories are equal and the genders do not differ (`spouse` fits
+//! `wife`; `father` does not fit `мать`). The vocabulary is hand-written: no maintained crate or
+//! table covers kinship terms in Russian, Ukrainian and Belarusian, and the list a desk meets is
+//! short. Unknown words fit only themselves (case-insensitively).
+//!
+//! Links to an organisation ([`ORG_LINKS`]): the FtM records that say a person works for an
+//! organisation, and so bear on the case's employment claims (employer, position, years) as an
+//! `Employment` does.
 
 /// What a relative is, in general.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,6 +141,68 @@ const WORDS: &[(&str, Category, Option<Sex>)] = &[
     ("дачка", Child, Some(Female)),
 ];
 
+/// One FtM schema linking a person to an organisation they work for: the property naming the
+/// person, the one naming the organisation, and what the person is to it, as reports say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgLink {
+    pub schema: &'static str,
+    pub person: &'static str,
+    pub organization: &'static str,
+    /// "director of": shown beside the evidence, so a desk sees a directorship is no payslip.
+    pub kind: &'static str,
+    /// The `organization` end is a post (an FtM `Position`: "Governor of Tver Oblast"), not the
+    /// organisation: the post's names are the role, and the organisation is the post's own
+    /// `organization`, when it has one.
+    pub through_post: bool,
+}
+
+/// The links that count as working for an organisation. A director runs it and a member belongs
+/// to it (a party, a board, a union: the same `role` and years as an employment), an agent acts
+/// on behalf of its client (FtM's `Representation`: a lawyer, a broker, a registered agent), and
+/// the holder of a post (FtM's `Occupancy` of a `Position`, as PEP lists give public offices)
+/// serves in it; each is a claim of working for it that the record can support, with its kind
+/// shown.
+///
+/// Left out on purpose: `Ownership` (owner to asset): holding shares of a company, or owning a
+/// vessel, is no employment, and counting it would corroborate "employer: X" for every
+/// shareholder of X. `Associate`/`Family` link people, not organisations (see `resolve`).
+pub const ORG_LINKS: &[OrgLink] = &[
+    OrgLink {
+        schema: "Employment",
+        person: "employee",
+        organization: "employer",
+        kind: "employee of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Directorship",
+        person: "director",
+        organization: "organization",
+        kind: "director of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Membership",
+        person: "member",
+        organization: "organization",
+        kind: "member of",
+        through_post: false,
+    },
+    OrgLink {
+        schema: "Representation",
+        person: "agent",
+        organization: "client",
+        kind: "agent of",
+        through_post: false,
+    },
+    OrgLink { schema: "Occupancy", person: "holder", organization: "post", kind: "holder of", through_post: true },
+];
+
+/// The organisation link a record of `schema` is, if any (a schema descending from one counts).
+pub fn org_link(schema: &crosscheck_model::Schema) -> Option<&'static OrgLink> {
+    ORG_LINKS.iter().find(|l| schema.is_a(l.schema))
+}
+
 fn clean(word: &str) -> String {
     word.trim().to_lowercase().replace(['_', '–'], "-")
 }
@@ -241,6 +308,29 @@ mod tests {
         assert!(fits_kin("mother", compose(k("father"), k("жена")).unwrap()));
         assert!(fits_kin("daughter", compose(k("wife"), k("дочь")).unwrap()));
         assert_eq!(compose(k("son"), k("mother")), None);
+    }
+
+    #[test]
+    fn links_to_organisations_name_real_ftm_properties() {
+        use crosscheck_model::{PropType, Schema};
+        for link in ORG_LINKS {
+            let schema = Schema::get(link.schema).unwrap_or_else(|| panic!("no schema {}", link.schema));
+            assert_eq!(org_link(schema), Some(link));
+            for prop in [link.person, link.organization] {
+                assert_eq!(schema.prop_type(prop), Some(PropType::Entity), "{}.{prop}", link.schema);
+            }
+            if link.through_post {
+                let post = Schema::get("Position").unwrap();
+                assert_eq!(post.prop_type("organization"), Some(PropType::Entity));
+                assert_eq!(post.prop_type("name"), Some(PropType::Name));
+            } else {
+                assert_eq!(schema.prop_type("role"), Some(PropType::String), "{}.role", link.schema);
+            }
+            assert_eq!(schema.prop_type("startDate"), Some(PropType::Date), "{}.startDate", link.schema);
+        }
+        for other in ["Ownership", "Family", "Associate", "UnknownLink", "Sanction", "Person"] {
+            assert_eq!(org_link(Schema::get(other).unwrap()), None, "{other}");
+        }
     }
 
     #[test]

@@ -15,7 +15,12 @@
 //! Ages never count toward resolution. Excluded records (`exclude`) never resolve and are never
 //! evidence. A record that would resolve to two people goes to the one whose name fits best.
 //! Links are followed for two rounds: the subject's records, then the records resolved through
-//! them (their employments, documents and listings).
+//! them (their employments, documents and listings). An employment is any link of a person to an
+//! organisation they work for ([`relation::ORG_LINKS`]: `Employment`, `Directorship`,
+//! `Membership`, `Representation`, `Occupancy`), found as Employment records are, by the `r:`
+//! reference key of the resolved record, with the organisation's names read from its own record
+//! (an Occupancy's through its post: the `Position`'s names are the role, its `organization` the
+//! employer).
 
 use crate::case::{Case, Person};
 use crate::compare::{self, NAME_AGREES, WORDS_AGREE};
@@ -69,12 +74,17 @@ pub struct FamilyLink {
     pub link_id: String,
 }
 
-/// An employment (or membership) of a resolved record.
+/// An employment of a resolved record, or another link to an organisation it works for
+/// (a directorship, a membership: [`relation::ORG_LINKS`]).
 #[derive(Debug, Clone)]
 pub struct EmploymentLink {
     pub person: usize,
     pub link: Entity,
     pub employer_names: Vec<String>,
+    /// The role the link gives: its `role`, or the post's names for an Occupancy.
+    pub roles: Vec<String>,
+    /// Which link it is (`Employment`, `Directorship`, ...), for the report.
+    pub kind: &'static relation::OrgLink,
 }
 
 /// What one dataset says about the case.
@@ -339,15 +349,23 @@ fn follow(
             let relationship = if word.is_empty() { "family".to_string() } else { word };
             add(view, Resolved { person, entity: record, how: How::Link { relationship }, name_score: score });
         }
-    } else if schema.is_a("Employment") || schema.is_a("Membership") {
-        let (who, org) = if schema.is_a("Employment") { ("employee", "employer") } else { ("member", "organization") };
-        let Some(person) = first(who).and_then(|id| view.find(&id).map(|r| r.person)) else { return Ok(()) };
-        let employer = match first(org) {
-            Some(id) => set.get(&id)?,
-            None => None,
+    } else if let Some(kind) = relation::org_link(schema) {
+        let Some(person) = first(kind.person).and_then(|id| view.find(&id).map(|r| r.person)) else {
+            return Ok(());
+        };
+        let get = |id: Option<String>| match id {
+            Some(id) if !excluded.contains(&id) => set.get(&id),
+            _ => Ok(None),
+        };
+        let target = get(first(kind.organization))?;
+        let (employer, roles) = if kind.through_post {
+            let roles = target.as_ref().map(Entity::names).unwrap_or_default();
+            (get(target.and_then(|post| post.first("organization").map(str::to_string)))?, roles)
+        } else {
+            (target, link.get("role").to_vec())
         };
         let employer_names = employer.map(|e| e.names()).unwrap_or_default();
-        view.employments.push(EmploymentLink { person, link, employer_names });
+        view.employments.push(EmploymentLink { person, link, employer_names, roles, kind });
     } else if schema.is_a("Identification") {
         if let Some(person) = first("holder").and_then(|id| view.find(&id).map(|r| r.person)) {
             view.identifications.push((person, link));

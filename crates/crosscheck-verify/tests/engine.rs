@@ -360,3 +360,62 @@ fn a_hundred_and_fifty_namesakes_do_not_hide_the_record_that_agrees() {
     assert_eq!(c.evidence.len(), 1);
     assert_eq!(c.evidence[0].record, "real");
 }
+
+/// Issue 13: a Directorship (FtM 4) links the subject to an organisation as an Employment does:
+/// it supports the claimed employer, position and start year, with its kind in the evidence; its
+/// end year does not contradict (a director's term may be part of a longer employment). An
+/// Ownership is no employment and supports nothing.
+#[test]
+fn a_directorship_supports_the_employer_claim_and_an_ownership_does_not() {
+    let case = "as_of: 2024-11-01\nsubject:\n  name: Gleb Ivanov\n  birthDate: 1991-03-14\n  employment:\n    - {employer: Rostelecom, position: chairman, from: 2012, until: 2020}\n    - {employer: Northwind Shipping, from: 2015}\n";
+    let entities = vec![
+        entity("s", "Person", &[("name", "Иванов Глеб"), ("birthDate", "1991-03-14")]),
+        entity("o", "Company", &[("name", "ПАО «Ростелеком»")]),
+        entity(
+            "d",
+            "Directorship",
+            &[
+                ("director", "s"),
+                ("organization", "o"),
+                ("role", "Chairman of the board"),
+                ("startDate", "2012-06"),
+                ("endDate", "2016"),
+            ],
+        ),
+        entity("n", "Company", &[("name", "Northwind Shipping Ltd")]),
+        entity("w", "Ownership", &[("owner", "s"), ("asset", "n"), ("percentage", "40"), ("startDate", "2015")]),
+    ];
+    let report = run(case, vec![MemSet::new("registry", "registry-2024", "registry", entities)]);
+    assert_eq!(status(&report, "subject.employment.1.employer"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employment.1.position"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employment.1.from"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employment.1.until"), Status::Unverified, "no contradiction either");
+    let employer = report.claims.iter().find(|c| c.id == "subject.employment.1.employer").unwrap();
+    assert_eq!(employer.evidence[0].record, "d");
+    assert_eq!(employer.evidence[0].relation, Relation::Supports);
+    let detail = employer.evidence[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("directorship record d") && detail.contains("director of"), "{detail}");
+    assert_eq!(status(&report, "subject.employment.2.employer"), Status::Unverified, "an owner is no employee");
+    assert_eq!(status(&report, "subject.employment.2.from"), Status::Unverified);
+}
+
+/// An Occupancy (a post held, as PEP lists give public offices) supports the position by the
+/// post's name and the employer by the post's organisation.
+#[test]
+fn an_occupancy_supports_position_and_employer_through_its_post() {
+    let case = "as_of: 2024-11-01\nsubject: {name: Gleb Ivanov, birthDate: 1991-03-14, employer: Tver Oblast Administration, position: governor, employedFrom: 2016}\n";
+    let entities = vec![
+        entity("s", "Person", &[("name", "Gleb Ivanov"), ("birthDate", "1991-03-14")]),
+        entity("b", "PublicBody", &[("name", "Administration of Tver Oblast")]),
+        entity("pos", "Position", &[("name", "Governor of Tver Oblast"), ("organization", "b"), ("country", "ru")]),
+        entity("oc", "Occupancy", &[("holder", "s"), ("post", "pos"), ("startDate", "2016-09"), ("status", "ended")]),
+    ];
+    let report = run(case, vec![MemSet::new("peps", "pep-list", "registry", entities)]);
+    assert_eq!(status(&report, "subject.employer"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.position"), Status::SingleSource);
+    assert_eq!(status(&report, "subject.employedFrom"), Status::SingleSource);
+    let position = report.claims.iter().find(|c| c.id == "subject.position").unwrap();
+    assert_eq!(position.evidence[0].value.as_deref(), Some("Governor of Tver Oblast"));
+    let detail = position.evidence[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("occupancy record oc (holder of Governor of Tver Oblast)"), "{detail}");
+}

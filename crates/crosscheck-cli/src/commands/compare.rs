@@ -6,7 +6,7 @@
 //! `lastName`, ...) and may leave out `schema` and `id`. A line that cannot be read is answered
 //! with `"error"` (and `score` 0) and the command exits 2 at the end.
 
-use super::matching::threshold;
+use super::matching::{scorer, threshold};
 use clap::Args;
 use crosscheck_engine::{wire, Scorer};
 use std::path::PathBuf;
@@ -25,6 +25,9 @@ pub struct CompareArgs {
     /// Decision threshold: `match` is `score >= threshold` [default: the scorer's, 0.7]
     #[arg(long, value_name = "T", value_parser = threshold)]
     pub threshold: Option<f64>,
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`) [default: the newest]
+    #[arg(long, value_name = "NAME", value_parser = scorer)]
+    pub scorer: Option<Scorer>,
 }
 
 impl super::LineAnswer for wire::CompareAnswer {
@@ -34,7 +37,7 @@ impl super::LineAnswer for wire::CompareAnswer {
 }
 
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    let scorer = Scorer::default_scorer();
+    let scorer = args.scorer.unwrap_or_default();
     let threshold = args.threshold.unwrap_or(scorer.default_threshold());
     super::answer_lines(args.input.as_deref(), 4096, |line, line_no, source| {
         Ok(wire::answer_compare_line(&scorer, line, line_no, source, threshold))

@@ -7,7 +7,7 @@
 //! after the last line. A dataset that cannot be read stops the command (exit 2).
 
 use clap::Args;
-use crosscheck_engine::{wire, Engine, ScreenOptions};
+use crosscheck_engine::{wire, Engine, Scorer, ScreenOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -31,6 +31,10 @@ pub struct MatchArgs {
     /// Most candidates per query
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub limit: usize,
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`); an id's hash must be
+    /// this build's [default: the newest]
+    #[arg(long, value_name = "NAME", value_parser = scorer)]
+    pub scorer: Option<Scorer>,
     /// Candidates taken from the index per dataset before scoring
     #[arg(long, default_value_t = crosscheck_engine::screen::DEFAULT_CANDIDATES, value_name = "N", hide = true)]
     pub candidates: usize,
@@ -46,8 +50,16 @@ pub fn threshold(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses a scorer name or id against the registry; the error lists what this build has.
+pub fn scorer(s: &str) -> Result<Scorer, String> {
+    Scorer::by_name(s).ok_or_else(|| {
+        let known: Vec<&str> = Scorer::all().iter().map(|a| a.id()).collect();
+        format!("no scorer `{s}` in this build (it has {}; an id names its parameters' hash)", known.join(", "))
+    })
+}
+
 pub fn run(args: MatchArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let engine = Engine::open(data_dir)?;
+    let engine = Engine::open(data_dir)?.with_scorer(args.scorer.unwrap_or_default());
     let snapshot = engine.snapshot(&args.dataset).map_err(super::engine_error)?;
     let options = ScreenOptions {
         threshold: args.threshold.unwrap_or(engine.scorer().default_threshold()),

@@ -30,6 +30,10 @@ pub struct VerifyArgs {
     /// Exit 1 when any claim is contradicted or anyone in the case is found on a watchlist
     #[arg(long)]
     pub strict: bool,
+
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`) [default: the newest]
+    #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
+    pub scorer: Option<crosscheck_engine::Scorer>,
 }
 
 /// `--output-format` values.
@@ -53,7 +57,7 @@ impl OutputFormat {
 }
 
 pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let engine = Engine::open(data_dir)?;
+    let engine = Engine::open(data_dir)?.with_scorer(args.scorer.unwrap_or_default());
     let verified = engine.verify(&args.case).map_err(|e| user_error(e.to_string()))?;
     let mut stderr = std::io::stderr().lock();
     for (file, read, loaded, rejected) in &verified.loads {

@@ -12,9 +12,82 @@
 
 use super::alignment::{find_split, Alignment, MAX_TOKENS};
 use super::pairing::{typo_factor, Rel};
+use crate::name::NameRole;
 use crate::params::NameParams;
 use crate::tables::Tables;
 use crate::{Name, NameKind, Token, TokenClass};
+
+/// A given name against a surname counts little (`cross_role`), where both names say which
+/// word is which: "Donald G. Davis" / "David GUBERMAN" share no given name and no surname. A
+/// given-name variant (a name group: David / Davis) is unaligned across roles, since a surname
+/// is no one's pet name; other pairs count `cross_role` times their score.
+pub(super) fn weigh_cross_role_pairs(t: &mut Alignment<'_>) {
+    let (row_name, col_name) = if t.swap { (t.b, t.a) } else { (t.a, t.b) };
+    let crossed = |i: usize, j: usize| {
+        matches!(
+            (row_name.roles.get(i).copied(), col_name.roles.get(j).copied()),
+            (Some(NameRole::Given), Some(NameRole::Surname)) | (Some(NameRole::Surname), Some(NameRole::Given))
+        )
+    };
+    // only one pair across roles: when several are, the readings of the roles disagree (a name
+    // assembled from parts written in capitals), not the people
+    let mut only: Option<(usize, usize)> = None;
+    for i in 0..t.n {
+        if let Some(j) = t.aligned[i].filter(|&j| crossed(i, j)) {
+            if only.is_some() {
+                return;
+            }
+            only = Some((i, j));
+        }
+    }
+    let Some((i, j)) = only else { return };
+    if t.rel[i][j] == Rel::Equivalent {
+        t.aligned[i] = None;
+    } else {
+        t.score[i][j] *= t.names.params.cross_role;
+    }
+}
+
+/// Unaligns each initial whose name has a word left without a partner (`initial_needs_rest`):
+/// an initial is evidence only when the rest of its name agrees. "J. Smith" / "John Smith"
+/// keeps J~John; in "Jon C. Porter" / "Cheng Yun", Porter has no partner, so C~Cheng goes and
+/// C and Cheng are weighed as leftovers (a conflict) instead.
+pub(super) fn drop_unsupported_initials(t: &mut Alignment<'_>) {
+    let (n, m) = (t.n, t.m);
+    let mut col_used = [false; MAX_TOKENS];
+    for j in t.aligned[..n].iter().flatten() {
+        col_used[*j] = true;
+    }
+    // a word left over, or two initials: one unexplained middle initial is routine (J. R. Smith
+    // / John Smith), two say the initials are someone else's (LLS Mark / Mark Law)
+    let mut row_left = [0usize; 2];
+    for i in (0..n).filter(|&i| t.aligned[i].is_none()) {
+        match t.rows[i].class {
+            TokenClass::Word => row_left[0] += 1,
+            TokenClass::Initial => row_left[1] += 1,
+            _ => {}
+        }
+    }
+    let mut col_left = [0usize; 2];
+    for j in (0..m).filter(|&j| !col_used[j]) {
+        match t.cols[j].class {
+            TokenClass::Word => col_left[0] += 1,
+            TokenClass::Initial => col_left[1] += 1,
+            _ => {}
+        }
+    }
+    let row_word_left = row_left[0] > 0 || row_left[1] >= 2;
+    let col_word_left = col_left[0] > 0 || col_left[1] >= 2;
+    for i in 0..n {
+        let Some(j) = t.aligned[i] else { continue };
+        let (r, c) = (t.rows[i].class, t.cols[j].class);
+        let unsupported = (r == TokenClass::Initial && c == TokenClass::Word && row_word_left)
+            || (c == TokenClass::Initial && r == TokenClass::Word && col_word_left);
+        if unsupported {
+            t.aligned[i] = None;
+        }
+    }
+}
 
 /// What the aggregate found, for the score and the explanation.
 pub(super) struct Tally {
@@ -24,6 +97,10 @@ pub(super) struct Tally {
     /// A surname aligned with its other gender's form.
     pub gender_form: bool,
     pub father_differs: bool,
+    /// A single given name is all the names share (`single_given_cap` applied).
+    pub single_word: bool,
+    /// Two patronymics aligned as a close spelling that name different fathers.
+    pub patronymic_differs: bool,
     /// One word written in two pieces: (pieces are rows, first piece, the whole word, similarity).
     pub split: Option<(bool, usize, usize, f32)>,
     /// (row, column) pairs that disagree.
@@ -44,6 +121,10 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
     let mut n_aligned_words = 0;
     let mut gender_form = false;
     let mut penalty = 1f32;
+    // aligned pairs that are evidence: two words, or an initial and a word
+    let mut n_supporting = 0;
+    let mut supporting_given = false;
+    let mut patronymic_differs = false;
     for i in 0..n {
         if let Some(j) = aligned[i] {
             col_used[j] = true;
@@ -52,8 +133,23 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
             if rows[i].class == TokenClass::Word && cols[j].class == TokenClass::Word {
                 n_aligned_words += 1;
             }
+            if matches!(rows[i].class, TokenClass::Word | TokenClass::Initial)
+                && matches!(cols[j].class, TokenClass::Word | TokenClass::Initial)
+            {
+                n_supporting += 1;
+                supporting_given = rows[i].known_given || cols[j].known_given;
+            }
             match rel[i][j] {
                 Rel::GenderForm => gender_form = true,
+                // two fathers' names: a different patronymic is a different person
+                Rel::Typo
+                    if rows[i].patronymic
+                        && cols[j].patronymic
+                        && score[i][j] / p.typo_scale < p.patronymic_min_similarity =>
+                {
+                    patronymic_differs = true;
+                    penalty *= p.conflict;
+                }
                 // a distant spelling is partly a disagreement: Sancho/Sanchez, Navros/Lavrov
                 Rel::Typo => {
                     let sim = score[i][j] / p.typo_scale;
@@ -94,6 +190,7 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
         num += w * p.split_scale * sim;
         den += w;
         n_aligned_words += 1;
+        n_supporting += 1;
     }
     // (row, col) conflicts and omitted tokens (true = a row token, false = a column token)
     let mut conflicts = [(0usize, 0usize); MAX_TOKENS];
@@ -170,7 +267,19 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
     if (initials_only(a) && word_count(b) > 0) || (initials_only(b) && word_count(a) > 0) {
         score_v = score_v.min(p.initials_only_cap);
     }
-    let gender_mismatch = matches!((a.gender, b.gender), (Some(x), Some(y)) if x != y);
+    // one given name in common among several words is weak evidence; a title and a surname
+    // (President Erdogan) say on purpose all they mean to
+    let single_word = !org
+        && supporting_given
+        && n_supporting == 1
+        && word_count(a).max(word_count(b)) >= 2
+        && !titled_surname_aligned
+        && score_v > p.single_given_cap;
+    if single_word {
+        score_v = p.single_given_cap;
+    }
+    let (ga, gb) = if p.slavic_gender_only > 0.0 { (a.gender_strict, b.gender_strict) } else { (a.gender, b.gender) };
+    let gender_mismatch = matches!((ga, gb), (Some(x), Some(y)) if x != y);
     if gender_mismatch {
         score_v *= p.gender_mismatch;
     }
@@ -179,6 +288,8 @@ pub(super) fn aggregate(t: &Alignment<'_>) -> Tally {
         gender_mismatch,
         gender_form,
         father_differs,
+        single_word,
+        patronymic_differs,
         split,
         conflicts,
         n_conflicts,

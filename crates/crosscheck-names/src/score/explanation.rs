@@ -18,6 +18,8 @@ pub(super) fn explain(t: &Alignment<'_>, tally: &Tally, fallback: Option<String>
         gender_mismatch,
         gender_form,
         father_differs,
+        single_word,
+        patronymic_differs,
         split,
         ref conflicts,
         n_conflicts,
@@ -72,6 +74,12 @@ pub(super) fn explain(t: &Alignment<'_>, tally: &Tally, fallback: Option<String>
     }
     if father_differs {
         detail.push_str("; the fathers' names (after bin/ibn) differ");
+    }
+    if patronymic_differs {
+        detail.push_str("; the patronymics name different fathers");
+    }
+    if single_word {
+        detail.push_str("; only a given name in common, weak evidence");
     }
     if gender_mismatch {
         detail.push_str("; the names point to different genders");

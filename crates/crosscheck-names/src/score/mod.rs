@@ -102,6 +102,12 @@ fn compare_with(names: &Names, a: &Name, b: &Name, explain: bool) -> NameMatch {
     }
     let mut table = alignment::unaligned(names, a, b);
     alignment::align(&mut table);
+    if names.params.cross_role < 1.0 {
+        aggregation::weigh_cross_role_pairs(&mut table);
+    }
+    if names.params.initial_needs_rest > 0.0 {
+        aggregation::drop_unsupported_initials(&mut table);
+    }
     let tally = aggregation::aggregate(&table);
     let (score_v, fallback) = fallbacks::fallback(&names.params, a, b, table.org, tally.gender_mismatch, tally.score);
     let score_v = score_v.clamp(0.0, names.params.max_score) as f64;
