@@ -76,11 +76,6 @@ pub(crate) struct Token {
     /// A third reading of a Latin word: French spelling (Archambaud / Аршамбо), also only
     /// against Cyrillic.
     pub alt_key2: Option<String>,
-    /// Keys of a Latin word's Western readings ([`Token::western`]), computed on first use and
-    /// shared with the memo's token like `spellings`: only scorers that read Western names
-    /// (`NameParams::western_reading`, crosscheck-v2) ask for them, and only across scripts, so
-    /// v1 never pays for the rewrites (3% of `compare` when they were made for every word).
-    pub western: WesternCell,
     /// For Slavic surname forms: the key without its gender ending, and the ending's gender.
     pub stem: Option<(String, Gender)>,
     /// Name-group ids (hypocorisms, cross-language forms of one given name).
@@ -99,6 +94,12 @@ pub(crate) struct Token {
     /// names with that word: a fresh cell per parsed name made `compare` (which explains every
     /// pair) transliterate each Cyrillic word fourteen times per pair, 28% of its time.
     pub spellings: SpellingsCell,
+    /// Keys of a Latin word's Western readings ([`Token::western`]), computed on first use and
+    /// shared with the memo's token like `spellings`: only scorers that read Western names
+    /// (`NameParams::western_reading`, crosscheck-v2) ask for them, and only across scripts, so
+    /// v1 never pays for the rewrites (3% of `compare` when they were made for every word).
+    /// Last, so that it moves no field the pair rules read (v1's prepared pairs are memory-bound).
+    pub western: WesternCell,
 }
 
 /// The cell of [`Token::western`]: `on` for a Latin word of a name that is not an

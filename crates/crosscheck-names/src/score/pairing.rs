@@ -112,7 +112,7 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (p.spelling_pair, Rel::Variant);
     }
     // and read by the rules of their language (Dietrich / Дитрих), when the scorer asks for it
-    if p.western_reading > 0.0 && cross && (reads_as(a, b) || reads_as(b, a)) {
+    if p.western_reading > 0.0 && cross && western_reading(a, b) {
         return (p.western_reading, Rel::Reading);
     }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
@@ -135,6 +135,13 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.0, Rel::None);
     }
     (0.0, Rel::Typo)
+}
+
+/// Whether a Western reading of either word gives the other's key. Kept out of line: only v2
+/// calls it, and v1's pair rules must stay small enough to inline into the alignment loop.
+#[inline(never)]
+fn western_reading(a: &Token, b: &Token) -> bool {
+    reads_as(a, b) || reads_as(b, a)
 }
 
 /// Whether a Western reading of the Latin word `latin` gives the key (or second reading) of
@@ -230,12 +237,7 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     // Western readings of a Latin word against a Cyrillic one (crosscheck-v2): a close
     // spelling of the reading is the name as Russian hears it, not a slip
     if p.western_reading > 0.0 {
-        let mut reading_sim = 0.0f32;
-        for (x, y) in reading_pairs(a, b) {
-            if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
-                reading_sim = reading_sim.max(key_similarity_len(x, y, len, floor));
-            }
-        }
+        let reading_sim = western_similarity(a, b, len, floor, max_cost);
         if reading_sim >= floor && reading_sim >= p.western_reading_close && reading_sim >= sim {
             return (p.typo_scale * reading_sim, Rel::Reading);
         }
@@ -248,6 +250,19 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     } else {
         (0.0, Rel::None)
     }
+}
+
+/// The best similarity of a Western reading of the Latin word with the Cyrillic word's key
+/// (0 when neither is such a pair). Out of line for the reason of [`western_reading`].
+#[inline(never)]
+fn western_similarity(a: &Token, b: &Token, len: f32, floor: f32, max_cost: f32) -> f32 {
+    let mut best = 0.0f32;
+    for (x, y) in reading_pairs(a, b) {
+        if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
+            best = best.max(key_similarity_len(x, y, len, floor));
+        }
+    }
+    best
 }
 
 /// Two words of five letters or more made of the same letters in another order (Nitup /
