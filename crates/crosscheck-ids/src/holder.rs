@@ -12,6 +12,13 @@
 //!   ask to keep the spelling of their previous passport. The detail says so.
 //! - A name that matches only under a scheme the issuer never used in passports (BGN/PCGN, a
 //!   library system) is `unknown`, not `agrees`: it is the desk's call.
+//! - A claimed name in Latin letters in another romanisation than the zone's (Dmitry Sokolovsky
+//!   against SOKOLOVSKII DMITRII) is the same name: the issuer transliterated the Cyrillic one.
+//!   It is read back into Cyrillic (as a romanised Russian name in English or German habits,
+//!   then as a Western one) and out
+//!   again under the issuer's schemes; failing that, token by token on the name matcher's
+//!   phonetic keys (equal for the usual romanisations of one Cyrillic word). Only for issuers
+//!   that transliterate from Cyrillic: other zones compare a Latin name as written.
 //! - Tokens are compared as the MRZ writes them (capitals only; spaces, hyphens and apostrophes
 //!   separate or vanish). Every MRZ token must be found in the holder's name; the holder may have
 //!   more (a patronymic is not in Russian MRZs). When the name field is full, the last MRZ token
@@ -118,13 +125,18 @@ fn mrz_tokens(text: &str) -> Vec<String> {
 /// Every MRZ token is found in the holder tokens (each used once); with `truncated`, the last
 /// MRZ token may be a prefix of a holder token.
 fn covers(holder: &[String], mrz: &[String], truncated: bool) -> bool {
+    covers_by(holder, mrz, truncated, &|h, t| h == t)
+}
+
+/// [`covers`] with `same(holder token, MRZ token)` deciding which tokens are one.
+fn covers_by(holder: &[String], mrz: &[String], truncated: bool, same: &dyn Fn(&str, &str) -> bool) -> bool {
     let mut used = vec![false; holder.len()];
     for (idx, t) in mrz.iter().enumerate() {
         let last = idx + 1 == mrz.len();
         let found = holder
             .iter()
             .enumerate()
-            .find(|(j, h)| !used[*j] && (*h == t || (truncated && last && h.starts_with(t.as_str()))));
+            .find(|(j, h)| !used[*j] && (same(h, t) || (truncated && last && h.starts_with(t.as_str()))));
         match found {
             Some((j, _)) => used[j] = true,
             None => return false,
@@ -255,7 +267,53 @@ fn name_check(mrz: &MrzData, holder: &Entity, as_of: Date) -> HolderCheck {
             }
         }
     }
-    // 3. No scheme: say how close the best reading is.
+    // 3. A Latin name in another romanisation (Dmitry Sokolovsky against SOKOLOVSKII DMITRII):
+    //    the issuer transliterated the holder's Cyrillic name, so read the claimed name back
+    //    into Cyrillic and out again under the issuer's schemes; failing that, compare token by
+    //    token on the name matcher's phonetic keys, which are the same for the usual
+    //    romanisations of one Cyrillic word. Only for issuers that transliterate from Cyrillic
+    //    (a Latin name on a German passport is compared as written, above).
+    if !issuer_schemes.is_empty() {
+        let names_ctx = crosscheck_names::Names::shared();
+        let issuer_all: Vec<Scheme> = issuer_schemes.iter().map(|(s, _, _)| *s).collect();
+        for name in names.iter().filter(|n| is_latin(n)) {
+            // read as a romanised Russian name (Dmitry → Дмитрий, with English then German
+            // habits), then as a Western one
+            let mut forms = crosscheck_names::translit::russian_cyrillic_forms(name);
+            let western = names_ctx.to_cyrillic(name);
+            if !forms.contains(&western) {
+                forms.push(western);
+            }
+            for (schemes, stage, cyrillic) in [(&in_window, 0u8), (&issuer_all, 1)]
+                .into_iter()
+                .flat_map(|(schemes, stage)| forms.iter().map(move |f| (schemes, stage, f)))
+            {
+                for &scheme in schemes.iter() {
+                    let latin = transliterate(cyrillic, scheme);
+                    if covers(&mrz_tokens(&latin), &mrz_name, mrz.names_truncated) {
+                        let when = if stage == 0 {
+                            format!("which {issuer} used {} (document issued {window})", years(scheme))
+                        } else {
+                            format!("which {issuer} used {}, before this document was issued ({window}); holders may keep an older spelling", years(scheme))
+                        };
+                        return result(
+                            Agreement::Agrees,
+                            format!("MRZ name `{shown}` agrees with `{name}` read through its Cyrillic form `{cyrillic}` under {scheme}, {when}"),
+                        );
+                    }
+                }
+            }
+            let key = |t: &str| crosscheck_names::key::phonetic_key(&t.to_ascii_lowercase());
+            let same_key = |h: &str, t: &str| h == t || key(h) == key(t);
+            if covers_by(&mrz_tokens(name), &mrz_name, mrz.names_truncated, &same_key) {
+                return result(
+                    Agreement::Agrees,
+                    format!("MRZ name `{shown}` agrees with `{name}` as another romanisation of the same Cyrillic name (every word has the same phonetic key)"),
+                );
+            }
+        }
+    }
+    // 4. No scheme: say how close the best reading is.
     let mrz_parsed = crosscheck_names::Name::parse(&shown, crosscheck_names::NameKind::Person);
     let best = names
         .iter()
@@ -464,6 +522,36 @@ mod tests {
         let holder = person(&[("name", "Пётр Смирнов"), ("birthDate", "1991-03-15"), ("gender", "female")]);
         let r = results(GLEB, &holder);
         assert!(r.iter().all(|(_, a, _)| *a == Agreement::Disagrees), "{r:?}");
+    }
+
+    /// A claimed Latin name in another romanisation than the passport's is the same name read
+    /// through its Cyrillic form; a different name still disagrees. Invented names, one reason
+    /// each.
+    #[test]
+    fn latin_name_in_another_romanisation() {
+        // a passport expiring 2030, issued 2020-2024 (ICAO 9303 era)
+        let line2 = "7512345672RUS9103144M3009129<<<<<<<<<<<<<<08";
+        let rows: &[(&str, &str, Agreement, &str)] = &[
+            // -y / -ii, -sky / -skii: Wikipedia style against ICAO 9303
+            ("P<RUSSOKOLOVSKII<<DMITRII", "Dmitry Sokolovsky", Agreement::Agrees, "Cyrillic form"),
+            // -ey / -ei, ya / ia, yu / iu
+            ("P<RUSZAVYALOV<<ALEKSEI", "Alexey Zavyalov", Agreement::Agrees, ""),
+            ("P<RUSKLIUEVA<<IULIIA", "Yuliya Klyueva", Agreement::Agrees, ""),
+            // kh / h and German-style w: the keys join them
+            ("P<RUSKHRENOV<<MIKHAIL", "Michail Chrenow", Agreement::Agrees, ""),
+            // another name is not another romanisation
+            ("P<RUSSOKOLOVSKII<<DMITRII", "Dmitry Sobolevsky", Agreement::Disagrees, ""),
+            ("P<RUSSOKOLOVSKII<<DMITRII", "Denis Sokolovsky", Agreement::Disagrees, ""),
+        ];
+        for (line1, claimed, want, detail) in rows {
+            let r = results(&td3(line1, line2), &person(&[("name", claimed)]));
+            assert_eq!(r[0].1, *want, "{line1} / {claimed}: {}", r[0].2);
+            assert!(r[0].2.contains(detail), "{line1} / {claimed}: {}", r[0].2);
+        }
+        // a Latin passport name is compared as written: no Cyrillic reading for a German issuer
+        let de = td3("P<D<<SOKOLOVSKII<<DMITRII", "C01X0006H1D<<6408125M2710319<<<<<<<<<<<<<<<0");
+        let r = results(&de, &person(&[("name", "Dmitry Sokolovsky")]));
+        assert_eq!(r[0].1, Agreement::Disagrees, "{}", r[0].2);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub static CROSSCHECK_V1: Scorer = Scorer {
 /// (see [`Params::V2`] and `NameParams::V2` for what it switches on).
 pub static CROSSCHECK_V2: Scorer = Scorer {
     name: "crosscheck-v2",
-    id: "crosscheck-v2+98ee44fb",
+    id: "crosscheck-v2+399fb8c4",
     doc: "crosscheck-v1's additive model (each feature a weight times a value in [-1, 1], \
           summed and squashed above `squash_from`), with rules made to hold on records unlike \
           any benchmark's: a person and an organisation are never one on a name alone, a \

@@ -213,6 +213,19 @@ name_params! {
     /// two words align as gendered forms of one surname only when they are Slavic (a known
     /// surname, Cyrillic, or beside a patronymic): Martin / Martina are two given names.
     slavic_gender_only = 0.0,
+
+    // --- Western names in Cyrillic (pairing.rs)
+    /// Score of a Latin word against a Cyrillic word when one of the Latin word's Western
+    /// readings (its German, Polish, English, Italian, Spanish or Hungarian spelling as Russian
+    /// writes it: Dietrich / Дитрих, Łazarkiewicz / Лазаркевич, Wakefield / Уэйкфилд) gives the
+    /// Cyrillic word's key. Neutral 0: the readings are not consulted.
+    western_reading = 0.0,
+    /// Similarity from which an aligned close spelling across scripts, measured on a Western
+    /// reading of the Latin word, is a spelling rather than a slip, so it costs no typo penalty:
+    /// Russian spells a foreign name by ear and one vowel may still differ (Hornbuckle /
+    /// Хорнбакл). The readings also count towards the similarity only when
+    /// `western_reading` is on. Neutral 2 (above any similarity): never.
+    western_reading_close = 2.0,
 }
 
 impl NameParams {
@@ -223,6 +236,11 @@ impl NameParams {
         single_given_cap: 0.5,
         patronymic_min_similarity: 0.85,
         slavic_gender_only: 1.0,
+        // Western names in Cyrillic: a reading is as good as a learnt spelling pair
+        // (`spelling_pair`); a close reading from the similarity at which v1's typo penalty
+        // starts to bite (`typo_hi`) down to a few points below it
+        western_reading: 0.95,
+        western_reading_close: 0.75,
         ..NameParams::V1
     };
 }

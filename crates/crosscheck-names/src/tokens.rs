@@ -89,7 +89,46 @@ pub(crate) struct Token {
     /// For Cyrillic words: distinct ASCII transliterations and the schemes giving each (bit i =
     /// `Scheme::all()[i]`), for explanations. Computed on first use: fourteen transliterations
     /// per word were most of the parse time, and only aligned cross-script tokens need them.
-    pub spellings: std::sync::OnceLock<Vec<(String, u32)>>,
+    /// Shared (an `Arc`) between the context's memo of the word and every token cloned from it,
+    /// so that the first explanation that needs a word's spellings computes them for all later
+    /// names with that word: a fresh cell per parsed name made `compare` (which explains every
+    /// pair) transliterate each Cyrillic word fourteen times per pair, 28% of its time.
+    pub spellings: SpellingsCell,
+    /// Keys of a Latin word's Western readings ([`Token::western`]), computed on first use and
+    /// shared with the memo's token like `spellings`: only scorers that read Western names
+    /// (`NameParams::western_reading`, crosscheck-v2) ask for them, and only across scripts, so
+    /// v1 never pays for the rewrites (3% of `compare` when they were made for every word).
+    /// Last, so that it moves no field the pair rules read (v1's prepared pairs are memory-bound).
+    pub western: WesternCell,
+}
+
+/// The cell of [`Token::western`]: `on` for a Latin word of a name that is not an
+/// organisation's; a cache of a pure function of the word, equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WesternCell {
+    on: bool,
+    cell: SharedCell<(u64, String)>,
+}
+
+/// A cache cell shared by a memo's token and its clones: filled once, read by all.
+type SharedCell<T> = std::sync::Arc<std::sync::OnceLock<Box<[T]>>>;
+
+impl PartialEq for WesternCell {
+    fn eq(&self, other: &Self) -> bool {
+        self.on == other.on
+    }
+}
+
+/// The cell of [`Token::spellings`]: a cache of a pure function of the token's word, so two
+/// tokens are equal whether or not either has filled it yet (a name parsed before and after an
+/// explanation is the same name).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SpellingsCell(SharedCell<(String, u32)>);
+
+impl PartialEq for SpellingsCell {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Lower-cases, strips diacritics and transliterates every script to Latin, keeping letters and
@@ -192,6 +231,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         exact_only: false,
         alt_key: None,
         alt_key2: None,
+        western: WesternCell::default(),
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -203,7 +243,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
             0.8
         },
         legal: Some((form.compare.clone(), form.generic.clone())),
-        spellings: std::sync::OnceLock::new(),
+        spellings: Default::default(),
     }
 }
 
@@ -280,6 +320,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
     }
     let mut alt_key = None;
     let mut alt_key2 = None;
+    let mut western = WesternCell::default();
     if script == Script::Cyrillic {
         // the other reading of г: Ukrainian h vs Russian g (Oleh/Oleg, Serhiy/Sergei)
         if word.contains('г') {
@@ -306,6 +347,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
                 alt_key2 = Some(k);
             }
         }
+        western.on = true;
     }
     let mut weight = match class {
         TokenClass::Word => 1.0,
@@ -364,21 +406,47 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
         exact_only,
         alt_key,
         alt_key2,
+        western,
         stem,
         groups,
         weight,
         legal: None,
-        spellings: std::sync::OnceLock::new(),
+        spellings: Default::default(),
     }
 }
 
 impl Token {
+    /// Keys of a Latin word's Western readings (German, Polish, English... spelling as Russian
+    /// writes it: Dietrich → ditrih, Łazarkiewicz → lazarkeviC, [`reading::western`]), with
+    /// their hashes; only those that differ from `key`, `alt_key` and `alt_key2`. Empty for
+    /// other words. Consulted only against Cyrillic (`score/pairing.rs`).
+    pub(crate) fn western(&self) -> &[(u64, String)] {
+        if !self.western.on {
+            return &[];
+        }
+        self.western.cell.get_or_init(|| {
+            let mut keys: Vec<(u64, String)> = Vec::new();
+            for r in reading::western(&self.orig, &self.text) {
+                let k = key::phonetic_key(&r);
+                if !k.is_empty()
+                    && k != self.key
+                    && Some(&k) != self.alt_key.as_ref()
+                    && Some(&k) != self.alt_key2.as_ref()
+                    && !keys.iter().any(|(_, x)| *x == k)
+                {
+                    keys.push((hash_str(&k), k));
+                }
+            }
+            keys.into()
+        })
+    }
+
     /// The word's spellings under every scheme (Cyrillic words only; empty otherwise).
     pub(crate) fn spellings(&self) -> &[(String, u32)] {
-        self.spellings.get_or_init(|| {
+        self.spellings.0.get_or_init(|| {
             let mut out: Vec<(String, u32)> = Vec::new();
             if self.script != Script::Cyrillic || self.class == TokenClass::Legal {
-                return out;
+                return out.into();
             }
             for (i, s) in Scheme::all().iter().enumerate() {
                 let sp = ascii_token(&transliterate(&self.orig, *s));
@@ -387,7 +455,7 @@ impl Token {
                     None => out.push((sp, 1 << i)),
                 }
             }
-            out
+            out.into()
         })
     }
 }

@@ -439,6 +439,239 @@ fn letters_to_cyrillic(t: &str) -> String {
     out
 }
 
+/// Reads a Latin spelling of a Russian name back into Russian Cyrillic, undoing the usual
+/// romanisations together (ICAO 9303, GOST 52535, MVD, BGN/PCGN, Wikipedia, English and German
+/// habits): Dmitry Sokolovsky → Дмитрий Соколовский, Alexey Zavyalov → Алексей Завялов,
+/// Yuliya → Юлия, Khrenov → Хренов. For holder checks, which compare a claimed name with the
+/// spelling an issuer's scheme gives: [`to_cyrillic`] reads a name as a Western one (Bruce →
+/// Брюс), this one as a Russian one. Case follows the input word by word; non-letters pass
+/// through. Soft and hard signs, lost in most romanisations, are not restored.
+pub fn russian_cyrillic(latin: &str) -> String {
+    let mut out = String::with_capacity(latin.len() * 2);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(&case_like(word, &russian_word(&crate::normalize::ascii_fold(&word.to_lowercase()))));
+            word.clear();
+        }
+    };
+    for c in latin.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// [`russian_cyrillic`] and, when it differs, the same name read with the German habits of
+/// romanising Russian (Duden: ch is х, tsch ч, sch ш, w в, z ц, j й, s between vowels з):
+/// Michail Chrenow → Михаил Хренов. The forms a romanised Russian name may come from.
+pub fn russian_cyrillic_forms(latin: &str) -> Vec<String> {
+    let mut forms = vec![russian_cyrillic(latin)];
+    let lower = latin.to_lowercase();
+    if ["ch", "w", "z", "j", "ss"].iter().any(|p| lower.contains(p)) {
+        let mut german = String::with_capacity(latin.len() + 8);
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            if !word.is_empty() {
+                out.push_str(&case_like(word, &german_habits(&word.to_lowercase())));
+                word.clear();
+            }
+        };
+        for c in latin.chars() {
+            if c.is_alphabetic() {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut german);
+                german.push(c);
+            }
+        }
+        flush(&mut word, &mut german);
+        let form = russian_cyrillic(&german);
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
+/// A German romanisation of a Russian word rewritten into the English habits
+/// [`russian_word`] reads.
+fn german_habits(word: &str) -> String {
+    let b = word.as_bytes();
+    let is_v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let mut out = String::with_capacity(word.len() + 4);
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &word[i..];
+        let (piece, n) = if rest.starts_with("tsch") {
+            ("ch", 4)
+        } else if rest.starts_with("schtsch") {
+            ("shch", 7)
+        } else if rest.starts_with("sch") {
+            ("sh", 3)
+        } else if rest.starts_with("ch") {
+            ("kh", 2)
+        } else if rest.starts_with("ss") {
+            ("s", 2)
+        } else if rest.starts_with('s') && i > 0 && is_v(b[i - 1]) && b.get(i + 1).is_some_and(|c| is_v(*c)) {
+            ("z", 1)
+        } else if rest.starts_with('z') {
+            ("ts", 1)
+        } else if rest.starts_with('w') {
+            ("v", 1)
+        } else if rest.starts_with('j') {
+            ("y", 1)
+        } else {
+            let n = rest.chars().next().map_or(1, char::len_utf8);
+            (&rest[..n], n)
+        };
+        out.push_str(piece);
+        i += n;
+    }
+    out
+}
+
+/// `cyr` in the case pattern of `word` (all capitals, a capital first, or lower case).
+fn case_like(word: &str, cyr: &str) -> String {
+    let upper_first = word.chars().next().is_some_and(char::is_uppercase);
+    let all_upper = word.chars().count() > 1 && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    if all_upper {
+        cyr.to_uppercase()
+    } else if upper_first {
+        let mut chars = cyr.chars();
+        chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    } else {
+        cyr.to_string()
+    }
+}
+
+/// One lower-case ASCII word of a romanised Russian name back in Cyrillic (see
+/// [`russian_cyrillic`]).
+fn russian_word(t: &str) -> String {
+    let is_v = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    // endings first: the adjective endings -sky / -skiy / -skii / -ski are -ский, a final -y,
+    // -iy, -ii or -yy after a consonant -ий / -ый (Dmitry, Yury, Vasily; Vybornyy), -ey / -ei
+    // -ей, -ay / -ai -ай, -oy / -oi -ой
+    let (stem, ending) = {
+        let mut found = (t, "");
+        for (end, cyr) in [
+            ("skiy", "ский"),
+            ("skii", "ский"),
+            ("skyi", "ский"),
+            ("sky", "ский"),
+            ("ski", "ский"),
+            ("tskiy", "цкий"),
+            ("yy", "ый"),
+            ("iy", "ий"),
+            ("ii", "ий"),
+            ("ey", "ей"),
+            ("ei", "ей"),
+            ("ay", "ай"),
+            ("ai", "ай"),
+            ("oy", "ой"),
+            ("oi", "ой"),
+            ("uy", "уй"),
+            ("yi", "ый"),
+            ("y", "ий"),
+        ] {
+            if let Some(stem) = t.strip_suffix(end) {
+                let b = stem.as_bytes();
+                // the bare -y and -yy endings need a consonant before them (not Nadya's -ya)
+                if stem.len() >= 2 && !(matches!(end, "y" | "yy" | "iy" | "ii") && b.last().is_some_and(|c| is_v(*c))) {
+                    found = (stem, cyr);
+                    break;
+                }
+            }
+        }
+        found
+    };
+    const MAP: &[(&str, &str)] = &[
+        ("shch", "щ"),
+        ("sch", "щ"),
+        ("tch", "ч"),
+        ("zh", "ж"),
+        ("kh", "х"),
+        ("ch", "ч"),
+        ("sh", "ш"),
+        ("ts", "ц"),
+        ("tc", "ц"),
+        ("tz", "ц"),
+        ("yu", "ю"),
+        ("iu", "ю"),
+        ("ju", "ю"),
+        ("ya", "я"),
+        ("ia", "я"),
+        ("ja", "я"),
+        ("yo", "ё"),
+        ("jo", "ё"),
+        ("ye", "е"),
+        ("ie", "ье"),
+        ("x", "кс"),
+        ("w", "в"),
+        ("a", "а"),
+        ("b", "б"),
+        ("c", "ц"),
+        ("d", "д"),
+        ("e", "е"),
+        ("f", "ф"),
+        ("g", "г"),
+        ("h", "х"),
+        ("i", "и"),
+        ("j", "й"),
+        ("k", "к"),
+        ("l", "л"),
+        ("m", "м"),
+        ("n", "н"),
+        ("o", "о"),
+        ("p", "п"),
+        ("q", "к"),
+        ("r", "р"),
+        ("s", "с"),
+        ("t", "т"),
+        ("u", "у"),
+        ("v", "в"),
+        ("y", "ы"),
+        ("z", "з"),
+    ];
+    let b = stem.as_bytes();
+    let mut out = String::with_capacity(t.len() * 2);
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &stem[i..];
+        // y between a vowel and a consonant is й (Mayakovsky); i there stays и (Mikhail: ICAO
+        // writes и and й alike, so the zone cannot tell)
+        if rest.starts_with('y')
+            && i > 0
+            && is_v(b[i - 1])
+            && b[i - 1] != b'y'
+            && !b.get(i + 1).is_some_and(|c| is_v(*c))
+        {
+            out.push('й');
+            i += 1;
+            continue;
+        }
+        // y before a vowel is an iotated letter (ya, yu, yo, ye); other y is ы
+        match MAP.iter().find(|(l, _)| rest.starts_with(l)) {
+            Some((l, c)) => {
+                out.push_str(c);
+                i += l.len();
+            }
+            None => {
+                let n = rest.chars().next().map_or(1, char::len_utf8);
+                out.push_str(&rest[..n]);
+                i += n;
+            }
+        }
+    }
+    out.push_str(ending);
+    out
+}
+
 /// Folds a Latin string the way a machine-readable zone writes it: ASCII capitals only, every
 /// other character dropped (diacritics are removed first, `<` and spaces disappear).
 pub fn mrz_fold(text: &str) -> String {
@@ -497,6 +730,29 @@ mod tests {
         assert_eq!(to_cyrillic("Zyxwort"), "Зиксуорт");
         assert_eq!(to_cyrillic(""), "");
         assert_eq!(to_cyrillic("O'Neil, J."), to_cyrillic("O'Neil, J."));
+    }
+
+    /// Romanised Russian names read back (invented surnames; the given names are common ones,
+    /// each row for the romanisation habit in its comment).
+    #[test]
+    fn russian_romanisations_read_back() {
+        for (latin, cyrillic) in [
+            ("Dmitry Sokolovsky", "Дмитрий Соколовский"), // -y, -sky (Wikipedia, English)
+            ("DMITRII SOKOLOVSKII", "ДМИТРИЙ СОКОЛОВСКИЙ"), // -ii, -skii (ICAO 9303)
+            ("Alexey Zavyalov", "Алексей Завялов"),       // -ey, x, ya
+            ("Yuliya Klyueva", "Юлия Клюева"),            // yu, ya
+            ("Iuliia Kliueva", "Юлия Клюева"),            // iu, ia (ICAO 9303)
+            ("Mikhail Khrenov", "Михаил Хренов"),         // kh
+            ("Nikolay Shchegrov", "Николай Щегров"),      // -ay, shch
+            ("Pyotr Vybornyy", "Пётр Выборный"),          // yo, y as ы, -yy
+            ("Tsvetana Zhukova", "Цветана Жукова"),       // ts, zh
+        ] {
+            assert_eq!(russian_cyrillic(latin), cyrillic, "{latin}");
+        }
+        assert_eq!(russian_cyrillic_forms("Michail Chrenow")[1], "Михаил Хренов"); // German habits
+        assert_eq!(russian_cyrillic_forms("Dmitry Sokolovsky"), vec!["Дмитрий Соколовский"]);
+        assert_eq!(russian_cyrillic(""), "");
+        assert_eq!(russian_cyrillic("O'Neil, J."), "О'Неил, Й.");
     }
 
     #[test]

@@ -99,6 +99,7 @@ fn rel_name(rel: Rel) -> &'static str {
         Rel::Typo => "close spelling",
         Rel::Scrambled => "letters scrambled",
         Rel::LegalGeneric => "same legal form",
+        Rel::Reading => "read as Russian writes it",
         Rel::None => "",
     }
 }

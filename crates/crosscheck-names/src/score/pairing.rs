@@ -5,6 +5,13 @@
 //! Decision: rules first ([`pair_decided`]), because most pairs are decided by a hash comparison
 //! or a table; the edit similarity ([`pair_fuzzy`]) runs only where no rule decides, and only
 //! after a profile bound says it could reach the floor.
+//!
+//! Western names in Cyrillic (crosscheck-v2, `NameParams::western_reading`): a Latin word one of
+//! whose readings (`reading::western`: German, Polish, English... spelling as Russian writes it)
+//! gives the Cyrillic word's key is a spelling (`Rel::Reading`), never a conflict; a close
+//! spelling of a reading from `western_reading_close` similarity up is one too, so it pays no
+//! typo penalty (Russian spells a foreign name by ear, and one vowel may still differ). Under
+//! v1's neutral values the readings are never looked at.
 
 use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
 use crate::params::NameParams;
@@ -21,6 +28,9 @@ pub(super) enum Rel {
     Typo,
     Scrambled,
     LegalGeneric,
+    /// A Latin word read as Russian writes a Western name (Dietrich / Дитрих), exactly or as a
+    /// close spelling of its reading: a spelling, never a disagreement (crosscheck-v2).
+    Reading,
     None,
 }
 
@@ -101,6 +111,10 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
     if a.script != b.script && (a.spelling_partners.contains(&b.key_hash) || native_spelling(&names.tables, a, b)) {
         return (p.spelling_pair, Rel::Variant);
     }
+    // and read by the rules of their language (Dietrich / Дитрих), when the scorer asks for it
+    if p.western_reading > 0.0 && cross && western_reading(a, b) {
+        return (p.western_reading, Rel::Reading);
+    }
     if matches!(a.class, Particle | Stop) || matches!(b.class, Particle | Stop) {
         // von / фон, du / дю: particles across scripts
         if a.class == Particle
@@ -121,6 +135,33 @@ fn pair_decided(names: &Names, a: &Token, b: &Token, org: bool) -> (f32, Rel) {
         return (0.0, Rel::None);
     }
     (0.0, Rel::Typo)
+}
+
+/// Whether a Western reading of either word gives the other's key. Kept out of line: only v2
+/// calls it, and v1's pair rules must stay small enough to inline into the alignment loop.
+#[inline(never)]
+fn western_reading(a: &Token, b: &Token) -> bool {
+    reads_as(a, b) || reads_as(b, a)
+}
+
+/// Whether a Western reading of the Latin word `latin` gives the key (or second reading) of
+/// the Cyrillic word `cyr`.
+fn reads_as(latin: &Token, cyr: &Token) -> bool {
+    latin.script == Script::Latin
+        && cyr.script == Script::Cyrillic
+        && latin
+            .western()
+            .iter()
+            .any(|(h, k)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
+}
+
+/// The Western readings of whichever of `a`, `b` is the Latin word, each beside the other
+/// word's key, when the other is Cyrillic.
+fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t str)> {
+    let (latin, cyr) = if a.script == Script::Latin { (a, b) } else { (b, a) };
+    let on = latin.script == Script::Latin && cyr.script == Script::Cyrillic;
+    let readings: &[(u64, String)] = if on { latin.western() } else { &[] };
+    readings.iter().map(move |(_, k)| (k.as_str(), cyr.key.as_str()))
 }
 
 /// A name in a script whose romanisation loses vowels against a Latin spelling Wikidata gives
@@ -193,6 +234,15 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
             }
         }
     }
+    // Western readings of a Latin word against a Cyrillic one (crosscheck-v2): a close
+    // spelling of the reading is the name as Russian hears it, not a slip
+    if p.western_reading > 0.0 {
+        let reading_sim = western_similarity(a, b, len, floor, max_cost);
+        if reading_sim >= floor && reading_sim >= p.western_reading_close && reading_sim >= sim {
+            return (p.typo_scale * reading_sim, Rel::Reading);
+        }
+        sim = sim.max(reading_sim);
+    }
     if sim >= floor {
         (p.typo_scale * sim, Rel::Typo)
     } else if scrambled(a, b) {
@@ -200,6 +250,19 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     } else {
         (0.0, Rel::None)
     }
+}
+
+/// The best similarity of a Western reading of the Latin word with the Cyrillic word's key
+/// (0 when neither is such a pair). Out of line for the reason of [`western_reading`].
+#[inline(never)]
+fn western_similarity(a: &Token, b: &Token, len: f32, floor: f32, max_cost: f32) -> f32 {
+    let mut best = 0.0f32;
+    for (x, y) in reading_pairs(a, b) {
+        if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
+            best = best.max(key_similarity_len(x, y, len, floor));
+        }
+    }
+    best
 }
 
 /// Two words of five letters or more made of the same letters in another order (Nitup /
