@@ -168,6 +168,12 @@ impl Scorer {
         &self.params
     }
 
+    /// The names context this algorithm compares names with (its name numbers, the shared
+    /// tables), for callers that compare names on its terms (verify's claims).
+    pub fn names(&self) -> &'static Names {
+        (self.names)()
+    }
+
     /// A pair is a match when its score reaches this.
     pub fn default_threshold(&self) -> f64 {
         self.params.default_threshold

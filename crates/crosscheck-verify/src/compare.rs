@@ -32,7 +32,7 @@
 
 use crosscheck_names::key::{key_similarity, phonetic_key};
 use crosscheck_names::normalize::{detect_script, Script};
-use crosscheck_names::{compare, latin_key, Name, NameKind};
+use crosscheck_names::{latin_key, Name, NameKind, Names};
 use crosscheck_places::PlaceRelation;
 
 /// A name agrees at the matcher's default threshold (PRODUCT.md: "the name score reaches the
@@ -290,11 +290,12 @@ pub fn words_score(claimed: &str, record: &str) -> f64 {
     found as f64 / short.len() as f64
 }
 
-/// Best name score of a claimed name against a record's names, with the record's name and detail.
-pub fn best_name(claimed: &Name, record_names: &[String]) -> Option<(String, f64, String)> {
+/// Best name score of a claimed name against a record's names, with the record's name and
+/// detail, under `names` (the scorer's names context: its rules decide what a name agreement is).
+pub fn best_name(names: &Names, claimed: &Name, record_names: &[String]) -> Option<(String, f64, String)> {
     let mut best: Option<(String, f64, String)> = None;
     for raw in record_names {
-        let m = compare(claimed, &Name::parse(raw, claimed.kind));
+        let m = names.compare(claimed, &names.parse(raw, claimed.kind));
         if best.as_ref().is_none_or(|(_, s, _)| m.score > *s) {
             best = Some((raw.clone(), m.score, m.detail));
         }
@@ -303,8 +304,9 @@ pub fn best_name(claimed: &Name, record_names: &[String]) -> Option<(String, f64
 }
 
 /// Organisation names: the organisation name matcher or the word comparison, whichever is higher.
-pub fn employer_score(claimed: &str, record: &str) -> f64 {
-    let by_name = compare(&Name::parse(claimed, NameKind::Organization), &Name::parse(record, NameKind::Organization));
+pub fn employer_score(names: &Names, claimed: &str, record: &str) -> f64 {
+    let by_name =
+        names.compare(&names.parse(claimed, NameKind::Organization), &names.parse(record, NameKind::Organization));
     by_name.score.max(words_score(claimed, record))
 }
 
@@ -391,8 +393,8 @@ fn graded_agreement(score: f64, claimed: &str, record: &str) -> Agreement {
 
 /// A claimed employer against a record's: [`employer_score`], and unknown rather than different
 /// when the two are in different scripts and the glossary cannot relate them.
-pub fn employer_agreement(claimed: &str, record: &str) -> Agreement {
-    graded_agreement(employer_score(claimed, record), claimed, record)
+pub fn employer_agreement(names: &Names, claimed: &str, record: &str) -> Agreement {
+    graded_agreement(employer_score(names, claimed, record), claimed, record)
 }
 
 /// A claimed position against a record's: [`words_score`], unknown rather than different as for
@@ -421,6 +423,17 @@ pub fn same_text(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// A claimed name is judged on the scorer's terms: crosscheck-v2 reads a Western name through
+    /// its Cyrillic spelling, so the record of the same man in Russian is the same name there.
+    #[test]
+    fn claimed_names_are_compared_with_the_scorers_names_context() {
+        let claimed = super::Name::parse("Klingenberg Wakefield", super::NameKind::Person);
+        let record = ["Клингенберг Уэйкфилд".to_string()];
+        let score = |scorer: &crosscheck_match::Scorer| super::best_name(scorer.names(), &claimed, &record).unwrap().1;
+        assert!(score(&crosscheck_match::CROSSCHECK_V1) < super::NAME_AGREES);
+        assert!(score(&crosscheck_match::CROSSCHECK_V2) >= super::NAME_AGREES);
+    }
+
     use super::*;
 
     #[test]
@@ -485,7 +498,7 @@ mod tests {
             ("Acme Widgets Ltd", "ООО «Ромашка»", false, false, "two scripts, no glossary answer"),
         ];
         for (claimed, record, agrees, differs, why) in employers {
-            let got = employer_agreement(claimed, record);
+            let got = employer_agreement(Names::shared(), claimed, record);
             assert_eq!((got.agrees(), got.differs()), (agrees, differs), "{claimed} / {record} ({why}): {got:?}");
         }
         let positions = [
@@ -511,7 +524,7 @@ mod tests {
             ("Federal Protective Service", "Tver Railway Depot", false),
         ];
         for (a, b, want) in table {
-            let s = employer_score(a, b);
+            let s = employer_score(Names::shared(), a, b);
             assert_eq!(s >= WORDS_AGREE, want, "{a} / {b}: {s}");
         }
     }

@@ -50,7 +50,7 @@ pub fn verify_with(
         case.documents.iter().map(|d| documents::check(d, &case.people[d.holder].entity, &case.as_of)).collect();
     let doc_numbers: Vec<(usize, String)> =
         case.documents.iter().zip(&outcomes).filter_map(|(d, o)| o.number.clone().map(|n| (d.holder, n))).collect();
-    let queries = resolve::queries(case, &doc_numbers);
+    let queries = resolve::queries(case, &doc_numbers, scorer.names());
     let mut views = Vec::with_capacity(sets.len());
     let mut raw_findings = Vec::new();
     for set in sets {
@@ -71,7 +71,7 @@ pub fn verify_with(
         raw_findings.push(matches);
         views.push(view);
     }
-    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes };
+    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names() };
     let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
@@ -147,6 +147,8 @@ pub fn verify_with(
 }
 
 struct Ctx<'a> {
+    /// The scorer's names context: claimed names and employers are compared on its terms.
+    names: &'static crosscheck_names::Names,
     case: &'a Case,
     sets: &'a [Box<dyn EvidenceSet>],
     views: &'a [View],
@@ -284,10 +286,12 @@ impl Ctx<'_> {
             Target::Employment { index, field } => {
                 let emp = &person.employments[*index];
                 for link in view.employments.iter().filter(|l| l.person == claim.person) {
-                    let employer_score = emp
-                        .employer
-                        .as_ref()
-                        .map(|c| link.employer_names.iter().map(|n| compare::employer_score(c, n)).fold(0.0, f64::max));
+                    let employer_score = emp.employer.as_ref().map(|c| {
+                        link.employer_names
+                            .iter()
+                            .map(|n| compare::employer_score(self.names, c, n))
+                            .fold(0.0, f64::max)
+                    });
                     let roles = &link.roles;
                     let role_score = emp
                         .position
@@ -400,7 +404,7 @@ impl Ctx<'_> {
             }
             Target::Prop { prop, value } => {
                 for r in view.of_person(claim.person) {
-                    prop_evidence(prop, value, r, set, evidence);
+                    prop_evidence(self.names, prop, value, r, set, evidence);
                 }
             }
             Target::DocValid(_) | Target::DocHolder(_) => {}
@@ -621,6 +625,7 @@ pub fn status(evidence: &[EvidenceItem]) -> (Status, Vec<String>) {
 const SINGLE_VALUED: [&str; 4] = ["birthDate", "birthPlace", "deathDate", "gender"];
 
 fn prop_evidence(
+    r_names: &crosscheck_names::Names,
     prop: &str,
     value: &ClaimValue,
     r: &Resolved,
@@ -634,7 +639,8 @@ fn prop_evidence(
         // any of the record's names may carry a claimed name or alias
         let mut names = r.entity.names();
         names.extend(r.entity.get("weakAlias").iter().cloned());
-        let Some((found, score, detail)) = compare::best_name(&Name::parse(text, NameKind::Person), &names) else {
+        let Some((found, score, detail)) = compare::best_name(r_names, &Name::parse(text, NameKind::Person), &names)
+        else {
             return;
         };
         let by_name = matches!(r.how, How::Name { .. });

@@ -111,13 +111,15 @@ impl View {
 
 /// A person of the case, prepared once for resolution.
 pub struct Query {
+    /// The names context names are compared with (the scorer's).
+    pub matcher: &'static crosscheck_names::Names,
     pub names: Vec<Name>,
     pub ids: HashSet<String>,
     pub entity: Entity,
 }
 
 /// Prepares every person of the case (identifiers include the numbers of documents they hold).
-pub fn queries(case: &Case, doc_numbers: &[(usize, String)]) -> Vec<Query> {
+pub fn queries(case: &Case, doc_numbers: &[(usize, String)], matcher: &'static crosscheck_names::Names) -> Vec<Query> {
     case.people
         .iter()
         .enumerate()
@@ -130,7 +132,7 @@ pub fn queries(case: &Case, doc_numbers: &[(usize, String)]) -> Vec<Query> {
             }
             let ids = identifiers(&entity);
             let names = entity.names().iter().map(|n| Name::parse(n, NameKind::Person)).collect();
-            Query { names, ids, entity }
+            Query { matcher, names, ids, entity }
         })
         .collect()
 }
@@ -212,7 +214,12 @@ pub fn direct(person: &Person, query: &Query, record: &Entity) -> Option<(How, f
 /// The best score of the person's names against the record's.
 pub fn best_name_score(query: &Query, record: &Entity) -> f64 {
     let names = record.names();
-    query.names.iter().filter_map(|n| compare::best_name(n, &names)).map(|(_, s, _)| s).fold(0.0, f64::max)
+    query
+        .names
+        .iter()
+        .filter_map(|n| compare::best_name(query.matcher, n, &names))
+        .map(|(_, s, _)| s)
+        .fold(0.0, f64::max)
 }
 
 /// Resolves every person of `case` in `set`. `extra_ids` are records whose links are wanted too
