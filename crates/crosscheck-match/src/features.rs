@@ -227,8 +227,9 @@ const SCHEMA_V2: FeatureDef = FeatureDef {
           `LegalEntity` when they do not say) it weighs enough that a name alone never makes \
           them one: \"Pamela Wagner\" is not the Wagner Group, though a shared identifier can \
           still carry the pair. Against a legal entity not known to be either, it weighs \
-          little. Penalty: subtracts its weight (the first for an organisation, the second \
-          otherwise, shown as `disagrees`) when the kinds differ; absent otherwise.",
+          little (`schema_disagrees`). Penalty: subtracts `schema_org_disagrees` (the weight \
+          shown) against an organisation, `schema_disagrees` against a legal entity not known \
+          to be either; absent when the kinds agree.",
     role: Role::Penalty,
     weights: |p| FeatureWeights { agrees: None, disagrees: Some(p.schema_org_disagrees) },
 };
