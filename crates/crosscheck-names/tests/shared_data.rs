@@ -82,26 +82,10 @@ fn fast_index_keys_equal_parsed_keys_shared_data() {
 #[test]
 fn rupep_cross_script_shared_data() {
     let Some(path) = reference_file("cross_script/rupep_persons_2022.csv") else { return };
-    let mut rdr = csv::Reader::from_path(&path).expect("rupep file");
-    let mut people: Vec<(String, String, Vec<String>)> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.expect("csv row");
-        let (en, ru) = (rec[0].trim().to_string(), rec[1].trim().to_string());
-        let words: Vec<String> = normalize(&ru).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
-        if !en.is_empty() && words.len() >= 2 {
-            people.push((en, ru, words));
-        }
-    }
+    let people = rupep_people(&path);
     // every 5th person keeps the debug-build test quick; the example runs them all
     let sample: Vec<usize> = (0..people.len()).step_by(5).collect();
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_given_patr: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, (_, _, w)) in people.iter().enumerate() {
-        by_surname.entry(w[w.len() - 1].as_str()).or_default().push(i);
-        if w.len() == 3 {
-            by_given_patr.entry(w[..2].join(" ")).or_default().push(i);
-        }
-    }
+    let (by_surname, by_given_patr) = namesake_index(&people);
     let mut scores = Vec::new();
     for &i in &sample {
         let (en, ru, w) = &people[i];
@@ -208,24 +192,8 @@ fn reference_data_cross_script_f1_v1_against_v2_shared_data() {
         }
     }
     if let Some(path) = reference_file("cross_script/rupep_persons_2022.csv") {
-        let mut rdr = csv::Reader::from_path(&path).expect("rupep file");
-        let mut people: Vec<(String, String, Vec<String>)> = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.expect("csv row");
-            let (en, ru) = (rec[0].trim().to_string(), rec[1].trim().to_string());
-            let words: Vec<String> = normalize(&ru).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
-            if !en.is_empty() && words.len() >= 2 {
-                people.push((en, ru, words));
-            }
-        }
-        let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_given_patr: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (_, _, w)) in people.iter().enumerate() {
-            by_surname.entry(w[w.len() - 1].as_str()).or_default().push(i);
-            if w.len() == 3 {
-                by_given_patr.entry(w[..2].join(" ")).or_default().push(i);
-            }
-        }
+        let people = rupep_people(&path);
+        let (by_surname, by_given_patr) = namesake_index(&people);
         let mut pairs = Vec::new();
         for (en, ru, w) in &people {
             let latin = v1.parse(en, NameKind::Person);
@@ -242,4 +210,37 @@ fn reference_data_cross_script_f1_v1_against_v2_shared_data() {
         }
         report("rupep", &pairs);
     }
+}
+
+/// A rupep person: the Latin name, the Cyrillic name and the Cyrillic name's normalised words.
+type RupepPerson = (String, String, Vec<String>);
+
+/// The rupep persons with a Latin name and at least two Cyrillic words.
+fn rupep_people(path: &std::path::Path) -> Vec<RupepPerson> {
+    let mut rdr = csv::Reader::from_path(path).expect("rupep file");
+    let mut people = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("csv row");
+        let (en, ru) = (rec[0].trim().to_string(), rec[1].trim().to_string());
+        let words: Vec<String> = normalize(&ru).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        if !en.is_empty() && words.len() >= 2 {
+            people.push((en, ru, words));
+        }
+    }
+    people
+}
+
+/// Who shares a surname, and who shares a given name and patronymic: where the hard negatives
+/// are drawn from.
+#[allow(clippy::type_complexity)]
+fn namesake_index(people: &[RupepPerson]) -> (HashMap<&str, Vec<usize>>, HashMap<String, Vec<usize>>) {
+    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_given_patr: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (_, _, w)) in people.iter().enumerate() {
+        by_surname.entry(w[w.len() - 1].as_str()).or_default().push(i);
+        if w.len() == 3 {
+            by_given_patr.entry(w[..2].join(" ")).or_default().push(i);
+        }
+    }
+    (by_surname, by_given_patr)
 }
