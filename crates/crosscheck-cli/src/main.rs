@@ -9,6 +9,7 @@
 mod cli;
 mod commands;
 mod output;
+mod sink;
 
 use clap::Parser;
 

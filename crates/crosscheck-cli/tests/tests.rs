@@ -13,6 +13,9 @@ mod foundation;
 // Issue 13: a copy of a person finds itself first among thousands of namesakes.
 mod namesakes;
 
+// Issue 14, screening for triage: --name, --limit-per-dataset, show, --fail-on-match, -o, formats.
+mod triage;
+
 // The store under racing loads and readers (processes), and `datasets --check`.
 mod store;
 

@@ -66,7 +66,7 @@ impl EvidenceSet for StoreSet {
 
     fn screen(&self, query: &Entity, threshold: f64) -> Result<Vec<Screened>, SetError> {
         let query = Query::new(query.clone(), &self.scorer).map_err(|e| self.unreadable(e))?;
-        let options = ScreenOptions { threshold, limit: usize::MAX, candidates: FINDING_CANDIDATES };
+        let options = ScreenOptions { threshold, limit: usize::MAX, per_dataset: None, candidates: FINDING_CANDIDATES };
         let mut scored = Vec::new();
         screen_dataset(&self.scorer, &self.dataset, &query, &options, &mut scored).map_err(|e| self.unreadable(e))?;
         let screening = rank(&self.scorer, &query, scored, &options);
