@@ -135,6 +135,7 @@ fn show_prints_a_stored_record_with_its_provenance() {
     let json = crosscheck(Some(dir.path()), &["show", "alpha:wl-001", "beta:wl-003", "--output-format", "json"], None);
     let records = json_lines(&json.stdout);
     assert_eq!(records.len(), 2);
+    records.iter().for_each(|r| validate("show-record.schema.json", r));
     assert_eq!(records[1]["id"], "wl-003");
     assert_eq!(records[1]["dataset"]["dataset"], "beta");
     assert_eq!(records[0]["properties"]["birthPlace"][0], "Тверь");
@@ -192,6 +193,7 @@ fn output_to_a_file_is_written_whole_and_matches_stdout() {
         crosscheck(Some(dir.path()), &["datasets", "--output-format", "json", "-o", listing.to_str().unwrap()], None);
     assert_eq!(run.status.code(), Some(0));
     let lines = json_lines(&std::fs::read(&listing).unwrap());
+    lines.iter().for_each(|l| validate("datasets-line.schema.json", l));
     assert_eq!(lines.iter().map(|l| l["dataset"].as_str().unwrap()).collect::<Vec<_>>(), ["alpha", "beta"]);
 }
 
