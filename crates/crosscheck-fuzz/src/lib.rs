@@ -40,6 +40,8 @@ pub struct Config {
     pub corpus: PathBuf,
     /// Where crashing, slow and hanging inputs are written.
     pub findings: PathBuf,
+    /// Say how far the run is on stderr this often.
+    pub progress: Option<Duration>,
 }
 
 /// One kind of crash: the place it panicked, its message, how often and the first input.
@@ -216,11 +218,23 @@ pub fn fuzz(target: &'static Target, config: &Config) -> std::io::Result<Outcome
     let start = Instant::now();
     let mut executions = 0;
     let mut total_len = 0u64;
+    let mut last_progress = Duration::ZERO;
     for iteration in 0..config.iterations {
         if iteration % 256 == 0 {
-            if let Some(limit) = config.time_limit {
-                if start.elapsed() >= limit {
-                    break;
+            let elapsed = start.elapsed();
+            if config.time_limit.is_some_and(|limit| elapsed >= limit) {
+                break;
+            }
+            if let Some(every) = config.progress {
+                if elapsed >= last_progress + every {
+                    last_progress = elapsed;
+                    let rate = iteration as f64 / elapsed.as_secs_f64().max(1e-9);
+                    let crashed: u64 = crashes.values().map(|c| c.count).sum();
+                    eprintln_quiet(&format!(
+                        "{}: {iteration} executions, {rate:.0}/s, {crashed} crashes, {} slow",
+                        target.name,
+                        slow.len()
+                    ));
                 }
             }
         }

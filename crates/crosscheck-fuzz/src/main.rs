@@ -39,6 +39,9 @@ struct Args {
     /// Run the target once on this file, without catching a panic (to reproduce a finding).
     #[arg(long)]
     input: Option<PathBuf>,
+    /// Say how far a run is on stderr every this many seconds (0: never).
+    #[arg(long, default_value_t = 60)]
+    progress_s: u64,
     /// Threads for the readers' parallel steps (1 leaves the other cores to other work).
     #[arg(long, default_value_t = 1)]
     threads: usize,
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         hang: Duration::from_secs(args.hang_s),
         corpus: args.corpus.unwrap_or_else(default_corpus),
         findings: args.findings,
+        progress: (args.progress_s > 0).then(|| Duration::from_secs(args.progress_s)),
     };
     println!(
         "{:<22} {:>6} {:>9} {:>11} {:>9} {:>9} {:>8} {:>6} {:>14}",

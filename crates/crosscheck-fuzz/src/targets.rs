@@ -27,8 +27,14 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// In memory (`/dev/shm`) where there is one: a reader target writes a file per execution.
     pub fn new() -> std::io::Result<Scratch> {
-        Ok(Scratch { dir: tempfile::Builder::new().prefix("crosscheck-fuzz-").tempdir()? })
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("crosscheck-fuzz-");
+        let shm = Path::new("/dev/shm");
+        let dir =
+            if shm.is_dir() { builder.tempdir_in(shm).or_else(|_| builder.tempdir())? } else { builder.tempdir()? };
+        Ok(Scratch { dir })
     }
 
     fn write(&self, file_name: &str, data: &[u8]) -> PathBuf {

@@ -24,6 +24,7 @@ fn smoke(name: &str) {
         hang: Duration::from_secs(120),
         corpus: default_corpus(),
         findings: std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-findings"),
+        progress: None,
     };
     let outcome = fuzz(target, &config).expect("the seed corpus reads");
     assert_eq!(outcome.executions, executions);
