@@ -83,8 +83,8 @@ fn main() -> ExitCode {
         };
         let mut scratch = Scratch::new().expect("a scratch folder");
         for t in chosen {
-            (t.run)(&mut scratch, &data);
-            println!("{}: no crash on `{}` ({} bytes)", t.name, path.display(), data.len());
+            let depth = (t.run)(&mut scratch, &data);
+            println!("{}: no crash on `{}` ({} bytes, {depth:?})", t.name, path.display(), data.len());
         }
         return ExitCode::SUCCESS;
     }
@@ -99,8 +99,17 @@ fn main() -> ExitCode {
         progress: (args.progress_s > 0).then(|| Duration::from_secs(args.progress_s)),
     };
     println!(
-        "{:<22} {:>6} {:>9} {:>11} {:>9} {:>9} {:>8} {:>6} {:>14}",
-        "target", "seeds", "mean len", "executions", "seconds", "exec/s", "crashes", "slow", "slowest"
+        "{:<22} {:>6} {:>9} {:>11} {:>9} {:>9} {:>8} {:>6} {:>16} {:>18}",
+        "target",
+        "seeds",
+        "mean len",
+        "executions",
+        "seconds",
+        "exec/s",
+        "crashes",
+        "slow",
+        "slowest",
+        "refused/rej/parsed"
     );
     let mut failed = false;
     for t in chosen {
@@ -112,7 +121,7 @@ fn main() -> ExitCode {
             }
         };
         println!(
-            "{:<22} {:>6} {:>9.0} {:>11} {:>9.1} {:>9.0} {:>8} {:>6} {:>8.1} ms/{}B",
+            "{:<22} {:>6} {:>9.0} {:>11} {:>9.1} {:>9.0} {:>8} {:>6} {:>16} {:>18}",
             outcome.target,
             outcome.seeds,
             outcome.mean_len,
@@ -121,8 +130,12 @@ fn main() -> ExitCode {
             outcome.per_second(),
             outcome.crash_count(),
             outcome.slow.len(),
-            outcome.slowest.0.as_secs_f64() * 1000.0,
-            outcome.slowest.1,
+            format!("{:.1} ms/{} B", outcome.slowest.0.as_secs_f64() * 1000.0, outcome.slowest.1),
+            {
+                let n = outcome.executions.max(1) as f64;
+                let [a, b, c] = outcome.depths.map(|d| 100.0 * d as f64 / n);
+                format!("{a:.0}/{b:.0}/{c:.0} %")
+            },
         );
         for c in &outcome.crashes {
             failed = true;

@@ -18,7 +18,18 @@ pub struct Target {
     pub about: &'static str,
     /// Tokens of the format that its seeds may not hold.
     pub tokens: &'static [&'static str],
-    pub run: fn(&mut Scratch, &[u8]),
+    pub run: fn(&mut Scratch, &[u8]) -> Depth,
+}
+
+/// How far an input got: a fuzzer whose inputs are all refused at the door tests little.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Refused whole (not text, a file-level error).
+    Refused,
+    /// Read, but every record or value was rejected.
+    Rejected,
+    /// At least one record, entity or value came out.
+    Parsed,
 }
 
 /// Per-thread scratch space: the file a reader target writes its input to.
@@ -242,17 +253,25 @@ const PLACE_TOKENS: &[&str] =
 const DATE_TOKENS: &[&str] = &["%d", "%m", "%Y", "%y", "%b", "%B", "%e", "%j", "%C", "%s", "%+", "%.f", "%#z", "|"];
 
 /// Drains a reader, checking that every record is entities or a reject with a reason.
-fn read_all(path: &Path, format: Option<Format>, options: &ReaderOptions) {
+fn read_all(path: &Path, format: Option<Format>, options: &ReaderOptions) -> Depth {
     match open(path, format, options) {
         Ok(opened) => {
+            let mut depth = Depth::Rejected;
             for record in opened.records {
                 match record {
-                    Record::Entities { entities, .. } => assert!(!entities.is_empty(), "a record with no entity"),
+                    Record::Entities { entities, .. } => {
+                        assert!(!entities.is_empty(), "a record with no entity");
+                        depth = Depth::Parsed;
+                    }
                     Record::Rejected(r) => assert!(!r.reason.trim().is_empty(), "a reject without a reason"),
                 }
             }
+            depth
         }
-        Err(e) => assert!(!e.to_string().trim().is_empty(), "an error without a message"),
+        Err(e) => {
+            assert!(!e.to_string().trim().is_empty(), "an error without a message");
+            Depth::Refused
+        }
     }
 }
 
@@ -260,11 +279,11 @@ fn options(mapping: Option<Mapping>) -> ReaderOptions {
     ReaderOptions { mapping, dataset: "fuzz".into(), ..Default::default() }
 }
 
-fn ftm(s: &mut Scratch, data: &[u8]) {
-    read_all(&s.write("input.jsonl", data), Some(Format::Ftm), &options(None));
+fn ftm(s: &mut Scratch, data: &[u8]) -> Depth {
+    read_all(&s.write("input.jsonl", data), Some(Format::Ftm), &options(None))
 }
 
-fn csv(s: &mut Scratch, data: &[u8]) {
+fn csv(s: &mut Scratch, data: &[u8]) -> Depth {
     let (mapping_text, table) = match data.windows(CSV_SPLIT.len()).position(|w| w == CSV_SPLIT) {
         Some(at) => (&data[..at], &data[at + CSV_SPLIT.len()..]),
         None => (&b""[..], data),
@@ -272,46 +291,68 @@ fn csv(s: &mut Scratch, data: &[u8]) {
     let mapping = std::str::from_utf8(mapping_text)
         .ok()
         .and_then(|t| Mapping::parse(t).ok())
+        .or_else(|| header_mapping(table))
         .unwrap_or_else(|| Mapping::parse(FALLBACK_MAPPING).expect("the fallback mapping parses"));
-    read_all(&s.write("input.csv", table), Some(Format::Csv), &options(Some(mapping)));
+    read_all(&s.write("input.csv", table), Some(Format::Csv), &options(Some(mapping)))
 }
 
-fn mapping(_: &mut Scratch, data: &[u8]) {
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Err(e) = Mapping::parse(text) {
+/// When the input's own mapping is damaged: one that names the table's first column, so the
+/// table is still read rather than refused for a column it lacks.
+fn header_mapping(table: &[u8]) -> Option<Mapping> {
+    let first = table.split(|&b| b == b'\n').next()?;
+    let first = std::str::from_utf8(first).ok()?.trim_start_matches('\u{feff}');
+    let delimiter = [';', '\t', ','].into_iter().find(|&d| first.contains(d)).unwrap_or(',');
+    let column = first.split(delimiter).next()?.trim().trim_matches('"');
+    if column.is_empty() || !column.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ' ') {
+        return None;
+    }
+    let delimiter = if delimiter == '\t' { "\\t".to_string() } else { delimiter.to_string() };
+    Mapping::parse(&format!("schema: Person\ndelimiter: \"{delimiter}\"\nproperties:\n  name: \"{column}\"\n")).ok()
+}
+
+fn mapping(_: &mut Scratch, data: &[u8]) -> Depth {
+    let Ok(text) = std::str::from_utf8(data) else { return Depth::Refused };
+    match Mapping::parse(text) {
+        Ok(_) => Depth::Parsed,
+        Err(e) => {
             assert!(!e.trim().is_empty(), "a mapping error without a message");
+            Depth::Rejected
         }
     }
 }
 
-fn ofac(s: &mut Scratch, data: &[u8]) {
-    read_all(&s.write("sdn.csv", data), Some(Format::OfacSdn), &options(None));
+fn ofac(s: &mut Scratch, data: &[u8]) -> Depth {
+    read_all(&s.write("sdn.csv", data), Some(Format::OfacSdn), &options(None))
 }
 
-fn un_xml(s: &mut Scratch, data: &[u8]) {
-    read_all(&s.write("consolidated.xml", data), Some(Format::UnXml), &options(None));
+fn un_xml(s: &mut Scratch, data: &[u8]) -> Depth {
+    read_all(&s.write("consolidated.xml", data), Some(Format::UnXml), &options(None))
 }
 
-fn eu_journal(s: &mut Scratch, data: &[u8]) {
-    read_all(&s.write("annex.csv", data), Some(Format::EuJournal), &options(None));
+fn eu_journal(s: &mut Scratch, data: &[u8]) -> Depth {
+    read_all(&s.write("annex.csv", data), Some(Format::EuJournal), &options(None))
 }
 
-fn os_simple(s: &mut Scratch, data: &[u8]) {
-    read_all(&s.write("targets.simple.csv", data), Some(Format::OpenSanctionsSimple), &options(None));
+fn os_simple(s: &mut Scratch, data: &[u8]) -> Depth {
+    read_all(&s.write("targets.simple.csv", data), Some(Format::OpenSanctionsSimple), &options(None))
 }
 
-fn detect(s: &mut Scratch, data: &[u8]) {
+fn detect(s: &mut Scratch, data: &[u8]) -> Depth {
     // The extension plays a part in detection; let the input's length choose it.
     let name = ["input.csv", "input.json", "input.xml", "input.txt", "input.tsv", "input"][data.len() % 6];
-    read_all(&s.write(name, data), None, &options(None));
+    read_all(&s.write(name, data), None, &options(None))
 }
 
-fn case(_: &mut Scratch, data: &[u8]) {
+fn case(_: &mut Scratch, data: &[u8]) -> Depth {
     // The engine refuses a case file that is not UTF-8 before parsing it.
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else { return Depth::Refused };
     let today = PartialDate::new(2024, Some(11), Some(1)).expect("a real date");
-    if let Err(e) = crosscheck_verify::parse_case(text, "fuzz-case", today) {
-        assert!(!e.to_string().trim().is_empty(), "a case error without a message");
+    match crosscheck_verify::parse_case(text, "fuzz-case", today) {
+        Ok(_) => Depth::Parsed,
+        Err(e) => {
+            assert!(!e.to_string().trim().is_empty(), "a case error without a message");
+            Depth::Rejected
+        }
     }
 }
 
@@ -319,8 +360,8 @@ fn as_of() -> Date {
     Date::new(2024, 11, 1).expect("a real date")
 }
 
-fn mrz(_: &mut Scratch, data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+fn mrz(_: &mut Scratch, data: &[u8]) -> Depth {
+    let Ok(text) = std::str::from_utf8(data) else { return Depth::Refused };
     let as_of = as_of();
     let r = check(IdType::Mrz, text, as_of);
     if r.valid {
@@ -336,16 +377,25 @@ fn mrz(_: &mut Scratch, data: &[u8]) {
         }
     }
     spans_are_sound(text, IdType::Mrz);
+    if r.valid {
+        Depth::Parsed
+    } else {
+        Depth::Rejected
+    }
 }
 
-fn identifiers(_: &mut Scratch, data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+fn identifiers(_: &mut Scratch, data: &[u8]) -> Depth {
+    let Ok(text) = std::str::from_utf8(data) else { return Depth::Refused };
     let as_of = as_of();
+    let mut depth = Depth::Rejected;
     for kind in IdType::ALL {
         if kind == IdType::Mrz {
             continue; // its own target
         }
         let r = check(kind, text, as_of);
+        if r.valid {
+            depth = Depth::Parsed;
+        }
         if r.valid && kind != IdType::Auto && kind != IdType::Phone {
             let normalized = r.normalized.clone().expect("a valid value has a normalized form");
             let again = check(kind, &normalized, as_of);
@@ -354,7 +404,10 @@ fn identifiers(_: &mut Scratch, data: &[u8]) {
         spans_are_sound(text, kind);
     }
     spans_are_sound(text, IdType::Auto);
-    let _ = extract(text);
+    if !extract(text).is_empty() {
+        depth = Depth::Parsed;
+    }
+    depth
 }
 
 fn spans_are_sound(text: &str, kind: IdType) {
@@ -365,22 +418,32 @@ fn spans_are_sound(text: &str, kind: IdType) {
     }
 }
 
-fn places(_: &mut Scratch, data: &[u8]) {
+fn places(_: &mut Scratch, data: &[u8]) -> Depth {
     let text = String::from_utf8_lossy(data);
     let (a, b) = text.split_once('\n').unwrap_or((&text, ""));
     let _ = crosscheck_places::parse(a);
     let ab = crosscheck_places::compare(a, b);
     let ba = crosscheck_places::compare(b, a);
     assert_eq!(ab, ba.flip(), "compare is not symmetric");
+    if ab == crosscheck_places::PlaceRelation::Unknown {
+        Depth::Rejected
+    } else {
+        Depth::Parsed
+    }
 }
 
-fn dates(_: &mut Scratch, data: &[u8]) {
+fn dates(_: &mut Scratch, data: &[u8]) -> Depth {
     let text = String::from_utf8_lossy(data);
     let (format, value) = text.split_once('\n').unwrap_or(("%d.%m.%Y", &text));
+    let mut depth = Depth::Rejected;
     for d in [PartialDate::parse(value), PartialDate::parse_loose(value)].into_iter().flatten() {
         assert!(PartialDate::new(d.year, d.month, d.day).is_some(), "a parsed date that is not a date: {d:?}");
+        depth = Depth::Parsed;
     }
-    let _ = crosscheck_ingest::formats::csv_mapped::parse_date(value, format);
+    if crosscheck_ingest::formats::csv_mapped::parse_date(value, format).is_some() {
+        depth = Depth::Parsed;
+    }
+    depth
 }
 
 pub fn find(name: &str) -> Option<&'static Target> {
