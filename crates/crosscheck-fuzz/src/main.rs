@@ -34,7 +34,7 @@ struct Args {
     #[arg(long)]
     corpus: Option<PathBuf>,
     /// Where crashing, slow and hanging inputs are written.
-    #[arg(long, default_value = "fuzz-findings")]
+    #[arg(long, default_value = "target/fuzz-findings")]
     findings: PathBuf,
     /// Run the target once on this file, without catching a panic (to reproduce a finding).
     #[arg(long)]
