@@ -194,6 +194,7 @@ pub fn fuzz(target: &'static Target, config: &Config) -> std::io::Result<Outcome
         let hang = config.hang;
         let findings = findings.clone();
         let (name, seed) = (target.name, config.seed);
+        let scratch_dir = scratch.path().to_path_buf();
         std::thread::spawn(move || {
             while !watched.done.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(100));
@@ -213,6 +214,7 @@ pub fn fuzz(target: &'static Target, config: &Config) -> std::io::Result<Outcome
                         path.display(),
                         path.display()
                     ));
+                    let _ = std::fs::remove_dir_all(&scratch_dir); // exit skips its clean-up
                     std::process::exit(3);
                 }
             }

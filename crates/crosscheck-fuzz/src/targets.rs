@@ -48,6 +48,11 @@ impl Scratch {
         Ok(Scratch { dir })
     }
 
+    /// The scratch folder (the watchdog removes it before it stops a hanging run).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
     fn write(&self, file_name: &str, data: &[u8]) -> PathBuf {
         let path = self.dir.path().join(file_name);
         std::fs::write(&path, data).expect("the fuzzer's scratch folder is writable");
