@@ -24,3 +24,6 @@ mod verify;
 
 // The HTML report in headless Chromium: no request beyond itself, no console error.
 mod verify_html;
+
+// Issue 15: case files and streams under hostile input (bombs, devices, paths, closed stderr).
+mod hostile_case;

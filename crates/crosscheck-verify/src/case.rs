@@ -231,9 +231,9 @@ fn unknown_key(pos: Pos, path: &str, key: &str, known: &[&str]) -> CaseError {
         .unwrap_or_default();
     let message = match shown {
         Some(k) if whole => format!("unknown key `{k}`{hint}"),
-        Some(k) => format!(
-            "unknown key starting `{k}:` (not shown: it may hold a value; a space must follow the colon){hint}"
-        ),
+        Some(k) => {
+            format!("unknown key starting `{k}:` (not shown: it may hold a value; a space must follow the colon){hint}")
+        }
         None => "unknown key (not shown: it may hold a value)".to_string(),
     };
     err(pos, path, message)
@@ -444,9 +444,8 @@ impl Builder {
                     let r = nonempty_text(value, &kpath)?;
                     if !crate::relation::is_known(&r) {
                         // the word is the user's, not a source's: safe to suggest a fix by it
-                        let hint = crate::relation::suggest(&r)
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint =
+                            crate::relation::suggest(&r).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
                         return Err(err(
                             value.pos(),
                             &kpath,
@@ -861,6 +860,14 @@ fn parse_exclude(node: &Node, evidence: &[EvidenceSpec]) -> Result<Vec<Exclusion
         out.push(Exclusion { dataset: dataset.to_string(), record: id.to_string(), reason });
     }
     Ok(out)
+}
+
+/// Whether `text` reads as a CSV mapping file (a YAML mapping with a `schema` key), checked
+/// before the mapping's own parser runs: that parser's messages quote what it read, and a
+/// `mapping:` pointing at any other file (`/etc/shadow`) must not print its content.
+pub fn looks_like_mapping(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    matches!(yaml::parse(text), Ok(Node::Map(items, _)) if items.iter().any(|(k, _, _)| k == "schema"))
 }
 
 #[cfg(test)]

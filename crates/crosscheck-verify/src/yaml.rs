@@ -330,7 +330,16 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
         // a few aliases are fine
         let Node::Map(items, _) = parse("a: &x [1, 2]\nb: *x\n").unwrap() else { panic!() };
-        assert_eq!(items[1].2, Node::Seq(vec![Node::Scalar(Scalar::Int(1, "1".into()), Pos { line: 1, column: 8 }), Node::Scalar(Scalar::Int(2, "2".into()), Pos { line: 1, column: 11 })], Pos { line: 1, column: 7 }));
+        assert_eq!(
+            items[1].2,
+            Node::Seq(
+                vec![
+                    Node::Scalar(Scalar::Int(1, "1".into()), Pos { line: 1, column: 8 }),
+                    Node::Scalar(Scalar::Int(2, "2".into()), Pos { line: 1, column: 11 })
+                ],
+                Pos { line: 1, column: 7 }
+            )
+        );
     }
 
     #[test]

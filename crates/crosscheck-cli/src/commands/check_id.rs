@@ -142,7 +142,7 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
             Err((id, reason)) => {
                 n_bad_lines += 1;
                 let error = format!("`{source}` line {line_no}: {reason}");
-                eprintln!("error: {error}");
+                crate::output::diag!("error: {error}");
                 write_json_line(&mut out, &CheckIdLineError { id: &id, valid: false, error })?;
             }
         }

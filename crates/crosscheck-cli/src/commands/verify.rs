@@ -8,8 +8,9 @@
 //!
 //! Log lines (stderr) name evidence files and counts only: human sources appear in no log line.
 
-use crate::output::user_error;
+use crate::output::{diag, user_error};
 use clap::{Args, ValueEnum};
+use crosscheck_engine::verify::VerifyOptions;
 use crosscheck_engine::Engine;
 use crosscheck_verify::render::{self, Format};
 use std::io::Write;
@@ -30,6 +31,11 @@ pub struct VerifyArgs {
     /// Exit 1 when any claim is contradicted or anyone in the case is found on a watchlist
     #[arg(long)]
     pub strict: bool,
+
+    /// Let the case's `file:` and `mapping:` paths point outside the case file's folder (by
+    /// default they must stay inside it, symlinks followed: a case file may come from someone else)
+    #[arg(long)]
+    pub allow_outside_case_folder: bool,
 
     /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`) [default: the newest]
     #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
@@ -58,10 +64,10 @@ impl OutputFormat {
 
 pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(data_dir)?.with_scorer(args.scorer.unwrap_or_default());
-    let verified = engine.verify(&args.case).map_err(|e| user_error(e.to_string()))?;
-    let mut stderr = std::io::stderr().lock();
+    let options = VerifyOptions { allow_outside_case_folder: args.allow_outside_case_folder };
+    let verified = engine.verify_with(&args.case, options).map_err(|e| user_error(e.to_string()))?;
     for (file, read, loaded, rejected) in &verified.loads {
-        let _ = writeln!(stderr, "read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
+        diag!("read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
     }
     let output = render::render(&verified.report, args.output_format.format());
     let mut out = std::io::stdout().lock();
