@@ -27,3 +27,6 @@ mod verify_html;
 
 // Issue 15: case files and streams under hostile input (bombs, devices, paths, closed stderr).
 mod hostile_case;
+
+// Issue 14: docs/case-file.md's annotated example runs and gives the statuses it states.
+mod case_file_docs;
