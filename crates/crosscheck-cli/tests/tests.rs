@@ -30,3 +30,6 @@ mod hostile_case;
 
 // Issue 14: docs/case-file.md's annotated example runs and gives the statuses it states.
 mod case_file_docs;
+
+// Issue 14: `--help` examples at 80 columns start or continue a command, never wrap mid-command.
+mod help;

@@ -27,7 +27,8 @@ use std::process::ExitCode;
 #[command(after_help = "Examples:
   crosscheck load examples/screening/watchlist.jsonl
   crosscheck load --dataset un --retrieved-at 2025-04-19 consolidated.xml
-  crosscheck load --mapping leak.mapping.yml --kind leak --origin leak-2020 leak.csv
+  crosscheck load --mapping leak.mapping.yml --kind leak --origin leak-2020 \\
+    leak.csv
   crosscheck load --format ofac-sdn sdn.csv alt.csv add.csv
 
 Bad records go to the rejects file named in the summary; a load with rejects exits 0.

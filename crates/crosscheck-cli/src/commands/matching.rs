@@ -14,8 +14,10 @@ use std::process::ExitCode;
 /// Screen entities (FtM JSON lines) against loaded datasets.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  echo '{\"id\":\"q1\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Ivan Sidorov\"]}}' | crosscheck match --dataset sanctions
-  crosscheck match --dataset un --dataset ofac --input queries.jsonl --threshold 0.8 --limit 3
+  echo '{\"id\":\"q1\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Ivan Sidorov\"]}}' \\
+    | crosscheck match --dataset sanctions
+  crosscheck match --dataset un --dataset ofac --input queries.jsonl \\
+    --threshold 0.8 --limit 3
 
 Exit codes: 0 every query answered; 2 usage error, or a query line that could not be read.")]
 pub struct MatchArgs {

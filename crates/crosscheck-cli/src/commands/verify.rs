@@ -19,6 +19,15 @@ use std::process::ExitCode;
 
 /// Verify a subject's account against evidence, claim by claim
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  crosscheck verify examples/defector/case.yaml
+  crosscheck verify case.yaml --output-format html > report.html
+  crosscheck verify case.yaml --strict --output-format json > report.json
+  crosscheck verify --allow-outside-case-folder shared/case.yaml
+
+The case file's keys, claim ids and rules: docs/case-file.md.
+
+Exit codes: 0 the report was written; 1 with --strict, a claim is contradicted or someone in the case is on a watchlist; 2 a problem with the case or its evidence (nothing written to stdout).")]
 pub struct VerifyArgs {
     /// The case file (YAML; see docs/case-file.md). Its evidence files are read relative to it
     #[arg(value_name = "CASE")]
