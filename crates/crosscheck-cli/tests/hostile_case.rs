@@ -38,7 +38,7 @@ fn an_alias_bomb_is_refused_without_taking_memory() {
     let mut bomb = String::from("subject: {name: Ivan Testov}\nunknown:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for i in 1..=9 {
         let p = format!("*a{}", i - 1);
-        bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", vec![p.as_str(); 9].join(", ")));
+        bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", [p.as_str(); 9].join(", ")));
     }
     let case = dir.path().join("bomb.yaml");
     fs::write(&case, &bomb).unwrap();
