@@ -6,7 +6,8 @@
 //! progress and errors to stderr. A closed stdout (`crosscheck match ... | head`) ends quietly;
 //! a closed stderr (a log reader that exited) stops nothing: diagnostics go through
 //! `output::diag!`, which ignores a failed write, never through `eprintln!`, which panics.
-#![allow(clippy::print_stdout)] // this crate is where printing belongs
+#![allow(clippy::print_stdout)]
+// this crate is where printing belongs
 // Two `eprintln!` remain, in commands/mod.rs (a bad match/compare line) and commands/load.rs
 // (waiting for another load), files another change is editing; once they use `diag!`, drop this
 // allow so the lint keeps `eprintln!` out.

@@ -47,7 +47,7 @@ pub enum VerifyError {
     NotText { path: PathBuf },
     #[error("case `{}`: {error}", path.display())]
     Case { path: PathBuf, error: CaseError },
-    #[error("case `{}`, line {}: `{key}` `{}` {reason}", path.display(), pos.line, file.display())]
+    #[error("case `{}`, {pos}: {} `{}` {reason} (`{key}`)", path.display(), what(key), file.display())]
     Path { path: PathBuf, pos: Pos, key: String, file: PathBuf, reason: String },
     #[error("case `{}`, {error}", path.display())]
     Evidence { path: PathBuf, error: EvidenceError },
@@ -86,6 +86,15 @@ impl Engine {
         let report = crosscheck_verify::verify_with(&case, &opened.sets, self.scorer().algorithm())
             .map_err(|error| VerifyError::Dataset { path: path.into(), error })?;
         Ok(Verified { report, loads: opened.loads.clone() })
+    }
+}
+
+/// What an evidence key names, in words ("evidence file", "mapping").
+fn what(key: &str) -> &'static str {
+    if key.ends_with(".mapping") {
+        "mapping"
+    } else {
+        "evidence file"
     }
 }
 
