@@ -185,9 +185,8 @@ fn the_scratch_store_is_owner_only_and_stale_ones_are_removed() {
         }
     }
     child.wait().unwrap();
-    if let Some(meta) = seen {
-        assert_eq!(meta.permissions().mode() & 0o777, 0o700);
-    }
+    let meta = seen.expect("the run's scratch folder was seen while it ran");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o700, "the scratch folder is not owner-only");
     let left: Vec<_> = fs::read_dir(std::env::temp_dir())
         .unwrap()
         .flatten()
