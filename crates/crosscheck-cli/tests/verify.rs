@@ -180,14 +180,16 @@ fn random_note_markers_never_reach_stdout_or_stderr() {
         let case = dir.path().join("case.yaml");
         std::fs::write(&case, &text).unwrap();
         for format in ["text", "json", "markdown", "html"] {
-            let out = verify(data.path(), &case, &["--output-format", format, "--strict"]);
+            // the evidence is the example's, outside this case's folder
+            let out =
+                verify(data.path(), &case, &["--output-format", format, "--strict", "--allow-outside-case-folder"]);
             assert_eq!(out.status.code(), Some(1));
             assert!(!String::from_utf8_lossy(&out.stdout).contains(&marker), "{format} stdout");
             assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker), "{format} stderr");
         }
         std::fs::write(&case, text.replace("confirms: [subject.name, subject.position]", "confirms: [subject.nope]"))
             .unwrap();
-        let out = verify(data.path(), &case, &[]);
+        let out = verify(data.path(), &case, &["--allow-outside-case-folder"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker));
     }

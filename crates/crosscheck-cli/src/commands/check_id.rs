@@ -36,9 +36,12 @@ use std::process::ExitCode;
 
 Examples:
   crosscheck check-id --type ru-inn 7707083893 '77 07 08 38 94'
-  crosscheck check-id --type mrz $'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\\nL898902C36UTO7408122F1204159ZE184226B<<<<<10'
-  crosscheck check-id --type mrz --holder person.json --as-of 2024-11-01 \"$(cat passport.mrz)\"
-  printf '%s\\n' '{\"id\":\"a\",\"type\":\"ru-snils\",\"value\":\"112-233-445 95\"}' | crosscheck check-id --input -
+  crosscheck check-id --type mrz \\
+    $'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\\nL898902C36UTO7408122F1204159ZE184226B<<<<<10'
+  crosscheck check-id --type mrz --holder person.json --as-of 2024-11-01 \\
+    \"$(cat passport.mrz)\"
+  printf '%s\\n' '{\"id\":\"a\",\"type\":\"ru-snils\",\"value\":\"112-233-445 95\"}' \\
+    | crosscheck check-id --input -
 
 Input lines (--input): JSON objects {\"id\", \"type\", \"value\"} (optional \"holder\": an FtM Person). `type` defaults to --type, else auto. An MRZ value is the whole zone, lines joined by \\n. A line that cannot be read is answered in place with {\"id\", \"valid\": false, \"error\"} and reported on stderr; the run goes on and exits 2 at the end.
 
@@ -189,7 +192,7 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
             Err((id, reason)) => {
                 n_bad_lines += 1;
                 let error = format!("`{source}` line {line_no}: {reason}");
-                eprintln!("error: {error}");
+                crate::output::diag!("error: {error}");
                 match format {
                     LinesFormat::Json => write_json_line(&mut out, &CheckIdLineError { id: &id, valid: false, error })?,
                     LinesFormat::Text => writeln!(out, "not checked: {error}\n")?,

@@ -18,7 +18,10 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   crosscheck compare --input pairs.jsonl -o scores.jsonl
-  echo '{\"id\":\"c1\",\"left\":{\"schema\":\"Person\",\"properties\":{\"name\":[\"John Smith\"]}},\"right\":{\"schema\":\"Person\",\"properties\":{\"name\":[\"Smith, John\"]}}}' | crosscheck compare
+  printf '%s%s%s\\n' '{\"id\":\"c1\",' \\
+    '\"left\":{\"schema\":\"Person\",\"properties\":{\"name\":[\"John Smith\"]}},' \\
+    '\"right\":{\"schema\":\"Person\",\"properties\":{\"name\":[\"Smith, John\"]}}}' \\
+    | crosscheck compare
 
 Exit codes: 0 every pair answered; 2 usage error, or a line that could not be read.")]
 pub struct CompareArgs {

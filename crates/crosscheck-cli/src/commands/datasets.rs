@@ -12,7 +12,7 @@ use std::process::ExitCode;
 #[command(after_help = "Examples:
   crosscheck datasets
   crosscheck datasets --output-format json
-  crosscheck datasets --check            every dataset: checksums, every record readable, the index
+  crosscheck datasets --check       (checksums, every record readable, index)
   crosscheck datasets --check un ofac
 
 Exit codes: 0 listed, or every dataset checked is sound; 1 a dataset checked is damaged (load it again); 2 usage error.")]

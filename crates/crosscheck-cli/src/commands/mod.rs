@@ -128,7 +128,7 @@ pub fn answer_lines<A: LineAnswer>(
         let writer = scope.spawn(move || -> io::Result<()> {
             for (bytes, errors) in out_rx {
                 for err in errors {
-                    eprintln!("error: {err}");
+                    crate::output::diag!("error: {err}");
                 }
                 out.write_all(&bytes)?;
             }
