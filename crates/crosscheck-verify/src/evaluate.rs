@@ -71,6 +71,7 @@ pub fn verify_with(
         raw_findings.push(matches);
         views.push(view);
     }
+    let outcomes = recheck_holders(case, sets, &views, outcomes);
     let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names() };
     let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
     let mut findings = Vec::new();
@@ -110,7 +111,13 @@ pub fn verify_with(
         }
     }
     findings.sort_by(|a: &Finding, b: &Finding| b.resolved.cmp(&a.resolved).then(b.score.total_cmp(&a.score)));
-    let warnings = warnings(case);
+    let mut warnings = warnings(case);
+    // a document's own doubts (an expiry before `as_of`): consistent is not in force
+    for (doc, outcome) in case.documents.iter().zip(&outcomes) {
+        for w in &outcome.warnings {
+            warnings.push(format!("`{}` ({}): {w}.", doc.key, doc.kind));
+        }
+    }
     let could_not_verify: Vec<String> =
         claims.iter().filter(|c| c.status == Status::Unverified).map(|c| c.id.clone()).collect();
     let count = |s: Status| claims.iter().filter(|c| c.status == s).count();
@@ -144,6 +151,54 @@ pub fn verify_with(
         exclusions: case.exclude.clone(),
         summary,
     })
+}
+
+/// The holder checks again with the names of the holder's resolved records beside the claimed
+/// ones (issue 14): a zone spelling HNATIUK agrees with a registry's `Гнатюк Олександр` under the
+/// Ukrainian national scheme even when the subject writes "Aleksandr Gnatyuk". Only names are
+/// added (a record's birth date is not the subject's claim), and the detail says whose name
+/// agreed.
+fn recheck_holders(
+    case: &Case,
+    sets: &[Box<dyn EvidenceSet>],
+    views: &[View],
+    mut outcomes: Vec<Outcome>,
+) -> Vec<Outcome> {
+    for (doc, outcome) in case.documents.iter().zip(outcomes.iter_mut()) {
+        if matches!(outcome.holder, Check::Passed(_))
+            && !matches!(&outcome.holder, Check::Passed(d) if d.contains("romanisation"))
+        {
+            continue;
+        }
+        let mut holder = case.people[doc.holder].entity.clone();
+        let mut whose: Vec<(String, String)> = Vec::new(); // (name, "`dataset` record id")
+        for (set, view) in sets.iter().zip(views) {
+            for r in view.of_person(doc.holder) {
+                for name in r.entity.names() {
+                    if !holder.get("alias").contains(&name) && !holder.get("name").contains(&name) {
+                        holder.add_clean("alias", name.clone());
+                    }
+                    whose.push((name, format!("`{}` record {}", set.info().dataset, r.entity.id)));
+                }
+            }
+        }
+        if whose.is_empty() {
+            continue;
+        }
+        let again = documents::check(doc, &holder, &case.as_of);
+        let credit = |detail: &str| -> String {
+            match whose.iter().find(|(name, _)| detail.contains(&format!("`{name}`"))) {
+                Some((_, record)) => format!("{detail} (the name of {record}, the holder's)"),
+                None => detail.to_string(),
+            }
+        };
+        outcome.holder = match again.holder {
+            Check::Passed(d) => Check::Passed(credit(&d)),
+            Check::Failed(d) => Check::Failed(credit(&d)),
+            Check::Unknown(d) => Check::Unknown(d),
+        };
+    }
+    outcomes
 }
 
 struct Ctx<'a> {
@@ -518,7 +573,11 @@ impl Ctx<'_> {
                 };
                 format!("{owner}{what} {claimed}")
             }
-            Target::DocValid(d) => format!("{} ({}) valid", self.case.documents[*d].key, self.case.documents[*d].kind),
+            // what its checks can show: consistency, never authenticity
+            Target::DocValid(d) => format!(
+                "{} ({}) consistent in its check digits and format",
+                self.case.documents[*d].key, self.case.documents[*d].kind
+            ),
             Target::DocHolder(d) => {
                 let doc = &self.case.documents[*d];
                 format!("{} held by {}", doc.key, self.case.people[doc.holder].key)
