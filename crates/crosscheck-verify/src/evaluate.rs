@@ -22,7 +22,7 @@ use crate::documents::{self, Check, Outcome};
 use crate::evidence::{EvidenceSet, Screened, SetError};
 use crate::relation;
 use crate::report::{
-    ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SourceLabel, Status, Summary,
+    ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SetAside, SourceLabel, Status, Summary,
 };
 use crate::resolve::{self, How, Resolved, View};
 use crosscheck_model::date::DateRelation;
@@ -72,7 +72,20 @@ pub fn verify_with(
         views.push(view);
     }
     let outcomes = recheck_holders(case, sets, &views, outcomes);
-    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names() };
+    let set_aside: Vec<SetAside> = sets
+        .iter()
+        .zip(&views)
+        .flat_map(|(set, view)| {
+            view.set_aside.iter().map(|m| SetAside {
+                person: case.people[m.person].key.clone(),
+                dataset: set.info().dataset.clone(),
+                record: m.record.clone(),
+                caption: m.caption.clone(),
+                reason: m.reason.clone(),
+            })
+        })
+        .collect();
+    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names(), set_aside: &set_aside };
     let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
@@ -143,6 +156,7 @@ pub fn verify_with(
         datasets: sets.iter().map(|s| s.info().clone()).collect(),
         claims,
         findings,
+        set_aside,
         warnings,
         could_not_verify,
         subject: summary_of(0),
@@ -208,6 +222,8 @@ struct Ctx<'a> {
     sets: &'a [Box<dyn EvidenceSet>],
     views: &'a [View],
     outcomes: &'a [Outcome],
+    /// Records kept out of the case by one field: an unverified claim of their person says so.
+    set_aside: &'a [SetAside],
 }
 
 fn item(
@@ -512,6 +528,30 @@ impl Ctx<'_> {
                 }
             }
             Status::Unverified => {
+                // a record set aside may be about this person: say so rather than "nothing"
+                // (issue 14). A relative's claims hang off the subject's record, so a subject's
+                // record set aside bears on everyone's.
+                let person = &self.case.people[claim.person].key;
+                let near: Vec<String> = self
+                    .set_aside
+                    .iter()
+                    .filter(|x| &x.person == person || x.person == self.case.people[0].key)
+                    .map(|x| {
+                        let whose = if &x.person == person { String::new() } else { format!("{}'s ", x.person) };
+                        format!("{whose}`{}` record {} ({})", x.dataset, x.record, x.reason)
+                    })
+                    .collect();
+                if !near.is_empty() {
+                    let noun = if near.len() == 1 {
+                        "a record that may bear on it was"
+                    } else {
+                        "records that may bear on it were"
+                    };
+                    return format!(
+                        "{what}: nothing resolved bears on it, but {noun} set aside: {}.",
+                        and_list(&dedup(near))
+                    );
+                }
                 let sets = if n_sets == 1 { "the one dataset".to_string() } else { format!("the {n_sets} datasets") };
                 format!("{what}: nothing in {sets} consulted, the documents or the sources bears on it.")
             }

@@ -83,6 +83,19 @@ pub struct Finding {
     pub details: BTreeMap<String, Vec<String>>,
 }
 
+/// A record that shares a person's name and a birth date or address but was not resolved, with
+/// the field that kept it out (PRODUCT.md, `set_aside`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    /// `subject` or the person's key.
+    pub person: String,
+    pub dataset: String,
+    pub record: String,
+    pub caption: String,
+    /// "birth place differs: Lozova (the record) against Kharkiv (claimed)".
+    pub reason: String,
+}
+
 /// A person of the case, for the report's overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonSummary {
@@ -120,6 +133,7 @@ pub struct Report {
     pub datasets: Vec<DatasetInfo>,
     pub claims: Vec<ClaimResult>,
     pub findings: Vec<Finding>,
+    pub set_aside: Vec<SetAside>,
     pub warnings: Vec<String>,
     pub could_not_verify: Vec<String>,
     pub subject: PersonSummary,

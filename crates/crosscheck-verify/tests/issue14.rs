@@ -122,3 +122,121 @@ fn the_holders_resolved_records_names_are_compared_with_the_zone() {
     let details: Vec<&str> = holder.evidence.iter().filter_map(|e| e.detail.as_deref()).collect();
     assert!(details.iter().any(|d| d.contains("Гнатюк") && d.contains("r1")), "{details:?}");
 }
+
+#[test]
+fn records_kept_out_by_one_field_are_set_aside_with_the_field() {
+    let case = "case: t\nas_of: 2024-11-01\n\
+        subject: {name: Oleksandr Hnatyuk, birthDate: 1985-04-09, birthPlace: Kharkiv, address: \"Kharkiv, vul. Sumska 10\"}\n\
+        people:\n  - {key: wife, relationship: spouse, name: Iryna Hnatyuk, birthDate: 1987-06-01, birthPlace: Lviv}\n";
+    let entities = vec![
+        // name, birth date and address agree; the birth place is another town the gazetteer knows
+        entity(
+            "r9",
+            "Person",
+            &[
+                ("name", "Гнатюк Олександр Миколайович"),
+                ("birthDate", "1985-04-09"),
+                ("birthPlace", "м. Лозова, Харківська обл."),
+                ("address", "м. Харків, вул. Сумська, 10"),
+            ],
+        ),
+        // the wife's record states her birth date only through the family link to r9
+        entity(
+            "w1",
+            "Person",
+            &[("name", "Гнатюк Ірина Петрівна"), ("birthDate", "1987-06-01"), ("birthPlace", "Kyiv")],
+        ),
+        entity("f1", "Family", &[("person", "r9"), ("relative", "w1"), ("relationship", "дружина")]),
+        // the same name and address, a contrary birth date
+        entity(
+            "r10",
+            "Person",
+            &[("name", "Гнатюк Олександр"), ("birthDate", "1979-12-30"), ("address", "м. Харків, вул. Сумська, 10")],
+        ),
+        // a namesake sharing nothing but the name: not listed
+        entity("r11", "Person", &[("name", "Гнатюк Олександр"), ("birthDate", "1990-01-01")]),
+    ];
+    let report = run(case, vec![MemSet::new("registry", "registry-2021", "government", entities)]);
+    let listed: Vec<(&str, &str)> = report.set_aside.iter().map(|x| (x.record.as_str(), x.reason.as_str())).collect();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    let w1 = report.set_aside.iter().find(|x| x.record == "w1").expect("the wife's own record set aside");
+    assert_eq!(w1.person, "wife");
+    let r9 = report.set_aside.iter().find(|x| x.record == "r9").expect("r9 set aside");
+    assert_eq!((r9.person.as_str(), r9.dataset.as_str()), ("subject", "registry"));
+    assert!(
+        r9.reason.starts_with("birth place differs") && r9.reason.contains("Лозова") && r9.reason.contains("Kharkiv")
+    );
+    let r10 = report.set_aside.iter().find(|x| x.record == "r10").expect("r10 set aside");
+    assert!(r10.reason.starts_with("birth date differs") && r10.reason.contains("1979-12-30"), "{}", r10.reason);
+    // the wife's record hangs off the set-aside one: her claims say so, not "nothing bears on it"
+    let wife = claim(&report, "wife.birthDate");
+    assert_eq!(wife.status, Status::Unverified);
+    assert!(wife.explanation.contains("set aside"), "{}", wife.explanation);
+    assert!(wife.explanation.contains("subject's `registry` record r9"), "{}", wife.explanation);
+    assert!(wife.explanation.contains("`registry` record w1"), "{}", wife.explanation);
+    assert!(!wife.explanation.contains("nothing in"), "{}", wife.explanation);
+    // every format lists them, with the reason
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["set_aside"].as_array().map(Vec::len), Some(3));
+    for format in Format::ALL {
+        let out = render(&report, format);
+        assert!(out.contains("r9") && out.contains("birth place differs"), "{} lists r9 and why", format.name());
+    }
+}
+
+#[test]
+fn no_watchlist_consulted_is_said_so() {
+    let report = run(KHARKIV, registries("м. Харків"));
+    for format in [Format::Text, Format::Markdown, Format::Html] {
+        let out = render(&report, format);
+        assert!(out.contains("No watchlist consulted"), "{}: {out}", format.name());
+        assert!(!out.to_lowercase().contains("nobody in the case was found on a watchlist"), "{}", format.name());
+    }
+    let mut sets = registries("м. Харків");
+    sets.push(MemSet::new("wanted", "mvd", "watchlist", vec![]));
+    let report = run(KHARKIV, sets);
+    let out = render(&report, Format::Text);
+    assert!(out.contains("the one watchlist consulted") && !out.contains("No watchlist consulted"), "{out}");
+}
+
+#[test]
+fn contradicted_claims_come_first_in_the_summary() {
+    let report = run(KHARKIV, registries("м. Лозова, Харківська обл."));
+    assert_eq!(claim(&report, "subject.birthPlace").status, Status::Contradicted);
+    for format in [Format::Text, Format::Markdown] {
+        let out = render(&report, format);
+        let line = out.lines().find(|l| l.contains(" claims: ")).unwrap_or_else(|| panic!("{}: {out}", format.name()));
+        let (contra, corro) = (line.find("contradicted").unwrap(), line.find("corroborated").unwrap());
+        assert!(contra < corro && line.contains("subject.birthPlace"), "{}: {line}", format.name());
+    }
+}
+
+#[test]
+fn hostile_data_is_neutralised_in_text_and_markdown() {
+    let hostile =
+        "<script>alert(1)</script><img src=x onerror=alert(2)><iframe src=javascript:alert(3)>\u{1b}[2J\u{202E}kcatta";
+    let case =
+        "case: t\nas_of: 2024-11-01\nsubject: {name: Oleksandr Hnatyuk, birthDate: 1985-04-09, innCode: \"3123456789\"}\n";
+    let record = entity(
+        "r1",
+        "Person",
+        &[("name", "Гнатюк Олександр"), ("innCode", "3123456789"), ("birthDate", "1985-04-09"), ("position", hostile)],
+    );
+    let mut watch = entity("w<b>1</b>", "Person", &[("name", "Гнатюк Олександр"), ("birthDate", "1985-04-09")]);
+    watch.add("notes", hostile);
+    let report = run(
+        case,
+        vec![
+            MemSet::new("registry", "registry-2021", "government", vec![record]),
+            MemSet::new("wanted", "mvd", "watchlist", vec![watch]),
+        ],
+    );
+    assert!(!report.findings.is_empty(), "the hostile notes reach the report");
+    let md = render(&report, Format::Markdown);
+    for bad in ["<script", "<img", "<iframe", "<b>", "\u{1b}", "\u{202E}"] {
+        assert!(!md.contains(bad), "Markdown carries {bad:?}");
+    }
+    assert!(md.contains("&lt;script&gt;"), "escaped, not dropped: {md}");
+    let text = render(&report, Format::Text);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'), "text neutralises controls and bidi");
+}

@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::neutralise(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -72,17 +72,18 @@ pub fn render(r: &Report) -> String {
         esc(&r.scorer)
     );
     let _ = writeln!(o, "<h2>Summary</h2><div class=\"cards\">");
+    // contradicted first: what an editor must look at before anything else (issue 14)
     for (label, n, class) in [
+        ("contradicted", s.contradicted, "contradicted"),
         ("corroborated", s.corroborated, "corroborated"),
         ("single-source", s.single_source, "single"),
-        ("contradicted", s.contradicted, "contradicted"),
         ("unverified", s.unverified, "unverified"),
     ] {
         let _ = writeln!(o, "<div class=\"card {class}\"><b>{n}</b>{label}</div>");
     }
     let _ = writeln!(o, "</div>");
     if r.findings.is_empty() {
-        let _ = writeln!(o, "<p>Nobody in the case was found on a watchlist.</p>");
+        let _ = writeln!(o, "<p>{}</p>", esc(&super::no_findings(r)));
     } else {
         for f in &r.findings {
             let _ = writeln!(
@@ -201,8 +202,27 @@ pub fn render(r: &Report) -> String {
             r.sources.iter().map(|s| format!("{} (group {})", esc(&s.key), esc(&s.group))).collect();
         let _ = writeln!(o, "<p>Human sources: {}.</p>", sources.join(", "));
     }
+    if !r.set_aside.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2>Set aside</h2><p class=\"muted\">Records with a person's name and a birth date or address that were not resolved.</p>\
+             <table><tr><th>person</th><th>dataset</th><th>record</th><th>caption</th><th>kept out because</th></tr>"
+        );
+        for x in &r.set_aside {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(&x.person),
+                esc(&x.dataset),
+                esc(&x.record),
+                esc(&x.caption),
+                esc(&x.reason)
+            );
+        }
+        let _ = writeln!(o, "</table>");
+    }
     if !r.exclusions.is_empty() {
-        let _ = writeln!(o, "<h2>Set aside</h2><ul>");
+        let _ = writeln!(o, "<h2>Ruled out by the desk</h2><ul>");
         for x in &r.exclusions {
             let _ = writeln!(
                 o,
