@@ -613,11 +613,16 @@ impl Ctx<'_> {
                 };
                 format!("{owner}{what} {claimed}")
             }
-            // what its checks can show: consistency, never authenticity
-            Target::DocValid(d) => format!(
-                "{} ({}) consistent in its check digits and format",
-                self.case.documents[*d].key, self.case.documents[*d].kind
-            ),
+            // what its checks can show: consistency, never authenticity; a `document` has no
+            // checks, only its number on record for the holder
+            Target::DocValid(d) => {
+                let doc = &self.case.documents[*d];
+                if documents::id_type(&doc.kind).is_some() {
+                    format!("{} ({}) consistent in its check digits and format", doc.key, doc.kind)
+                } else {
+                    format!("{}'s number on record for its holder", doc.key)
+                }
+            }
             Target::DocHolder(d) => {
                 let doc = &self.case.documents[*d];
                 format!("{} held by {}", doc.key, self.case.people[doc.holder].key)

@@ -240,3 +240,12 @@ fn hostile_data_is_neutralised_in_text_and_markdown() {
     let text = render(&report, Format::Text);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'), "text neutralises controls and bidi");
 }
+
+#[test]
+fn html_shows_code_spans_as_code_not_backticks() {
+    let report = run(KHARKIV, registries("м. Харків"));
+    let html = render(&report, Format::Html);
+    assert!(html.contains("<code>registry</code>"), "dataset names in explanations are code");
+    let claims_table = &html[html.find("<h2>Claims</h2>").unwrap()..html.find("<h2>People and evidence</h2>").unwrap()];
+    assert!(!claims_table.contains('`'), "no Markdown backtick in the claims table");
+}

@@ -14,6 +14,26 @@ use crate::report::{Relation, Report, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// A sentence of the report (an explanation, a warning): escaped, and its `code` spans (dataset
+/// names, keys) shown as code rather than as Markdown backticks (issue 14).
+fn inline(s: &str) -> String {
+    let escaped = esc(s);
+    if escaped.matches('`').count() % 2 != 0 {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in super::neutralise(s).chars() {
@@ -107,7 +127,7 @@ pub fn render(r: &Report) -> String {
             esc(&c.id),
             esc(&claimed(&c.claimed)),
             c.status.as_str(),
-            esc(&c.explanation)
+            inline(&c.explanation)
         );
     }
     let _ = writeln!(o, "</table>");
@@ -164,7 +184,7 @@ pub fn render(r: &Report) -> String {
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "<h2>Warnings</h2><ul>");
         for w in &r.warnings {
-            let _ = writeln!(o, "<li>{}</li>", esc(w));
+            let _ = writeln!(o, "<li>{}</li>", inline(w));
         }
         let _ = writeln!(o, "</ul>");
     }
@@ -216,7 +236,7 @@ pub fn render(r: &Report) -> String {
                 esc(&x.dataset),
                 esc(&x.record),
                 esc(&x.caption),
-                esc(&x.reason)
+                inline(&x.reason)
             );
         }
         let _ = writeln!(o, "</table>");
