@@ -18,7 +18,7 @@ use std::fmt::Write;
 /// names, keys) shown as code rather than as Markdown backticks (issue 14).
 fn inline(s: &str) -> String {
     let escaped = esc(s);
-    if escaped.matches('`').count() % 2 != 0 {
+    if !escaped.matches('`').count().is_multiple_of(2) {
         return escaped;
     }
     let mut out = String::with_capacity(escaped.len() + 16);
