@@ -806,10 +806,22 @@ fn prop_evidence(
     let graded = matches!(kind, PropType::Address) || prop == "birthPlace" || prop == "position";
     let threshold = if graded { WORDS_AGREE } else { 1.0 };
     let shown_score = graded.then_some(score);
+    // a birth place says why, as the gazetteer decided it ("Lozova (UA) is not Kharkiv (UA)")
+    let detail = match (prop, value) {
+        ("birthPlace", ClaimValue::Text(t)) => {
+            let place = crosscheck_places::explain(t, &found);
+            if place.relation == crosscheck_places::PlaceRelation::Unknown {
+                how
+            } else {
+                format!("{how}; {}", place.reason)
+            }
+        }
+        _ => how,
+    };
     if score >= threshold {
-        evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, how));
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, detail));
     } else if SINGLE_VALUED.contains(&prop) && (prop != "birthPlace" || birth_place_differs(value, &found)) {
-        evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, how));
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, detail));
     }
 }
 

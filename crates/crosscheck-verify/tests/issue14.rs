@@ -202,7 +202,15 @@ fn no_watchlist_consulted_is_said_so() {
 #[test]
 fn contradicted_claims_come_first_in_the_summary() {
     let report = run(KHARKIV, registries("м. Лозова, Харківська обл."));
-    assert_eq!(claim(&report, "subject.birthPlace").status, Status::Contradicted);
+    let place = claim(&report, "subject.birthPlace");
+    assert_eq!(place.status, Status::Contradicted);
+    // the why, in every format: the gazetteer's reason beside how the record resolved
+    let detail = place.evidence[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("resolved by identifier") && detail.contains("Lozova"), "{detail}");
+    assert!(detail.contains("is not"), "{detail}");
+    for format in Format::ALL {
+        assert!(render(&report, format).contains(detail), "{} shows {detail}", format.name());
+    }
     for format in [Format::Text, Format::Markdown] {
         let out = render(&report, format);
         let line = out.lines().find(|l| l.contains(" claims: ")).unwrap_or_else(|| panic!("{}: {out}", format.name()));

@@ -21,7 +21,8 @@ fn cell(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' | '{' | '}' => {
+            // `[` and `]` escaped, no link can form, so parentheses stay readable: "Kyiv (UA)"
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -180,7 +181,8 @@ mod tests {
         for h in hostile {
             let c = cell(h);
             assert!(!c.contains('<') && !c.contains('>'), "{h} → {c}");
-            assert!(!c.contains("](") && !c.contains('\n'), "{h} → {c}");
+            let unescaped = c.replace("\\[", "").replace("\\]", "");
+            assert!(!unescaped.contains('[') && !unescaped.contains(']') && !c.contains('\n'), "{h} → {c}");
             assert!(!c.chars().any(super::super::is_hostile), "{h} → {c}");
             assert!(!c.replace("\\|", "").contains('|'), "{h} → {c}");
             let k = code(h);
