@@ -35,6 +35,10 @@ pub struct Outcome {
     /// after the birth date. The report carries them as warnings (issue 14: an expired passport
     /// is consistent, and still expired).
     pub warnings: Vec<String>,
+    /// What the document itself states of its holder (`birthDate`, `gender`, `nationality`),
+    /// shown beside those claims; never evidence for them (PRODUCT.md: a document's data is
+    /// evidence only for its own claims).
+    pub states: Vec<(&'static str, String)>,
 }
 
 /// The check-id type of a document type name (`mrz`, `ru-passport`, `inn`...).
@@ -55,6 +59,7 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
             holder: nothing("data"),
             number: doc.number.clone(),
             warnings: Vec::new(),
+            states: Vec::new(),
         };
     };
     let Some(as_of) = ids_date(as_of) else {
@@ -63,6 +68,7 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
             holder: Check::Unknown("no full as-of date".into()),
             number: doc.number.clone(),
             warnings: Vec::new(),
+            states: Vec::new(),
         };
     };
     let value = doc.value.clone().unwrap_or_default();
@@ -93,8 +99,23 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
                 }
             }
         };
+        let mut states = Vec::new();
+        if let Some(data) = &parsed.data {
+            if let Some(born) = data.birth_date {
+                states.push(("birthDate", born.iso()));
+            }
+            match data.sex {
+                Some('M') => states.push(("gender", "male".to_string())),
+                Some('F') => states.push(("gender", "female".to_string())),
+                _ => {}
+            }
+            let nationality = data.nationality.trim_matches('<');
+            if !nationality.is_empty() {
+                states.push(("nationality", nationality.to_string()));
+            }
+        }
         let number = parsed.data.map(|d| d.document_number).or_else(|| doc.number.clone());
-        return Outcome { valid, holder, number, warnings: parsed.report.warnings.clone() };
+        return Outcome { valid, holder, number, warnings: parsed.report.warnings.clone(), states };
     }
     let report = check_with_holder(kind, &value, holder, as_of);
     let number = report.normalized.clone().or_else(|| Some(value.clone()));
@@ -102,7 +123,7 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
         Some(checks) => summarise(checks),
         None => Check::Unknown(format!("a `{}` value carries no holder data", report.kind)),
     };
-    Outcome { valid: verdict(&report), holder, number, warnings: report.warnings.clone() }
+    Outcome { valid: verdict(&report), holder, number, warnings: report.warnings.clone(), states: Vec::new() }
 }
 
 /// The holder claim's outcome from its checks: any disagreement fails, else any agreement

@@ -273,7 +273,27 @@ impl Ctx<'_> {
             }
         }
         let (status, origins) = status(&evidence);
-        let explanation = self.explain(claim, status, &evidence, &origins);
+        let mut explanation = self.explain(claim, status, &evidence, &origins);
+        // what the person's own documents state of a birth date, gender or nationality, beside
+        // the claim and not counted for it (issue 14; PRODUCT.md's rule stands)
+        if let Target::Prop { prop, .. } = &claim.target {
+            let stated: Vec<String> = self
+                .case
+                .documents
+                .iter()
+                .zip(self.outcomes)
+                .filter(|(d, _)| d.holder == claim.person)
+                .flat_map(|(d, o)| {
+                    o.states.iter().filter(|(p, _)| p == prop).map(move |(_, v)| format!("`{}` states {v}", d.key))
+                })
+                .collect();
+            if !stated.is_empty() {
+                let whose = if claim.person == 0 { "the subject's" } else { "their" };
+                explanation.pop(); // the full stop
+                explanation
+                    .push_str(&format!("; {whose} own document {} (not counted as an origin).", and_list(&stated)));
+            }
+        }
         ClaimResult {
             id: claim.id.clone(),
             claimed: claim.claimed.clone(),

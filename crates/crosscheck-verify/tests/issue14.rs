@@ -257,3 +257,20 @@ fn html_shows_code_spans_as_code_not_backticks() {
     let claims_table = &html[html.find("<h2>Claims</h2>").unwrap()..html.find("<h2>People and evidence</h2>").unwrap()];
     assert!(!claims_table.contains('`'), "no Markdown backtick in the claims table");
 }
+
+#[test]
+fn the_subjects_own_document_is_shown_beside_birth_date_and_gender_but_not_counted() {
+    let case = format!(
+        "case: t\nas_of: 2024-11-01\n\
+         subject: {{name: Oleksandr Hnatyuk, birthDate: 1985-04-09, gender: male, innCode: \"3123456789\"}}\n{PASSPORT}"
+    );
+    let report = run(&case, vec![]);
+    for id in ["subject.birthDate", "subject.gender"] {
+        let c = claim(&report, id);
+        assert_eq!(c.status, Status::Unverified, "{id}: the document is no origin for it");
+        assert!(c.explanation.contains("own document `passport` states"), "{id}: {}", c.explanation);
+        assert!(c.explanation.ends_with('.') && c.explanation.matches(". ").count() == 0, "one sentence");
+    }
+    assert!(claim(&report, "subject.birthDate").explanation.contains("1985-04-09"));
+    assert!(claim(&report, "subject.gender").explanation.contains("states male"));
+}
