@@ -274,6 +274,29 @@ impl Ctx<'_> {
         }
         let (status, origins) = status(&evidence);
         let mut explanation = self.explain(claim, status, &evidence, &origins);
+        // a record set aside because this very field differs is a near-contradiction: said
+        // beside any status but unverified (whose sentence already names the set-aside records)
+        if let (Target::Prop { prop, .. }, true) = (&claim.target, status != Status::Unverified) {
+            let field = match prop.as_str() {
+                "birthDate" => Some("birth date differs"),
+                "birthPlace" => Some("birth place differs"),
+                _ => None,
+            };
+            let person = &self.case.people[claim.person].key;
+            let near: Vec<String> = self
+                .set_aside
+                .iter()
+                .filter(|x| &x.person == person && field.is_some_and(|f| x.reason.contains(f)))
+                .map(|x| format!("`{}` record {}", x.dataset, x.record))
+                .collect();
+            if !near.is_empty() {
+                explanation.pop();
+                explanation.push_str(&format!(
+                    "; {} set aside as not about this person, states otherwise.",
+                    and_list(&dedup(near))
+                ));
+            }
+        }
         // what the person's own documents state of a birth date, gender or nationality, beside
         // the claim and not counted for it (issue 14; PRODUCT.md's rule stands)
         if let Target::Prop { prop, .. } = &claim.target {

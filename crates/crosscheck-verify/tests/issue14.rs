@@ -175,6 +175,9 @@ fn records_kept_out_by_one_field_are_set_aside_with_the_field() {
     assert!(wife.explanation.contains("subject's `registry` record r9"), "{}", wife.explanation);
     assert!(wife.explanation.contains("`registry` record w1"), "{}", wife.explanation);
     assert!(!wife.explanation.contains("nothing in"), "{}", wife.explanation);
+    // a claim the set-aside record would contradict says so beside its status
+    let place = claim(&report, "subject.birthPlace");
+    assert!(place.explanation.contains("record r9 (birth place differs"), "{}", place.explanation);
     // every format lists them, with the reason
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["set_aside"].as_array().map(Vec::len), Some(3));
@@ -273,4 +276,21 @@ fn the_subjects_own_document_is_shown_beside_birth_date_and_gender_but_not_count
     }
     assert!(claim(&report, "subject.birthDate").explanation.contains("1985-04-09"));
     assert!(claim(&report, "subject.gender").explanation.contains("states male"));
+}
+
+#[test]
+fn a_set_aside_record_is_named_beside_a_claim_it_would_contradict() {
+    let mut sets = registries("м. Харків");
+    let namesake = entity(
+        "n1",
+        "Person",
+        &[("name", "Гнатюк Олександр Миколайович"), ("birthDate", "1985-04-09"), ("birthPlace", "м. Лозова")],
+    );
+    sets.push(MemSet::new("leak", "leak-2020", "leak", vec![namesake]));
+    let report = run(KHARKIV, sets);
+    let place = claim(&report, "subject.birthPlace");
+    assert_eq!(place.status, Status::Corroborated, "{}", place.explanation);
+    assert!(place.explanation.contains("`leak` record n1 set aside"), "{}", place.explanation);
+    let date = claim(&report, "subject.birthDate");
+    assert!(!date.explanation.contains("n1"), "the set-aside record agrees on the birth date: {}", date.explanation);
 }
