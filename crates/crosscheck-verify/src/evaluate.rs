@@ -14,7 +14,16 @@
 //! - Origins: a dataset counts under its `origin` (two copies of a leak are one), a human source
 //!   under `group:<group>`, a document under `document:<key>`.
 //! - Explanations are one sentence built from the claim and the origins; human sources are named
-//!   by key and group only.
+//!   by key and group only. An unverified claim of a person with records set aside (or of anyone,
+//!   when the subject's record was set aside: relatives hang off it) names those records instead
+//!   of "nothing bears on it"; a birth date or place claim names a record set aside because that
+//!   very field differs; a birth date, gender or nationality claim says what the person's own
+//!   document states, not counted (issue 14).
+//! - Documents: `.valid` says "check digits and format consistent", never "valid" or "genuine"
+//!   (a forgery copied from a real document is consistent too); a document's own warnings (an
+//!   expiry before `as_of`) are report warnings; `.holder` is checked again with the names of
+//!   the holder's resolved records beside the claimed ones (the zone's HNATIUK agrees with a
+//!   registry's Гнатюк under the Ukrainian national scheme, whatever spelling the subject uses).
 
 use crate::case::{Case, Claim, ClaimValue, EmploymentField, Target};
 use crate::compare::{self, NAME_AGREES, NAME_UNLIKE, WORDS_AGREE};

@@ -4,7 +4,8 @@
 //!
 //! Keys beyond the contract (all additive): `subject`, `people`, `sources` (key and group only),
 //! `exclusions`, `summary`; per claim `person` and `origins`; per evidence item `detail` (a
-//! short sentence: how the record resolved, what a check found). A human source appears as
+//! short sentence: how the record resolved, what a check found, why a birth place differs).
+//! `set_aside` is the contract's: records kept out by one field, with that field. A human source appears as
 //! `origin: group:<group>`, `dataset: null`, `record: source:<key>`, `value: null`: never its note.
 
 use crate::case::Exclusion;

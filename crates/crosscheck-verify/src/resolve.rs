@@ -12,6 +12,13 @@
 //!    relationship fits (two brothers), the best name wins. Such a record stays resolved when its
 //!    other values differ: the differences become contradictions.
 //!
+//! A record whose name agrees and which shares a birth date or address, but which a disagreeing
+//! birth date or birth place keeps out, is a near miss ([`NearMiss`], the report's `set_aside`,
+//! issue 14): it never resolves and is never evidence, but the report lists it with the field
+//! that kept it out, so a desk sees every near-contradiction (a registry record with the
+//! subject's name, birth date and address but another birth place, whose family records would
+//! otherwise vanish). A record resolved after all (through a link) is no near miss.
+//!
 //! Ages never count toward resolution. Excluded records (`exclude`) never resolve and are never
 //! evidence. A record that would resolve to two people goes to the one whose name fits best.
 //! Links are followed for two rounds: the subject's records, then the records resolved through
