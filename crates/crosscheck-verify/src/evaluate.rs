@@ -215,7 +215,18 @@ fn recheck_holders(
                 None => detail.to_string(),
             }
         };
+        // the subject's own spelling that differs from the zone only by romanisation stays as a
+        // note beside the record's agreeing name
+        let note = match &outcome.holder {
+            Check::Passed(d) if d.contains("romanisation") => {
+                d.split_once(": ").map(|(_, name)| format!("; note: {name}")).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
         outcome.holder = match again.holder {
+            Check::Passed(d) if !note.is_empty() && !d.contains("romanisation") => {
+                Check::Passed(format!("{}{note}", credit(&d)))
+            }
             Check::Passed(d) => Check::Passed(credit(&d)),
             Check::Failed(d) => Check::Failed(credit(&d)),
             Check::Unknown(d) => Check::Unknown(d),

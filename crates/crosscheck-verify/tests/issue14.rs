@@ -96,6 +96,11 @@ fn an_expired_passport_is_consistent_and_warned_and_a_romanisation_is_no_contrad
     let holder = claim(&report, "passport.holder");
     assert_ne!(holder.status, Status::Contradicted, "{}: {:?}", holder.explanation, holder.evidence);
     assert_ne!(holder.status, Status::Unverified, "{}", holder.explanation);
+    // the registry's Cyrillic name agrees under the national scheme; the subject's own
+    // spelling stays as a note on romanisation
+    let detail = holder.evidence[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("Гнатюк") && detail.contains("ukrainian_national_2010"), "{detail}");
+    assert!(detail.contains("note:") && detail.contains("romanisation"), "{detail}");
     for format in Format::ALL {
         let out = render(&report, format).to_lowercase();
         assert!(!out.contains("genuine"), "{}: {out}", format.name());
