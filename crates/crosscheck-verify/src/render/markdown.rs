@@ -48,6 +48,15 @@ fn code(s: &str) -> String {
     format!("`{inner}`")
 }
 
+/// A sentence of the report (an explanation, a warning, a reason) whose paired backticks mark
+/// names (`registry`): those stay code spans, made safe by [`code`], the rest is [`cell`].
+fn sentence(s: &str) -> String {
+    if !s.matches('`').count().is_multiple_of(2) {
+        return cell(s);
+    }
+    s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { code(part) } else { cell(part) }).collect()
+}
+
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.summary;
@@ -71,7 +80,7 @@ pub fn render(r: &Report) -> String {
             code(&c.id),
             cell(&claimed(&c.claimed)),
             c.status.as_str(),
-            cell(&c.explanation)
+            sentence(&c.explanation)
         );
     }
     let _ = writeln!(o, "\n## Evidence\n");
@@ -80,7 +89,7 @@ pub fn render(r: &Report) -> String {
         for e in &c.evidence {
             let rel = if e.relation == Relation::Supports { "supports" } else { "contradicts" };
             let value = e.value.as_deref().map(|v| format!(": {}", cell(v))).unwrap_or_default();
-            let detail = e.detail.as_deref().map(|d| format!(" ({})", cell(d))).unwrap_or_default();
+            let detail = e.detail.as_deref().map(|d| format!(" ({})", sentence(d))).unwrap_or_default();
             let _ = writeln!(o, "  - {rel}: {}{value}{detail}", cell(&evidence_where(e, r)));
         }
     }
@@ -116,14 +125,14 @@ pub fn render(r: &Report) -> String {
                 cell(&x.dataset),
                 code(&x.record),
                 cell(&x.caption),
-                cell(&x.reason)
+                sentence(&x.reason)
             );
         }
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "\n## Warnings\n");
         for w in &r.warnings {
-            let _ = writeln!(o, "- {}", cell(w));
+            let _ = writeln!(o, "- {}", sentence(w));
         }
     }
     let _ = writeln!(o, "\n## What we could not verify\n");
@@ -190,5 +199,9 @@ mod tests {
             assert!(!k.contains('<') && !k.chars().any(super::super::is_hostile), "{h} → {k}");
         }
         assert_eq!(cell("Іванов & Co"), "Іванов &amp; Co");
+        // a sentence keeps its code spans as code, and a hostile value inside one stays inert
+        assert_eq!(sentence("in `registry`, one origin"), "in `registry`, one origin");
+        let s = sentence("in `<script>alert(1)</script>` and <b>x</b>");
+        assert!(!s.contains('<') && s.matches('`').count() == 2, "{s}");
     }
 }
