@@ -224,6 +224,8 @@ fn issue_14_set_aside_expired_passport_and_no_watchlist_end_to_end() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
     validate(&report);
+    // where the records come from: the case's own file, as the case names it
+    assert_eq!(report["datasets"][0]["file"], "registry.jsonl");
     let set_aside = report["set_aside"].as_array().unwrap();
     assert_eq!(set_aside.len(), 1, "{set_aside:?}");
     assert_eq!(set_aside[0]["record"], "r9");

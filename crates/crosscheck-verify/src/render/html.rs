@@ -204,11 +204,13 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
-    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>records</th><th>loaded</th></tr>");
+    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>records</th><th>file</th><th>loaded</th></tr>");
     for d in &r.datasets {
+        let file =
+            d.file.as_deref().map_or_else(|| "loaded dataset".to_string(), |f| format!("<code>{}</code>", esc(f)));
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{file}</td><td>{}</td></tr>",
             esc(&d.dataset),
             esc(&d.origin),
             esc(&d.kind),

@@ -150,16 +150,17 @@ pub fn render(r: &Report) -> String {
         }
     }
     let _ = writeln!(o, "\n## Datasets consulted\n");
-    let _ = writeln!(o, "| dataset | origin | kind | records | loaded |");
-    let _ = writeln!(o, "|---|---|---|---|---|");
+    let _ = writeln!(o, "| dataset | origin | kind | records | file | loaded |");
+    let _ = writeln!(o, "|---|---|---|---|---|---|");
     for d in &r.datasets {
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             cell(&d.dataset),
             cell(&d.origin),
             cell(&d.kind),
             d.records,
+            d.file.as_deref().map(code).unwrap_or_else(|| "loaded dataset".into()),
             cell(&d.loaded_at)
         );
     }

@@ -90,9 +90,10 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "DATASETS CONSULTED");
     for d in &r.datasets {
+        let file = d.file.as_deref().map(|f| format!(", from {f}")).unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {} (origin {}, {}, {} records, loaded {})",
+            "  {} (origin {}, {}, {} records{file}, loaded {})",
             d.dataset, d.origin, d.kind, d.records, d.loaded_at
         );
     }
