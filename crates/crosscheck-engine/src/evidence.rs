@@ -41,8 +41,15 @@ impl StoreSet {
             retrieved_at: m.retrieved_at.clone(),
             records: m.records,
             loaded_at: m.loaded_at.clone(),
+            file: None,
         };
         StoreSet { info, dataset, scorer }
+    }
+
+    /// The set as read from a case's evidence file (named as the case names it).
+    pub fn with_file(mut self, file: String) -> StoreSet {
+        self.info.file = Some(file);
+        self
     }
 
     fn entity(&self, index: u32) -> Result<Entity, SetError> {
@@ -234,7 +241,7 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     pos: f.pos,
                     reason: e.to_string(),
                 })?;
-                sets.push(Box::new(StoreSet::new(dataset, scorer)));
+                sets.push(Box::new(StoreSet::new(dataset, scorer).with_file(f.file.display().to_string())));
             }
         }
     }
