@@ -174,6 +174,7 @@ impl Names {
                         t.text = value.clone();
                         t.key = value.clone();
                         t.profile = key::class_profile(value);
+                        t.key_profile = t.profile;
                         t.core = value.clone();
                         // a series number identifies a company (Fund II) more than a person
                         t.weight = if kind == NameKind::Organization { 1.0 } else { 0.5 };

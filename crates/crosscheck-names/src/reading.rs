@@ -721,7 +721,7 @@ mod reference_data {
                     || ta.alt_key2.as_ref() == Some(&tb.key)
                     || ta.spelling_partners.contains(&tb.key_hash)
                     || tb.alt_key.as_ref() == Some(&ta.key);
-                let new = ta.western().iter().any(|(_, k)| *k == tb.key);
+                let new = ta.western().iter().any(|(_, k, _)| *k == tb.key);
                 v1 += old as usize;
                 v2 += (old || new) as usize;
                 if show && !old && !new && !held_out && k % 7 == 1 {
@@ -731,7 +731,7 @@ mod reference_data {
                     if let Some(tp) = p.parts.first() {
                         if tp.key != tb.key && tp.text != ta.text {
                             negs += 1;
-                            fals += tp.western().iter().any(|(_, k)| *k == tb.key) as usize;
+                            fals += tp.western().iter().any(|(_, k, _)| *k == tb.key) as usize;
                         }
                     }
                 }

@@ -13,7 +13,7 @@
 //! typo penalty (Russian spells a foreign name by ear, and one vowel may still differ). Under
 //! v1's neutral values the readings are never looked at.
 
-use crate::key::{class_profile, cost_lower_bound, key_similarity, key_similarity_len};
+use crate::key::{cost_lower_bound, key_similarity, key_similarity_len};
 use crate::params::NameParams;
 use crate::tables::Tables;
 use crate::{Names, Script, Token, TokenClass};
@@ -152,16 +152,16 @@ fn reads_as(latin: &Token, cyr: &Token) -> bool {
         && latin
             .western()
             .iter()
-            .any(|(h, k)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
+            .any(|(h, k, _)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
 }
 
 /// The Western readings of whichever of `a`, `b` is the Latin word, each beside the other
-/// word's key, when the other is Cyrillic.
-fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t str)> {
+/// word's key, when the other is Cyrillic; with both class profiles.
+fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t [u8; 8], &'t str, &'t [u8; 8])> {
     let (latin, cyr) = if a.script == Script::Latin { (a, b) } else { (b, a) };
     let on = latin.script == Script::Latin && cyr.script == Script::Cyrillic;
-    let readings: &[(u64, String)] = if on { latin.western() } else { &[] };
-    readings.iter().map(move |(_, k)| (k.as_str(), cyr.key.as_str()))
+    let readings: &[(u64, String, [u8; 8])] = if on { latin.western() } else { &[] };
+    readings.iter().map(move |(_, k, p)| (k.as_str(), p, cyr.key.as_str(), &cyr.key_profile))
 }
 
 /// A name in a script whose romanisation loses vowels against a Latin spelling Wikidata gives
@@ -217,20 +217,18 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     if cost_lower_bound(&a.profile, &b.profile) <= max_cost {
         sim = key_similarity_len(&a.core, &b.core, len, floor);
     }
-    let alts = if a.script != b.script {
-        [
-            (a.alt_key.as_deref(), Some(b.key.as_str())),
-            (Some(a.key.as_str()), b.alt_key.as_deref()),
-            (a.alt_key2.as_deref(), Some(b.key.as_str())),
-            (Some(a.key.as_str()), b.alt_key2.as_deref()),
-        ]
-    } else {
-        [(None, None); 4]
-    };
-    for (x, y) in alts {
-        if let (Some(x), Some(y)) = (x, y) {
-            if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
-                sim = sim.max(key_similarity_len(x, y, len, floor));
+    if a.script != b.script {
+        let alts = [
+            (a.alt_key.as_deref(), &a.alt_profile, Some(b.key.as_str()), &b.key_profile),
+            (Some(a.key.as_str()), &a.key_profile, b.alt_key.as_deref(), &b.alt_profile),
+            (a.alt_key2.as_deref(), &a.alt2_profile, Some(b.key.as_str()), &b.key_profile),
+            (Some(a.key.as_str()), &a.key_profile, b.alt_key2.as_deref(), &b.alt2_profile),
+        ];
+        for (x, px, y, py) in alts {
+            if let (Some(x), Some(y)) = (x, y) {
+                if cost_lower_bound(px, py) <= max_cost {
+                    sim = sim.max(key_similarity_len(x, y, len, floor));
+                }
             }
         }
     }
@@ -257,8 +255,8 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
 #[inline(never)]
 fn western_similarity(a: &Token, b: &Token, len: f32, floor: f32, max_cost: f32) -> f32 {
     let mut best = 0.0f32;
-    for (x, y) in reading_pairs(a, b) {
-        if cost_lower_bound(&class_profile(x), &class_profile(y)) <= max_cost {
+    for (x, px, y, py) in reading_pairs(a, b) {
+        if cost_lower_bound(px, py) <= max_cost {
             best = best.max(key_similarity_len(x, y, len, floor));
         }
     }
