@@ -28,7 +28,10 @@
 //! matched by this reader rather than by quick-xml, so a record with a mismatched or missing end
 //! tag is rejected alone and the next record starts cleanly (the record's own end tag always
 //! closes it); other syntax errors are quick-xml's, and parsing resumes after them when it can. A
-//! file that ends inside a record rejects it as truncated. Elements outside the records are ignored.
+//! file that ends inside a record rejects it as truncated. An element directly inside `INDIVIDUALS`
+//! or `ENTITIES` that is not a record tag (a damaged `<INDIVIDUAL_>`) is a record too, rejected
+//! with its line and closed by its own end tag or the expected record's. Other elements outside
+//! the records are ignored.
 
 use super::lists::{add_countries, add_dates, add_declared, mark_listed};
 use super::reject;
@@ -54,7 +57,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     reader.config_mut().trim_text(false);
     // End tags are checked by the parser below, which can resume after a mismatch.
     reader.config_mut().check_end_names = false;
-    let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false };
+    let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false, container: None };
     let records = std::iter::from_fn(move || parser.next_record());
     Ok(Opened { format: Format::UnXml, encoding, records: crate::Records::new(records) })
 }
@@ -125,6 +128,8 @@ struct Collecting {
     stack: Vec<String>,
     /// The first structural problem met (a mismatched end tag), which rejects the record.
     malformed: Option<String>,
+    /// For a damaged record tag (`<INDIVIDUAL_>`), the record tag whose end also closes it.
+    closes_on: Option<&'static str>,
 }
 
 impl Collecting {
@@ -146,6 +151,8 @@ struct Parser {
     display: String,
     buf: Vec<u8>,
     finished: bool,
+    /// The record tag expected inside the open `INDIVIDUALS` or `ENTITIES` container.
+    container: Option<&'static str>,
 }
 
 fn is_record_tag(tag: &str) -> bool {
@@ -196,9 +203,27 @@ impl Parser {
                                 children: Vec::new(),
                                 stack: Vec::new(),
                                 malformed: None,
+                                closes_on: None,
                             });
                         }
-                        None => {}
+                        None if tag == "INDIVIDUALS" => self.container = Some("INDIVIDUAL"),
+                        None if tag == "ENTITIES" => self.container = Some("ENTITY"),
+                        None => {
+                            // A damaged record tag (`<INDIVIDUAL_>`) directly in a container is a
+                            // record: rejected with its line, not dropped.
+                            if let Some(expected) = self.container {
+                                let line = self.line_at(before);
+                                let reason = format!("unknown element <{tag}> where <{expected}> was expected");
+                                current = Some(Collecting {
+                                    tag,
+                                    line,
+                                    children: Vec::new(),
+                                    stack: Vec::new(),
+                                    malformed: Some(reason),
+                                    closes_on: Some(expected),
+                                });
+                            }
+                        }
                         Some(c) => {
                             if c.stack.is_empty() {
                                 c.children.push(Child { tag: tag.clone(), ..Child::default() });
@@ -227,12 +252,17 @@ impl Parser {
                     }
                 }
                 Ok(Event::End(end)) => {
-                    let Some(c) = &mut current else { continue };
                     let tag = String::from_utf8_lossy(end.local_name().as_ref()).into_owned();
+                    let Some(c) = &mut current else {
+                        if tag == "INDIVIDUALS" || tag == "ENTITIES" {
+                            self.container = None;
+                        }
+                        continue;
+                    };
                     // End tags are matched here rather than by quick-xml, so that a broken record
                     // is rejected alone and the next one starts cleanly: the record's own end tag
                     // always closes it, and an end tag closes the innermost open element it names.
-                    if tag == c.tag {
+                    if tag == c.tag || c.closes_on == Some(tag.as_str()) {
                         if let (Some(open), None) = (c.stack.last(), &c.malformed) {
                             let line = self.line_at(self.reader.buffer_position());
                             c.malformed = Some(format!("malformed XML at line {line}: <{open}> is not closed"));
@@ -603,6 +633,25 @@ mod tests {
         let last = records.last().unwrap();
         let Record::Rejected(r) = last else { panic!("{last:?}") };
         assert!(r.reason.contains("truncated") || r.reason.contains("malformed"), "{}", r.reason);
+    }
+
+    #[test]
+    fn a_damaged_record_tag_is_a_reject_with_its_line() {
+        let records = read(
+            "<CONSOLIDATED_LIST><INDIVIDUALS>\n<INDIVIDUAL_><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL_>\n\
+             <INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME></INDIVIDUAL>\n\
+             <INDIVIDUAL_X><DATAID>3</DATAID><FIRST_NAME>C</FIRST_NAME></INDIVIDUAL>\n</INDIVIDUALS>\n\
+             <ENTITIES><ENTITY_><DATAID>4</DATAID><FIRST_NAME>D</FIRST_NAME></ENTITY_></ENTITIES></CONSOLIDATED_LIST>\n",
+        );
+        assert_eq!(
+            super::super::outcomes(&records),
+            [
+                "2 unknown element <INDIVIDUAL_> where <INDIVIDUAL> was expected",
+                "ok",
+                "4 unknown element <INDIVIDUAL_X> where <INDIVIDUAL> was expected",
+                "6 unknown element <ENTITY_> where <ENTITY> was expected",
+            ]
+        );
     }
 
     #[test]
