@@ -21,12 +21,8 @@ pub fn open(
     let label = options.encoding.as_deref().or(mapping.encoding.as_deref());
     let text = open_text(path, label, "CSV")?;
     let encoding = text.encoding.clone();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(mapping.delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.reader);
-    let header: Vec<String> = match reader.headers() {
+    let mut reader = super::CsvRows::new(text.reader, mapping.delimiter);
+    let header: Vec<String> = match reader.header() {
         Ok(h) => h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
         Err(e) => return Err(IngestError::Invalid { path: path.into(), reason: format!("unreadable header: {e}") }),
     };
