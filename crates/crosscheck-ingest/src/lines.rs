@@ -70,7 +70,7 @@ impl<R: Read> BoundedLines<R> {
             any = true;
             let end = buf.iter().position(|&b| b == b'\n' || b == b'\r');
             let chunk = &buf[..end.unwrap_or(buf.len())];
-            let room = if len as usize >= self.cap { 0 } else { self.cap - len as usize };
+            let room = self.cap.saturating_sub(len as usize);
             bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
             len += chunk.len() as u64;
             match end {
