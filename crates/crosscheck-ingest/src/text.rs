@@ -45,7 +45,7 @@ fn mostly_utf8(head: &[u8], cut: bool) -> bool {
     while let Some(chunk) = chunks.next() {
         valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         let last = chunks.peek().is_none();
-        if !chunk.invalid().is_empty() && !(last && cut) {
+        if !chunk.invalid().is_empty() && (!last || !cut) {
             invalid += 1;
         }
     }
