@@ -28,6 +28,7 @@ pub enum Command {
     Match(commands::matching::MatchArgs),
     Compare(commands::compare::CompareArgs),
     Datasets(commands::datasets::DatasetsArgs),
+    Show(commands::show::ShowArgs),
     /// Validate identity documents and identifiers (MRZ, INN, SNILS, OGRN, IBAN, LEI, ...)
     CheckId(commands::check_id::CheckIdArgs),
     /// Verify a subject's account against evidence, claim by claim

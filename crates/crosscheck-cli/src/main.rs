@@ -3,12 +3,15 @@
 //! Arguments are parsed by clap in [`cli`], then each command in [`commands`] resolves its
 //! settings and runs. Exit codes (PRODUCT.md): 0 success; 1 completed with findings that need
 //! review, where a command documents it; 2 usage or input error. Data goes to stdout; logs,
-//! progress and errors to stderr. A closed stdout (`crosscheck match ... | head`) ends quietly.
-#![allow(clippy::print_stdout, clippy::print_stderr)] // this crate is where printing belongs
+//! progress and errors to stderr. A closed stdout (`crosscheck match ... | head`) ends quietly;
+//! a closed stderr (a log reader that exited) stops nothing: diagnostics go through
+//! `output::diag!`, which ignores a failed write, never through `eprintln!`, which panics.
+#![allow(clippy::print_stdout)] // this crate is where printing belongs; stderr only through `diag!`
 
 mod cli;
 mod commands;
 mod output;
+mod sink;
 
 use clap::Parser;
 

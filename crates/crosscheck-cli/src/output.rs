@@ -46,6 +46,21 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Writes one diagnostic line to stderr, and never fails: a closed stderr (a log reader that
+/// exited) must not stop the data on stdout, as `eprintln!`'s panic would. Use [`diag!`].
+pub fn diag_line(args: std::fmt::Arguments<'_>) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_fmt(args).and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// `eprintln!` that ignores a closed stderr (see [`diag_line`]).
+macro_rules! diag {
+    ($($arg:tt)*) => {
+        $crate::output::diag_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use diag;
+
 /// Writes one JSON value as a line.
 pub fn write_json_line<W: Write, T: serde::Serialize>(out: &mut W, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;

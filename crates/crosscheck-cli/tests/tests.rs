@@ -13,6 +13,9 @@ mod foundation;
 // Issue 13: a copy of a person finds itself first among thousands of namesakes.
 mod namesakes;
 
+// Issue 14, screening for triage: --name, --limit-per-dataset, show, --fail-on-match, -o, formats.
+mod triage;
+
 // The store under racing loads and readers (processes), and `datasets --check`.
 mod store;
 
@@ -24,3 +27,12 @@ mod verify;
 
 // The HTML report in headless Chromium: no request beyond itself, no console error.
 mod verify_html;
+
+// Issue 15: case files and streams under hostile input (bombs, devices, paths, closed stderr).
+mod hostile_case;
+
+// Issue 14: docs/case-file.md's annotated example runs and gives the statuses it states.
+mod case_file_docs;
+
+// Issue 14: `--help` examples at 80 columns start or continue a command, never wrap mid-command.
+mod help;

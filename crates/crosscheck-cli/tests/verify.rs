@@ -180,15 +180,69 @@ fn random_note_markers_never_reach_stdout_or_stderr() {
         let case = dir.path().join("case.yaml");
         std::fs::write(&case, &text).unwrap();
         for format in ["text", "json", "markdown", "html"] {
-            let out = verify(data.path(), &case, &["--output-format", format, "--strict"]);
+            // the evidence is the example's, outside this case's folder
+            let out =
+                verify(data.path(), &case, &["--output-format", format, "--strict", "--allow-outside-case-folder"]);
             assert_eq!(out.status.code(), Some(1));
             assert!(!String::from_utf8_lossy(&out.stdout).contains(&marker), "{format} stdout");
             assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker), "{format} stderr");
         }
         std::fs::write(&case, text.replace("confirms: [subject.name, subject.position]", "confirms: [subject.nope]"))
             .unwrap();
-        let out = verify(data.path(), &case, &[]);
+        let out = verify(data.path(), &case, &["--allow-outside-case-folder"]);
         assert_eq!(out.status.code(), Some(2));
         assert!(!String::from_utf8_lossy(&out.stderr).contains(&marker));
+    }
+}
+
+/// Issue 14 end to end: a case folder whose registry holds the subject's namesake with the same
+/// birth date and address but another town of the region as birth place, and an expired
+/// passport. The JSON lists the record under `set_aside` (validated against the schema), the
+/// expiry is a warning, no watchlist was consulted, and the region never corroborates the city.
+#[test]
+fn issue_14_set_aside_expired_passport_and_no_watchlist_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.yaml");
+    std::fs::write(
+        &case,
+        "case: issue-14\nas_of: 2024-11-01\n\
+         subject: {name: Oleksandr Hnatyuk, birthDate: 1985-04-09, birthPlace: Kharkiv, address: \"Kharkiv, vul. Sumska 10\"}\n\
+         documents:\n  - key: passport\n    type: mrz\n    holder: subject\n    value: \
+         \"P<UKRHNATIUK<<OLEKSANDR<<<<<<<<<<<<<<<<<<<<<\\nFA123456<6UKR8504098M2009122<<<<<<<<<<<<<<02\"\n\
+         evidence:\n  - {file: registry.jsonl, origin: registry-2021, kind: government}\n",
+    )
+    .unwrap();
+    let records = [
+        serde_json::json!({"id": "r9", "schema": "Person", "properties": {
+            "name": ["Гнатюк Олександр Миколайович"], "birthDate": ["1985-04-09"],
+            "birthPlace": ["м. Лозова, Харківська обл."], "address": ["м. Харків, вул. Сумська, 10"]}}),
+        serde_json::json!({"id": "r10", "schema": "Person", "properties": {
+            "name": ["Гнатюк Олександр"], "birthDate": ["1990-01-01"], "birthPlace": ["Харківська обл."]}}),
+    ];
+    let lines: Vec<String> = records.iter().map(Value::to_string).collect();
+    std::fs::write(dir.path().join("registry.jsonl"), lines.join("\n") + "\n").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = verify(data.path(), &case, &["--output-format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    validate(&report);
+    // where the records come from: the case's own file, as the case names it
+    assert_eq!(report["datasets"][0]["file"], "registry.jsonl");
+    let set_aside = report["set_aside"].as_array().unwrap();
+    assert_eq!(set_aside.len(), 1, "{set_aside:?}");
+    assert_eq!(set_aside[0]["record"], "r9");
+    assert_eq!(set_aside[0]["dataset"], "registry");
+    assert!(set_aside[0]["reason"].as_str().unwrap().starts_with("birth place differs"), "{}", set_aside[0]);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("expired on 2020-09-12")), "{warnings:?}");
+    let claims = report["claims"].as_array().unwrap();
+    let place = claims.iter().find(|c| c["id"] == "subject.birthPlace").unwrap();
+    assert_ne!(place["status"], "corroborated");
+    assert_ne!(place["status"], "single-source");
+    for format in ["text", "markdown"] {
+        let out = verify(data.path(), &case, &["--output-format", format]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("No watchlist consulted"), "{format}: {text}");
+        assert!(text.contains("r9") && text.contains("birth place differs"), "{format}: {text}");
     }
 }

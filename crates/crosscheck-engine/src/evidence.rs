@@ -41,8 +41,15 @@ impl StoreSet {
             retrieved_at: m.retrieved_at.clone(),
             records: m.records,
             loaded_at: m.loaded_at.clone(),
+            file: None,
         };
         StoreSet { info, dataset, scorer }
+    }
+
+    /// The set as read from a case's evidence file (named as the case names it).
+    pub fn with_file(mut self, file: String) -> StoreSet {
+        self.info.file = Some(file);
+        self
     }
 
     fn entity(&self, index: u32) -> Result<Entity, SetError> {
@@ -66,7 +73,7 @@ impl EvidenceSet for StoreSet {
 
     fn screen(&self, query: &Entity, threshold: f64) -> Result<Vec<Screened>, SetError> {
         let query = Query::new(query.clone(), &self.scorer).map_err(|e| self.unreadable(e))?;
-        let options = ScreenOptions { threshold, limit: usize::MAX, candidates: FINDING_CANDIDATES };
+        let options = ScreenOptions { threshold, limit: usize::MAX, per_dataset: None, candidates: FINDING_CANDIDATES };
         let mut scored = Vec::new();
         screen_dataset(&self.scorer, &self.dataset, &query, &options, &mut scored).map_err(|e| self.unreadable(e))?;
         let screening = rank(&self.scorer, &query, scored, &options);
@@ -171,10 +178,17 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
             }
             EvidenceSpec::File(f) => {
                 if scratch.is_none() {
-                    let dir = tempfile::Builder::new()
-                        .prefix("crosscheck-case-")
-                        .tempdir()
-                        .map_err(|e| EvidenceError::Store(e.to_string()))?;
+                    // owner-only: it holds a copy of the case's evidence (a leak, say); named by
+                    // process so a later run can remove it if this one is killed
+                    let mut builder = tempfile::Builder::new();
+                    let prefix = format!("{SCRATCH_PREFIX}{}-", std::process::id());
+                    builder.prefix(&prefix);
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::PermissionsExt;
+                        builder.permissions(std::fs::Permissions::from_mode(0o700));
+                    }
+                    let dir = builder.tempdir().map_err(|e| EvidenceError::Store(e.to_string()))?;
                     let store = Store::open_scratch(dir.path()).map_err(|e| EvidenceError::Store(e.to_string()))?;
                     scratch = Some((dir, store));
                 }
@@ -227,11 +241,40 @@ pub fn open(case: &Case, case_dir: &Path, store: &Store, scorer: Scorer) -> Resu
                     pos: f.pos,
                     reason: e.to_string(),
                 })?;
-                sets.push(Box::new(StoreSet::new(dataset, scorer)));
+                sets.push(Box::new(StoreSet::new(dataset, scorer).with_file(f.file.display().to_string())));
             }
         }
     }
     Ok(Evidence { sets, loads, _scratch: scratch.map(|(d, _)| d) })
+}
+
+/// How a case's scratch folder is named in the temporary folder: this, the process id, `-`.
+const SCRATCH_PREFIX: &str = "crosscheck-case-";
+
+/// Removes the scratch folders of verify runs that were killed (their process is gone), so a
+/// copy of a case's evidence does not stay behind. Only this user's folders are touched, and
+/// only on Linux, where `/proc` says which processes live; elsewhere they stay until the system
+/// clears its temporary folder.
+pub fn clean_stale_scratch() {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+        // `/proc/self` belongs to this process's user
+        let Ok(me) = std::fs::metadata("/proc/self").map(|m| m.uid()) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(SCRATCH_PREFIX)) else { continue };
+            let Some(pid) = rest.split_once('-').and_then(|(p, _)| p.parse::<u32>().ok()) else { continue };
+            let Ok(meta) = entry.path().symlink_metadata() else { continue };
+            if !meta.is_dir() || meta.uid() != me || pid == std::process::id() {
+                continue;
+            }
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

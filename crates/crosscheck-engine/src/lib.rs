@@ -11,6 +11,7 @@
 //! - comparing two records: [`compare::compare`] and [`wire::answer_compare_line`];
 //! - checking identifiers and documents, with the holder: [`check_id::check`];
 //! - loading files into a dataset, with progress and cancellation: [`Engine::load`];
+//! - looking a stored record up by its id: [`Engine::record`];
 //! - verifying a case: [`Engine::verify`] (its watchlist findings screened as `match` screens);
 //! - the blocks a cross-reference iterates: [`blocks::blocks`] (entities sharing an index key).
 //!
@@ -117,6 +118,13 @@ impl Engine {
         let names = self.store.list()?;
         let snapshot = self.snapshot(&names)?;
         Ok(snapshot.datasets().iter().map(|d| wire::DatasetLine::new(d)).collect())
+    }
+
+    /// One stored record by its id, with its dataset's provenance (`crosscheck show`): `None`
+    /// when the dataset has no such id.
+    pub fn record(&self, dataset: &str, id: &str) -> Result<Option<wire::ShownRecord>, EngineError> {
+        let dataset = self.snapshot(&[dataset.to_string()])?.datasets()[0].clone();
+        Ok(dataset.get(id)?.map(|entity| wire::ShownRecord::new(entity, &dataset)))
     }
 
     /// The loaded datasets' names, sorted.

@@ -43,6 +43,47 @@ pub fn parse(json: &str) -> Result<Entity, QueryError> {
     complete(entity)
 }
 
+/// What someone types to check one name quickly (`match --name`, a search form): a name and,
+/// when known, a birth date, a country and a schema.
+#[derive(Debug, Clone, Default)]
+pub struct QuickQuery<'a> {
+    pub name: &'a str,
+    /// FtM schema [default: `Person` with a birth date, else `LegalEntity`]
+    pub schema: Option<&'a str>,
+    /// A full or partial date (`1970`, `1970-03`, `1970-03-01`; the formats a load reads)
+    pub birth_date: Option<&'a str>,
+    /// A country name or code
+    pub country: Option<&'a str>,
+}
+
+impl QuickQuery<'_> {
+    /// The query entity, completed ([`complete`]); a value that cannot be read is an error that
+    /// names it, never silently left out of the query.
+    pub fn entity(&self) -> Result<Entity, QueryError> {
+        if self.name.trim().is_empty() {
+            return Err(QueryError::Invalid("the name is empty".into()));
+        }
+        let schema = match self.schema {
+            Some(schema) => schema,
+            None if self.birth_date.is_some() => "Person",
+            None => "LegalEntity",
+        };
+        let mut entity = Entity::new("", schema);
+        if entity.schema_def().is_none() {
+            return Err(QueryError::Invalid(format!("unknown schema `{schema}`")));
+        }
+        entity.add("name", self.name);
+        for (prop, flag, value) in [("birthDate", "birth date", self.birth_date), ("country", "country", self.country)]
+        {
+            let Some(value) = value else { continue };
+            if !entity.add(prop, value) {
+                return Err(QueryError::Invalid(format!("`{value}` is not a {flag} crosscheck can read")));
+            }
+        }
+        complete(entity)
+    }
+}
+
 /// A query ready to screen: prepared once, whatever number of datasets and candidates it meets.
 #[derive(Debug, Clone)]
 pub struct Query {
@@ -112,6 +153,32 @@ mod tests {
         assert_eq!(parse(r#"{"id":"q7","properties":{"name":["A B"]}}"#).unwrap().id, "q7");
         let query = Query::from_json(r#"{"properties":{"name":["A B"]}}"#, &Scorer::default_scorer()).unwrap();
         assert_eq!(query.id(), None);
+    }
+
+    #[test]
+    fn a_quick_query_is_a_person_when_it_has_a_birth_date() {
+        let quick = QuickQuery { name: "Olga Test", birth_date: Some("1971-04"), ..QuickQuery::default() };
+        let entity = quick.entity().unwrap();
+        assert_eq!(entity.schema, "Person");
+        assert_eq!(entity.get("birthDate"), ["1971-04"]);
+        assert_eq!(
+            QuickQuery { name: "Acme Trading", ..QuickQuery::default() }.entity().unwrap().schema,
+            "LegalEntity"
+        );
+        let company =
+            QuickQuery { name: "Acme", schema: Some("Company"), country: Some("Latvia"), ..Default::default() };
+        assert_eq!(company.entity().unwrap().get("country"), ["lv"]);
+    }
+
+    #[test]
+    fn a_quick_query_names_what_it_cannot_read() {
+        let bad_date = QuickQuery { name: "Olga Test", birth_date: Some("last spring"), ..QuickQuery::default() };
+        assert!(bad_date.entity().unwrap_err().to_string().contains("`last spring` is not a birth date"));
+        let bad_country = QuickQuery { name: "Olga Test", country: Some("Atlantis"), ..QuickQuery::default() };
+        assert!(bad_country.entity().unwrap_err().to_string().contains("Atlantis"));
+        assert!(QuickQuery { name: "  ", ..QuickQuery::default() }.entity().is_err());
+        let spaceship = QuickQuery { name: "X", schema: Some("Spaceship"), ..QuickQuery::default() };
+        assert!(spaceship.entity().unwrap_err().to_string().contains("Spaceship"));
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct ScreenOptions {
     pub threshold: f64,
     /// Most results returned (`total` still counts all).
     pub limit: usize,
+    /// Most results from any one dataset, so that one long list cannot crowd out the others
+    /// (`None`: no such cut). Applied before `limit`.
+    pub per_dataset: Option<usize>,
     /// Candidates taken from each dataset's index before scoring (plus ties, see the store).
     pub candidates: usize,
 }
@@ -37,7 +40,12 @@ pub struct ScreenOptions {
 impl ScreenOptions {
     /// The command line's defaults: the scorer's threshold, 5 results, 64 candidates.
     pub fn new(scorer: &Scorer) -> ScreenOptions {
-        ScreenOptions { threshold: scorer.default_threshold(), limit: 5, candidates: DEFAULT_CANDIDATES }
+        ScreenOptions {
+            threshold: scorer.default_threshold(),
+            limit: 5,
+            per_dataset: None,
+            candidates: DEFAULT_CANDIDATES,
+        }
     }
 }
 
@@ -138,6 +146,14 @@ pub(crate) fn rank(scorer: &Scorer, query: &Query, mut scored: Vec<Scored>, opti
         b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)).then_with(|| a.dataset.cmp(&b.dataset))
     });
     let total = scored.len();
+    if let Some(per_dataset) = options.per_dataset {
+        let mut kept: BTreeMap<Arc<str>, usize> = BTreeMap::new();
+        scored.retain(|s| {
+            let n = kept.entry(s.dataset.clone()).or_default();
+            *n += 1;
+            *n <= per_dataset
+        });
+    }
     scored.truncate(options.limit);
     let hits = scored
         .into_iter()

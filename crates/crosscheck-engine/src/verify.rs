@@ -3,20 +3,39 @@
 //! for a front end to render.
 //!
 //! Settings resolve in this order, and any problem stops before anything is written: the case
-//! is read and checked, then every evidence file is checked to exist, then the evidence is
-//! opened, then evaluated. Errors name the case file and, for its entries, the line; human
-//! sources appear in no error.
+//! is read and checked, then every evidence file and mapping is checked (a regular file, inside
+//! the case folder unless the user allows otherwise, a mapping no larger than
+//! [`MAX_CASE_FILE_BYTES`] and recognisably a mapping), then the evidence is opened, then
+//! evaluated. Errors name the case file and, for its entries, the line and key; human sources
+//! appear in no error, and no error quotes the content of a file that is not what it should be.
+//!
+//! The path rule: a case file may come from someone else (a team server runs cases from a
+//! folder), so its `file:` and `mapping:` paths must resolve, symlinks followed, inside the
+//! folder that holds the case file. [`VerifyOptions::allow_outside_case_folder`] lifts it.
 
 use crate::evidence::{self, EvidenceError};
 use crate::Engine;
-use crosscheck_verify::{parse_case, CaseError, Report};
+use crosscheck_verify::case::{looks_like_mapping, EvidenceSpec};
+use crosscheck_verify::{parse_case, CaseError, Pos, Report};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The largest case file or mapping file read (16 MiB): a real one is a few kilobytes, and a
+/// path such as `/dev/zero` or a mistaken dump must not take all memory.
+pub const MAX_CASE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A verified case.
 pub struct Verified {
     pub report: Report,
     /// What loading the case's own files read and rejected: (file, read, loaded, rejected).
     pub loads: Vec<(String, u64, u64, u64)>,
+}
+
+/// How to verify.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VerifyOptions {
+    /// Let `file:` and `mapping:` paths point outside the case file's folder.
+    pub allow_outside_case_folder: bool,
 }
 
 /// Why a case could not be verified.
@@ -28,6 +47,8 @@ pub enum VerifyError {
     NotText { path: PathBuf },
     #[error("case `{}`: {error}", path.display())]
     Case { path: PathBuf, error: CaseError },
+    #[error("case `{}`, {pos}: {} `{}` {reason} (`{key}`)", path.display(), what(key), file.display())]
+    Path { path: PathBuf, pos: Pos, key: String, file: PathBuf, reason: String },
     #[error("case `{}`, {error}", path.display())]
     Evidence { path: PathBuf, error: EvidenceError },
     #[error("case `{}`: {error}", path.display())]
@@ -35,9 +56,15 @@ pub enum VerifyError {
 }
 
 impl Engine {
-    /// Verifies the case file at `path` (its evidence files are read relative to it).
+    /// Verifies the case file at `path` (its evidence files are read relative to it), with the
+    /// default options.
     pub fn verify(&self, path: &Path) -> Result<Verified, VerifyError> {
-        let bytes = fs_err::read(path).map_err(|e| VerifyError::Read { path: path.into(), reason: io_reason(&e) })?;
+        self.verify_with(path, VerifyOptions::default())
+    }
+
+    /// Verifies the case file at `path` with `options`.
+    pub fn verify_with(&self, path: &Path, options: VerifyOptions) -> Result<Verified, VerifyError> {
+        let bytes = read_limited(path).map_err(|reason| VerifyError::Read { path: path.into(), reason })?;
         let text = String::from_utf8(bytes).map_err(|_| VerifyError::NotText { path: path.into() })?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
         let case = parse_case(&text, &stem, evidence::today())
@@ -46,6 +73,14 @@ impl Engine {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        check_paths(&case.evidence, &case_dir, options).map_err(|(pos, key, file, reason)| VerifyError::Path {
+            path: path.into(),
+            pos,
+            key,
+            file,
+            reason,
+        })?;
+        evidence::clean_stale_scratch();
         let opened = evidence::open(&case, &case_dir, self.store(), *self.scorer())
             .map_err(|error| VerifyError::Evidence { path: path.into(), error })?;
         let report = crosscheck_verify::verify_with(&case, &opened.sets, self.scorer().algorithm())
@@ -54,11 +89,97 @@ impl Engine {
     }
 }
 
+/// What an evidence key names, in words ("evidence file", "mapping").
+fn what(key: &str) -> &'static str {
+    if key.ends_with(".mapping") {
+        "mapping"
+    } else {
+        "evidence file"
+    }
+}
+
+/// What a path is when it is not a regular file, in words.
+fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    if meta.is_dir() {
+        Some("is a directory")
+    } else if !meta.is_file() {
+        Some("is not a regular file (a device, a pipe or a socket)")
+    } else {
+        None
+    }
+}
+
+/// Reads a case or mapping file: a regular file of at most [`MAX_CASE_FILE_BYTES`].
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = fs_err::metadata(path).map_err(|e| io_reason(&e))?;
+    if let Some(what) = not_a_file(&meta) {
+        return Err(what.into());
+    }
+    let file = fs_err::File::open(path).map_err(|e| io_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CASE_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_CASE_FILE_BYTES {
+        return Err("is larger than 16 MiB, the limit for a case or mapping file".into());
+    }
+    Ok(bytes)
+}
+
+type PathProblem = (Pos, String, PathBuf, String);
+
+/// Checks every `file:` and `mapping:` of the case's evidence (see the module docs).
+fn check_paths(specs: &[EvidenceSpec], case_dir: &Path, options: VerifyOptions) -> Result<(), PathProblem> {
+    let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { case_dir.join(p) };
+    let folder = std::fs::canonicalize(case_dir).unwrap_or_else(|_| case_dir.to_path_buf());
+    let files = specs.iter().enumerate().filter_map(|(i, s)| match s {
+        EvidenceSpec::File(f) => Some((i, f)),
+        EvidenceSpec::Dataset { .. } => None,
+    });
+    for (i, f) in files {
+        let entries = std::iter::once(("file", &f.file)).chain(f.mapping.as_ref().map(|m| ("mapping", m)));
+        for (name, written) in entries {
+            let key = format!("evidence[{}].{name}", i + 1);
+            let full = resolve(written);
+            let problem = |reason: &str| (f.pos, key.clone(), full.clone(), reason.to_string());
+            let meta = match std::fs::metadata(&full) {
+                Ok(m) => m,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(problem("does not exist")),
+                Err(e) => return Err(problem(&format!("cannot be read: {}", io_reason(&e)))),
+            };
+            if let Some(what) = not_a_file(&meta) {
+                return Err(problem(what));
+            }
+            if !options.allow_outside_case_folder {
+                let real = std::fs::canonicalize(&full).map_err(|e| problem(&io_reason(&e)))?;
+                if !real.starts_with(&folder) {
+                    return Err(problem(
+                        "is outside the case file's folder; move it there, or run verify with \
+                         --allow-outside-case-folder if you trust this case file",
+                    ));
+                }
+            }
+            if name == "mapping" {
+                let bytes = read_limited(&full).map_err(|r| problem(&r))?;
+                let recognised = std::str::from_utf8(&bytes).is_ok_and(looks_like_mapping);
+                if !recognised {
+                    return Err(problem(
+                        "is not a mapping file (a YAML file with `schema` and `properties`, as `crosscheck load --mapping` reads)",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The reason of an IO error without the path (fs-err adds one the message already names).
 pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
+        _ => {
+            // fs-err's message names the path again: keep the reason only
+            let text = e.to_string();
+            text.split_once(" at path ").map_or(text.clone(), |(head, _)| head.to_string())
+        }
     }
 }

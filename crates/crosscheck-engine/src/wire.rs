@@ -11,7 +11,8 @@
 //! - `check-id`: `crosscheck_ids::IdCheck` itself (its own wire type), with the line's `id`
 //!   first for `--input` ([`CheckIdAnswer`]), or a [`CheckIdLineError`].
 //! - `load --output-format json`: one [`LoadSummary`].
-//! - `datasets --json`: one [`DatasetLine`] per loaded dataset.
+//! - `datasets --output-format json`: one [`DatasetLine`] per loaded dataset.
+//! - `show --output-format json`: one [`ShownRecord`] per record asked for.
 
 use crate::compare::compare;
 use crate::query::Query;
@@ -90,6 +91,20 @@ pub fn answer_match_line(
     let query = match Query::from_json(line, snapshot.scorer()) {
         Ok(q) => q,
         Err(e) => return Ok(MatchAnswer::unreadable(line, snapshot.scorer(), at_line(source, line_no, &e))),
+    };
+    let screening = snapshot.screen(&query, options)?;
+    Ok(MatchAnswer::new(query.id().map(str::to_string), snapshot.scorer(), screening))
+}
+
+/// Screens one query entity (already built, e.g. by [`crate::query::QuickQuery`]).
+pub fn answer_match_entity(
+    snapshot: &Snapshot,
+    entity: Entity,
+    options: &ScreenOptions,
+) -> Result<MatchAnswer, EngineError> {
+    let query = match Query::new(entity, snapshot.scorer()) {
+        Ok(q) => q,
+        Err(e) => return Ok(MatchAnswer::unreadable("", snapshot.scorer(), e.to_string())),
     };
     let screening = snapshot.screen(&query, options)?;
     Ok(MatchAnswer::new(query.id().map(str::to_string), snapshot.scorer(), screening))
@@ -229,6 +244,33 @@ impl DatasetLine {
             rejected: m.rejected,
             loaded_at: m.loaded_at.clone(),
             rejects_file: dataset.rejects_file().map(|p| p.display().to_string()),
+        }
+    }
+}
+
+/// One stored record (`show --output-format json`): the FtM entity as stored, its caption and
+/// key properties as `match` shows them, and the provenance of the dataset that holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownRecord {
+    pub id: String,
+    pub schema: String,
+    pub caption: String,
+    pub properties: BTreeMap<String, Vec<String>>,
+    /// The properties `match` shows beside a candidate (birth dates, programme, identifiers...).
+    pub key_properties: BTreeMap<String, Vec<String>>,
+    pub dataset: DatasetLine,
+}
+
+impl ShownRecord {
+    /// The record of `entity`, stored in `dataset`.
+    pub fn new(entity: Entity, dataset: &crosscheck_store::Dataset) -> ShownRecord {
+        ShownRecord {
+            caption: entity.caption(),
+            key_properties: key_properties(&entity),
+            properties: entity.properties.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            id: entity.id,
+            schema: entity.schema,
+            dataset: DatasetLine::new(dataset),
         }
     }
 }

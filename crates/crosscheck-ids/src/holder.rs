@@ -567,4 +567,21 @@ mod tests {
         assert!(r[0].2.contains("icao_9303") && !r[0].2.contains("older"), "{}", r[0].2);
         assert_eq!(r[2].1, Agreement::Unknown);
     }
+
+    /// Issue 14: a Ukrainian passport, HNATIUK under the national scheme. The subject's own
+    /// spelling Hnatyuk differs only by romanisation: a note, never a disagreement; the
+    /// registry's Cyrillic name agrees.
+    #[test]
+    fn ukrainian_spelling_that_differs_only_by_romanisation() {
+        let zone = td3("P<UKRHNATIUK<<OLEKSANDR", "XX000000<0UKR8504097M2809257<<<<<<<<<<<<<<<0");
+        let r = results(&zone, &person(&[("name", "Oleksandr Hnatyuk")]));
+        assert_ne!(r[0].1, Agreement::Disagrees, "{}", r[0].2);
+        assert!(r[0].2.contains("romanisation"), "{}", r[0].2);
+        let r = results(&zone, &person(&[("name", "Oleksandr Hnatyuk"), ("alias", "Гнатюк Олександр Миколайович")]));
+        assert_eq!(r[0].1, Agreement::Agrees, "{}", r[0].2);
+        assert!(r[0].2.contains("ukrainian_national_2010"), "{}", r[0].2);
+        // another name is still another name
+        let r = results(&zone, &person(&[("name", "Oleksandr Hnatenko")]));
+        assert_eq!(r[0].1, Agreement::Disagrees, "{}", r[0].2);
+    }
 }

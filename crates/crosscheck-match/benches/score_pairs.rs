@@ -28,12 +28,12 @@ fn person(name: &str, date: &str, gender: &str, country: &str) -> Entity {
     e
 }
 
-fn pairs() -> Vec<(Prepared, Prepared)> {
+fn prepared_pairs(scorer: &crosscheck_match::Scorer) -> Vec<(Prepared, Prepared)> {
     let people = people();
     let schemes = [Scheme::Icao9303, Scheme::Mvd782, Scheme::BgnPcgn, Scheme::Gost52535, Scheme::Wikipedia];
     let mut out = Vec::new();
     for (i, (name, date, gender)) in people.iter().enumerate() {
-        let cyr = Prepared::new(&person(name, date, gender, "ru"));
+        let cyr = scorer.prepare(&person(name, date, gender, "ru"));
         for (k, j) in [i, (i + 1) % people.len(), (i + 7) % people.len()].into_iter().enumerate() {
             let (other, other_date, other_gender) = &people[j];
             let lat = transliterate(other, schemes[(i + k) % schemes.len()]);
@@ -44,15 +44,15 @@ fn pairs() -> Vec<(Prepared, Prepared)> {
                 other_date.clone()
             };
             let country = if i % 4 == 0 { "ua" } else { "ru" };
-            out.push((cyr.clone(), Prepared::new(&person(&lat, &other_date, other_gender, country))));
+            out.push((cyr.clone(), scorer.prepare(&person(&lat, &other_date, other_gender, country))));
         }
     }
     out
 }
 
 fn bench(c: &mut Criterion) {
-    let pairs = pairs();
     let mut group = c.benchmark_group("score");
+    let pairs = prepared_pairs(crosscheck_match::default_scorer());
     group.throughput(Throughput::Elements(pairs.len() as u64));
     group.bench_function("score_prepared_explained", |b| {
         b.iter(|| {
@@ -63,16 +63,19 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
-    let scorer = crosscheck_match::default_scorer();
-    group.bench_function("scorer_score_fast_path", |b| {
-        b.iter(|| {
-            let mut total = 0.0;
-            for (a, x) in &pairs {
-                total += scorer.score(std::hint::black_box(a), std::hint::black_box(x));
-            }
-            total
-        })
-    });
+    // the fast path of each registered algorithm, on entities it prepared itself
+    for scorer in crosscheck_match::algorithms() {
+        let pairs = prepared_pairs(scorer);
+        group.bench_function(format!("scorer_score_fast_path/{}", scorer.name()), |b| {
+            b.iter(|| {
+                let mut total = 0.0;
+                for (a, x) in &pairs {
+                    total += scorer.score(std::hint::black_box(a), std::hint::black_box(x));
+                }
+                total
+            })
+        });
+    }
     group.finish();
 }
 

@@ -59,7 +59,7 @@ mod gazetteer;
 mod parse;
 
 pub use gazetteer::{distance_km, City, Entry, Gazetteer};
-pub use parse::{parse as parse_with, Place};
+pub use parse::{parse as parse_with, without_regions, Place};
 
 /// How two written places relate. `Within` reads left to right: the first lies within the second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

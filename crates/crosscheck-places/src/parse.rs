@@ -323,6 +323,19 @@ pub fn parse(g: &Gazetteer, raw: &str) -> Place {
     place
 }
 
+/// `raw` without its region segments ("м. Ізюм, Харківська обл." → "м. Ізюм"): what is left
+/// names the place itself. A region's adjective (Харківська) shares its stem with the city the
+/// region is named after, so a word comparison of the whole text would take the region for the
+/// city (issue 14); callers that fall back on words compare what this leaves.
+pub fn without_regions(raw: &str) -> String {
+    raw.split([',', ';', '/', '(', ')', '\n', '|'])
+        .filter(|part| !latin_key(part).split(' ').any(|w| REGION_WORDS.contains(&w)))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether city `c` lies in the region named after `region`'s cities: it is one of them, or in
 /// the same country and GeoNames admin1 region as one of them.
 pub fn in_region(g: &Gazetteer, c: u32, region: &[u32]) -> bool {

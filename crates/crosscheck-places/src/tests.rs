@@ -144,3 +144,15 @@ impl SelfRelation for PlaceRelation {
         self != Different
     }
 }
+
+#[test]
+fn a_region_is_not_its_city() {
+    // issue 14: Ukrainian and Russian records carry the oblast; its adjective is not the city
+    check("Kharkiv", "Харківська обл.", Within, "the region named after Kharkiv holds it, no more");
+    check("Kharkiv", "м. Ізюм, Харківська обл.", Unknown, "a town the gazetteer does not know, in the region");
+    check("Kharkiv", "м. Лозова, Харківська обл.", Different, "another town of the region, both known");
+    check("Kharkiv oblast", "м. Ізюм, Харківська обл.", Contains, "a claimed region holds the record's town");
+    assert_eq!(without_regions("м. Ізюм, Харківська обл."), "м. Ізюм");
+    assert_eq!(without_regions("Харківська область"), "");
+    assert_eq!(without_regions("Moscow, Russia"), "Moscow, Russia");
+}

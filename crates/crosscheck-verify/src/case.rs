@@ -204,16 +204,50 @@ const SOURCE_KEYS: [&str; 5] = ["key", "group", "confirms", "disputes", "note"];
 const FILE_KEYS: [&str; 10] =
     ["file", "dataset", "mapping", "format", "encoding", "origin", "kind", "publisher", "retrieved_at", "retrievedAt"];
 
+/// An unknown key, named only when it is safe to print. A key is text the user typed, and a
+/// typo can make a value part of it: `note:"met him in 2015"` (no space after the colon) is one
+/// key to YAML, holding a source's private note. So a key is printed only when it is a plain
+/// identifier (ASCII letters, digits, `_`, `-`, at most 40 characters); otherwise only its
+/// part before the first colon is, when that part is one, and else no part of it.
 fn unknown_key(pos: Pos, path: &str, key: &str, known: &[&str]) -> CaseError {
+    let ident = |s: &str| {
+        !s.is_empty() && s.len() <= 40 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    let (shown, whole) = if ident(key) {
+        (Some(key), true)
+    } else {
+        (key.split_once(':').map(|(head, _)| head.trim()).filter(|h| ident(h)), false)
+    };
     let folded = |s: &str| s.replace('_', "").to_lowercase();
-    let hint = known
-        .iter()
-        .map(|k| (k, strsim::damerau_levenshtein(&folded(k), &folded(key))))
-        .filter(|(_, d)| *d <= 2)
-        .min_by_key(|(_, d)| *d)
+    let hint = shown
+        .and_then(|shown| {
+            known
+                .iter()
+                .map(|k| (k, strsim::damerau_levenshtein(&folded(k), &folded(shown))))
+                .filter(|(_, d)| *d <= 2)
+                .min_by_key(|(_, d)| *d)
+        })
         .map(|(k, _)| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default();
-    err(pos, path, format!("unknown key `{key}`{hint}"))
+    let message = match shown {
+        Some(k) if whole => format!("unknown key `{k}`{hint}"),
+        Some(k) => {
+            format!("unknown key starting `{k}:` (not shown: it may hold a value; a space must follow the colon){hint}")
+        }
+        None => "unknown key (not shown: it may hold a value)".to_string(),
+    };
+    err(pos, path, message)
+}
+
+/// The candidate nearest to `given` (at most two edits, and fewer than its length), as a hint.
+fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .map(|c| (c, strsim::damerau_levenshtein(c, given)))
+        .filter(|(c, d)| *d <= 2 && *d < c.chars().count())
+        .min_by_key(|(_, d)| *d)
+        .map(|(c, _)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -408,6 +442,19 @@ impl Builder {
                 "key" if !is_subject => {}
                 "relationship" if !is_subject => {
                     let r = nonempty_text(value, &kpath)?;
+                    if !crate::relation::is_known(&r) {
+                        // the word is the user's, not a source's: safe to suggest a fix by it
+                        let hint =
+                            crate::relation::suggest(&r).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                        return Err(err(
+                            value.pos(),
+                            &kpath,
+                            format!(
+                                "unknown relationship{hint}: use a word of the vocabulary in docs/case-file.md \
+                                 (`spouse`, `wife`, `son`, `father`, `brother`, ..., or Russian/Ukrainian ones)"
+                            ),
+                        ));
+                    }
                     person.relationship = Some(r.clone());
                     claims.push(claim("relationship", Target::Relationship(r.clone()), Value::String(r), value.pos()));
                 }
@@ -680,10 +727,11 @@ fn parse_sources(node: &Node, ids: &HashSet<&str>) -> Result<Vec<HumanSource>, C
             let lpath = format!("{path}.{name}");
             for (j, (id, pos)) in string_list(n, &lpath)?.into_iter().enumerate() {
                 if !ids.contains(id.as_str()) {
+                    let hint = did_you_mean(&id, ids.iter().copied());
                     return Err(err(
                         pos,
                         &format!("{lpath}[{}]", j + 1),
-                        format!("source `{key}` names a claim id the case does not make"),
+                        format!("source `{key}` names a claim id the case does not make{hint}"),
                     ));
                 }
                 slot.push(id);
@@ -806,11 +854,20 @@ fn parse_exclude(node: &Node, evidence: &[EvidenceSpec]) -> Result<Vec<Exclusion
             return Err(err(item.pos(), &path, "write the record as `dataset:record`"));
         };
         if !names.contains(dataset) {
-            return Err(err(item.pos(), &path, "names a dataset that is not in `evidence`"));
+            let hint = did_you_mean(dataset, names.iter().copied());
+            return Err(err(item.pos(), &path, format!("names a dataset that is not in `evidence`{hint}")));
         }
         out.push(Exclusion { dataset: dataset.to_string(), record: id.to_string(), reason });
     }
     Ok(out)
+}
+
+/// Whether `text` reads as a CSV mapping file (a YAML mapping with a `schema` key), checked
+/// before the mapping's own parser runs: that parser's messages quote what it read, and a
+/// `mapping:` pointing at any other file (`/etc/shadow`) must not print its content.
+pub fn looks_like_mapping(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    matches!(yaml::parse(text), Ok(Node::Map(items, _)) if items.iter().any(|(k, _, _)| k == "schema"))
 }
 
 #[cfg(test)]

@@ -339,21 +339,34 @@ impl Agreement {
 /// then the word comparison for what it cannot decide.
 /// - agrees: the same place, or the record's place lies in the claimed one (a record's "Tver"
 ///   supports "born in Russia"), or the claimed place is a part of the record's city; or the
-///   words agree and the gazetteer does not know the two as different places;
+///   words of the places, their region segments left out, agree and the gazetteer does not know
+///   the two as different places (a region never confirms a city: "Kharkiv" against
+///   "Харківська обл." or "м. Ізюм, Харківська обл." is unknown);
 /// - differs: the gazetteer knows them as different places (Manchester / Hamburg, Kyiv / Lviv,
 ///   Hamburg / Russia), scored 0;
 /// - unknown: anything else (a place it does not know, a claimed city against a record's
 ///   country or region it cannot place it in).
 pub fn place_agreement(claimed: &str, record: &str) -> Agreement {
-    let words = words_score(claimed, record);
     let place = crosscheck_places::explain(claimed, record);
+    // the words of the places themselves: a region's adjective (Харківська) shares its stem
+    // with the city it is named after, and is no confirmation of it (issue 14)
+    let (claimed_place, record_place) =
+        (crosscheck_places::without_regions(claimed), crosscheck_places::without_regions(record));
+    let words = if claimed_place.is_empty() || record_place.is_empty() {
+        0.0
+    } else {
+        words_score(&claimed_place, &record_place)
+    };
     match place.relation {
         PlaceRelation::Same | PlaceRelation::Contains => Agreement::Agrees(1.0),
         PlaceRelation::Within if place.level == Some(crosscheck_places::Level::City) => Agreement::Agrees(1.0),
         // scored 0 whatever the words say ("Manchester" / "Manchester, Jamaica" share a word)
         PlaceRelation::Different => Agreement::Differs(0.0),
-        PlaceRelation::Within | PlaceRelation::Unknown if words >= WORDS_AGREE => Agreement::Agrees(words),
-        PlaceRelation::Within | PlaceRelation::Unknown => Agreement::Unknown(words),
+        // the record names only a region or a country the claimed place lies in: it says less
+        // than the claim, so it neither confirms nor denies it ("Kharkiv" / "Харківська обл.")
+        PlaceRelation::Within => Agreement::Unknown(words),
+        PlaceRelation::Unknown if words >= WORDS_AGREE => Agreement::Agrees(words),
+        PlaceRelation::Unknown => Agreement::Unknown(words),
     }
 }
 
@@ -471,7 +484,12 @@ mod tests {
             ("Kyiv", "Киев", true, false, "Russian name of Kyiv"),
             ("Tver", "г. Тверь", true, false, "as before"),
             ("Russia", "Тверь", true, false, "a record's city in the claimed country supports it"),
-            ("Moscow", "Moscow region", true, false, "the words agree and the gazetteer does not object"),
+            ("Moscow", "Moscow region", false, false, "a region is not the city it is named after"),
+            ("Kharkiv", "Харківська обл.", false, false, "the region adjective is not the city (issue 14)"),
+            ("Kharkiv", "м. Ізюм, Харківська обл.", false, false, "a town of the region the gazetteer does not know"),
+            ("Kharkiv", "м. Лозова, Харківська обл.", false, true, "another town of the region, both known"),
+            ("Izium, Kharkiv oblast", "м. Ізюм, Харківська обл.", true, false, "the town's own words agree"),
+            ("Kharkiv oblast", "м. Ізюм, Харківська обл.", true, false, "the claimed region holds the town"),
             ("Manchester", "Hamburg", false, true, "two cities the gazetteer knows"),
             ("Kyiv", "Львов", false, true, "two Ukrainian cities"),
             ("Tver", "Москва", false, true, "as before"),

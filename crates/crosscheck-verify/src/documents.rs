@@ -31,6 +31,14 @@ pub struct Outcome {
     pub holder: Check,
     /// The document number, for looking it up in datasets.
     pub number: Option<String>,
+    /// Doubts of its own checks that do not fail them: an expiry before `as_of`, an expiry not
+    /// after the birth date. The report carries them as warnings (issue 14: an expired passport
+    /// is consistent, and still expired).
+    pub warnings: Vec<String>,
+    /// What the document itself states of its holder (`birthDate`, `gender`, `nationality`),
+    /// shown beside those claims; never evidence for them (PRODUCT.md: a document's data is
+    /// evidence only for its own claims).
+    pub states: Vec<(&'static str, String)>,
 }
 
 /// The check-id type of a document type name (`mrz`, `ru-passport`, `inn`...).
@@ -46,13 +54,21 @@ fn ids_date(d: &PartialDate) -> Option<Date> {
 pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
     let nothing = |what: &str| Check::Unknown(format!("a `document` has no {what} to compute"));
     let Some(kind) = id_type(&doc.kind) else {
-        return Outcome { valid: nothing("checks"), holder: nothing("data"), number: doc.number.clone() };
+        return Outcome {
+            valid: nothing("checks"),
+            holder: nothing("data"),
+            number: doc.number.clone(),
+            warnings: Vec::new(),
+            states: Vec::new(),
+        };
     };
     let Some(as_of) = ids_date(as_of) else {
         return Outcome {
             valid: Check::Unknown("no full as-of date".into()),
             holder: Check::Unknown("no full as-of date".into()),
             number: doc.number.clone(),
+            warnings: Vec::new(),
+            states: Vec::new(),
         };
     };
     let value = doc.value.clone().unwrap_or_default();
@@ -67,17 +83,39 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
                     checks.iter().filter(|c| c.result == Agreement::Disagrees).map(|c| c.detail.as_str()).collect();
                 let agree: Vec<&str> =
                     checks.iter().filter(|c| c.result == Agreement::Agrees).map(|c| c.check).collect();
+                // the name's detail says which spelling agreed and under which scheme
+                let name = checks.iter().find(|c| c.check == "name" && c.result == Agreement::Agrees);
                 if !disagree.is_empty() {
                     Check::Failed(disagree.join("; "))
                 } else if !agree.is_empty() {
-                    Check::Passed(format!("the zone agrees with the holder on {}", agree.join(", ")))
+                    let mut detail = format!("the zone agrees with the holder on {}", agree.join(", "));
+                    if let Some(name) = name {
+                        detail.push_str(": ");
+                        detail.push_str(&name.detail);
+                    }
+                    Check::Passed(detail)
                 } else {
                     Check::Unknown("nothing in the zone could be compared with the holder".into())
                 }
             }
         };
+        let mut states = Vec::new();
+        if let Some(data) = &parsed.data {
+            if let Some(born) = data.birth_date {
+                states.push(("birthDate", born.iso()));
+            }
+            match data.sex {
+                Some('M') => states.push(("gender", "male".to_string())),
+                Some('F') => states.push(("gender", "female".to_string())),
+                _ => {}
+            }
+            let nationality = data.nationality.trim_matches('<');
+            if !nationality.is_empty() {
+                states.push(("nationality", nationality.to_string()));
+            }
+        }
         let number = parsed.data.map(|d| d.document_number).or_else(|| doc.number.clone());
-        return Outcome { valid, holder, number };
+        return Outcome { valid, holder, number, warnings: parsed.report.warnings.clone(), states };
     }
     let report = check_with_holder(kind, &value, holder, as_of);
     let number = report.normalized.clone().or_else(|| Some(value.clone()));
@@ -85,7 +123,7 @@ pub fn check(doc: &Document, holder: &Entity, as_of: &PartialDate) -> Outcome {
         Some(checks) => summarise(checks),
         None => Check::Unknown(format!("a `{}` value carries no holder data", report.kind)),
     };
-    Outcome { valid: verdict(&report), holder, number }
+    Outcome { valid: verdict(&report), holder, number, warnings: report.warnings.clone(), states: Vec::new() }
 }
 
 /// The holder claim's outcome from its checks: any disagreement fails, else any agreement
@@ -103,9 +141,17 @@ fn summarise(checks: &[crosscheck_ids::HolderCheck]) -> Check {
     }
 }
 
+/// What the checks prove, and no more: check digits and formats are consistent, which a forgery
+/// copied from a real document also is. Never "genuine", never a bare "valid" (issue 14); a
+/// warning (an expiry before `as_of`) is said beside it.
 fn verdict(report: &crosscheck_ids::IdCheck) -> Check {
     if report.valid {
-        Check::Passed(format!("{} checks pass", report.kind))
+        let mut detail = format!("check digits and format consistent ({})", report.kind);
+        for w in &report.warnings {
+            detail.push_str("; ");
+            detail.push_str(w);
+        }
+        Check::Passed(detail)
     } else {
         Check::Failed(report.errors.join("; "))
     }

@@ -14,7 +14,16 @@
 //! - Origins: a dataset counts under its `origin` (two copies of a leak are one), a human source
 //!   under `group:<group>`, a document under `document:<key>`.
 //! - Explanations are one sentence built from the claim and the origins; human sources are named
-//!   by key and group only.
+//!   by key and group only. An unverified claim of a person with records set aside (or of anyone,
+//!   when the subject's record was set aside: relatives hang off it) names those records instead
+//!   of "nothing bears on it"; a birth date or place claim names a record set aside because that
+//!   very field differs; a birth date, gender or nationality claim says what the person's own
+//!   document states, not counted (issue 14).
+//! - Documents: `.valid` says "check digits and format consistent", never "valid" or "genuine"
+//!   (a forgery copied from a real document is consistent too); a document's own warnings (an
+//!   expiry before `as_of`) are report warnings; `.holder` is checked again with the names of
+//!   the holder's resolved records beside the claimed ones (the zone's HNATIUK agrees with a
+//!   registry's Гнатюк under the Ukrainian national scheme, whatever spelling the subject uses).
 
 use crate::case::{Case, Claim, ClaimValue, EmploymentField, Target};
 use crate::compare::{self, NAME_AGREES, NAME_UNLIKE, WORDS_AGREE};
@@ -22,7 +31,7 @@ use crate::documents::{self, Check, Outcome};
 use crate::evidence::{EvidenceSet, Screened, SetError};
 use crate::relation;
 use crate::report::{
-    ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SourceLabel, Status, Summary,
+    ClaimResult, EvidenceItem, Finding, PersonSummary, Relation, Report, SetAside, SourceLabel, Status, Summary,
 };
 use crate::resolve::{self, How, Resolved, View};
 use crosscheck_model::date::DateRelation;
@@ -71,7 +80,21 @@ pub fn verify_with(
         raw_findings.push(matches);
         views.push(view);
     }
-    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names() };
+    let outcomes = recheck_holders(case, sets, &views, outcomes);
+    let set_aside: Vec<SetAside> = sets
+        .iter()
+        .zip(&views)
+        .flat_map(|(set, view)| {
+            view.set_aside.iter().map(|m| SetAside {
+                person: case.people[m.person].key.clone(),
+                dataset: set.info().dataset.clone(),
+                record: m.record.clone(),
+                caption: m.caption.clone(),
+                reason: m.reason.clone(),
+            })
+        })
+        .collect();
+    let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names(), set_aside: &set_aside };
     let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
@@ -110,7 +133,13 @@ pub fn verify_with(
         }
     }
     findings.sort_by(|a: &Finding, b: &Finding| b.resolved.cmp(&a.resolved).then(b.score.total_cmp(&a.score)));
-    let warnings = warnings(case);
+    let mut warnings = warnings(case);
+    // a document's own doubts (an expiry before `as_of`): consistent is not in force
+    for (doc, outcome) in case.documents.iter().zip(&outcomes) {
+        for w in &outcome.warnings {
+            warnings.push(format!("`{}` ({}): {w}.", doc.key, doc.kind));
+        }
+    }
     let could_not_verify: Vec<String> =
         claims.iter().filter(|c| c.status == Status::Unverified).map(|c| c.id.clone()).collect();
     let count = |s: Status| claims.iter().filter(|c| c.status == s).count();
@@ -136,6 +165,7 @@ pub fn verify_with(
         datasets: sets.iter().map(|s| s.info().clone()).collect(),
         claims,
         findings,
+        set_aside,
         warnings,
         could_not_verify,
         subject: summary_of(0),
@@ -146,6 +176,65 @@ pub fn verify_with(
     })
 }
 
+/// The holder checks again with the names of the holder's resolved records beside the claimed
+/// ones (issue 14): a zone spelling HNATIUK agrees with a registry's `Гнатюк Олександр` under the
+/// Ukrainian national scheme even when the subject writes "Aleksandr Gnatyuk". Only names are
+/// added (a record's birth date is not the subject's claim), and the detail says whose name
+/// agreed.
+fn recheck_holders(
+    case: &Case,
+    sets: &[Box<dyn EvidenceSet>],
+    views: &[View],
+    mut outcomes: Vec<Outcome>,
+) -> Vec<Outcome> {
+    for (doc, outcome) in case.documents.iter().zip(outcomes.iter_mut()) {
+        if matches!(outcome.holder, Check::Passed(_))
+            && !matches!(&outcome.holder, Check::Passed(d) if d.contains("romanisation"))
+        {
+            continue;
+        }
+        let mut holder = case.people[doc.holder].entity.clone();
+        let mut whose: Vec<(String, String)> = Vec::new(); // (name, "`dataset` record id")
+        for (set, view) in sets.iter().zip(views) {
+            for r in view.of_person(doc.holder) {
+                for name in r.entity.names() {
+                    if !holder.get("alias").contains(&name) && !holder.get("name").contains(&name) {
+                        holder.add_clean("alias", name.clone());
+                    }
+                    whose.push((name, format!("`{}` record {}", set.info().dataset, r.entity.id)));
+                }
+            }
+        }
+        if whose.is_empty() {
+            continue;
+        }
+        let again = documents::check(doc, &holder, &case.as_of);
+        let credit = |detail: &str| -> String {
+            match whose.iter().find(|(name, _)| detail.contains(&format!("`{name}`"))) {
+                Some((_, record)) => format!("{detail} (the name of {record}, the holder's)"),
+                None => detail.to_string(),
+            }
+        };
+        // the subject's own spelling that differs from the zone only by romanisation stays as a
+        // note beside the record's agreeing name
+        let note = match &outcome.holder {
+            Check::Passed(d) if d.contains("romanisation") => {
+                d.split_once(": ").map(|(_, name)| format!("; note: {name}")).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        outcome.holder = match again.holder {
+            Check::Passed(d) if !note.is_empty() && !d.contains("romanisation") => {
+                Check::Passed(format!("{}{note}", credit(&d)))
+            }
+            Check::Passed(d) => Check::Passed(credit(&d)),
+            Check::Failed(d) => Check::Failed(credit(&d)),
+            Check::Unknown(d) => Check::Unknown(d),
+        };
+    }
+    outcomes
+}
+
 struct Ctx<'a> {
     /// The scorer's names context: claimed names and employers are compared on its terms.
     names: &'static crosscheck_names::Names,
@@ -153,6 +242,8 @@ struct Ctx<'a> {
     sets: &'a [Box<dyn EvidenceSet>],
     views: &'a [View],
     outcomes: &'a [Outcome],
+    /// Records kept out of the case by one field: an unverified claim of their person says so.
+    set_aside: &'a [SetAside],
 }
 
 fn item(
@@ -202,7 +293,50 @@ impl Ctx<'_> {
             }
         }
         let (status, origins) = status(&evidence);
-        let explanation = self.explain(claim, status, &evidence, &origins);
+        let mut explanation = self.explain(claim, status, &evidence, &origins);
+        // a record set aside because this very field differs is a near-contradiction: said
+        // beside any status but unverified (whose sentence already names the set-aside records)
+        if let (Target::Prop { prop, .. }, true) = (&claim.target, status != Status::Unverified) {
+            let field = match prop.as_str() {
+                "birthDate" => Some("birth date differs"),
+                "birthPlace" => Some("birth place differs"),
+                _ => None,
+            };
+            let person = &self.case.people[claim.person].key;
+            let near: Vec<String> = self
+                .set_aside
+                .iter()
+                .filter(|x| &x.person == person && field.is_some_and(|f| x.reason.contains(f)))
+                .map(|x| format!("`{}` record {}", x.dataset, x.record))
+                .collect();
+            if !near.is_empty() {
+                explanation.pop();
+                explanation.push_str(&format!(
+                    "; {} set aside as not about this person, states otherwise.",
+                    and_list(&dedup(near))
+                ));
+            }
+        }
+        // what the person's own documents state of a birth date, gender or nationality, beside
+        // the claim and not counted for it (issue 14; PRODUCT.md's rule stands)
+        if let Target::Prop { prop, .. } = &claim.target {
+            let stated: Vec<String> = self
+                .case
+                .documents
+                .iter()
+                .zip(self.outcomes)
+                .filter(|(d, _)| d.holder == claim.person)
+                .flat_map(|(d, o)| {
+                    o.states.iter().filter(|(p, _)| p == prop).map(move |(_, v)| format!("`{}` states {v}", d.key))
+                })
+                .collect();
+            if !stated.is_empty() {
+                let whose = if claim.person == 0 { "the subject's" } else { "their" };
+                explanation.pop(); // the full stop
+                explanation
+                    .push_str(&format!("; {whose} own document {} (not counted as an origin).", and_list(&stated)));
+            }
+        }
         ClaimResult {
             id: claim.id.clone(),
             claimed: claim.claimed.clone(),
@@ -457,6 +591,30 @@ impl Ctx<'_> {
                 }
             }
             Status::Unverified => {
+                // a record set aside may be about this person: say so rather than "nothing"
+                // (issue 14). A relative's claims hang off the subject's record, so a subject's
+                // record set aside bears on everyone's.
+                let person = &self.case.people[claim.person].key;
+                let near: Vec<String> = self
+                    .set_aside
+                    .iter()
+                    .filter(|x| &x.person == person || x.person == self.case.people[0].key)
+                    .map(|x| {
+                        let whose = if &x.person == person { String::new() } else { format!("{}'s ", x.person) };
+                        format!("{whose}`{}` record {} ({})", x.dataset, x.record, x.reason)
+                    })
+                    .collect();
+                if !near.is_empty() {
+                    let noun = if near.len() == 1 {
+                        "a record that may bear on it was"
+                    } else {
+                        "records that may bear on it were"
+                    };
+                    return format!(
+                        "{what}: nothing resolved bears on it, but {noun} set aside: {}.",
+                        and_list(&dedup(near))
+                    );
+                }
                 let sets = if n_sets == 1 { "the one dataset".to_string() } else { format!("the {n_sets} datasets") };
                 format!("{what}: nothing in {sets} consulted, the documents or the sources bears on it.")
             }
@@ -518,7 +676,16 @@ impl Ctx<'_> {
                 };
                 format!("{owner}{what} {claimed}")
             }
-            Target::DocValid(d) => format!("{} ({}) valid", self.case.documents[*d].key, self.case.documents[*d].kind),
+            // what its checks can show: consistency, never authenticity; a `document` has no
+            // checks, only its number on record for the holder
+            Target::DocValid(d) => {
+                let doc = &self.case.documents[*d];
+                if documents::id_type(&doc.kind).is_some() {
+                    format!("{} ({}) consistent in its check digits and format", doc.key, doc.kind)
+                } else {
+                    format!("{}'s number on record for its holder", doc.key)
+                }
+            }
             Target::DocHolder(d) => {
                 let doc = &self.case.documents[*d];
                 format!("{} held by {}", doc.key, self.case.people[doc.holder].key)
@@ -702,10 +869,22 @@ fn prop_evidence(
     let graded = matches!(kind, PropType::Address) || prop == "birthPlace" || prop == "position";
     let threshold = if graded { WORDS_AGREE } else { 1.0 };
     let shown_score = graded.then_some(score);
+    // a birth place says why, as the gazetteer decided it ("Lozova (UA) is not Kharkiv (UA)")
+    let detail = match (prop, value) {
+        ("birthPlace", ClaimValue::Text(t)) => {
+            let place = crosscheck_places::explain(t, &found);
+            if place.relation == crosscheck_places::PlaceRelation::Unknown {
+                how
+            } else {
+                format!("{how}; {}", place.reason)
+            }
+        }
+        _ => how,
+    };
     if score >= threshold {
-        evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, how));
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Supports, shown_score, detail));
     } else if SINGLE_VALUED.contains(&prop) && (prop != "birthPlace" || birth_place_differs(value, &found)) {
-        evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, how));
+        evidence.push(item(set, &r.entity.id, Some(found), Relation::Contradicts, shown_score, detail));
     }
 }
 

@@ -23,6 +23,11 @@ pub struct DatasetInfo {
     pub retrieved_at: Option<String>,
     pub records: u64,
     pub loaded_at: String,
+    /// The file of the case's `evidence` this dataset was read from, as the case names it
+    /// (relative to the case file); absent for a dataset loaded with `load` (issue 14: where a
+    /// record comes from).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// A dataset that cannot be read (a damaged store): verification stops rather than report on
@@ -80,6 +85,7 @@ impl MemSet {
             retrieved_at: None,
             records: entities.len() as u64,
             loaded_at: String::new(),
+            file: None,
         };
         MemSet { info, entities }
     }

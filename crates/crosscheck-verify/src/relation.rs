@@ -141,6 +141,61 @@ const WORDS: &[(&str, Category, Option<Sex>)] = &[
     ("дачка", Child, Some(Female)),
 ];
 
+/// Relationship words a case may use that name no family category: each fits only itself.
+pub const OTHER_WORDS: &[&str] = &[
+    "associate",
+    "friend",
+    "colleague",
+    "business-partner",
+    "godfather",
+    "godmother",
+    "godson",
+    "goddaughter",
+    "guardian",
+    "ward",
+    "ex-spouse",
+    "ex-wife",
+    "ex-husband",
+    "друг",
+    "подруга",
+    "коллега",
+    "колега",
+];
+
+/// Every relationship word a case file accepts (the family words of every language, then
+/// [`OTHER_WORDS`]), as docs/case-file.md lists them.
+pub fn vocabulary() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for w in WORDS.iter().map(|(w, _, _)| *w).chain(OTHER_WORDS.iter().copied()) {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Whether a case file may use `word` as a relationship (any spelling [`kin`] reads, or one of
+/// [`OTHER_WORDS`]).
+pub fn is_known(word: &str) -> bool {
+    if kin(word).is_some() {
+        return true;
+    }
+    let w = clean(word);
+    let w = w.strip_suffix(" of").unwrap_or(&w);
+    OTHER_WORDS.iter().any(|o| *o == w || o.replace('-', " ") == w)
+}
+
+/// The accepted word nearest to an unknown one (at most two edits away), for "did you mean".
+pub fn suggest(word: &str) -> Option<&'static str> {
+    let w = clean(word);
+    vocabulary()
+        .into_iter()
+        .map(|v| (v, strsim::damerau_levenshtein(v, &w)))
+        .filter(|(v, d)| *d <= 2 && *d < v.chars().count())
+        .min_by_key(|(_, d)| *d)
+        .map(|(v, _)| v)
+}
+
 /// One FtM schema linking a person to an organisation they work for: the property naming the
 /// person, the one naming the organisation, and what the person is to it, as reports say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,6 +386,22 @@ mod tests {
         for other in ["Ownership", "Family", "Associate", "UnknownLink", "Sanction", "Person"] {
             assert_eq!(org_link(Schema::get(other).unwrap()), None, "{other}");
         }
+    }
+
+    #[test]
+    fn the_vocabulary_is_closed() {
+        for w in ["son", "Son", "сын", "син", "wife", "father-in-law", "father in law", "friend", "business partner"]
+        {
+            assert!(is_known(w), "{w}");
+        }
+        for w in ["sn", "wief", "godfahter", "boss"] {
+            assert!(!is_known(w), "{w}");
+        }
+        assert_eq!(suggest("sn"), Some("son"));
+        assert_eq!(suggest("wief"), Some("wife"));
+        assert_eq!(suggest("дочъ"), Some("дочь"));
+        assert_eq!(suggest("xyzzy"), None);
+        assert!(vocabulary().iter().all(|w| is_known(w)));
     }
 
     #[test]

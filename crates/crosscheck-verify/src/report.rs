@@ -4,7 +4,8 @@
 //!
 //! Keys beyond the contract (all additive): `subject`, `people`, `sources` (key and group only),
 //! `exclusions`, `summary`; per claim `person` and `origins`; per evidence item `detail` (a
-//! short sentence: how the record resolved, what a check found). A human source appears as
+//! short sentence: how the record resolved, what a check found, why a birth place differs).
+//! `set_aside` is the contract's: records kept out by one field, with that field. A human source appears as
 //! `origin: group:<group>`, `dataset: null`, `record: source:<key>`, `value: null`: never its note.
 
 use crate::case::Exclusion;
@@ -83,6 +84,19 @@ pub struct Finding {
     pub details: BTreeMap<String, Vec<String>>,
 }
 
+/// A record that shares a person's name and a birth date or address but was not resolved, with
+/// the field that kept it out (PRODUCT.md, `set_aside`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    /// `subject` or the person's key.
+    pub person: String,
+    pub dataset: String,
+    pub record: String,
+    pub caption: String,
+    /// "birth place differs: Lozova (the record) against Kharkiv (claimed)".
+    pub reason: String,
+}
+
 /// A person of the case, for the report's overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonSummary {
@@ -120,6 +134,7 @@ pub struct Report {
     pub datasets: Vec<DatasetInfo>,
     pub claims: Vec<ClaimResult>,
     pub findings: Vec<Finding>,
+    pub set_aside: Vec<SetAside>,
     pub warnings: Vec<String>,
     pub could_not_verify: Vec<String>,
     pub subject: PersonSummary,

@@ -12,6 +12,13 @@
 //!    relationship fits (two brothers), the best name wins. Such a record stays resolved when its
 //!    other values differ: the differences become contradictions.
 //!
+//! A record whose name agrees and which shares a birth date or address, but which a disagreeing
+//! birth date or birth place keeps out, is a near miss ([`NearMiss`], the report's `set_aside`,
+//! issue 14): it never resolves and is never evidence, but the report lists it with the field
+//! that kept it out, so a desk sees every near-contradiction (a registry record with the
+//! subject's name, birth date and address but another birth place, whose family records would
+//! otherwise vanish). A record resolved after all (through a link) is no near miss.
+//!
 //! Ages never count toward resolution. Excluded records (`exclude`) never resolve and are never
 //! evidence. A record that would resolve to two people goes to the one whose name fits best.
 //! Links are followed for two rounds: the subject's records, then the records resolved through
@@ -87,10 +94,25 @@ pub struct EmploymentLink {
     pub kind: &'static relation::OrgLink,
 }
 
+/// A record that shares a person's name and a birth date or address but was kept out by a
+/// disagreeing birth date or birth place (PRODUCT.md, `set_aside`): listed so that no
+/// near-contradiction is hidden.
+#[derive(Debug, Clone)]
+pub struct NearMiss {
+    pub person: usize,
+    pub record: String,
+    pub caption: String,
+    /// The field that kept it out, with both values: "birth place differs: Lozova (the record)
+    /// against Kharkiv (claimed)".
+    pub reason: String,
+}
+
 /// What one dataset says about the case.
 #[derive(Debug, Default)]
 pub struct View {
     pub resolved: Vec<Resolved>,
+    /// Records kept out by a disagreeing field although name and a birth date or address agree.
+    pub set_aside: Vec<NearMiss>,
     pub family: Vec<FamilyLink>,
     pub employments: Vec<EmploymentLink>,
     /// Identification/Passport records and the person whose resolved record holds them.
@@ -180,6 +202,31 @@ fn agreement(person: &Person, record: &Entity, prop: &str) -> (bool, bool) {
     (agrees, !agrees && prop != "address" && (prop != "birthPlace" || place_differs))
 }
 
+/// Why `record`, which shares `person`'s name and a birth date or address, does not resolve:
+/// the disagreeing field with both values; `None` when it resolves or shares too little.
+pub fn near_miss(person: &Person, query: &Query, record: &Entity) -> Option<String> {
+    if !is_person_like(record) || best_name_score(query, record) < NAME_AGREES {
+        return None;
+    }
+    let (date_ok, date_bad) = agreement(person, record, "birthDate");
+    let (_, place_bad) = agreement(person, record, "birthPlace");
+    let address_ok = agreement(person, record, "address").0;
+    let shares = date_ok || address_ok;
+    let values = |prop: &str| {
+        let found = record.get(prop).join("; ");
+        let claimed = person.entity.get(prop).join("; ");
+        format!("{found} (the record) against {claimed} (claimed)")
+    };
+    let mut why = Vec::new();
+    if date_bad {
+        why.push(format!("birth date differs: {}", values("birthDate")));
+    }
+    if place_bad {
+        why.push(format!("birth place differs: {}", values("birthPlace")));
+    }
+    (!why.is_empty() && shares).then(|| why.join("; "))
+}
+
 /// Whether `record` resolves directly (identifier, or name with agreeing data) to `person`.
 pub fn direct(person: &Person, query: &Query, record: &Entity) -> Option<(How, f64)> {
     if !is_person_like(record) {
@@ -251,7 +298,13 @@ pub fn resolve(
                 }
                 continue;
             }
-            let Some((how, score)) = direct(person, query, &record) else { continue };
+            let Some((how, score)) = direct(person, query, &record) else {
+                if let Some(reason) = near_miss(person, query, &record) {
+                    let caption = record.caption();
+                    view.set_aside.push(NearMiss { person: idx, record: record.id.clone(), caption, reason });
+                }
+                continue;
+            };
             add(&mut view, Resolved { person: idx, entity: record, how, name_score: score });
         }
     }
@@ -291,6 +344,10 @@ pub fn resolve(
             .map(|r| r.entity.id.clone())
             .collect();
     }
+    // a record resolved after all (through a link, or to another person) is no near miss
+    let resolved: HashSet<String> = view.resolved.iter().map(|r| r.entity.id.clone()).collect();
+    view.set_aside.retain(|m| !resolved.contains(&m.record));
+    view.set_aside.dedup_by(|a, b| a.record == b.record && a.person == b.person);
     Ok(view)
 }
 

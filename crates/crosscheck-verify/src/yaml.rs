@@ -124,18 +124,44 @@ enum Frame {
     Map(Vec<(String, Pos, Node)>, Pos, usize, Option<(String, Pos)>),
 }
 
+/// The most nodes a document may hold once its aliases are expanded. A case file of a hundred
+/// people holds a few thousand; a "billion laughs" file (an anchor of nine aliases of an anchor
+/// of nine aliases, nine levels deep) would hold hundreds of millions and take all memory, so
+/// expansion stops at this budget with an error instead.
+pub const MAX_NODES: usize = 100_000;
+
+/// How many nodes `node` holds, itself included.
+fn size(node: &Node) -> usize {
+    match node {
+        Node::Scalar(..) => 1,
+        Node::Seq(items, _) => 1 + items.iter().map(size).sum::<usize>(),
+        Node::Map(items, _) => 1 + items.iter().map(|(_, _, n)| 1 + size(n)).sum::<usize>(),
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
-    anchors: Vec<(usize, Node)>,
+    /// Anchored nodes with their size.
+    anchors: Vec<(usize, Node, usize)>,
     error: Option<SyntaxError>,
+    /// Nodes built so far, aliases counted at their expanded size.
+    nodes: usize,
+    documents: usize,
 }
 
 impl Builder {
+    fn fail(&mut self, pos: Pos, reason: &str) {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError { pos, reason: reason.into() });
+        }
+    }
+
     fn push_node(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.push((anchor, node.clone()));
+            let n = size(&node);
+            self.anchors.push((anchor, node.clone(), n));
         }
         match self.stack.last_mut() {
             None => {
@@ -175,6 +201,15 @@ impl Builder {
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let pos = Pos::of(mark);
+        if self.error.is_some() {
+            // the document is rejected: build nothing more (a bomb past the budget stays small)
+            return;
+        }
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            self.fail(pos, "the document is too large (more than 100,000 values, aliases expanded)");
+            return;
+        }
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
                 let scalar = if style == TScalarStyle::Plain { resolve_plain(text) } else { Scalar::Str(text) };
@@ -191,28 +226,40 @@ impl MarkedEventReceiver for Builder {
                 self.push_node(node, anchor);
             }
             Event::Alias(id) => {
-                let node = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone());
-                match node {
-                    Some(n) => self.push_node(n, 0),
-                    None => {
-                        if self.error.is_none() {
-                            self.error = Some(SyntaxError { pos, reason: "an alias names no anchor".into() });
-                        }
-                        self.push_node(Node::Scalar(Scalar::Null, pos), 0);
-                    }
+                let Some(&(_, _, n)) = self.anchors.iter().rev().find(|(a, _, _)| *a == id) else {
+                    self.fail(pos, "an alias names no anchor");
+                    return;
+                };
+                // counted before it is copied: an alias that would pass the budget is never expanded
+                self.nodes = self.nodes.saturating_add(n);
+                if self.nodes > MAX_NODES {
+                    self.fail(pos, "the document is too large (more than 100,000 values, aliases expanded)");
+                    return;
+                }
+                let node = self.anchors.iter().rev().find(|(a, _, _)| *a == id).map(|(_, n, _)| n.clone());
+                if let Some(node) = node {
+                    self.push_node(node, 0);
                 }
             }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(pos, "a second YAML document (after `---`): a case file is one document");
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
     }
 }
 
-/// Parses the first document of `text`. An empty document is an empty mapping.
+/// Parses `text`, which must hold one document. An empty document is an empty mapping.
+/// A second document, an alias naming no anchor, or more than [`MAX_NODES`] values once
+/// aliases are expanded are errors.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     parser
-        .load(&mut builder, false)
+        .load(&mut builder, true)
         .map_err(|e| SyntaxError { pos: Pos::of(*e.marker()), reason: e.info().to_string() })?;
     if let Some(err) = builder.error {
         return Err(err);
@@ -266,6 +313,42 @@ mod tests {
         assert_eq!(p.line, 3);
         assert_eq!(inner[1].0, "group");
         assert_eq!(inner[1].1, Pos { line: 3, column: 14 });
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_within_the_budget() {
+        // nine levels of nine aliases: 9^9 values once expanded
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..=9 {
+            let p = i - 1;
+            doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let bomb = format!("unknown:\n  {}", doc.replace('\n', "\n  "));
+        let started = std::time::Instant::now();
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.reason.contains("too large"), "{}", err.reason);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // a few aliases are fine
+        let Node::Map(items, _) = parse("a: &x [1, 2]\nb: *x\n").unwrap() else { panic!() };
+        assert_eq!(
+            items[1].2,
+            Node::Seq(
+                vec![
+                    Node::Scalar(Scalar::Int(1, "1".into()), Pos { line: 1, column: 8 }),
+                    Node::Scalar(Scalar::Int(2, "2".into()), Pos { line: 1, column: 11 })
+                ],
+                Pos { line: 1, column: 7 }
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_document_is_an_error() {
+        let err = parse("case: a\n---\ncase: b\n").unwrap_err();
+        assert_eq!(err.pos.line, 2);
+        assert!(err.reason.contains("second YAML document"), "{}", err.reason);
+        // one document with an explicit start, or an end marker, is fine
+        assert!(parse("---\ncase: a\n...\n").is_ok());
     }
 
     #[test]

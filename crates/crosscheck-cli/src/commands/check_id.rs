@@ -17,7 +17,9 @@
 //!   input line may carry its own `holder` object instead.
 //! - Today (for `--as-of`) is the UTC date of the system clock.
 
+use super::matching::LinesFormat;
 use crate::output::{user_error, user_error_hint, write_json_line};
+use crate::sink::Sink;
 use clap::Args;
 use crosscheck_engine::check_id::{answer_line, check, holder_entity, today};
 use crosscheck_engine::wire::{CheckIdAnswer, CheckIdLineError};
@@ -34,9 +36,12 @@ use std::process::ExitCode;
 
 Examples:
   crosscheck check-id --type ru-inn 7707083893 '77 07 08 38 94'
-  crosscheck check-id --type mrz $'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\\nL898902C36UTO7408122F1204159ZE184226B<<<<<10'
-  crosscheck check-id --type mrz --holder person.json --as-of 2024-11-01 \"$(cat passport.mrz)\"
-  printf '%s\\n' '{\"id\":\"a\",\"type\":\"ru-snils\",\"value\":\"112-233-445 95\"}' | crosscheck check-id --input -
+  crosscheck check-id --type mrz \\
+    $'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\\nL898902C36UTO7408122F1204159ZE184226B<<<<<10'
+  crosscheck check-id --type mrz --holder person.json --as-of 2024-11-01 \\
+    \"$(cat passport.mrz)\"
+  printf '%s\\n' '{\"id\":\"a\",\"type\":\"ru-snils\",\"value\":\"112-233-445 95\"}' \\
+    | crosscheck check-id --input -
 
 Input lines (--input): JSON objects {\"id\", \"type\", \"value\"} (optional \"holder\": an FtM Person). `type` defaults to --type, else auto. An MRZ value is the whole zone, lines joined by \\n. A line that cannot be read is answered in place with {\"id\", \"valid\": false, \"error\"} and reported on stderr; the run goes on and exits 2 at the end.
 
@@ -58,6 +63,44 @@ pub struct CheckIdArgs {
     /// An FtM Person JSON file: compare an MRZ (or Russian passport) with this holder
     #[arg(long, value_name = "FILE")]
     pub holder: Option<PathBuf>,
+    /// json: one JSON line per value (the default); text: a few lines per value for people
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesFormat::Json)]
+    pub output_format: LinesFormat,
+    /// Write the answers to FILE (replaced only when the run finishes) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// One value's check for people: verdict, normalised form, then errors, warnings and fields.
+fn write_text(out: &mut impl Write, id: Option<&str>, report: &crosscheck_ids::IdCheck) -> io::Result<()> {
+    let verdict = if report.valid { "consistent" } else { "INVALID" };
+    let label = id.map(|id| format!("{id}: ")).unwrap_or_default();
+    writeln!(out, "{label}{} `{}`: {verdict}", report.kind, report.input.replace('\n', " / "))?;
+    if let Some(normalized) = &report.normalized {
+        writeln!(out, "  normalised  {}", normalized.replace('\n', " / "))?;
+    }
+    for error in &report.errors {
+        writeln!(out, "  error       {error}")?;
+    }
+    for warning in &report.warnings {
+        writeln!(out, "  warning     {warning}")?;
+    }
+    if let serde_json::Value::Object(fields) = serde_json::to_value(&report.fields).unwrap_or_default() {
+        for (key, value) in fields {
+            let value = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            writeln!(out, "  {key:<11} {value}")?;
+        }
+    }
+    for check in report.checks.iter().flatten() {
+        let check = serde_json::to_value(check).unwrap_or_default();
+        let field = |k: &str| check.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        writeln!(out, "  holder      {}: {} ({})", field("check"), field("result"), field("detail"))?;
+    }
+    writeln!(out)
 }
 
 fn parse_type(s: &str) -> Result<IdType, String> {
@@ -90,7 +133,8 @@ fn read_holder(path: &Path) -> anyhow::Result<Entity> {
 pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
     let as_of = args.as_of.unwrap_or_else(today);
     let holder = args.holder.as_deref().map(read_holder).transpose()?;
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = Sink::open(args.output.as_deref())?;
+    let format = args.output_format;
     let mut any_invalid = false;
     if args.input.is_none() {
         if args.values.is_empty() {
@@ -103,9 +147,12 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
         for value in &args.values {
             let report = check(kind, value, holder.as_ref(), as_of);
             any_invalid |= !report.valid;
-            write_json_line(&mut out, &report)?;
+            match format {
+                LinesFormat::Json => write_json_line(&mut out, &report)?,
+                LinesFormat::Text => write_text(&mut out, None, &report)?,
+            }
         }
-        out.flush()?;
+        out.finish()?;
         return Ok(if any_invalid { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     let path = args.input.as_deref().expect("checked above");
@@ -137,17 +184,23 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
         match answer_line(line, args.kind, holder.as_ref(), as_of) {
             Ok((id, report)) => {
                 any_invalid |= !report.valid;
-                write_json_line(&mut out, &CheckIdAnswer { id: &id, check: &report })?;
+                match format {
+                    LinesFormat::Json => write_json_line(&mut out, &CheckIdAnswer { id: &id, check: &report })?,
+                    LinesFormat::Text => write_text(&mut out, id.as_str(), &report)?,
+                }
             }
             Err((id, reason)) => {
                 n_bad_lines += 1;
                 let error = format!("`{source}` line {line_no}: {reason}");
-                eprintln!("error: {error}");
-                write_json_line(&mut out, &CheckIdLineError { id: &id, valid: false, error })?;
+                crate::output::diag!("error: {error}");
+                match format {
+                    LinesFormat::Json => write_json_line(&mut out, &CheckIdLineError { id: &id, valid: false, error })?,
+                    LinesFormat::Text => writeln!(out, "not checked: {error}\n")?,
+                }
             }
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(if n_bad_lines > 0 {
         ExitCode::from(2)
     } else if any_invalid {

@@ -1,23 +1,31 @@
 //! `crosscheck datasets`: what is loaded, with provenance and counts.
 
+use super::matching::LinesFormat;
+use crate::sink::Sink;
 use clap::Args;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// List loaded datasets with their provenance and counts, or check them for damage.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   crosscheck datasets
-  crosscheck datasets --json
-  crosscheck datasets --check            every dataset: checksums, every record readable, the index
+  crosscheck datasets --output-format json
+  crosscheck datasets --check       (checksums, every record readable, index)
   crosscheck datasets --check un ofac
 
 Exit codes: 0 listed, or every dataset checked is sound; 1 a dataset checked is damaged (load it again); 2 usage error.")]
 pub struct DatasetsArgs {
-    /// Print one JSON object per dataset instead of a table
-    #[arg(long)]
+    /// text: a table for people; json: one JSON object per dataset
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesFormat::Text)]
+    pub output_format: LinesFormat,
+    /// The same as `--output-format json` (kept for scripts written before it)
+    #[arg(long, hide = true)]
     pub json: bool,
+    /// Write to FILE (replaced only when the listing is complete) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Check the datasets' files for damage (reads every byte) instead of listing them
     #[arg(long)]
     pub check: bool,
@@ -32,12 +40,13 @@ pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     }
     let engine = crosscheck_engine::Engine::open(data_dir)?;
     let datasets = engine.datasets().map_err(super::engine_error)?;
-    let mut out = std::io::stdout().lock();
-    if datasets.is_empty() && !args.json {
+    let json = args.json || args.output_format == LinesFormat::Json;
+    let mut out = Sink::open(args.output.as_deref())?;
+    if datasets.is_empty() && !json {
         writeln!(out, "no datasets in `{}` (load one with `crosscheck load FILE`)", data_dir.display())?;
     }
     for d in &datasets {
-        if args.json {
+        if json {
             crate::output::write_json_line(&mut out, d)?;
         } else {
             writeln!(
@@ -47,6 +56,7 @@ pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -54,7 +64,7 @@ pub fn run(args: DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
 fn check(args: &DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let engine = crosscheck_engine::Engine::open(data_dir)?;
     let names = if args.names.is_empty() { engine.dataset_names()? } else { args.names.clone() };
-    let mut out = std::io::stdout().lock();
+    let mut out = Sink::open(args.output.as_deref())?;
     let mut n_damaged = 0;
     for name in &names {
         match engine.check_dataset(name) {
@@ -71,7 +81,9 @@ fn check(args: &DatasetsArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     }
     if n_damaged > 0 {
         writeln!(out, "{n_damaged} of {} datasets damaged: load them again", names.len())?;
+        out.finish()?;
         return Ok(ExitCode::from(1));
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -27,7 +27,8 @@ use std::process::ExitCode;
 #[command(after_help = "Examples:
   crosscheck load examples/screening/watchlist.jsonl
   crosscheck load --dataset un --retrieved-at 2025-04-19 consolidated.xml
-  crosscheck load --mapping leak.mapping.yml --kind leak --origin leak-2020 leak.csv
+  crosscheck load --mapping leak.mapping.yml --kind leak --origin leak-2020 \\
+    leak.csv
   crosscheck load --format ofac-sdn sdn.csv alt.csv add.csv
 
 Bad records go to the rejects file named in the summary; a load with rejects exits 0.
@@ -229,7 +230,7 @@ impl crosscheck_engine::load::Progress for Bar {
 
     fn waiting(&self, dataset: &str) {
         // said on every stderr, not only a terminal's: a scheduled job's log should show the wait
-        self.0.suspend(|| eprintln!("waiting for another load of `{dataset}` to finish"));
+        self.0.suspend(|| crate::output::diag!("waiting for another load of `{dataset}` to finish"));
     }
 }
 

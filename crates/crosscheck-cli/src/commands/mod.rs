@@ -5,6 +5,7 @@ pub mod compare;
 pub mod datasets;
 pub mod load;
 pub mod matching;
+pub mod show;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Match(args) => matching::run(args, &data_dir()?),
         Command::Compare(args) => compare::run(args),
         Command::Datasets(args) => datasets::run(args, &data_dir()?),
+        Command::Show(args) => show::run(args, &data_dir()?),
         Command::Verify(args) => verify::run(args, &data_dir()?),
         Command::CheckId(args) => check_id::run(args),
     }
@@ -78,10 +80,24 @@ pub fn io_reason(e: &io::Error) -> String {
 /// An answer to one input line, and its error message when the line could not be read.
 pub trait LineAnswer: serde::Serialize + Send {
     fn error(&self) -> Option<&str>;
+
+    /// The answer for people (`--output-format text`).
+    fn write_text(&self, out: &mut Vec<u8>) -> io::Result<()>;
+
+    /// The answer in `format`: a JSON line, or text.
+    fn write_as(&self, format: matching::LinesFormat, out: &mut Vec<u8>) -> io::Result<()>
+    where
+        Self: Sized,
+    {
+        match format {
+            matching::LinesFormat::Json => crate::output::write_json_line(out, self),
+            matching::LinesFormat::Text => self.write_text(out),
+        }
+    }
 }
 
 /// The streaming loop of `match` and `compare`: reads `input` in batches of `batch` lines,
-/// answers each line on all cores, writes the answers as JSON lines in input order, reports each
+/// answers each line on all cores, writes the answers as JSON lines to `out` in input order, reports each
 /// error on stderr, and exits 2 after the last line when any line failed.
 ///
 /// Three stages overlap: a thread reads the next batch, all cores answer and serialise the
@@ -89,6 +105,8 @@ pub trait LineAnswer: serde::Serialize + Send {
 /// nature) no longer leave the cores idle.
 pub fn answer_lines<A: LineAnswer>(
     input: Option<&Path>,
+    out: &mut crate::sink::Sink,
+    format: matching::LinesFormat,
     batch: usize,
     answer: impl Fn(&str, u64, &str) -> anyhow::Result<A> + Sync,
 ) -> anyhow::Result<ExitCode> {
@@ -108,10 +126,9 @@ pub fn answer_lines<A: LineAnswer>(
             }
         });
         let writer = scope.spawn(move || -> io::Result<()> {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for (bytes, errors) in out_rx {
                 for err in errors {
-                    eprintln!("error: {err}");
+                    crate::output::diag!("error: {err}");
                 }
                 out.write_all(&bytes)?;
             }
@@ -125,7 +142,7 @@ pub fn answer_lines<A: LineAnswer>(
                     .map(|(line_no, line)| {
                         let a = answer(line, *line_no, &source)?;
                         let mut json = Vec::with_capacity(512);
-                        crate::output::write_json_line(&mut json, &a)?;
+                        a.write_as(format, &mut json)?;
                         Ok((json, a.error().map(str::to_string)))
                     })
                     .collect::<anyhow::Result<_>>()?;

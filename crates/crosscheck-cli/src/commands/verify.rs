@@ -8,8 +8,9 @@
 //!
 //! Log lines (stderr) name evidence files and counts only: human sources appear in no log line.
 
-use crate::output::user_error;
+use crate::output::{diag, user_error};
 use clap::{Args, ValueEnum};
+use crosscheck_engine::verify::VerifyOptions;
 use crosscheck_engine::Engine;
 use crosscheck_verify::render::{self, Format};
 use std::io::Write;
@@ -18,6 +19,15 @@ use std::process::ExitCode;
 
 /// Verify a subject's account against evidence, claim by claim
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  crosscheck verify examples/defector/case.yaml
+  crosscheck verify case.yaml --output-format html > report.html
+  crosscheck verify case.yaml --strict --output-format json > report.json
+  crosscheck verify --allow-outside-case-folder shared/case.yaml
+
+The case file's keys, claim ids and rules: docs/case-file.md.
+
+Exit codes: 0 the report was written; 1 with --strict, a claim is contradicted or someone in the case is on a watchlist; 2 a problem with the case or its evidence (nothing written to stdout).")]
 pub struct VerifyArgs {
     /// The case file (YAML; see docs/case-file.md). Its evidence files are read relative to it
     #[arg(value_name = "CASE")]
@@ -30,6 +40,11 @@ pub struct VerifyArgs {
     /// Exit 1 when any claim is contradicted or anyone in the case is found on a watchlist
     #[arg(long)]
     pub strict: bool,
+
+    /// Let the case's `file:` and `mapping:` paths point outside the case file's folder (by
+    /// default they must stay inside it, symlinks followed: a case file may come from someone else)
+    #[arg(long)]
+    pub allow_outside_case_folder: bool,
 
     /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`) [default: the newest]
     #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
@@ -58,10 +73,10 @@ impl OutputFormat {
 
 pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(data_dir)?.with_scorer(args.scorer.unwrap_or_default());
-    let verified = engine.verify(&args.case).map_err(|e| user_error(e.to_string()))?;
-    let mut stderr = std::io::stderr().lock();
+    let options = VerifyOptions { allow_outside_case_folder: args.allow_outside_case_folder };
+    let verified = engine.verify_with(&args.case, options).map_err(|e| user_error(e.to_string()))?;
     for (file, read, loaded, rejected) in &verified.loads {
-        let _ = writeln!(stderr, "read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
+        diag!("read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
     }
     let output = render::render(&verified.report, args.output_format.format());
     let mut out = std::io::stdout().lock();

@@ -147,3 +147,52 @@ fn syntax_error_is_positioned() {
     assert!(e.pos.is_some());
     assert!(e.message.starts_with("not valid YAML"));
 }
+
+#[test]
+fn a_note_typed_without_a_space_never_reaches_an_error() {
+    // `note:"..."` is one key to YAML: the key holds the note
+    for text in [
+        "subject: {name: A B}\nsources:\n  - key: A\n    note:\"SECRET met him in 2015\": x\n",
+        "subject: {name: A B}\nsources:\n  - {key: A, \"note:SECRET-NOTE\": 1}\n",
+        "subject: {name: A B}\nsources:\n  - {key: A, \"SECRET NOTE met him\": 1}\n",
+        "subject: {name: A B}\nbogus:\"SECRET\": 1\n",
+    ] {
+        let e = error_of(text);
+        assert!(e.pos.is_some(), "{text}: {e}");
+        assert!(e.message.contains("unknown key"), "{text}: {e}");
+        assert!(!e.to_string().contains("SECRET"), "{text}: {e}");
+    }
+    let e = error_of("subject: {name: A B}\nsources:\n  - {key: A, \"note:SECRET-NOTE\": 1}\n");
+    assert!(e.message.contains("`note:`"), "{e}");
+}
+
+#[test]
+fn unknown_relationship_is_an_error_with_a_suggestion() {
+    let e = error_of("subject: {name: A B}\npeople:\n  - {key: boy, relationship: sn, name: C B}\n");
+    assert_eq!(e.pos.map(|p| p.line), Some(3));
+    assert_eq!(e.key, "people[1].relationship");
+    assert!(e.message.contains("unknown relationship (did you mean `son`?)"), "{e}");
+    // every word of the vocabulary, in every language, is accepted
+    for word in crate::relation::vocabulary() {
+        let text = format!("subject: {{name: A B}}\npeople:\n  - {{key: p, relationship: \"{word}\", name: C B}}\n");
+        assert!(parse(&text).is_ok(), "{word}");
+    }
+}
+
+#[test]
+fn unknown_claim_ids_and_datasets_get_a_suggestion() {
+    let e = error_of("subject: {name: A B, birthDate: 1990}\nsources:\n  - {key: A, confirms: [subject.birthdate]}\n");
+    assert!(e.message.contains("did you mean `subject.birthDate`?"), "{e}");
+    let e = error_of(
+        "subject: {name: A B}\nevidence:\n  - {file: r.jsonl, dataset: registry}\nexclude: [\"registy:r1\"]\n",
+    );
+    assert!(e.message.contains("did you mean `registry`?"), "{e}");
+}
+
+#[test]
+fn docs_list_every_relationship_word() {
+    let docs = include_str!("../../../../docs/case-file.md");
+    for word in crate::relation::vocabulary() {
+        assert!(docs.contains(&format!("`{word}`")), "docs/case-file.md does not list `{word}`");
+    }
+}

@@ -14,9 +14,29 @@ use crate::report::{Relation, Report, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// A sentence of the report (an explanation, a warning): escaped, and its `code` spans (dataset
+/// names, keys) shown as code rather than as Markdown backticks (issue 14).
+fn inline(s: &str) -> String {
+    let escaped = esc(s);
+    if !escaped.matches('`').count().is_multiple_of(2) {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in super::neutralise(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -72,17 +92,18 @@ pub fn render(r: &Report) -> String {
         esc(&r.scorer)
     );
     let _ = writeln!(o, "<h2>Summary</h2><div class=\"cards\">");
+    // contradicted first: what an editor must look at before anything else (issue 14)
     for (label, n, class) in [
+        ("contradicted", s.contradicted, "contradicted"),
         ("corroborated", s.corroborated, "corroborated"),
         ("single-source", s.single_source, "single"),
-        ("contradicted", s.contradicted, "contradicted"),
         ("unverified", s.unverified, "unverified"),
     ] {
         let _ = writeln!(o, "<div class=\"card {class}\"><b>{n}</b>{label}</div>");
     }
     let _ = writeln!(o, "</div>");
     if r.findings.is_empty() {
-        let _ = writeln!(o, "<p>Nobody in the case was found on a watchlist.</p>");
+        let _ = writeln!(o, "<p>{}</p>", esc(&super::no_findings(r)));
     } else {
         for f in &r.findings {
             let _ = writeln!(
@@ -106,7 +127,7 @@ pub fn render(r: &Report) -> String {
             esc(&c.id),
             esc(&claimed(&c.claimed)),
             c.status.as_str(),
-            esc(&c.explanation)
+            inline(&c.explanation)
         );
     }
     let _ = writeln!(o, "</table>");
@@ -163,7 +184,7 @@ pub fn render(r: &Report) -> String {
     if !r.warnings.is_empty() {
         let _ = writeln!(o, "<h2>Warnings</h2><ul>");
         for w in &r.warnings {
-            let _ = writeln!(o, "<li>{}</li>", esc(w));
+            let _ = writeln!(o, "<li>{}</li>", inline(w));
         }
         let _ = writeln!(o, "</ul>");
     }
@@ -183,11 +204,13 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
-    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>records</th><th>loaded</th></tr>");
+    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>records</th><th>file</th><th>loaded</th></tr>");
     for d in &r.datasets {
+        let file =
+            d.file.as_deref().map_or_else(|| "loaded dataset".to_string(), |f| format!("<code>{}</code>", esc(f)));
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{file}</td><td>{}</td></tr>",
             esc(&d.dataset),
             esc(&d.origin),
             esc(&d.kind),
@@ -201,8 +224,27 @@ pub fn render(r: &Report) -> String {
             r.sources.iter().map(|s| format!("{} (group {})", esc(&s.key), esc(&s.group))).collect();
         let _ = writeln!(o, "<p>Human sources: {}.</p>", sources.join(", "));
     }
+    if !r.set_aside.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2>Set aside</h2><p class=\"muted\">Records with a person's name and a birth date or address that were not resolved.</p>\
+             <table><tr><th>person</th><th>dataset</th><th>record</th><th>caption</th><th>kept out because</th></tr>"
+        );
+        for x in &r.set_aside {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(&x.person),
+                esc(&x.dataset),
+                esc(&x.record),
+                esc(&x.caption),
+                inline(&x.reason)
+            );
+        }
+        let _ = writeln!(o, "</table>");
+    }
     if !r.exclusions.is_empty() {
-        let _ = writeln!(o, "<h2>Set aside</h2><ul>");
+        let _ = writeln!(o, "<h2>Ruled out by the desk</h2><ul>");
         for x in &r.exclusions {
             let _ = writeln!(
                 o,

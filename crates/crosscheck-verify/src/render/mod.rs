@@ -67,3 +67,40 @@ pub(crate) fn evidence_where(e: &crate::report::EvidenceItem, report: &Report) -
         None => e.origin.clone(),
     }
 }
+
+/// Characters that must never reach a terminal or a Markdown viewer from the data: control
+/// characters (an escape sequence drives the terminal) and the bidirectional controls that
+/// reorder what is shown (U+202E makes `gpj.exe` read `exe.jpg`), issue 15. Each becomes `?`.
+pub(crate) fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_hostile`] character shown as `?`.
+pub(crate) fn neutralise(text: &str) -> String {
+    text.chars().map(|c| if is_hostile(c) { '?' } else { c }).collect()
+}
+
+/// The watchlist line when nobody was found: whether any watchlist was consulted at all (issue
+/// 14: "nobody was found" reads as a clean screening when nothing was screened).
+pub(crate) fn no_findings(r: &Report) -> String {
+    let lists = r.datasets.iter().filter(|d| d.kind == "watchlist").count();
+    match lists {
+        0 => "No watchlist consulted: nobody in the case was screened against one.".into(),
+        1 => "Nobody in the case was found on the one watchlist consulted.".into(),
+        n => format!("Nobody in the case was found on the {n} watchlists consulted."),
+    }
+}
+
+/// The summary's counts, contradicted claims first with their ids (issue 14: what an editor
+/// must look at before anything else).
+pub(crate) fn counts(r: &Report) -> String {
+    let s = &r.summary;
+    let contradicted: Vec<&str> =
+        r.claims.iter().filter(|c| c.status == crate::report::Status::Contradicted).map(|c| c.id.as_str()).collect();
+    let ids = if contradicted.is_empty() { String::new() } else { format!(" ({})", contradicted.join(", ")) };
+    format!(
+        "{} claims: {} contradicted{ids}, {} corroborated, {} single-source, {} unverified",
+        s.claims, s.contradicted, s.corroborated, s.single_source, s.unverified
+    )
+}

@@ -1,15 +1,14 @@
 //! The text report, for a terminal: summary first, then claims with their explanation, findings,
 //! warnings, what could not be verified, and the datasets consulted. No colour: the words carry it.
-//! Control characters from the case or the data (an escape sequence could drive the terminal) are
-//! shown as `?`.
+//! Control characters from the case or the data (an escape sequence could drive the terminal)
+//! and bidirectional controls (U+202E reorders what is shown) are shown as `?`.
 
-use super::{claimed, evidence_where};
+use super::{claimed, counts, evidence_where, neutralise, no_findings};
 use crate::report::{Relation, Report};
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
-    let s = &r.summary;
     let _ = writeln!(o, "Case {} (as of {})", r.case, r.as_of);
     let _ = writeln!(o, "Subject: {}", r.subject.name);
     if !r.people.is_empty() {
@@ -17,13 +16,9 @@ pub fn render(r: &Report) -> String {
             r.people.iter().map(|p| format!("{} ({})", p.name, p.relationship.as_deref().unwrap_or(&p.key))).collect();
         let _ = writeln!(o, "People named: {}", people.join(", "));
     }
-    let _ = writeln!(
-        o,
-        "Claims: {} — {} corroborated, {} single-source, {} contradicted, {} unverified",
-        s.claims, s.corroborated, s.single_source, s.contradicted, s.unverified
-    );
+    let _ = writeln!(o, "{}", counts(r));
     if r.findings.is_empty() {
-        let _ = writeln!(o, "Watchlists: nobody in the case was found");
+        let _ = writeln!(o, "Watchlists: {}", no_findings(r));
     } else {
         for f in &r.findings {
             let state = if f.resolved { "resolved" } else { "name match only, not resolved" };
@@ -43,7 +38,8 @@ pub fn render(r: &Report) -> String {
         for e in &c.evidence {
             let sign = if e.relation == Relation::Supports { "+" } else { "-" };
             let value = e.value.as_deref().map(|v| format!(": {v}")).unwrap_or_default();
-            let _ = writeln!(o, "  {:<13} {:<width$}    {sign} {}{value}", "", "", evidence_where(e, r));
+            let detail = e.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            let _ = writeln!(o, "  {:<13} {:<width$}    {sign} {}{value}{detail}", "", "", evidence_where(e, r));
         }
     }
     if !r.findings.is_empty() {
@@ -77,9 +73,16 @@ pub fn render(r: &Report) -> String {
         let c = r.claims.iter().find(|c| &c.id == id);
         let _ = writeln!(o, "  {id}  {}", c.map(|c| claimed(&c.claimed)).unwrap_or_default());
     }
+    if !r.set_aside.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "SET ASIDE (same name and a birth date or address, not resolved)");
+        for x in &r.set_aside {
+            let _ = writeln!(o, "  {} on {}: record {} ({}): {}", x.person, x.dataset, x.record, x.caption, x.reason);
+        }
+    }
     if !r.exclusions.is_empty() {
         let _ = writeln!(o);
-        let _ = writeln!(o, "SET ASIDE");
+        let _ = writeln!(o, "RULED OUT BY THE DESK");
         for x in &r.exclusions {
             let _ = writeln!(o, "  {}:{}  {}", x.dataset, x.record, x.reason.as_deref().unwrap_or(""));
         }
@@ -87,9 +90,10 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "DATASETS CONSULTED");
     for d in &r.datasets {
+        let file = d.file.as_deref().map(|f| format!(", from {f}")).unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {} (origin {}, {}, {} records, loaded {})",
+            "  {} (origin {}, {}, {} records{file}, loaded {})",
             d.dataset, d.origin, d.kind, d.records, d.loaded_at
         );
     }
@@ -99,5 +103,5 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "crosscheck {}, scorer {}", r.crosscheck_version, r.scorer);
-    o.chars().map(|c| if c.is_control() && c != '\n' { '?' } else { c }).collect()
+    neutralise(&o)
 }
