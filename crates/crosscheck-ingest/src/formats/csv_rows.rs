@@ -31,6 +31,7 @@ pub(crate) struct CsvRows {
     pending: VecDeque<Line>,
     eof: bool,
     delimiter: u8,
+    parser: OneRecord,
 }
 
 /// Where a record's quote state is at the end of some bytes.
@@ -78,7 +79,13 @@ impl Quotes {
 
 impl CsvRows {
     pub(crate) fn new(reader: Box<dyn Read + Send>, delimiter: u8) -> Self {
-        CsvRows { lines: BoundedLines::new(reader, MAX_LINE), pending: VecDeque::new(), eof: false, delimiter }
+        CsvRows {
+            lines: BoundedLines::new(reader, MAX_LINE),
+            pending: VecDeque::new(),
+            eof: false,
+            delimiter,
+            parser: OneRecord::new(delimiter),
+        }
     }
 
     /// The pending line `i`, reading ahead as needed; `Err` on a read error.
@@ -157,7 +164,7 @@ impl CsvRows {
                 }
                 joined.extend_from_slice(&line.bytes);
             }
-            let parsed = parse_one(&joined, self.delimiter);
+            let parsed = self.parser.parse(&joined);
             let fits = match (&parsed, n_fields) {
                 (Ok(r), Some(n)) => r.len() == n,
                 (Ok(_), None) => true,
@@ -188,24 +195,59 @@ impl CsvRows {
     }
 }
 
-/// Parses bytes that make exactly one record.
-fn parse_one(bytes: &[u8], delimiter: u8) -> Result<csv::StringRecord, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(bytes.len().max(64))
-        .from_reader(bytes);
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => Ok(record),
-        Ok(false) => Ok(csv::StringRecord::from(vec![""])),
-        Err(e) => Err(match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => {
-                format!("unreadable CSV: field {} is not valid text in the file's encoding", err.field() + 1)
+/// Parses byte strings that each make exactly one record, with one reused `csv_core` reader and
+/// buffers (a `csv::Reader` built per record cost a large buffer allocation per row).
+pub(crate) struct OneRecord {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl OneRecord {
+    pub(crate) fn new(delimiter: u8) -> Self {
+        OneRecord {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The one record in `bytes` (the first, should a terminator be left unquoted).
+    pub(crate) fn parse(&mut self, bytes: &[u8]) -> Result<csv::StringRecord, String> {
+        use csv_core::ReadRecordResult as R;
+        self.core.reset();
+        // A record's fields never hold more bytes than its text, nor more fields than bytes + 1.
+        self.out.clear();
+        self.out.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (mut input, mut n_out, mut n_ends) = (bytes, 0usize, 0usize);
+        loop {
+            let (result, n_in, o, e) = self.core.read_record(input, &mut self.out[n_out..], &mut self.ends[n_ends..]);
+            input = &input[n_in..];
+            n_out += o;
+            n_ends += e;
+            match result {
+                // an empty input tells the reader the data ends
+                R::InputEmpty => continue,
+                R::Record | R::End => break,
+                R::OutputFull | R::OutputEndsFull => {
+                    return Err("unreadable CSV: the record does not fit the reader's buffers".into())
+                }
             }
-            _ => format!("unreadable CSV: {e}"),
-        }),
+        }
+        let mut record = csv::ByteRecord::with_capacity(n_out, n_ends.max(1));
+        if n_ends == 0 {
+            record.push_field(b"");
+        }
+        let mut start = 0;
+        for &end in &self.ends[..n_ends] {
+            record.push_field(&self.out[start..end]);
+            start = end;
+        }
+        csv::StringRecord::from_byte_record(record).map_err(|e| {
+            format!("unreadable CSV: field {} is not valid text in the file's encoding", e.utf8_error().field() + 1)
+        })
     }
 }
 
