@@ -23,6 +23,7 @@
 
 mod detect;
 pub mod formats;
+pub mod lines;
 pub mod mapping;
 pub mod pipeline;
 mod records;

@@ -50,7 +50,9 @@ struct RawMapping {
     delimiter: Option<String>,
     #[serde(default)]
     encoding: Option<String>,
-    properties: BTreeMap<String, RawSource>,
+    /// Read as plain YAML first, then each value on its own, so a mistake names its property,
+    /// the key at fault and the line (an untagged enum only said that nothing matched).
+    properties: BTreeMap<String, serde_yaml_ng::Value>,
 }
 
 #[derive(Deserialize)]
@@ -60,8 +62,6 @@ enum OneOrMany {
     Many(Vec<String>),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum RawSource {
     Column(String),
     Columns(Vec<String>),
@@ -77,6 +77,40 @@ struct RawSpec {
     format: Option<String>,
     #[serde(default)]
     literal: Option<serde_yaml_ng::Value>,
+}
+
+/// The 1-based line where property `prop` is declared in `yaml` (the first line whose key it is).
+fn line_of(yaml: &str, prop: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| {
+            let key = l.trim_start().trim_start_matches(['"', '\'']);
+            key.strip_prefix(prop)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// Reads one property's source: a column name, a list of columns, or a `column`/`format`/`literal`
+/// map. A wrong shape or key is named with the property and its line.
+fn raw_source(yaml: &str, prop: &str, value: serde_yaml_ng::Value) -> Result<RawSource, String> {
+    let at = line_of(yaml, prop).map(|l| format!(" (line {l})")).unwrap_or_default();
+    match value {
+        serde_yaml_ng::Value::String(s) => Ok(RawSource::Column(s)),
+        serde_yaml_ng::Value::Sequence(items) => items
+            .into_iter()
+            .map(|v| match v {
+                serde_yaml_ng::Value::String(s) => Ok(s),
+                _ => Err(format!("property `{prop}`{at}: a list of columns holds only column names")),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(RawSource::Columns),
+        v @ serde_yaml_ng::Value::Mapping(_) => serde_yaml_ng::from_value::<RawSpec>(v)
+            .map(RawSource::Spec)
+            .map_err(|e| format!("property `{prop}`{at}: {e}")),
+        _ => Err(format!(
+            "property `{prop}`{at}: give a column name, a list of column names, or `column`/`format`/`literal`"
+        )),
+    }
 }
 
 impl Mapping {
@@ -100,7 +134,7 @@ impl Mapping {
             if schema.prop_type(&prop).is_none() {
                 return Err(format!("schema `{}` has no property `{prop}`", schema.name));
             }
-            let source = match source {
+            let source = match raw_source(yaml, &prop, source)? {
                 RawSource::Column(c) => Source::Column { column: c, format: None },
                 RawSource::Columns(cs) if cs.is_empty() => return Err(format!("`{prop}` names no column")),
                 RawSource::Columns(cs) => Source::Columns(cs),
@@ -160,6 +194,10 @@ mod tests {
             ("schema: Person\ndelimiter: ';;'\nproperties: {name: a}", "delimiter must be one ASCII character"),
             ("schema: Person\nproperties: {}", "maps no column"),
             ("schema: Person\ncolour: red\nproperties: {name: a}", "unknown field `colour`"),
+            (
+                "schema: Person\nproperties:\n  name: fio\n  birthDate: {colum: dob}\n",
+                "property `birthDate` (line 4): unknown field `colum`",
+            ),
         ];
         for (yaml, want) in table {
             let err = Mapping::parse(yaml).unwrap_err();

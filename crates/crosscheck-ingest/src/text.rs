@@ -36,11 +36,32 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     !utf16 && bytes.iter().take(8192).any(|&b| b == 0)
 }
 
+/// Whether `head` is UTF-8 but for a few stray bytes: another encoding is guessed only when
+/// invalid sequences are more than a fifth of the non-ASCII characters. A stray 0xFF in a UTF-8
+/// Cyrillic file once made the whole file decode as GBK. `cut`: the sample may end mid-character.
+fn mostly_utf8(head: &[u8], cut: bool) -> bool {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    let mut chunks = head.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        let last = chunks.peek().is_none();
+        if !chunk.invalid().is_empty() && (!last || !cut) {
+            invalid += 1;
+        }
+    }
+    invalid == 0 || invalid * 4 < valid
+}
+
 /// Opens `path` as text. `label` is an encoding the user named (`--encoding` or the mapping);
 /// without it, a BOM decides, else UTF-8 when the sample is valid UTF-8, else detection.
 pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Result<TextFile, IngestError> {
     let head = sample(path, SAMPLE)?;
-    if looks_binary(&head) {
+    // A UTF-16 file without BOM is full of NUL bytes: it is text when the user names its encoding.
+    let named_utf16 = label.is_some_and(|l| {
+        Encoding::for_label(l.trim().as_bytes())
+            .is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE)
+    });
+    if !named_utf16 && looks_binary(&head) {
         return Err(IngestError::Binary { path: path.to_path_buf(), expected });
     }
     let (encoding, detected) = match label {
@@ -50,12 +71,7 @@ pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Re
         None => match Encoding::for_bom(&head) {
             Some((enc, _)) => (enc, false),
             None => {
-                // A sample cut in the middle of a multi-byte character is still UTF-8.
-                let valid_utf8 = match std::str::from_utf8(&head) {
-                    Ok(_) => true,
-                    Err(e) => e.error_len().is_none() && head.len() == SAMPLE,
-                };
-                if valid_utf8 {
+                if mostly_utf8(&head, head.len() == SAMPLE) {
                     (encoding_rs::UTF_8, false)
                 } else {
                     let mut detector = chardetng::EncodingDetector::new();
@@ -102,6 +118,27 @@ mod tests {
         let (s, enc) = decode(&bytes, None);
         assert!(s.contains("Иванов Глеб"), "{s}");
         assert_eq!(enc, EncodingUsed { name: "windows-1251", detected: true });
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let mut bytes = "id,name\n".as_bytes().to_vec();
+        for i in 0..50 {
+            bytes.extend(format!("{i},Иванова Мария Петровна\n").as_bytes());
+        }
+        bytes.extend(b"51,\xFF\n");
+        let (s, enc) = decode(&bytes, None);
+        assert!(s.contains("Иванова Мария"), "{s}");
+        assert_eq!(enc.name, "UTF-8");
+    }
+
+    #[test]
+    fn utf16_without_bom_loads_when_named() {
+        let text = "name\nГлеб\n";
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (s, enc) = decode(&bytes, Some("utf-16le"));
+        assert_eq!(s, text);
+        assert_eq!(enc.name, "UTF-16LE");
     }
 
     #[test]

@@ -471,10 +471,13 @@ impl Builder {
                 Some(more) => {
                     let mut merged: Entity =
                         serde_json::from_slice(bytes(first)).map_err(|e| damaged(e.to_string()))?;
-                    for &part in more {
-                        let next: Entity = serde_json::from_slice(bytes(part)).map_err(|e| damaged(e.to_string()))?;
-                        merged.merge(next).map_err(|e| damaged(e.to_string()))?;
-                    }
+                    // All parts at once: merging part by part went over every value held for
+                    // each part (quadratic when thousands of rows share one id).
+                    let parts = more
+                        .iter()
+                        .map(|&part| serde_json::from_slice::<Entity>(bytes(part)).map_err(|e| damaged(e.to_string())))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    merged.merge_all(parts).map_err(|e| damaged(e.to_string()))?;
                     // Keys of the parts are already filed; an assembled name may add one more,
                     // and one part's birth date gives another part's names their `y:` keys (an
                     // undated part's `u:` keys stay: they only make the entity a candidate for

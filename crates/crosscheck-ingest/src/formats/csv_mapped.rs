@@ -21,12 +21,8 @@ pub fn open(
     let label = options.encoding.as_deref().or(mapping.encoding.as_deref());
     let text = open_text(path, label, "CSV")?;
     let encoding = text.encoding.clone();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(mapping.delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.reader);
-    let header: Vec<String> = match reader.headers() {
+    let mut reader = super::CsvRows::new(text.reader, mapping.delimiter);
+    let header: Vec<String> = match reader.header() {
         Ok(h) => h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
         Err(e) => return Err(IngestError::Invalid { path: path.into(), reason: format!("unreadable header: {e}") }),
     };
@@ -222,25 +218,75 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Rows of any text, any line ending (LF, CR LF, lone CR) and at most one quote that never
+        /// closes: every non-blank row is exactly one record, an entity or a reject with a reason,
+        /// at its true line; the broken row alone is rejected.
         #[test]
         fn mangled_csv_never_panics_and_every_row_is_accounted(
-            rows in proptest::collection::vec(proptest::collection::vec(r"[a-zA-Zа-я0-9 .,;\x{2028}\t-]{0,12}", 1..7), 0..12)
+            rows in proptest::collection::vec(proptest::collection::vec(r"[a-zA-Zа-я0-9 .,;\x{2028}\t-]{0,12}", 1..7), 0..12),
+            ending in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+            broken in proptest::option::of((0usize..12, 0usize..7)),
         ) {
-            let mut content = String::from("fio;dob;passport;street;city\n");
+            let mut rows = rows;
+            let broken = broken.filter(|&(r, _)| r < rows.len()).map(|(r, f)| {
+                let f = f.min(rows[r].len() - 1);
+                rows[r][f] = format!("\"{}", rows[r][f]);
+                r
+            });
+            let mut content = format!("fio;dob;passport;street;city{ending}");
             for row in &rows {
                 content.push_str(&row.join(";"));
-                content.push('\n');
+                content.push_str(ending);
             }
             let records = read(content.as_bytes(), None).unwrap();
-            // Every data row is exactly one record, an entity or a reject with a reason; blank lines
-            // are not rows.
-            let n_rows = rows.iter().filter(|r| !r.join(";").is_empty()).count();
-            proptest::prop_assert_eq!(records.len(), n_rows);
-            for r in &records {
-                if let Record::Rejected(r) = r {
-                    proptest::prop_assert!(!r.reason.is_empty());
+            // Blank lines are not rows; row i is on line i + 2.
+            let lines: Vec<u64> = (0..rows.len()).filter(|&i| !rows[i].join(";").is_empty()).map(|i| i as u64 + 2).collect();
+            proptest::prop_assert_eq!(records.len(), lines.len());
+            for (r, &want) in records.iter().zip(&lines) {
+                match r {
+                    Record::Rejected(r) => {
+                        proptest::prop_assert!(!r.reason.is_empty());
+                        proptest::prop_assert_eq!(r.line, want);
+                    }
+                    Record::Entities { line, .. } => {
+                        proptest::prop_assert_eq!(*line, want);
+                        proptest::prop_assert!(broken.map(|b| b as u64 + 2) != Some(want), "the broken row loaded");
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_unterminated_quote_rejects_its_row_and_the_rows_after_it_load() {
+        let mut content = String::from("fio;dob;passport;street;city\n");
+        for i in 1..=6000 {
+            if i == 3 {
+                content.push_str("\"Broken quote;;3;;\n");
+            } else {
+                content.push_str(&format!("Person {i};;{i};;\n"));
+            }
+        }
+        let records = read(content.as_bytes(), None).unwrap();
+        assert_eq!(records.len(), 6000);
+        let rejects: Vec<_> =
+            records.iter().filter_map(|r| if let Record::Rejected(r) = r { Some(r) } else { None }).collect();
+        assert_eq!(rejects.len(), 1);
+        assert_eq!(rejects[0].line, 4);
+        assert!(rejects[0].reason.contains("quote"), "{}", rejects[0].reason);
+        assert_eq!(rejects[0].raw, "\"Broken quote;;3;;");
+    }
+
+    #[test]
+    fn cr_only_rows_are_rejected_at_their_true_line() {
+        let mut content = String::from("fio;dob;passport;street;city\r");
+        for i in 2..=60 {
+            content.push_str(&if i == 51 { "only;three;fields".to_string() } else { format!("Person {i};;{i};;") });
+            content.push('\r');
+        }
+        let records = read(content.as_bytes(), None).unwrap();
+        assert_eq!(records.len(), 59);
+        let Record::Rejected(r) = &records[49] else { panic!("row 51 loaded") };
+        assert_eq!((r.line, r.reason.as_str()), (51, "row has 3 fields, the header has 5"));
     }
 }

@@ -40,8 +40,8 @@ const PUBLISHER: &str = "Council of the European Union";
 pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Opened, IngestError> {
     let text = open_text(path, options.encoding.as_deref(), "EU journal CSV")?;
     let encoding = text.encoding.clone();
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.reader);
-    let header: Vec<String> = match reader.headers() {
+    let mut reader = super::CsvRows::new(text.reader, b',');
+    let header: Vec<String> = match reader.header() {
         Ok(h) => h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
         Err(e) => return Err(IngestError::Invalid { path: path.into(), reason: format!("unreadable header: {e}") }),
     };

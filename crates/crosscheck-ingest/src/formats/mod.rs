@@ -2,6 +2,7 @@
 //! one [`crate::Record`] per source record.
 
 pub mod csv_mapped;
+mod csv_rows;
 pub mod eu_journal;
 pub mod ftm;
 mod lists;
@@ -10,6 +11,7 @@ pub mod os_simple;
 pub mod un_xml;
 
 use crate::{Record, Reject};
+pub(crate) use csv_rows::CsvRows;
 
 /// Builds a reject for `file` at `line`. Raw text is capped at 64 KiB so a 10 MB garbage line does
 /// not make a 10 MB rejects entry; the cap is said in the reason.
@@ -40,45 +42,32 @@ pub(crate) struct Row<'a> {
     pub raw: String,
 }
 
-/// The row loop of the CSV readers: yields one record per data row. A row the CSV reader cannot
-/// read becomes a reject (an I/O error also ends the file, since the reader cannot go on); a row
-/// with another number of fields than the header's is rejected with both counts; every other
-/// row goes to `build`.
-pub(crate) fn csv_records<R: std::io::Read + 'static>(
-    mut reader: csv::Reader<R>,
+/// The row loop of the CSV readers: yields one record per data row of `rows` (after its header).
+/// A row that cannot be read (see [`csv_rows`]) becomes a reject at its true line; a row with
+/// another number of fields than the header's is rejected with both counts; every other row goes
+/// to `build`.
+pub(crate) fn csv_records(
+    mut rows: CsvRows,
     display: String,
     delimiter: char,
     n_columns: usize,
     mut build: impl FnMut(Row<'_>) -> Record + 'static,
 ) -> impl Iterator<Item = Record> {
-    let mut record = csv::StringRecord::new();
     let mut number = 0u64;
-    let mut done = false;
     std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let result = reader.read_record(&mut record);
+        let next = rows.next_record(Some(n_columns))?;
         number += 1;
-        let line = record.position().map_or(number + 1, |p| p.line());
-        match result {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    done = true;
-                }
-                Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")))
-            }
-            Ok(true) => {
+        Some(match next {
+            Err(bad) => Record::Rejected(reject(&display, bad.line, bad.reason, &bad.raw)),
+            Ok((line, record)) => {
                 let raw = record.iter().collect::<Vec<_>>().join(&delimiter.to_string());
                 if record.len() != n_columns {
                     let reason = format!("row has {} fields, the header has {n_columns}", record.len());
                     return Some(Record::Rejected(reject(&display, line, reason, &raw)));
                 }
-                Some(build(Row { record: &record, line, number, raw }))
+                build(Row { record: &record, line, number, raw })
             }
-        }
+        })
     })
 }
 
