@@ -69,8 +69,11 @@ impl Engine {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
         let case = parse_case(&text, &stem, evidence::today())
             .map_err(|error| VerifyError::Case { path: path.into(), error })?;
+        // A case from a pipe (`/dev/stdin`, `<(...)`) has no folder of its own: its evidence paths
+        // are read from the current folder.
+        let from_pipe = !std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let case_dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(dir) if !from_pipe && !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
         check_paths(&case.evidence, &case_dir, options).map_err(|(pos, key, file, reason)| VerifyError::Path {
