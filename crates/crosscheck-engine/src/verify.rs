@@ -69,8 +69,11 @@ impl Engine {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
         let case = parse_case(&text, &stem, evidence::today())
             .map_err(|error| VerifyError::Case { path: path.into(), error })?;
+        // A case from a pipe (`/dev/stdin`, `<(...)`) has no folder of its own: its evidence paths
+        // are read from the current folder.
+        let from_pipe = !std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let case_dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(dir) if !from_pipe && !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
         };
         check_paths(&case.evidence, &case_dir, options).map_err(|(pos, key, file, reason)| VerifyError::Path {
@@ -109,11 +112,13 @@ fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
     }
 }
 
-/// Reads a case or mapping file: a regular file of at most [`MAX_CASE_FILE_BYTES`].
+/// Reads a case or mapping file of at most [`MAX_CASE_FILE_BYTES`]. A pipe or character device
+/// (`/dev/stdin`, `<(...)`) is read too, at most the limit plus one byte, so `/dev/zero` is refused
+/// quickly with the limit named; a directory is refused.
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     let meta = fs_err::metadata(path).map_err(|e| io_reason(&e))?;
-    if let Some(what) = not_a_file(&meta) {
-        return Err(what.into());
+    if meta.is_dir() {
+        return Err("is a directory".into());
     }
     let file = fs_err::File::open(path).map_err(|e| io_reason(&e))?;
     let mut bytes = Vec::new();
@@ -181,5 +186,27 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
             let text = e.to_string();
             text.split_once(" at path ").map_or(text.clone(), |(head, _)| head.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod read_limited_tests {
+    use super::read_limited;
+    use std::path::Path;
+
+    #[test]
+    fn a_device_is_read_up_to_the_limit_then_refused() {
+        let zero = Path::new("/dev/zero");
+        if !zero.exists() {
+            return;
+        }
+        let reason = read_limited(zero).unwrap_err();
+        assert!(reason.contains("16 MiB"), "{reason}");
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let reason = read_limited(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_err();
+        assert_eq!(reason, "is a directory");
     }
 }
