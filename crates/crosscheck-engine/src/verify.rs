@@ -70,8 +70,10 @@ impl Engine {
         let case = parse_case(&text, &stem, evidence::today())
             .map_err(|error| VerifyError::Case { path: path.into(), error })?;
         // A case from a pipe (`/dev/stdin`, `<(...)`) has no folder of its own: its evidence paths
-        // are read from the current folder.
-        let from_pipe = !std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        // are read from the current folder. `/dev/stdin < case.yaml` is a regular file behind a
+        // device path, whose folder (`/dev`) is not the case's either.
+        let device_path = path.starts_with("/dev") || path.starts_with("/proc");
+        let from_pipe = device_path || !std::fs::metadata(path).is_ok_and(|m| m.is_file());
         let case_dir = match path.parent() {
             Some(dir) if !from_pipe && !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
