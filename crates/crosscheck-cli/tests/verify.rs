@@ -246,3 +246,59 @@ fn issue_14_set_aside_expired_passport_and_no_watchlist_end_to_end() {
         assert!(text.contains("r9") && text.contains("birth place differs"), "{format}: {text}");
     }
 }
+
+/// `verify -o FILE` writes the report to FILE and nothing to stdout; a run that fails on its case
+/// leaves an earlier FILE as it was, and no temporary file beside it.
+#[test]
+fn verify_output_file_is_replaced_only_by_a_complete_report() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = verify(data.path(), &example(), &["--output-format", "json", "-o", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let written: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    validate(&written);
+
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "subject: {name: A B}\nevidnce: []\n").unwrap();
+    let before = std::fs::read(&report).unwrap();
+    let out = verify(data.path(), &bad, &["-o", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&report).unwrap(), before, "a failed run changed the report");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "left behind: {names:?}");
+}
+
+/// A case piped in (`cat case.yaml | crosscheck verify /dev/stdin`) or redirected
+/// (`crosscheck verify /dev/stdin < case.yaml`) is read, and its evidence paths are read from the
+/// current folder: run from the example's folder it gives the same claims as the file itself.
+#[test]
+fn a_case_from_a_pipe_reads_its_evidence_from_the_current_folder() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let data = tempfile::tempdir().unwrap();
+    let folder = example().parent().unwrap().to_path_buf();
+    let direct = verify(data.path(), &example(), &["--output-format", "json"]);
+    let direct: Value = serde_json::from_slice(&direct.stdout).unwrap();
+    for piped in [true, false] {
+        let stdin = if piped { Stdio::piped() } else { Stdio::from(std::fs::File::open(example()).unwrap()) };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(["verify", "/dev/stdin", "--output-format", "json"])
+            .current_dir(&folder)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(&std::fs::read(example()).unwrap()).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "piped={piped}: {}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["claims"], direct["claims"], "piped={piped}");
+    }
+}

@@ -9,6 +9,7 @@
 //! Log lines (stderr) name evidence files and counts only: human sources appear in no log line.
 
 use crate::output::{diag, user_error};
+use crate::sink::Sink;
 use clap::{Args, ValueEnum};
 use crosscheck_engine::verify::VerifyOptions;
 use crosscheck_engine::Engine;
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   crosscheck verify examples/defector/case.yaml
-  crosscheck verify case.yaml --output-format html > report.html
+  crosscheck verify case.yaml --output-format html -o report.html
   crosscheck verify case.yaml --strict --output-format json > report.json
   crosscheck verify --allow-outside-case-folder shared/case.yaml
 
@@ -36,6 +37,11 @@ pub struct VerifyArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
+
+    /// Write the report to FILE (replaced only when the report is complete) instead of stdout;
+    /// a run that fails leaves an earlier FILE as it was
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Exit 1 when any claim is contradicted or anyone in the case is found on a watchlist
     #[arg(long)]
@@ -79,9 +85,9 @@ pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         diag!("read {read} records of `{file}`: {loaded} entities, {rejected} rejected");
     }
     let output = render::render(&verified.report, args.output_format.format());
-    let mut out = std::io::stdout().lock();
+    let mut out = Sink::open(args.output.as_deref())?;
     out.write_all(output.as_bytes())?;
-    out.flush()?;
+    out.finish()?;
     if args.strict && verified.report.needs_review() {
         return Ok(ExitCode::from(1));
     }
