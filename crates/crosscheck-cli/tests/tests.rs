@@ -36,3 +36,6 @@ mod case_file_docs;
 
 // Issue 14: `--help` examples at 80 columns start or continue a command, never wrap mid-command.
 mod help;
+
+// Issue 15, hostile streams: an over-long or non-UTF-8 input line is answered with an error in place.
+mod hostile_streams;

@@ -137,6 +137,25 @@ pub struct CompareAnswer {
     pub error: Option<String>,
 }
 
+/// The answer for a `match` input line that could not even be read as text (too long, not
+/// UTF-8): `reason` says why, with its source and line.
+pub fn unreadable_match_line(scorer: &Scorer, line_no: u64, source: &str, reason: &str) -> MatchAnswer {
+    MatchAnswer::unreadable("", scorer, at_line(source, line_no, &reason))
+}
+
+/// The answer for a `compare` input line that could not even be read as text (too long, not
+/// UTF-8): `reason` says why, with its source and line.
+pub fn unreadable_compare_line(scorer: &Scorer, line_no: u64, source: &str, reason: &str) -> CompareAnswer {
+    CompareAnswer {
+        id: serde_json::Value::Null,
+        scorer: scorer.id(),
+        score: 0.0,
+        is_match: false,
+        explanation: None,
+        error: Some(at_line(source, line_no, &reason)),
+    }
+}
+
 /// Answers one `compare` line `{"id", "left", "right"}`; a line that cannot be read is
 /// answered with `error` (and the line's id when it has one).
 pub fn answer_compare_line(scorer: &Scorer, line: &str, line_no: u64, source: &str, threshold: f64) -> CompareAnswer {

@@ -25,7 +25,7 @@ use crosscheck_engine::check_id::{answer_line, check, holder_entity, today};
 use crosscheck_engine::wire::{CheckIdAnswer, CheckIdLineError};
 use crosscheck_ids::{Date, IdType};
 use crosscheck_model::Entity;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -43,7 +43,7 @@ Examples:
   printf '%s\\n' '{\"id\":\"a\",\"type\":\"ru-snils\",\"value\":\"112-233-445 95\"}' \\
     | crosscheck check-id --input -
 
-Input lines (--input): JSON objects {\"id\", \"type\", \"value\"} (optional \"holder\": an FtM Person). `type` defaults to --type, else auto. An MRZ value is the whole zone, lines joined by \\n. A line that cannot be read is answered in place with {\"id\", \"valid\": false, \"error\"} and reported on stderr; the run goes on and exits 2 at the end.
+Input lines (--input): JSON objects {\"id\", \"type\", \"value\"} (optional \"holder\": an FtM Person). `type` defaults to --type, else auto. An MRZ value is the whole zone, lines joined by \\n. A line that cannot be read (not JSON, not UTF-8, or longer than 16 MiB) is answered in place with {\"id\", \"valid\": false, \"error\"} and reported on stderr; the run goes on and exits 2 at the end.
 
 Exit codes: 0 every value valid; 1 some value invalid; 2 usage or input error (a bad flag, an unreadable file, a malformed input line)."
 )]
@@ -165,23 +165,22 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
     };
     let mut n_bad_lines = 0u64;
     let mut line_no = 0u64;
-    let mut buf = Vec::new();
     loop {
         if reader.buffer().is_empty() {
             out.flush()?; // the next read may block: let the reader of our output see what we have
         }
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
-        if n == 0 {
-            break;
-        }
+        let line = super::read_line_capped(&mut reader, super::MAX_LINE_BYTES)
+            .map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
+        let Some(line) = line else { break };
         line_no += 1;
-        let text = String::from_utf8_lossy(&buf);
-        let line = text.trim().trim_start_matches('\u{feff}');
-        if line.is_empty() {
+        if line.as_ref().is_ok_and(|text| text.is_empty()) {
             continue;
         }
-        match answer_line(line, args.kind, holder.as_ref(), as_of) {
+        let answered = match &line {
+            Ok(line) => answer_line(line, args.kind, holder.as_ref(), as_of),
+            Err(reason) => Err((serde_json::Value::Null, reason.clone())),
+        };
+        match answered {
             Ok((id, report)) => {
                 any_invalid |= !report.valid;
                 match format {

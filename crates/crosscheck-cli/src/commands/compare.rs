@@ -23,7 +23,7 @@ use std::process::ExitCode;
     '\"right\":{\"schema\":\"Person\",\"properties\":{\"name\":[\"Smith, John\"]}}}' \\
     | crosscheck compare
 
-Exit codes: 0 every pair answered; 2 usage error, or a line that could not be read.")]
+Exit codes: 0 every pair answered; 2 usage error, or a line that could not be read (not a pair, not UTF-8, or longer than 16 MiB: answered in place with `error`).")]
 pub struct CompareArgs {
     /// Pairs, JSON lines `{"id", "left", "right"}` [default: stdin; `-` for stdin]
     #[arg(long, value_name = "FILE")]
@@ -72,10 +72,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let scorer = args.scorer.unwrap_or_default();
     let threshold = args.threshold.unwrap_or(scorer.default_threshold());
     let mut out = Sink::open(args.output.as_deref())?;
-    let code =
-        super::answer_lines(args.input.as_deref(), &mut out, args.output_format, 4096, |line, line_no, source| {
-            Ok(wire::answer_compare_line(&scorer, line, line_no, source, threshold))
-        })?;
+    let code = super::answer_lines(
+        args.input.as_deref(),
+        &mut out,
+        args.output_format,
+        4096,
+        |line, line_no, source| Ok(wire::answer_compare_line(&scorer, line, line_no, source, threshold)),
+        |line_no, source, reason| wire::unreadable_compare_line(&scorer, line_no, source, reason),
+    )?;
     out.finish()?;
     Ok(code)
 }

@@ -30,7 +30,7 @@ use std::process::ExitCode;
 
 Look a result up in full with `crosscheck show DATASET:ID`.
 
-Exit codes: 0 every query answered (with --fail-on-match: and none matched); 1 with --fail-on-match, some query matched; 2 usage error, or a query line that could not be read.")]
+Exit codes: 0 every query answered (with --fail-on-match: and none matched); 1 with --fail-on-match, some query matched; 2 usage error, or a query line that could not be read (not a query, not UTF-8, or longer than 16 MiB: answered in place with `error`).")]
 pub struct MatchArgs {
     /// Dataset to screen against (repeat for several)
     #[arg(long, required = true, value_name = "NAME")]
@@ -141,14 +141,21 @@ pub fn run(args: MatchArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         out.write_all(&bytes)?;
         ExitCode::SUCCESS
     } else {
-        super::answer_lines(args.input.as_deref(), &mut out, format, 512, |line, line_no, source| {
-            let answer =
-                wire::answer_match_line(&snapshot, line, line_no, source, &options).map_err(super::engine_error)?;
-            if answer.results.iter().any(|r| r.is_match) {
-                any_match.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            Ok(answer)
-        })?
+        super::answer_lines(
+            args.input.as_deref(),
+            &mut out,
+            format,
+            512,
+            |line, line_no, source| {
+                let answer =
+                    wire::answer_match_line(&snapshot, line, line_no, source, &options).map_err(super::engine_error)?;
+                if answer.results.iter().any(|r| r.is_match) {
+                    any_match.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(answer)
+            },
+            |line_no, source, reason| wire::unreadable_match_line(snapshot.scorer(), line_no, source, reason),
+        )?
     };
     out.finish()?;
     if code == ExitCode::SUCCESS && args.fail_on_match && any_match.into_inner() {

@@ -109,12 +109,13 @@ pub fn answer_lines<A: LineAnswer>(
     format: matching::LinesFormat,
     batch: usize,
     answer: impl Fn(&str, u64, &str) -> anyhow::Result<A> + Sync,
+    unreadable: impl Fn(u64, &str, &str) -> A + Sync,
 ) -> anyhow::Result<ExitCode> {
     use rayon::prelude::*;
     use std::io::Write;
     use std::sync::mpsc::sync_channel;
     let (source, reader) = open_input(input)?;
-    let (lines_tx, lines_rx) = sync_channel::<io::Result<Vec<(u64, String)>>>(2);
+    let (lines_tx, lines_rx) = sync_channel::<io::Result<Vec<(u64, InputLine)>>>(2);
     let (out_tx, out_rx) = sync_channel::<(Vec<u8>, Vec<String>)>(2);
     let mut n_errors = 0u64;
     std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -140,7 +141,10 @@ pub fn answer_lines<A: LineAnswer>(
                 let answers: Vec<(Vec<u8>, Option<String>)> = lines
                     .par_iter()
                     .map(|(line_no, line)| {
-                        let a = answer(line, *line_no, &source)?;
+                        let a = match line {
+                            Ok(line) => answer(line, *line_no, &source)?,
+                            Err(reason) => unreadable(*line_no, &source, reason),
+                        };
                         let mut json = Vec::with_capacity(512);
                         a.write_as(format, &mut json)?;
                         Ok((json, a.error().map(str::to_string)))
@@ -167,12 +171,70 @@ pub fn answer_lines<A: LineAnswer>(
     Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-/// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number.
-/// Invalid UTF-8 is kept as replacement characters so the line still gets its answer.
+/// The longest input line `match`, `compare` and `check-id` read, in bytes: a real query or pair
+/// is a few kilobytes; a longer line is answered with an error instead of taking the memory.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// One input line, or why it cannot be read: longer than [`MAX_LINE_BYTES`] (the rest of it is
+/// skipped without being kept), or not UTF-8.
+pub type InputLine = Result<String, String>;
+
+/// Reads the next line of `reader` into an [`InputLine`], trimmed and without a byte-order mark;
+/// `None` at the end. Memory stays within `cap` bytes whatever the line's length (the standard
+/// `read_until` would keep all of it).
+pub fn read_line_capped(reader: &mut dyn BufRead, cap: usize) -> io::Result<Option<InputLine>> {
+    let mut buf = Vec::new();
+    let mut read_any = false;
+    let mut skipped = 0usize;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (taken, ends) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if skipped == 0 && buf.len() + taken <= cap + 1 {
+            buf.extend_from_slice(&available[..taken]);
+        } else {
+            skipped += taken + std::mem::take(&mut buf).len();
+        }
+        reader.consume(taken);
+        if ends {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if skipped > 0 {
+        return Ok(Some(Err(format!(
+            "the line is longer than {} MiB ({skipped} bytes), the limit for one input line; it was skipped",
+            cap >> 20
+        ))));
+    }
+    Ok(Some(match String::from_utf8(buf) {
+        Ok(text) => Ok(text.trim().trim_start_matches('\u{feff}').to_string()),
+        Err(e) => Err(format!(
+            "invalid UTF-8 at byte {} of the line: the input must be UTF-8 (convert it, e.g. with `iconv -f windows-1251 -t utf-8`)",
+            e.utf8_error().valid_up_to() + 1
+        )),
+    }))
+}
+
+/// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number; a
+/// line that cannot be read (see [`read_line_capped`]) is kept, as its reason, so that it still
+/// gets its answer.
 pub fn line_batches(
     mut reader: Box<dyn BufRead + Send>,
     batch: usize,
-) -> impl Iterator<Item = io::Result<Vec<(u64, String)>>> {
+) -> impl Iterator<Item = io::Result<Vec<(u64, InputLine)>>> {
     let mut line_no = 0u64;
     let mut done = false;
     std::iter::from_fn(move || {
@@ -180,20 +242,16 @@ pub fn line_batches(
             return None;
         }
         let mut out = Vec::with_capacity(batch);
-        let mut buf = Vec::new();
         while out.len() < batch {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => {
+            match read_line_capped(&mut reader, MAX_LINE_BYTES) {
+                Ok(None) => {
                     done = true;
                     break;
                 }
-                Ok(_) => {
+                Ok(Some(line)) => {
                     line_no += 1;
-                    let text = String::from_utf8_lossy(&buf);
-                    let text = text.trim();
-                    if !text.is_empty() {
-                        out.push((line_no, text.trim_start_matches('\u{feff}').to_string()));
+                    if line.as_ref().map_or(true, |text| !text.is_empty()) {
+                        out.push((line_no, line));
                     }
                 }
                 Err(e) => return Some(Err(e)),
@@ -205,4 +263,40 @@ pub fn line_batches(
             Some(Ok(out))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_line_capped;
+
+    /// Each input against a cap of 8 bytes: the lines read, in order, then the end.
+    #[test]
+    fn lines_are_read_within_the_cap() {
+        type Want<'a> = &'a [Result<&'a str, &'a str>];
+        let table: &[(&[u8], Want)] = &[
+            (b"", &[]),
+            (b"ab\ncd", &[Ok("ab"), Ok("cd")]),
+            (b"\xef\xbb\xbf{}\n\n", &[Ok("{}"), Ok("")]),
+            (b"12345678\nok\n", &[Ok("12345678"), Ok("ok")]),
+            (b"123456789012\nok\n", &[Err("longer than"), Ok("ok")]),
+            (b"123456789012", &[Err("longer than")]),
+            (b"a\xffb\nok", &[Err("invalid UTF-8 at byte 2"), Ok("ok")]),
+        ];
+        for (input, want) in table {
+            // A reader with a 3-byte buffer, so that lines cross buffer boundaries.
+            let mut reader = std::io::BufReader::with_capacity(3, *input);
+            let mut got = Vec::new();
+            while let Some(line) = read_line_capped(&mut reader, 8).unwrap() {
+                got.push(line);
+            }
+            assert_eq!(got.len(), want.len(), "{input:?}: {got:?}");
+            for (got, want) in got.iter().zip(want.iter()) {
+                match (got, want) {
+                    (Ok(g), Ok(w)) => assert_eq!(g, w, "{input:?}"),
+                    (Err(g), Err(w)) => assert!(g.contains(w), "{input:?}: {g}"),
+                    _ => panic!("{input:?}: {got:?} against {want:?}"),
+                }
+            }
+        }
+    }
 }
