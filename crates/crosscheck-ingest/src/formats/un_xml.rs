@@ -63,18 +63,59 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
 }
 
 /// Newline offsets seen so far, pruned below the last query (queries only move forward).
+///
+/// Offsets are kept as runs of evenly spaced newlines (`start`, `stride`, `count`), so that blank
+/// lines (`\n\n`, `\r\n\r\n`, or indentation repeated line after line) cost one entry however
+/// many there are: 100 MB of blank lines before the first record took 2 GB as one offset per line.
 #[derive(Default)]
 struct LineIndex {
-    newlines: VecDeque<u64>,
+    runs: VecDeque<Run>,
     lines_before: u64,
 }
 
+/// Newlines at `start`, `start + stride`, ... (`count` of them).
+#[derive(Clone, Copy)]
+struct Run {
+    start: u64,
+    stride: u64,
+    count: u64,
+}
+
 impl LineIndex {
+    /// Records a newline at `offset` (offsets come in increasing order).
+    fn push(&mut self, offset: u64) {
+        if let Some(run) = self.runs.back_mut() {
+            if run.count == 1 {
+                run.stride = offset - run.start;
+                run.count = 2;
+                return;
+            }
+            if run.start + run.stride * run.count == offset {
+                run.count += 1;
+                return;
+            }
+        }
+        self.runs.push_back(Run { start: offset, stride: 0, count: 1 });
+    }
+
     /// The 1-based line of byte `offset`.
     fn line_at(&mut self, offset: u64) -> u64 {
-        while self.newlines.front().is_some_and(|&n| n < offset) {
-            self.newlines.pop_front();
-            self.lines_before += 1;
+        while let Some(run) = self.runs.front_mut() {
+            if run.start >= offset {
+                break;
+            }
+            let last = run.start + run.stride * (run.count - 1);
+            if last < offset {
+                self.lines_before += run.count;
+                self.runs.pop_front();
+                continue;
+            }
+            // Part of the run lies before `offset`: the newlines at start + k·stride < offset.
+            let below = (offset - run.start).div_ceil(run.stride.max(1));
+            self.lines_before += below;
+            run.start += below * run.stride;
+            run.count -= below;
+            break;
         }
         self.lines_before + 1
     }
@@ -93,7 +134,7 @@ impl Read for Counting {
         let mut lines = self.lines.borrow_mut();
         for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\n' {
-                lines.newlines.push_back(self.offset + i as u64);
+                lines.push(self.offset + i as u64);
             }
         }
         self.offset += n as u64;
@@ -169,6 +210,8 @@ impl Parser {
         while !self.finished {
             self.buf.clear();
             let before = self.reader.buffer_position();
+            // Newlines before this event are counted and dropped, whether or not a record asks.
+            self.line_at(before);
             let event = self.reader.read_event_into(&mut self.buf);
             match event {
                 Err(e) => {
@@ -534,6 +577,45 @@ fn number_in_text(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The line index against a plain count of newlines, on offsets of every spacing: regular
+    /// runs (blank lines, CRLF, indentation), irregular text, and queries inside runs.
+    #[test]
+    fn the_line_index_counts_like_a_plain_scan() {
+        let texts: Vec<Vec<u8>> = vec![
+            b"\n\n\n\nab\ncd\n\n".to_vec(),
+            b"\r\n".repeat(50),
+            b"  <A>\n    <B/>\n  </A>\n".repeat(20),
+            (0..500u32).map(|i| if i * 7919 % 13 < 3 { b'\n' } else { b'x' }).collect(),
+        ];
+        for text in texts {
+            for step in [1usize, 2, 3, 7, 64] {
+                let mut index = LineIndex::default();
+                for (i, &b) in text.iter().enumerate() {
+                    if b == b'\n' {
+                        index.push(i as u64);
+                    }
+                }
+                for offset in (0..=text.len()).step_by(step) {
+                    let plain = 1 + text[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+                    assert_eq!(index.line_at(offset as u64), plain, "offset {offset} step {step}");
+                }
+                // As the reader does it: newlines read a chunk ahead of the queries.
+                let mut index = LineIndex::default();
+                let mut pushed = 0;
+                for offset in (0..=text.len()).step_by(step) {
+                    while pushed < text.len().min(offset + 5) {
+                        if text[pushed] == b'\n' {
+                            index.push(pushed as u64);
+                        }
+                        pushed += 1;
+                    }
+                    let plain = 1 + text[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+                    assert_eq!(index.line_at(offset as u64), plain, "interleaved: offset {offset} step {step}");
+                }
+            }
+        }
+    }
     use super::*;
     use std::io::Write;
 
