@@ -144,3 +144,27 @@ pub enum Agreement {
     Disagrees,
     Unknown,
 }
+
+impl Agreement {
+    /// The word the JSON answer uses (`agrees`, `disagrees`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agreement::Agrees => "agrees",
+            Agreement::Disagrees => "disagrees",
+            Agreement::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod agreement_words {
+    use super::Agreement;
+
+    /// The text output's word is the JSON answer's, so people and programs read the same.
+    #[test]
+    fn as_str_is_the_serialised_word() {
+        for a in [Agreement::Agrees, Agreement::Disagrees, Agreement::Unknown] {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+    }
+}

@@ -96,9 +96,7 @@ fn write_text(out: &mut impl Write, id: Option<&str>, report: &crosscheck_ids::I
         }
     }
     for check in report.checks.iter().flatten() {
-        let check = serde_json::to_value(check).unwrap_or_default();
-        let field = |k: &str| check.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        writeln!(out, "  holder      {}: {} ({})", field("check"), field("result"), field("detail"))?;
+        writeln!(out, "  holder      {}: {} ({})", check.check, check.result.as_str(), check.detail)?;
     }
     writeln!(out)
 }
