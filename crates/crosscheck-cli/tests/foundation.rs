@@ -214,3 +214,53 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no-such-file.jsonl"), "{}", run.stderr);
 }
+
+/// Issue 15: one stray byte in a UTF-8 file (FtM or CSV) costs the record holding it, which is
+/// rejected with its line; the file stays UTF-8 (it was once decoded whole as GBK, then turned
+/// into U+FFFD without a count) and every other record loads as written.
+#[test]
+fn a_stray_byte_in_utf8_rejects_only_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut ftm = Vec::new();
+    for i in 0..40 {
+        let name =
+            if i == 20 { "Иванова @Мария".to_string() } else { format!("Иванова Мария {i}") };
+        ftm.extend(person(&format!("p{i}"), &name, json!({})).as_bytes());
+        ftm.push(b'\n');
+    }
+    let at = ftm.iter().position(|&b| b == b'@').unwrap();
+    ftm[at] = 0xFF;
+    let mut csv = b"id,name\n".to_vec();
+    for i in 0..40 {
+        csv.extend(format!("c{i},Петров Олег {i}\n").as_bytes());
+    }
+    let at = csv.windows(4).position(|w| w == b"c20,").unwrap() + 4;
+    csv[at] = 0xFF;
+    let mapping = write(dir.path(), "m.yaml", b"schema: Person\nid: id\nproperties:\n  name: name\n");
+    let ftm = write(dir.path(), "people.jsonl", &ftm);
+    let csv = write(dir.path(), "rows.csv", &csv);
+    for (args, line, kept) in [
+        (vec![ftm.to_str().unwrap()], 21, "Иванова Мария 0"),
+        (vec!["--mapping", mapping.to_str().unwrap(), csv.to_str().unwrap()], 22, "Петров Олег 0"),
+    ] {
+        let (run, summary) = load_json(&data, &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            summary["encoding"]["name"].as_str().or(summary["encoding"].as_str()).map(|e| e.contains("UTF-8")),
+            Some(true),
+            "{summary}"
+        );
+        assert_eq!(
+            (summary["read"].as_u64(), summary["loaded"].as_u64(), summary["rejected"].as_u64()),
+            (Some(40), Some(39), Some(1)),
+            "{summary}"
+        );
+        let rejects = lines(&std::fs::read_to_string(summary["rejects_file"].as_str().unwrap()).unwrap());
+        assert_eq!(rejects[0]["line"], line, "{rejects:?}");
+        let dataset = summary["dataset"].as_str().unwrap();
+        let found =
+            crosscheck(&data, &["match", "--dataset", dataset, "--name", kept, "--output-format", "json"], None);
+        assert!(found.stdout.contains(kept), "{}{}", found.stdout, found.stderr);
+    }
+}

@@ -26,12 +26,18 @@ pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
         Chunk::Unreadable { line, error } => {
             Batch::records(vec![Record::Rejected(reject(&display, line, format!("unreadable: {error}"), ""))])
         }
+        Chunk::NotUtf8 { line, at, raw } => Batch::records(vec![Record::Rejected(reject(
+            &display,
+            line,
+            format!("not UTF-8: invalid byte at byte {at} of the line (give the file's encoding with --encoding)"),
+            &raw,
+        ))]),
     });
     Ok(Opened { format: crate::Format::Ftm, encoding, records: Records::from_batches(batches) })
 }
 
-/// What the reading thread hands over: a batch of numbered lines, or the line it could not read
-/// (after which it stops).
+/// What the reading thread hands over: a batch of numbered lines, a line that is not UTF-8
+/// (reading goes on), or the line it could not read (after which it stops).
 enum Chunk {
     /// Lines end to end in one buffer (one allocation per batch, not per line), each as
     /// (line number, start, end).
@@ -43,15 +49,21 @@ enum Chunk {
         line: u64,
         error: String,
     },
+    /// A line holding bytes that are not UTF-8: `at` is the 1-based byte of the first, `raw` the
+    /// line with it replaced (for the rejects file).
+    NotUtf8 {
+        line: u64,
+        at: usize,
+        raw: String,
+    },
 }
 
 /// Reads `reader` into batches of lines until the end, an error, or the receiver leaving.
 ///
 /// Lines are gathered as bytes and checked as UTF-8 once per batch (one fast pass, instead of
-/// a check and a copy per line); a line that is not UTF-8 is unreadable, as is a line the
-/// reader fails on, and reading stops there.
+/// a check and a copy per line); a line that is not UTF-8 is handed over alone, to be rejected,
+/// and reading goes on. A line the reader fails on is unreadable, and reading stops there.
 fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>) {
-    const NOT_UTF8: &str = "stream did not contain valid UTF-8";
     let mut line_no = 0u64;
     let mut size_hint = 0;
     loop {
@@ -74,26 +86,21 @@ fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>
                 }
             }
         }
-        let mut full = lines.len() == BATCH;
+        let full = lines.len() == BATCH;
         size_hint = size_hint.max(bytes.len() + bytes.len() / 8);
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                // the batch ends before the line holding the bad byte, which is unreadable
-                let bad_at = e.utf8_error().valid_up_to();
-                let k = lines.partition_point(|&(_, _, end)| end <= bad_at);
-                failed =
-                    Some(Chunk::Unreadable { line: lines.get(k).map_or(line_no, |l| l.0), error: NOT_UTF8.into() });
-                full = false;
-                lines.truncate(k);
-                let mut bytes = e.into_bytes();
-                bytes.truncate(lines.last().map_or(0, |l| l.2));
-                // valid: it ends where the valid prefix does or before
-                String::from_utf8(bytes).unwrap_or_default()
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                if !lines.is_empty() && tx.send(Chunk::Lines { text, lines }).is_err() {
+                    return;
+                }
             }
-        };
-        if !lines.is_empty() && tx.send(Chunk::Lines { text, lines }).is_err() {
-            return;
+            Err(e) => {
+                // Rare: the batch is split line by line, each line that is not UTF-8 becomes a
+                // reject, and the lines around it are handed over as usual.
+                if !send_lines_checked(&e.into_bytes(), &lines, tx) {
+                    return;
+                }
+            }
         }
         if let Some(chunk) = failed {
             let _ = tx.send(chunk);
@@ -103,6 +110,35 @@ fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>
             return;
         }
     }
+}
+
+/// Hands over `lines` of `bytes` (some not UTF-8): runs of good lines as [`Chunk::Lines`], each
+/// bad line as [`Chunk::NotUtf8`]. `false` when the receiver left.
+fn send_lines_checked(bytes: &[u8], lines: &[(u64, usize, usize)], tx: &std::sync::mpsc::SyncSender<Chunk>) -> bool {
+    let mut text = String::new();
+    let mut good: Vec<(u64, usize, usize)> = Vec::new();
+    for &(line, start, end) in lines {
+        match std::str::from_utf8(&bytes[start..end]) {
+            Ok(valid) => {
+                good.push((line, text.len(), text.len() + valid.len()));
+                text.push_str(valid);
+            }
+            Err(e) => {
+                if !good.is_empty()
+                    && tx
+                        .send(Chunk::Lines { text: std::mem::take(&mut text), lines: std::mem::take(&mut good) })
+                        .is_err()
+                {
+                    return false;
+                }
+                let raw = String::from_utf8_lossy(&bytes[start..end]).trim_end().to_string();
+                if tx.send(Chunk::NotUtf8 { line, at: e.valid_up_to() + 1, raw }).is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+    good.is_empty() || tx.send(Chunk::Lines { text, lines: good }).is_ok()
 }
 
 /// Parses one line into a record.
@@ -162,19 +198,22 @@ mod tests {
     }
 
     #[test]
-    fn reading_stops_at_a_line_that_is_not_utf8_after_handing_over_the_lines_before() {
-        let (tx, rx) = std::sync::mpsc::sync_channel(4);
-        read_chunks(std::io::Cursor::new(b"{}\r\nsecond\nbad \xff byte\nnever read\n".to_vec()), &tx);
+    fn a_line_that_is_not_utf8_is_handed_over_alone_and_reading_goes_on() {
+        let (tx, rx) = std::sync::mpsc::sync_channel(8);
+        read_chunks(std::io::Cursor::new(b"{}\r\nsecond\nbad \xff byte\nthird\n\xfe\n".to_vec()), &tx);
         drop(tx);
         let chunks: Vec<Chunk> = rx.into_iter().collect();
-        let [Chunk::Lines { text, lines }, Chunk::Unreadable { line, error }] = &chunks[..] else {
-            panic!("expected the good lines, then the bad one");
-        };
-        assert_eq!(
-            lines.iter().map(|&(n, s, e)| (n, &text[s..e])).collect::<Vec<_>>(),
-            [(1, "{}\r\n"), (2, "second\n")]
-        );
-        assert_eq!((*line, error.as_str()), (3, "stream did not contain valid UTF-8"));
+        let got: Vec<String> = chunks
+            .iter()
+            .flat_map(|c| match c {
+                Chunk::Lines { text, lines } => {
+                    lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
+                }
+                Chunk::NotUtf8 { line, at, .. } => vec![format!("{line} bad at {at}")],
+                Chunk::Unreadable { line, error } => vec![format!("{line} unreadable {error}")],
+            })
+            .collect();
+        assert_eq!(got, ["1 \"{}\\r\\n\"", "2 \"second\\n\"", "3 bad at 5", "4 \"third\\n\"", "5 bad at 1"]);
     }
 
     #[test]

@@ -69,7 +69,14 @@ fn sniff_kind(path: &Path, encoding: Option<&str>) -> Option<FileKind> {
     let text = open_text(path, encoding, "an OFAC SDN CSV file").ok()?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
     let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).ok()? {
+    // A record that is not text (a stray byte) is skipped here; the reader rejects it.
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) if e.is_io_error() => break,
+            Err(_) => continue,
+        }
         if record.iter().any(|f| !clean_field(f).is_empty() && clean_field(f) != "\u{1a}") {
             return FileKind::from_field_count(record.len());
         }
@@ -84,7 +91,14 @@ fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
         let Ok(text) = open_text(&file.path, file.encoding.as_deref(), "an OFAC SDN CSV file") else { continue };
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
         let mut record = csv::StringRecord::new();
-        while let Ok(true) = reader.read_record(&mut record) {
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) if e.is_io_error() => break,
+                // A record that is not text: the SDN reader rejects it; the rows after it count.
+                Err(_) => continue,
+            }
             if record.len() == FileKind::Sdn.fields() {
                 if let Some(Ok(n)) = record.get(0).map(|f| clean_field(f).parse::<u64>()) {
                     ids.insert(n);
