@@ -69,14 +69,7 @@ fn sniff_kind(path: &Path, encoding: Option<&str>) -> Option<FileKind> {
     let text = open_text(path, encoding, "an OFAC SDN CSV file").ok()?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
     let mut record = csv::StringRecord::new();
-    // A record that is not text (a stray byte) is skipped here; the reader rejects it.
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) if e.is_io_error() => break,
-            Err(_) => continue,
-        }
+    while next_text_record(&mut reader, &mut record) {
         if record.iter().any(|f| !clean_field(f).is_empty() && clean_field(f) != "\u{1a}") {
             return FileKind::from_field_count(record.len());
         }
@@ -91,14 +84,7 @@ fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
         let Ok(text) = open_text(&file.path, file.encoding.as_deref(), "an OFAC SDN CSV file") else { continue };
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
         let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) if e.is_io_error() => break,
-                // A record that is not text: the SDN reader rejects it; the rows after it count.
-                Err(_) => continue,
-            }
+        while next_text_record(&mut reader, &mut record) {
             if record.len() == FileKind::Sdn.fields() {
                 if let Some(Ok(n)) = record.get(0).map(|f| clean_field(f).parse::<u64>()) {
                     ids.insert(n);
@@ -107,6 +93,19 @@ fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
         }
     }
     ids
+}
+
+/// Reads the next record that is text into `record`; `false` at the end or on a read error. A
+/// record that is not text (a stray byte) is skipped: the file's own reader rejects it, and the
+/// rows after it still count.
+fn next_text_record(reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>, record: &mut csv::StringRecord) -> bool {
+    loop {
+        match reader.read_record(record) {
+            Ok(more) => return more,
+            Err(e) if e.is_io_error() => return false,
+            Err(_) => continue,
+        }
+    }
 }
 
 /// Which of OFAC's three files a reader is reading.
