@@ -173,6 +173,18 @@ struct Collecting {
     closes_on: Option<&'static str>,
 }
 
+/// Marks `c` malformed when `bytes` (a value's raw text) are not UTF-8: the record is rejected
+/// instead of holding replacement characters in place of the bytes (a file in another encoding
+/// is read with `--encoding`).
+fn not_utf8(c: &mut Collecting, bytes: &[u8]) {
+    if c.malformed.is_none() && std::str::from_utf8(bytes).is_err() {
+        let inside = c.stack.last().map_or(c.tag.as_str(), String::as_str);
+        c.malformed = Some(format!(
+            "not UTF-8: invalid byte in the text of <{inside}> (give the file's encoding with --encoding)"
+        ));
+    }
+}
+
 impl Collecting {
     fn raw(&self) -> String {
         let mut out = format!("<{}>", self.tag);
@@ -336,6 +348,7 @@ impl Parser {
                 }
                 Ok(Event::Text(text)) => {
                     if let Some(c) = &mut current {
+                        not_utf8(c, &text);
                         let value = match text.unescape() {
                             Ok(v) => v.into_owned(),
                             Err(_) => String::from_utf8_lossy(&text.into_inner()).into_owned(),
@@ -345,6 +358,7 @@ impl Parser {
                 }
                 Ok(Event::CData(data)) => {
                     if let Some(c) = &mut current {
+                        not_utf8(c, &data);
                         let value = String::from_utf8_lossy(&data.into_inner()).into_owned();
                         push_text(c, &value);
                     }
@@ -733,6 +747,29 @@ mod tests {
                 "4 unknown element <INDIVIDUAL_X> where <INDIVIDUAL> was expected",
                 "6 unknown element <ENTITY_> where <ENTITY> was expected",
             ]
+        );
+    }
+
+    /// A stray byte in one record's value rejects that record, with its line; the others load.
+    #[test]
+    fn a_value_that_is_not_utf8_rejects_its_record() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(
+            b"<CONSOLIDATED_LIST><INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A\xffB</FIRST_NAME></INDIVIDUAL>\n\
+              <INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>C</FIRST_NAME></INDIVIDUAL>\n",
+        )
+        .unwrap();
+        // The rest of the file is UTF-8 beyond doubt (Cyrillic names), so the file is read as UTF-8.
+        for i in 3..20 {
+            writeln!(f, "<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>Иванов Пётр</FIRST_NAME></INDIVIDUAL>").unwrap();
+        }
+        f.write_all(b"</INDIVIDUALS></CONSOLIDATED_LIST>\n").unwrap();
+        let records: Vec<Record> =
+            open(f.path(), "un.xml".into(), &ReaderOptions::default()).unwrap().records.collect();
+        assert_eq!(
+            super::super::outcomes(&records),
+            [&["2 not UTF-8: invalid byte in the text of <FIRST_NAME> (give the file's encoding with --encoding)"][..], &["ok"; 18]]
+                .concat()
         );
     }
 
