@@ -14,6 +14,11 @@ pub fn root() -> PathBuf {
 /// Runs `crosscheck` with `args`, after `--data-dir DATA` when given, feeding `stdin` (an empty
 /// input when `None`) from a thread so that a large input cannot deadlock on a full pipe.
 pub fn crosscheck(data: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Output {
+    crosscheck_bytes(data, args, stdin.unwrap_or("").as_bytes().to_vec())
+}
+
+/// [`crosscheck`] with raw bytes on stdin (input that is not UTF-8, or very long lines).
+pub fn crosscheck_bytes(data: Option<&Path>, args: &[&str], input: Vec<u8>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
     if let Some(data) = data {
         command.arg("--data-dir").arg(data);
@@ -26,9 +31,8 @@ pub fn crosscheck(data: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Ou
         .spawn()
         .expect("the binary runs");
     let mut pipe = child.stdin.take().expect("stdin");
-    let input = stdin.unwrap_or("").to_string();
     let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
+        let _ = pipe.write_all(&input);
     });
     let out = child.wait_with_output().expect("the binary finishes");
     writer.join().expect("stdin writer");

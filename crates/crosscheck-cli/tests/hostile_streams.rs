@@ -2,27 +2,7 @@
 //! longer than 16 MiB, or one holding bytes that are not UTF-8, is answered in place with an error
 //! naming its line and the reason; the lines around it are answered as usual, and the run exits 2.
 
-use super::common::{crosscheck, json_lines};
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-/// Runs `crosscheck args` with raw bytes on stdin (the common helper takes text).
-fn run_bytes(args: &[&str], input: Vec<u8>) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
+use super::common::{crosscheck, crosscheck_bytes, json_lines};
 
 /// Three lines: good, bad (`bad`), good.
 fn around(good: &str, bad: &[u8]) -> Vec<u8> {
@@ -46,7 +26,7 @@ fn over_long_and_non_utf8_lines_are_answered_in_place_by_compare_and_check_id() 
     for (args, good) in [(vec!["compare"], pair), (vec!["check-id", "--input", "-"], check)] {
         for (bad, reason) in [(over_long_line(), "longer than 16 MiB"), (bad_utf8.clone(), "invalid UTF-8 at byte 23")]
         {
-            let out = run_bytes(&args, around(good, &bad));
+            let out = crosscheck_bytes(None, &args, around(good, &bad));
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
             let answers = json_lines(&out.stdout);
@@ -68,8 +48,9 @@ fn an_over_long_match_query_is_answered_in_place() {
     let load = crosscheck(Some(&data.path().join("store")), &["load", file.to_str().unwrap()], None);
     assert_eq!(load.status.code(), Some(0), "{}", String::from_utf8_lossy(&load.stderr));
     let query = r#"{"id": "q", "schema": "Person", "properties": {"name": ["Ivo Marsh"]}}"#;
-    let out = run_bytes(
-        &["--data-dir", data.path().join("store").to_str().unwrap(), "match", "--dataset", "people"],
+    let out = crosscheck_bytes(
+        Some(&data.path().join("store")),
+        &["match", "--dataset", "people"],
         around(query, &over_long_line()),
     );
     assert_eq!(out.status.code(), Some(2));
