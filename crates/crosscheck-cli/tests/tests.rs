@@ -39,3 +39,6 @@ mod help;
 
 // Issue 15, hostile streams: an over-long or non-UTF-8 input line is answered with an error in place.
 mod hostile_streams;
+
+// Issue 15, line caps and encodings in `load`: an FtM line over 16 MiB, UTF-16 without a BOM, guesses.
+mod encodings;

@@ -158,7 +158,7 @@ pub fn open(path: &Path, format: Option<Format>, options: &ReaderOptions) -> Res
     };
     let display = path.display().to_string();
     match format {
-        Format::Ftm => formats::ftm::open(path, display),
+        Format::Ftm => formats::ftm::open(path, display, options.encoding.as_deref()),
         Format::Csv => {
             let mapping = options.mapping.clone().ok_or_else(|| IngestError::MappingRequired { path: path.into() })?;
             formats::csv_mapped::open(path, display, mapping, options)

@@ -25,7 +25,7 @@ use crosscheck_engine::check_id::{answer_line, check, holder_entity, today};
 use crosscheck_engine::wire::{CheckIdAnswer, CheckIdLineError};
 use crosscheck_ids::{Date, IdType};
 use crosscheck_model::Entity;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -154,23 +154,15 @@ pub fn run(args: CheckIdArgs) -> anyhow::Result<ExitCode> {
         return Ok(if any_invalid { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
     let path = args.input.as_deref().expect("checked above");
-    let (source, mut reader): (String, BufReader<Box<dyn Read>>) = if path.as_os_str() == "-" {
-        ("stdin".into(), BufReader::with_capacity(1 << 16, Box::new(io::stdin())))
-    } else {
-        let file = fs_err::File::open(path)
-            .map_err(|e| user_error(format!("cannot read `{}`: {}", path.display(), super::io_reason(&e))))?;
-        (path.display().to_string(), BufReader::with_capacity(1 << 16, Box::new(file)))
-    };
+    let (source, mut lines) = super::open_input(Some(path))?;
     let mut n_bad_lines = 0u64;
-    let mut line_no = 0u64;
     loop {
-        if reader.buffer().is_empty() {
+        if lines.buffer_empty() {
             out.flush()?; // the next read may block: let the reader of our output see what we have
         }
-        let line = super::read_line_capped(&mut reader, super::MAX_LINE_BYTES)
-            .map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
-        let Some(line) = line else { break };
-        line_no += 1;
+        let line =
+            super::next_input_line(&mut lines).map_err(|e| user_error(format!("cannot read `{source}`: {e}")))?;
+        let Some((line_no, line)) = line else { break };
         if line.as_ref().is_ok_and(|text| text.is_empty()) {
             continue;
         }

@@ -9,7 +9,8 @@ pub mod show;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
-use std::io::{self, BufRead, BufReader};
+use crosscheck_ingest::lines::BoundedLines;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -53,19 +54,6 @@ pub fn data_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
             "pass `--data-dir DIR` or set `CROSSCHECK_DATA_DIR`",
         )
     })
-}
-
-/// Opens `--input` (a file, or stdin for `None` and `-`) as buffered lines.
-pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, Box<dyn BufRead + Send>)> {
-    match input {
-        None => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
-        Some(p) if p.as_os_str() == "-" => Ok(("stdin".into(), Box::new(BufReader::new(io::stdin())))),
-        Some(p) => {
-            let file = fs_err::File::open(p)
-                .map_err(|e| crate::output::user_error(format!("cannot read `{}`: {}", p.display(), io_reason(&e))))?;
-            Ok((p.display().to_string(), Box::new(BufReader::with_capacity(1 << 16, file))))
-        }
-    }
 }
 
 /// The reason of an IO error without the path (fs-err adds one the message already names).
@@ -171,71 +159,58 @@ pub fn answer_lines<A: LineAnswer>(
     Ok(if n_errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-/// The longest input line `match`, `compare` and `check-id` read, in bytes: a real query or pair
-/// is a few kilobytes; a longer line is answered with an error instead of taking the memory.
-pub const MAX_LINE_BYTES: usize = 16 << 20;
+/// The longest input line `match`, `compare` and `check-id` read, in bytes (16 MiB, as for an
+/// FtM file's line): a real query or pair is a few kilobytes; a longer line is answered with an
+/// error instead of taking the memory.
+pub const MAX_LINE_BYTES: usize = crosscheck_ingest::lines::MAX_JSON_LINE;
 
 /// One input line, or why it cannot be read: longer than [`MAX_LINE_BYTES`] (the rest of it is
 /// skipped without being kept), or not UTF-8.
 pub type InputLine = Result<String, String>;
 
-/// Reads the next line of `reader` into an [`InputLine`], trimmed and without a byte-order mark;
-/// `None` at the end. Memory stays within `cap` bytes whatever the line's length (the standard
-/// `read_until` would keep all of it).
-pub fn read_line_capped(reader: &mut dyn BufRead, cap: usize) -> io::Result<Option<InputLine>> {
-    let mut buf = Vec::new();
-    let mut read_any = false;
-    let mut skipped = 0usize;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
+/// The JSON lines of an input: only LF ends a line (CR LF too, its CR dropped; a CR elsewhere is
+/// whitespace), and memory stays within [`MAX_LINE_BYTES`] whatever a line's length.
+pub type InputLines = BoundedLines<Box<dyn Read + Send>>;
+
+/// Opens `--input` (a file, or stdin for `None` and `-`) as JSON lines.
+pub fn open_input(input: Option<&Path>) -> anyhow::Result<(String, InputLines)> {
+    let (source, reader): (String, Box<dyn Read + Send>) = match input {
+        None => ("stdin".into(), Box::new(io::stdin())),
+        Some(p) if p.as_os_str() == "-" => ("stdin".into(), Box::new(io::stdin())),
+        Some(p) => {
+            let file = fs_err::File::open(p)
+                .map_err(|e| crate::output::user_error(format!("cannot read `{}`: {}", p.display(), io_reason(&e))))?;
+            (p.display().to_string(), Box::new(file))
         }
-        read_any = true;
-        let (taken, ends) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        if skipped == 0 && buf.len() + taken <= cap + 1 {
-            buf.extend_from_slice(&available[..taken]);
-        } else {
-            skipped += taken + std::mem::take(&mut buf).len();
-        }
-        reader.consume(taken);
-        if ends {
-            break;
-        }
+    };
+    Ok((source, BoundedLines::lf_only(reader, MAX_LINE_BYTES)))
+}
+
+/// Reads the next line of `lines` as an [`InputLine`], trimmed and without a byte-order mark,
+/// with its 1-based number; `None` at the end.
+pub fn next_input_line<R: Read>(lines: &mut BoundedLines<R>) -> io::Result<Option<(u64, InputLine)>> {
+    let Some(line) = lines.next_line()? else { return Ok(None) };
+    if let Some(len) = line.too_long {
+        let reason = format!(
+            "the line is longer than {} MiB ({len} bytes), the limit for one input line; it was skipped",
+            MAX_LINE_BYTES >> 20
+        );
+        return Ok(Some((line.number, Err(reason))));
     }
-    if !read_any {
-        return Ok(None);
-    }
-    if skipped > 0 {
-        return Ok(Some(Err(format!(
-            "the line is longer than {} MiB ({skipped} bytes), the limit for one input line; it was skipped",
-            cap >> 20
-        ))));
-    }
-    Ok(Some(match String::from_utf8(buf) {
+    let text = match String::from_utf8(line.bytes) {
         Ok(text) => Ok(text.trim().trim_start_matches('\u{feff}').to_string()),
         Err(e) => Err(format!(
             "invalid UTF-8 at byte {} of the line: the input must be UTF-8 (convert it, e.g. with `iconv -f windows-1251 -t utf-8`)",
             e.utf8_error().valid_up_to() + 1
         )),
-    }))
+    };
+    Ok(Some((line.number, text)))
 }
 
 /// Reads JSON lines in batches of `batch` non-blank lines, each with its 1-based line number; a
-/// line that cannot be read (see [`read_line_capped`]) is kept, as its reason, so that it still
+/// line that cannot be read (see [`next_input_line`]) is kept, as its reason, so that it still
 /// gets its answer.
-pub fn line_batches(
-    mut reader: Box<dyn BufRead + Send>,
-    batch: usize,
-) -> impl Iterator<Item = io::Result<Vec<(u64, InputLine)>>> {
-    let mut line_no = 0u64;
+pub fn line_batches(mut lines: InputLines, batch: usize) -> impl Iterator<Item = io::Result<Vec<(u64, InputLine)>>> {
     let mut done = false;
     std::iter::from_fn(move || {
         if done {
@@ -243,13 +218,12 @@ pub fn line_batches(
         }
         let mut out = Vec::with_capacity(batch);
         while out.len() < batch {
-            match read_line_capped(&mut reader, MAX_LINE_BYTES) {
+            match next_input_line(&mut lines) {
                 Ok(None) => {
                     done = true;
                     break;
                 }
-                Ok(Some(line)) => {
-                    line_no += 1;
+                Ok(Some((line_no, line))) => {
                     if line.as_ref().map_or(true, |text| !text.is_empty()) {
                         out.push((line_no, line));
                     }
@@ -267,7 +241,8 @@ pub fn line_batches(
 
 #[cfg(test)]
 mod tests {
-    use super::read_line_capped;
+    use super::next_input_line;
+    use crosscheck_ingest::lines::BoundedLines;
 
     /// Each input against a cap of 8 bytes: the lines read, in order, then the end.
     #[test]
@@ -281,12 +256,14 @@ mod tests {
             (b"123456789012\nok\n", &[Err("longer than"), Ok("ok")]),
             (b"123456789012", &[Err("longer than")]),
             (b"a\xffb\nok", &[Err("invalid UTF-8 at byte 2"), Ok("ok")]),
+            // A CR inside a JSON line is whitespace; CR LF ends a line.
+            (b" {\r} \r\nok\r\n", &[Ok("{\r}"), Ok("ok")]),
         ];
         for (input, want) in table {
-            // A reader with a 3-byte buffer, so that lines cross buffer boundaries.
-            let mut reader = std::io::BufReader::with_capacity(3, *input);
+            let mut lines = BoundedLines::lf_only(*input, 8);
             let mut got = Vec::new();
-            while let Some(line) = read_line_capped(&mut reader, 8).unwrap() {
+            while let Some((number, line)) = next_input_line(&mut lines).unwrap() {
+                assert_eq!(number, got.len() as u64 + 1);
                 got.push(line);
             }
             assert_eq!(got.len(), want.len(), "{input:?}: {got:?}");

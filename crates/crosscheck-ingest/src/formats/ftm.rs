@@ -5,27 +5,37 @@
 //! fields (`caption`, `datasets`, `referents`, ...) that exports carry are ignored.
 
 use super::reject;
+use crate::lines::{Appended, BoundedLines, MAX_JSON_LINE};
 use crate::records::{Batch, BATCH};
 use crate::text::open_text;
 use crate::{IngestError, Opened, Record, Records};
 use crosscheck_model::Entity;
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::Path;
 
 /// Opens an FtM JSON-lines file. A thread reads lines in batches while the previous batch is
 /// parsed on every core; records come out in file order.
-pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
-    let text = open_text(path, None, "FtM JSON lines")?;
+///
+/// Lines end at LF (a CR elsewhere is JSON whitespace); a line longer than 16 MiB is rejected
+/// with its length, and reading goes on. `encoding`: the one `--encoding` names, else detected.
+pub fn open(path: &Path, display: String, encoding: Option<&str>) -> Result<Opened, IngestError> {
+    let text = open_text(path, encoding, "FtM JSON lines")?;
     let encoding = text.encoding.clone();
-    let reader = BufReader::with_capacity(1 << 16, text.reader);
+    let lines = BoundedLines::lf_only(text.reader, MAX_JSON_LINE);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
-    std::thread::spawn(move || read_chunks(reader, &tx));
+    std::thread::spawn(move || read_chunks(lines, &tx));
     let display: std::sync::Arc<str> = display.into();
     let batches = rx.into_iter().map(move |chunk| match chunk {
         Chunk::Lines { text, lines } => Batch::lines(display.clone(), text, lines, parse_line),
         Chunk::Unreadable { line, error } => {
             Batch::records(vec![Record::Rejected(reject(&display, line, format!("unreadable: {error}"), ""))])
         }
+        Chunk::TooLong { line, len, raw } => Batch::records(vec![Record::Rejected(reject(
+            &display,
+            line,
+            format!("line of {len} bytes, more than the {} MiB a line may hold", MAX_JSON_LINE >> 20),
+            raw.trim_end(),
+        ))]),
         Chunk::NotUtf8 { line, at, raw } => Batch::records(vec![Record::Rejected(reject(
             &display,
             line,
@@ -36,8 +46,8 @@ pub fn open(path: &Path, display: String) -> Result<Opened, IngestError> {
     Ok(Opened { format: crate::Format::Ftm, encoding, records: Records::from_batches(batches) })
 }
 
-/// What the reading thread hands over: a batch of numbered lines, a line that is not UTF-8
-/// (reading goes on), or the line it could not read (after which it stops).
+/// What the reading thread hands over: a batch of numbered lines, a line that is not UTF-8 or
+/// is too long (reading goes on), or the line it could not read (after which it stops).
 enum Chunk {
     /// Lines end to end in one buffer (one allocation per batch, not per line), each as
     /// (line number, start, end).
@@ -49,6 +59,13 @@ enum Chunk {
         line: u64,
         error: String,
     },
+    /// A line longer than [`MAX_JSON_LINE`]: its full length, and its first bytes (for the
+    /// rejects file).
+    TooLong {
+        line: u64,
+        len: u64,
+        raw: String,
+    },
     /// A line holding bytes that are not UTF-8: `at` is the 1-based byte of the first, `raw` the
     /// line with it replaced (for the rejects file).
     NotUtf8 {
@@ -58,55 +75,64 @@ enum Chunk {
     },
 }
 
-/// Reads `reader` into batches of lines until the end, an error, or the receiver leaving.
+/// Reads `lines` into batches until the end, an error, or the receiver leaving.
 ///
-/// Lines are gathered as bytes and checked as UTF-8 once per batch (one fast pass, instead of
-/// a check and a copy per line); a line that is not UTF-8 is handed over alone, to be rejected,
-/// and reading goes on. A line the reader fails on is unreadable, and reading stops there.
-fn read_chunks(mut reader: impl BufRead, tx: &std::sync::mpsc::SyncSender<Chunk>) {
-    let mut line_no = 0u64;
+/// Lines are gathered as bytes into one buffer and checked as UTF-8 once per batch (one fast
+/// pass, instead of a check and a copy per line); a line that is not UTF-8 is handed over alone,
+/// to be rejected, and reading goes on. A line longer than the cap is handed over alone too, as
+/// its length and first bytes, and reading goes on: memory stays within the cap. A line the
+/// reader fails on is unreadable, and reading stops there.
+fn read_chunks(mut lines: BoundedLines<impl Read>, tx: &std::sync::mpsc::SyncSender<Chunk>) {
     let mut size_hint = 0;
     loop {
         let mut bytes: Vec<u8> = Vec::with_capacity(size_hint);
-        let mut lines: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
+        let mut batch: Vec<(u64, usize, usize)> = Vec::with_capacity(BATCH);
         let mut failed = None;
-        while lines.len() < BATCH {
+        let mut ended = false;
+        while batch.len() < BATCH {
             let start = bytes.len();
-            match reader.read_until(b'\n', &mut bytes) {
-                Ok(0) => break,
-                Ok(_) => {
-                    line_no += 1;
-                    lines.push((line_no, start, bytes.len()));
+            match lines.append_line(&mut bytes) {
+                Ok(None) => {
+                    ended = true;
+                    break;
+                }
+                Ok(Some(Appended { number, too_long: None })) => batch.push((number, start, bytes.len())),
+                Ok(Some(Appended { number, too_long: Some(len) })) => {
+                    let raw = String::from_utf8_lossy(&bytes[start..]).into_owned();
+                    bytes.truncate(start);
+                    failed = Some(Chunk::TooLong { line: number, len, raw });
+                    break;
                 }
                 Err(e) => {
-                    line_no += 1;
                     bytes.truncate(start);
-                    failed = Some(Chunk::Unreadable { line: line_no, error: e.to_string() });
+                    let line = lines.lines_read() + 1;
+                    failed = Some(Chunk::Unreadable { line, error: e.to_string() });
+                    ended = true;
                     break;
                 }
             }
         }
-        let full = lines.len() == BATCH;
         size_hint = size_hint.max(bytes.len() + bytes.len() / 8);
         match String::from_utf8(bytes) {
             Ok(text) => {
-                if !lines.is_empty() && tx.send(Chunk::Lines { text, lines }).is_err() {
+                if !batch.is_empty() && tx.send(Chunk::Lines { text, lines: batch }).is_err() {
                     return;
                 }
             }
             Err(e) => {
                 // Rare: the batch is split line by line, each line that is not UTF-8 becomes a
                 // reject, and the lines around it are handed over as usual.
-                if !send_lines_checked(&e.into_bytes(), &lines, tx) {
+                if !send_lines_checked(&e.into_bytes(), &batch, tx) {
                     return;
                 }
             }
         }
         if let Some(chunk) = failed {
-            let _ = tx.send(chunk);
-            return;
+            if tx.send(chunk).is_err() {
+                return;
+            }
         }
-        if !full {
+        if ended {
             return;
         }
     }
@@ -168,7 +194,7 @@ mod tests {
     fn read(content: &[u8]) -> Vec<Record> {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         f.write_all(content).unwrap();
-        open(f.path(), "f.jsonl".into()).unwrap().records.collect()
+        open(f.path(), "f.jsonl".into(), None).unwrap().records.collect()
     }
 
     fn reasons(records: &[Record]) -> Vec<String> {
@@ -200,7 +226,8 @@ mod tests {
     #[test]
     fn a_line_that_is_not_utf8_is_handed_over_alone_and_reading_goes_on() {
         let (tx, rx) = std::sync::mpsc::sync_channel(8);
-        read_chunks(std::io::Cursor::new(b"{}\r\nsecond\nbad \xff byte\nthird\n\xfe\n".to_vec()), &tx);
+        let input = b"{}\r\nsecond\nbad \xff byte\nthird\n\xfe\n";
+        read_chunks(BoundedLines::lf_only(&input[..], MAX_JSON_LINE), &tx);
         drop(tx);
         let chunks: Vec<Chunk> = rx.into_iter().collect();
         let got: Vec<String> = chunks
@@ -211,9 +238,32 @@ mod tests {
                 }
                 Chunk::NotUtf8 { line, at, .. } => vec![format!("{line} bad at {at}")],
                 Chunk::Unreadable { line, error } => vec![format!("{line} unreadable {error}")],
+                Chunk::TooLong { line, len, .. } => vec![format!("{line} too long {len}")],
             })
             .collect();
-        assert_eq!(got, ["1 \"{}\\r\\n\"", "2 \"second\\n\"", "3 bad at 5", "4 \"third\\n\"", "5 bad at 1"]);
+        assert_eq!(got, ["1 \"{}\"", "2 \"second\"", "3 bad at 5", "4 \"third\"", "5 bad at 1"]);
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_handed_over_alone_with_its_length_and_reading_goes_on() {
+        let (tx, rx) = std::sync::mpsc::sync_channel(8);
+        let input = b"{\"a\": 1}\n{\"much\": \"longer than the cap\"}\r\n\n{\r}\n";
+        read_chunks(BoundedLines::lf_only(&input[..], 16), &tx);
+        drop(tx);
+        let got: Vec<String> = rx
+            .into_iter()
+            .flat_map(|c| match c {
+                Chunk::Lines { text, lines } => {
+                    lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
+                }
+                Chunk::TooLong { line, len, raw } => vec![format!("{line} too long {len} {raw:?}")],
+                _ => vec!["other".to_string()],
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["1 \"{\\\"a\\\": 1}\"", "2 too long 31 \"{\\\"much\\\": \\\"longer\"", "3 \"\"", "4 \"{\\r}\""]
+        );
     }
 
     #[test]
