@@ -218,6 +218,10 @@ pub struct LoadSummary {
     pub format: String,
     pub encoding: String,
     pub encoding_detected: bool,
+    /// How sure a guessed encoding is: `high` or `low`; `None` when it was not guessed.
+    pub encoding_confidence: Option<&'static str>,
+    /// Why a guess is not sure (for `low`).
+    pub encoding_doubt: Option<String>,
     pub values_dropped: u64,
     pub kind: String,
     pub origin: String,

@@ -3,9 +3,10 @@
 //! Content wins over the extension: the UN list is XML with a `CONSOLIDATED_LIST` root; the EU
 //! journal CSV starts with `celex,recordId`; OpenSanctions' simple export with `id,schema,name`;
 //! OFAC's SDN file is headerless, its first field a number and `-0-` marking empty fields.
-//! Anything else ending in `.csv`/`.tsv`/`.txt` is CSV and needs a mapping; JSON is FtM.
+//! Anything else ending in `.csv`/`.tsv`/`.txt` is CSV and needs a mapping; JSON is FtM. UTF-16
+//! files, with a byte-order mark or without, are told by their decoded text.
 
-use crate::text::{looks_binary, sample};
+use crate::text::{head_text, looks_binary, sample};
 use crate::{Format, IngestError};
 use std::path::Path;
 
@@ -19,7 +20,8 @@ pub fn detect_format(path: &Path, has_mapping: bool) -> Result<Format, IngestErr
     if looks_binary(&head) {
         return Err(IngestError::Binary { path: path.into(), expected: "a dataset in a known format" });
     }
-    let text = String::from_utf8_lossy(&head);
+    // UTF-16 (with a BOM or without) is decoded; other text is sniffed by its ASCII marks.
+    let text = head_text(&head);
     let text = text.trim_start_matches('\u{feff}').trim_start();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if text.starts_with('<') {
@@ -98,5 +100,25 @@ mod tests {
             assert_eq!(detect(name, content, mapping).ok(), want, "{name}");
         }
         assert!(matches!(detect("x.bin", b"\x00\x01\x02", false), Err(IngestError::Binary { .. })));
+    }
+
+    #[test]
+    fn utf16_with_or_without_a_bom_is_told_by_its_text() {
+        let ftm = "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Глеб\"]}}\n";
+        let csv = "celex,recordId,programKey\n";
+        let le = |t: &str, bom: bool| -> Vec<u8> {
+            let bom = if bom { vec![0xFF, 0xFE] } else { vec![] };
+            bom.into_iter().chain(t.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+        };
+        let be = |t: &str| -> Vec<u8> { t.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+        for (name, content, want) in [
+            ("a.dat", le(ftm, false), Format::Ftm),
+            ("a.dat", le(ftm, true), Format::Ftm),
+            ("a.dat", be(ftm), Format::Ftm),
+            ("eu.csv", le(csv, false), Format::EuJournal),
+            ("eu.csv", be(csv), Format::EuJournal),
+        ] {
+            assert_eq!(detect(name, &content, false).ok(), Some(want), "{content:?}");
+        }
     }
 }

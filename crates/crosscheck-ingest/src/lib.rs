@@ -148,6 +148,8 @@ pub struct Opened {
 pub struct EncodingUsed {
     pub name: &'static str,
     pub detected: bool,
+    /// Why a detected encoding may be wrong, when the evidence for it is weak.
+    pub doubt: Option<String>,
 }
 
 /// Opens `path` as `format` (detected when `None`).

@@ -155,6 +155,11 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
         format: report.format.name().to_string(),
         encoding: report.encoding.name.to_string(),
         encoding_detected: report.encoding.detected,
+        encoding_confidence: report.encoding.detected.then_some(match report.encoding.doubt {
+            Some(_) => "low",
+            None => "high",
+        }),
+        encoding_doubt: report.encoding.doubt.clone(),
         values_dropped: report.values_dropped,
         kind: report.kind.clone(),
         origin: report.origin.clone(),
@@ -174,8 +179,18 @@ pub fn run(args: LoadArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
                 summary.loaded,
                 summary.rejected
             )?;
-            if summary.encoding_detected {
-                writeln!(stdout, "encoding: detected as {} (pass `--encoding` if this is wrong)", summary.encoding)?;
+            match (&summary.encoding_doubt, summary.encoding_detected) {
+                (Some(doubt), _) => writeln!(
+                    stdout,
+                    "encoding: guessed {} (low confidence: {doubt}): pass `--encoding` to be sure",
+                    summary.encoding
+                )?,
+                (None, true) => writeln!(
+                    stdout,
+                    "encoding: guessed {} (high confidence; pass `--encoding` if this is wrong)",
+                    summary.encoding
+                )?,
+                (None, false) => {}
             }
             if summary.values_dropped > 0 {
                 writeln!(
