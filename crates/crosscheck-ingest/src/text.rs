@@ -104,7 +104,8 @@ fn mostly_utf8(head: &[u8], cut: bool) -> bool {
 }
 
 /// Opens `path` as text. `label` is an encoding the user named (`--encoding` or the mapping);
-/// without it, a BOM decides, else UTF-8 when the sample is valid UTF-8, else detection.
+/// without it, a BOM decides, else UTF-16 told by its NUL bytes, else UTF-8 when the sample is
+/// UTF-8 but for a few stray bytes, else a guess made on enough evidence ([`assess_guess`]).
 pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Result<TextFile, IngestError> {
     let head = sample(path, SAMPLE)?;
     // A UTF-16 file without BOM is full of NUL bytes: it is text when the user names its encoding.
