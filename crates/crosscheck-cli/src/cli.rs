@@ -33,4 +33,5 @@ pub enum Command {
     CheckId(commands::check_id::CheckIdArgs),
     /// Verify a subject's account against evidence, claim by claim
     Verify(commands::verify::VerifyArgs),
+    Serve(commands::serve::ServeArgs),
 }

@@ -39,3 +39,6 @@ mod help;
 
 // Issue 15, hostile streams: an over-long or non-UTF-8 input line is answered with an error in place.
 mod hostile_streams;
+
+// Issue 16, the team server: yente's /match over HTTP equals `match`, limits at the socket, reloads.
+mod serve;

@@ -45,7 +45,7 @@ pub mod verify;
 pub mod wire;
 
 pub use scoring::Scorer;
-pub use screen::{Hit, ScreenOptions, Screening, Snapshot};
+pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};
 
 use crosscheck_store::{Store, StoreError};
 use std::path::Path;
