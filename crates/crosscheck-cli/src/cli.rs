@@ -34,4 +34,6 @@ pub enum Command {
     /// Verify a subject's account against evidence, claim by claim
     Verify(commands::verify::VerifyArgs),
     Serve(commands::serve::ServeArgs),
+    Token(commands::token::TokenArgs),
+    Audit(commands::audit::AuditArgs),
 }

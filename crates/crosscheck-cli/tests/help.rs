@@ -13,7 +13,7 @@ fn help(args: &[&str]) -> String {
 
 #[test]
 fn help_examples_do_not_wrap_mid_command() {
-    for command in ["load", "match", "compare", "datasets", "check-id", "verify", "serve"] {
+    for command in ["load", "match", "compare", "datasets", "check-id", "verify", "serve", "token", "audit"] {
         let text = help(&[command, "--help"]);
         let block: Vec<&str> = text
             .lines()

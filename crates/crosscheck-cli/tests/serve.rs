@@ -178,3 +178,88 @@ fn a_non_loopback_address_without_tokens_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not a loopback address") && stderr.contains("hint:"), "{stderr}");
 }
+
+#[test]
+fn tokens_guard_the_server_and_every_change_is_in_the_desks_log() {
+    let (_dir, data) = loaded();
+    let add = super::common::crosscheck(Some(&data), &["token", "add", "anna.desk", "--role", "reader"], None);
+    assert_eq!(add.status.code(), Some(0), "{}", String::from_utf8_lossy(&add.stderr));
+    let token = String::from_utf8(add.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("cc_"), "{token}");
+    let again = super::common::crosscheck(Some(&data), &["token", "add", "anna.desk", "--role", "admin"], None);
+    assert_eq!(again.status.code(), Some(2), "one token per name");
+
+    let server = Server::start(&data, &[]);
+    let query = json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["Gleb Ivanov"]}}}}).to_string();
+    assert_eq!(server.post("/match/wl", &query).0, 401, "no token");
+    let agent = Server::agent();
+    let with = |header: &str| {
+        agent
+            .post(&format!("{}/match/wl", server.base))
+            .header("Authorization", header)
+            .send(&query)
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(with(&format!("ApiKey {token}")), 200);
+    assert_eq!(with(&format!("Bearer {token}")), 200);
+    assert_eq!(with("ApiKey cc_0000"), 401);
+    assert_eq!(server.post(&format!("/match/wl?api_key={token}"), &query).0, 200);
+    assert_eq!(server.get("/healthz"), 200, "health checks need no token");
+    let log = server.log_lines();
+    assert!(log.iter().any(|l| l.contains("POST /match/{dataset} 200") && l.ends_with("anna.desk")), "{log:?}");
+    assert!(!log.iter().any(|l| l.contains(&token[3..])), "the token reached the log: {log:?}");
+    drop(server);
+
+    let list = super::common::crosscheck(Some(&data), &["token", "list", "--output-format", "json"], None);
+    let listed = super::common::json_lines(&list.stdout);
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0]["name"].as_str(), listed[0]["role"].as_str()), (Some("anna.desk"), Some("reader")));
+    assert_eq!(super::common::crosscheck(Some(&data), &["token", "revoke", "anna.desk"], None).status.code(), Some(0));
+    assert_eq!(super::common::crosscheck(Some(&data), &["token", "revoke", "anna.desk"], None).status.code(), Some(2));
+
+    for file in walk(&data) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(token.len() - 3).any(|w| w == &token.as_bytes()[3..]),
+            "the token is in {}",
+            file.display()
+        );
+    }
+    let audit = super::common::crosscheck(Some(&data), &["audit", "--output-format", "json"], None);
+    let actions: Vec<String> =
+        super::common::json_lines(&audit.stdout).iter().map(|e| e["action"].as_str().unwrap().to_string()).collect();
+    assert_eq!(actions, ["load", "token-add", "token-revoke"]);
+    let verify = super::common::crosscheck(Some(&data), &["audit", "--verify"], None);
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stderr));
+}
+
+#[test]
+fn audit_verify_names_the_entry_someone_changed() {
+    let (_dir, data) = loaded();
+    for name in ["a", "b", "c"] {
+        super::common::crosscheck(Some(&data), &["token", "add", name, "--role", "reader"], None);
+    }
+    let db = rusqlite::Connection::open(data.join("desk.sqlite3")).unwrap();
+    db.execute("UPDATE log SET body = replace(body, '\"b\"', '\"z\"') WHERE id = 3", []).unwrap();
+    drop(db);
+    let verify = super::common::crosscheck(Some(&data), &["audit", "--verify"], None);
+    assert_eq!(verify.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&verify.stderr);
+    assert!(stderr.contains("entry 3") && stderr.contains("changed"), "{stderr}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().map_while(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

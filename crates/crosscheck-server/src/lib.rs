@@ -69,12 +69,14 @@ pub const DEFAULT_MAX_BODY: usize = 10_000_000;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(
-        "`{0}` is not a loopback address, and this server has no access tokens: anyone who can reach \
-         the address could read every dataset"
+        "`{0}` is not a loopback address, and no access token exists: anyone who can reach the address \
+         could read every dataset"
     )]
     OpenWithoutTokens(SocketAddr),
     #[error("cannot listen on `{addr}`: {reason}")]
     Bind { addr: SocketAddr, reason: String },
+    #[error("{0}")]
+    Desk(String),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -83,11 +85,12 @@ impl StartError {
     /// What the person starting the server can do.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            StartError::OpenWithoutTokens(_) => {
-                Some("bind to 127.0.0.1 (the default), or put the server behind a proxy that checks who connects")
-            }
+            StartError::OpenWithoutTokens(_) => Some(
+                "add a token first (`crosscheck token add NAME --role reader`, then give it to who needs it), \
+                 or bind to 127.0.0.1 (the default)",
+            ),
             StartError::Bind { .. } => Some("pick another port with `--bind 127.0.0.1:PORT`"),
-            StartError::Io(_) => None,
+            StartError::Io(_) | StartError::Desk(_) => None,
         }
     }
 }
@@ -95,22 +98,33 @@ impl StartError {
 /// What every request shares.
 pub(crate) struct AppState {
     pub engine: Engine,
+    /// The desk's tokens (and, next, its decisions).
+    pub desk: Arc<crosscheck_engine::Desk>,
+    /// Whether the server listens on a loopback address only (then it may answer without tokens).
+    pub loopback: bool,
     pub config: Config,
     /// One permit per request being scored.
     pub workers: Arc<tokio::sync::Semaphore>,
 }
 
 /// The application: every route and layer, over `engine`.
-pub fn app(engine: Engine, config: Config) -> axum::Router {
-    let state =
-        Arc::new(AppState { workers: Arc::new(tokio::sync::Semaphore::new(config.workers.max(1))), engine, config });
-    layers::wrap(routes::router(state))
+pub fn app(engine: Engine, config: Config) -> Result<axum::Router, StartError> {
+    let desk = engine.desk().map_err(|e| StartError::Desk(e.to_string()))?;
+    let state = Arc::new(AppState {
+        workers: Arc::new(tokio::sync::Semaphore::new(config.workers.max(1))),
+        loopback: config.bind.ip().is_loopback(),
+        desk,
+        engine,
+        config,
+    });
+    Ok(layers::wrap(routes::router(state.clone()), state))
 }
 
-/// Checks that `config` may be served: an address other than loopback needs tokens, which this
-/// server does not have yet.
-pub fn check(config: &Config) -> Result<(), StartError> {
-    if !config.bind.ip().is_loopback() {
+/// Checks that `config` may be served: an address other than loopback needs access tokens.
+pub fn check(config: &Config, engine: &Engine) -> Result<(), StartError> {
+    let desk = engine.desk().map_err(|e| StartError::Desk(e.to_string()))?;
+    let has_tokens = desk.has_tokens().map_err(|e| StartError::Desk(e.to_string()))?;
+    if !config.bind.ip().is_loopback() && !has_tokens {
         return Err(StartError::OpenWithoutTokens(config.bind));
     }
     Ok(())
@@ -119,7 +133,7 @@ pub fn check(config: &Config) -> Result<(), StartError> {
 /// Serves until Ctrl-C or SIGTERM; `ready` is called with the bound address once the server
 /// listens (the command line logs it).
 pub fn serve(engine: Engine, config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), StartError> {
-    check(&config)?;
+    check(&config, &engine)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(config.workers.clamp(1, 4))
@@ -130,7 +144,7 @@ pub fn serve(engine: Engine, config: Config, ready: impl FnOnce(SocketAddr)) -> 
             .await
             .map_err(|e| StartError::Bind { addr: config.bind, reason: e.to_string() })?;
         ready(listener.local_addr()?);
-        let app = app(engine, config);
+        let app = app(engine, config)?;
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
         Ok(())
     })

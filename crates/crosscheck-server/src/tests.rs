@@ -50,7 +50,7 @@ fn fixture() -> Fixture {
 
 /// One request; the answer's status, headers and JSON body (`Value::Null` when empty).
 async fn call(fixture: &Fixture, config: Config, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app(fixture.engine.clone(), config).oneshot(request).await.unwrap();
+    let response = app(fixture.engine.clone(), config).unwrap().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -272,9 +272,49 @@ async fn a_request_sees_the_version_published_before_it_started() {
 
 #[test]
 fn only_loopback_addresses_are_served_without_tokens() {
+    let f = fixture();
     let open = Config { bind: "0.0.0.0:8000".parse().unwrap(), ..Config::new() };
-    assert!(matches!(crate::check(&open), Err(crate::StartError::OpenWithoutTokens(_))));
+    assert!(matches!(crate::check(&open, &f.engine), Err(crate::StartError::OpenWithoutTokens(_))));
     for bind in ["127.0.0.1:8000", "[::1]:8000"] {
-        assert!(crate::check(&Config { bind: bind.parse().unwrap(), ..Config::new() }).is_ok(), "{bind}");
+        assert!(crate::check(&Config { bind: bind.parse().unwrap(), ..Config::new() }, &f.engine).is_ok(), "{bind}");
     }
+    f.engine.add_token("anna", crosscheck_engine::Role::Reader).unwrap();
+    assert!(crate::check(&open, &f.engine).is_ok(), "with a token, any address");
+}
+
+#[tokio::test]
+async fn once_a_token_exists_every_route_but_health_needs_one() {
+    let f = fixture();
+    let token = f.engine.add_token("anna", crosscheck_engine::Role::Reader).unwrap();
+    let with = |header: Option<String>, uri: &str| {
+        let mut request = Request::get(uri);
+        if let Some(header) = header {
+            request = request.header("authorization", header);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let (status, headers, body) = call(&f, Config::new(), with(None, "/catalog")).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("ApiKey"));
+    assert_eq!(headers["www-authenticate"], "ApiKey");
+    for header in [Some(format!("ApiKey {token}")), Some(format!("Bearer {token}")), Some(format!("apikey  {token} "))]
+    {
+        let (status, _, _) = call(&f, Config::new(), with(header.clone(), "/catalog")).await;
+        assert_eq!(status, 200, "{header:?}");
+    }
+    let (status, _, _) = call(&f, Config::new(), with(None, &format!("/catalog?api_key={token}"))).await;
+    assert_eq!(status, 200, "the token in the query string");
+    for wrong in [format!("ApiKey {token}x"), "Basic abc".to_string(), "ApiKey".to_string()] {
+        let (status, _, _) = call(&f, Config::new(), with(Some(wrong.clone()), "/catalog")).await;
+        assert_eq!(status, 401, "{wrong}");
+    }
+    for open in ["/healthz", "/readyz"] {
+        assert_eq!(call(&f, Config::new(), with(None, open)).await.0, 200, "{open}");
+    }
+    f.engine.revoke_token("anna").unwrap();
+    let (status, _, _) = call(&f, Config::new(), with(Some(format!("ApiKey {token}")), "/catalog")).await;
+    assert_eq!(status, 200, "no token in force: a loopback server answers everyone");
+    let open = Config { bind: "0.0.0.0:0".parse().unwrap(), ..Config::new() };
+    let (status, _, _) = call(&f, open, with(None, "/catalog")).await;
+    assert_eq!(status, 401, "tokens revoked while serving beyond loopback: nobody is let in");
 }

@@ -1,5 +1,6 @@
 //! One module per command. Each resolves its settings from the raw arguments and runs.
 
+pub mod audit;
 pub mod check_id;
 pub mod compare;
 pub mod datasets;
@@ -7,6 +8,7 @@ pub mod load;
 pub mod matching;
 pub mod serve;
 pub mod show;
+pub mod token;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
@@ -31,6 +33,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Datasets(args) => datasets::run(args, &data_dir()?),
         Command::Show(args) => show::run(args, &data_dir()?),
         Command::Serve(args) => serve::run(args, &data_dir()?),
+        Command::Token(args) => token::run(args, &data_dir()?),
+        Command::Audit(args) => audit::run(args, &data_dir()?),
         Command::Verify(args) => verify::run(args, &data_dir()?),
         Command::CheckId(args) => check_id::run(args),
     }
