@@ -33,4 +33,7 @@ pub enum Command {
     CheckId(commands::check_id::CheckIdArgs),
     /// Verify a subject's account against evidence, claim by claim
     Verify(commands::verify::VerifyArgs),
+    Serve(commands::serve::ServeArgs),
+    Token(commands::token::TokenArgs),
+    Audit(commands::audit::AuditArgs),
 }

@@ -25,15 +25,19 @@ use std::process::ExitCode;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
     // Keep freed memory instead of handing it back to the OS after 10 ms, and ask for ordinary
     // pages, not transparent huge ones: a load frees and reallocates batch after batch, and
     // every page handed back came back as a fresh 2 MB page the kernel had to zero (a tenth of
     // a 1M-entity load's CPU, measured with perf). A command is one short process: the memory
     // goes back when it exits.
-    // SAFETY: sets a plain integer option before any thread exists; mimalloc allows it at any time.
-    #[allow(unsafe_code)]
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    // The server runs for days: it keeps mimalloc's default, which hands memory back.
+    if !matches!(cli.command, cli::Command::Serve(_)) {
+        // SAFETY: sets a plain integer option before any thread exists; mimalloc allows it at any time.
+        #[allow(unsafe_code)]
+        unsafe {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        }
     }
     // What mimalloc's `allow_thp` option does at start-up, which is over before `main` runs.
     // SAFETY: prctl with integer arguments only changes a flag of this process.
@@ -42,7 +46,6 @@ fn main() -> ExitCode {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
-    let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => output::report_error(&err),

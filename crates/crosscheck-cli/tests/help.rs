@@ -13,7 +13,7 @@ fn help(args: &[&str]) -> String {
 
 #[test]
 fn help_examples_do_not_wrap_mid_command() {
-    for command in ["load", "match", "compare", "datasets", "check-id", "verify"] {
+    for command in ["load", "match", "compare", "datasets", "check-id", "verify", "serve", "token", "audit"] {
         let text = help(&[command, "--help"]);
         let block: Vec<&str> = text
             .lines()
@@ -24,7 +24,7 @@ fn help_examples_do_not_wrap_mid_command() {
         assert!(!block.is_empty(), "`{command} --help` has no examples");
         let mut continued = false;
         for line in &block {
-            let starts = ["  crosscheck ", "  echo ", "  printf "].iter().any(|p| line.starts_with(p));
+            let starts = ["  crosscheck ", "  echo ", "  printf ", "  curl "].iter().any(|p| line.starts_with(p));
             if continued {
                 assert!(line.starts_with("    "), "`{command} --help`: a continuation is indented: {line:?}");
             } else {

@@ -42,3 +42,6 @@ mod hostile_streams;
 
 // Issue 15, line caps and encodings in `load`: an FtM line over 16 MiB, UTF-16 without a BOM, guesses.
 mod encodings;
+
+// Issue 16, the team server: yente's /match over HTTP equals `match`, limits at the socket, reloads.
+mod serve;

@@ -75,7 +75,8 @@ impl EvidenceSet for StoreSet {
         let query = Query::new(query.clone(), &self.scorer).map_err(|e| self.unreadable(e))?;
         let options = ScreenOptions { threshold, limit: usize::MAX, per_dataset: None, candidates: FINDING_CANDIDATES };
         let mut scored = Vec::new();
-        screen_dataset(&self.scorer, &self.dataset, &query, &options, &mut scored).map_err(|e| self.unreadable(e))?;
+        screen_dataset(&self.scorer, &self.dataset, &query, &options, &Default::default(), &mut scored)
+            .map_err(|e| self.unreadable(e))?;
         let screening = rank(&self.scorer, &query, scored, &options);
         Ok(screening
             .hits

@@ -45,10 +45,23 @@ pub mod verify;
 pub mod wire;
 
 pub use scoring::Scorer;
-pub use screen::{Hit, ScreenOptions, Screening, Snapshot};
+pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};
+
+pub use crosscheck_audit::{AuditError, Desk, Role, TokenInfo};
 
 use crosscheck_store::{Store, StoreError};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The command line's actor in the desk's log: `system:` and the login name.
+pub fn system_user() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default();
+    if user.is_empty() {
+        "system".to_string()
+    } else {
+        format!("system:{user}")
+    }
+}
 
 /// Errors of the engine's use cases. Each names what failed and, where it can, what to do.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +70,8 @@ pub enum EngineError {
     NoSuchDataset { name: String, dir: std::path::PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Audit(#[from] crosscheck_audit::AuditError),
 }
 
 impl EngineError {
@@ -66,7 +81,7 @@ impl EngineError {
             EngineError::NoSuchDataset { .. } => {
                 Some("load it first with `crosscheck load`, or list datasets with `crosscheck datasets`")
             }
-            EngineError::Store(_) => None,
+            EngineError::Store(_) | EngineError::Audit(_) => None,
         }
     }
 }
@@ -76,12 +91,56 @@ impl EngineError {
 pub struct Engine {
     store: Store,
     scorer: Scorer,
+    data_dir: Arc<Path>,
+    /// Who the entries this engine writes to the desk's log name.
+    actor: Arc<str>,
+    /// The desk's log, opened when first needed (reading commands never create it).
+    desk: Arc<Mutex<Option<Arc<Desk>>>>,
 }
 
 impl Engine {
-    /// Opens (and creates when absent) the store at `data_dir`, with the default scorer.
+    /// Opens (and creates when absent) the store at `data_dir`, with the default scorer,
+    /// acting as the system user ([`system_user`]).
     pub fn open(data_dir: &Path) -> Result<Engine, EngineError> {
-        Ok(Engine { store: Store::open(data_dir)?, scorer: Scorer::default_scorer() })
+        Ok(Engine {
+            store: Store::open(data_dir)?,
+            scorer: Scorer::default_scorer(),
+            data_dir: data_dir.into(),
+            actor: system_user().into(),
+            desk: Arc::default(),
+        })
+    }
+
+    /// The same engine, writing `actor` (a token's name) into the log entries it makes.
+    pub fn acting_as(mut self, actor: &str) -> Engine {
+        self.actor = actor.into();
+        self
+    }
+
+    /// Who this engine's log entries name.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The desk's log and tokens (`desk.sqlite3` in the data directory, created when absent).
+    pub fn desk(&self) -> Result<Arc<Desk>, EngineError> {
+        let mut slot = self.desk.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(desk) = slot.as_ref() {
+            return Ok(desk.clone());
+        }
+        let desk = Arc::new(Desk::open(&self.data_dir)?);
+        *slot = Some(desk.clone());
+        Ok(desk)
+    }
+
+    /// Makes an access token for the team server (shown once), logged as this engine's actor.
+    pub fn add_token(&self, name: &str, role: Role) -> Result<String, EngineError> {
+        Ok(self.desk()?.add_token(name, role, &self.actor)?)
+    }
+
+    /// Ends an access token, logged as this engine's actor.
+    pub fn revoke_token(&self, name: &str) -> Result<(), EngineError> {
+        Ok(self.desk()?.revoke_token(name, &self.actor)?)
     }
 
     /// The same engine with another scorer.
@@ -140,14 +199,39 @@ impl Engine {
         Ok(dataset.check()?)
     }
 
-    /// Loads files into a dataset (see [`load`]).
+    /// Loads files into a dataset (see [`load`]), and writes the load into the desk's log. A
+    /// log that cannot be written fails the command, saying the data itself was loaded.
     pub fn load(
         &self,
         request: &crosscheck_ingest::LoadRequest,
         progress: &dyn load::Progress,
         cancel: &load::Cancel,
     ) -> Result<crosscheck_ingest::LoadReport, crosscheck_ingest::LoadError> {
-        load::load(&self.store, request, progress, cancel)
+        let report = load::load(&self.store, request, progress, cancel)?;
+        let logged = self.log_load(&report);
+        logged.map_err(|e| {
+            let reason =
+                format!("`{}` was loaded, but its entry in the desk's log could not be written: {e}", report.dataset);
+            crosscheck_ingest::LoadError::Store(StoreError::Io(std::io::Error::other(reason)))
+        })?;
+        Ok(report)
+    }
+
+    fn log_load(&self, report: &crosscheck_ingest::LoadReport) -> Result<(), EngineError> {
+        let version = self.store.snapshot(&report.dataset)?.version().to_string();
+        let entry = crosscheck_audit::NewEntry {
+            by: self.actor.to_string(),
+            action: "load".into(),
+            target: Some(report.dataset.clone()),
+            reason: Some(format!(
+                "{} records read, {} entities stored, {} rejected",
+                report.read, report.loaded, report.rejected
+            )),
+            datasets: vec![crosscheck_audit::DatasetVersion { dataset: report.dataset.clone(), version }],
+            ..Default::default()
+        };
+        self.desk()?.append(entry)?;
+        Ok(())
     }
 }
 

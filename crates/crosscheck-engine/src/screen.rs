@@ -69,8 +69,41 @@ pub struct Hit {
 pub struct Screening {
     /// Every candidate that reached half the threshold, before the cut to the limit.
     pub total: usize,
+    /// How many of those reached the threshold (yente's `total`).
+    pub matches: usize,
     /// The best `limit` of them, best first.
     pub hits: Vec<Hit>,
+}
+
+/// What a caller leaves out of a screening, beyond the options' cut (the team server's
+/// `exclude_schema`, `exclude_entity_ids`, `topics` and `cutoff`, as yente reads them).
+#[derive(Debug, Clone, Default)]
+pub struct ScreenFilter {
+    /// Candidates of these schemas are not scored.
+    pub exclude_schemas: Vec<String>,
+    /// Candidates with these ids are not scored.
+    pub exclude_ids: std::collections::HashSet<String>,
+    /// When not empty, only candidates carrying one of these `topics` values are scored.
+    pub topics: Vec<String>,
+    /// The lowest score kept, instead of half the threshold: yente's `cutoff` (a candidate
+    /// must score above it).
+    pub cutoff: Option<f64>,
+}
+
+impl ScreenFilter {
+    fn admits(&self, entity: &Entity) -> bool {
+        if self.exclude_schemas.contains(&entity.schema) || self.exclude_ids.contains(&entity.id) {
+            return false;
+        }
+        self.topics.is_empty() || entity.get("topics").iter().any(|t| self.topics.contains(t))
+    }
+
+    fn keeps(&self, score: f64, options: &ScreenOptions) -> bool {
+        match self.cutoff {
+            Some(cutoff) => score > cutoff,
+            None => score >= options.threshold / 2.0,
+        }
+    }
 }
 
 /// Immutable datasets screened together: what one request sees, start to finish, whatever is
@@ -96,11 +129,28 @@ impl Snapshot {
         &self.scorer
     }
 
+    /// The same snapshot with only the datasets `keep` accepts (the same versions: nothing is
+    /// opened again).
+    pub fn only(mut self, keep: impl Fn(&Dataset) -> bool) -> Snapshot {
+        self.datasets.retain(|d| keep(d));
+        self
+    }
+
     /// Screens `query` against every dataset of the snapshot.
     pub fn screen(&self, query: &Query, options: &ScreenOptions) -> Result<Screening, EngineError> {
+        self.screen_filtered(query, options, &ScreenFilter::default())
+    }
+
+    /// Screens `query`, leaving out what `filter` excludes.
+    pub fn screen_filtered(
+        &self,
+        query: &Query,
+        options: &ScreenOptions,
+        filter: &ScreenFilter,
+    ) -> Result<Screening, EngineError> {
         let mut scored = Vec::new();
         for dataset in &self.datasets {
-            screen_dataset(&self.scorer, dataset, query, options, &mut scored)?;
+            screen_dataset(&self.scorer, dataset, query, options, filter, &mut scored)?;
         }
         Ok(rank(&self.scorer, query, scored, options))
     }
@@ -121,18 +171,19 @@ pub(crate) fn screen_dataset(
     dataset: &Dataset,
     query: &Query,
     options: &ScreenOptions,
+    filter: &ScreenFilter,
     out: &mut Vec<Scored>,
 ) -> Result<(), EngineError> {
     let name: Arc<str> = dataset.name().into();
     for candidate in dataset.candidates_grouped(query.key_groups(), options.candidates) {
         let entity = dataset.entity(candidate.index)?;
         let Some(schema) = entity.schema_def() else { continue };
-        if !query.schema().can_match(schema) {
+        if !query.schema().can_match(schema) || !filter.admits(&entity) {
             continue;
         }
         let prepared = scorer.prepare(&entity);
         let score = scorer.score(query.prepared(), &prepared);
-        if score >= options.threshold / 2.0 {
+        if filter.keeps(score, options) {
             out.push(Scored { dataset: name.clone(), entity, prepared, score });
         }
     }
@@ -146,6 +197,7 @@ pub(crate) fn rank(scorer: &Scorer, query: &Query, mut scored: Vec<Scored>, opti
         b.score.total_cmp(&a.score).then_with(|| a.entity.id.cmp(&b.entity.id)).then_with(|| a.dataset.cmp(&b.dataset))
     });
     let total = scored.len();
+    let matches = scored.iter().filter(|s| s.score >= options.threshold).count();
     if let Some(per_dataset) = options.per_dataset {
         let mut kept: BTreeMap<Arc<str>, usize> = BTreeMap::new();
         scored.retain(|s| {
@@ -169,7 +221,7 @@ pub(crate) fn rank(scorer: &Scorer, query: &Query, mut scored: Vec<Scored>, opti
             }
         })
         .collect();
-    Screening { total, hits }
+    Screening { total, matches, hits }
 }
 
 /// Properties shown beside a candidate so a reader can tell namesakes apart at a glance

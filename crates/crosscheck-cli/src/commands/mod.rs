@@ -1,11 +1,14 @@
 //! One module per command. Each resolves its settings from the raw arguments and runs.
 
+pub mod audit;
 pub mod check_id;
 pub mod compare;
 pub mod datasets;
 pub mod load;
 pub mod matching;
+pub mod serve;
 pub mod show;
+pub mod token;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
@@ -17,7 +20,10 @@ use std::process::ExitCode;
 /// Runs the chosen command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = || data_dir(cli.data_dir.as_deref());
-    if matches!(cli.command, Command::Load(_) | Command::Match(_) | Command::Compare(_) | Command::Verify(_)) {
+    if matches!(
+        cli.command,
+        Command::Load(_) | Command::Match(_) | Command::Compare(_) | Command::Verify(_) | Command::Serve(_)
+    ) {
         // the name tables are built while the command opens and reads its input
         std::thread::spawn(crosscheck_names::warm_up);
     }
@@ -27,6 +33,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compare(args) => compare::run(args),
         Command::Datasets(args) => datasets::run(args, &data_dir()?),
         Command::Show(args) => show::run(args, &data_dir()?),
+        Command::Serve(args) => serve::run(args, &data_dir()?),
+        Command::Token(args) => token::run(args, &data_dir()?),
+        Command::Audit(args) => audit::run(args, &data_dir()?),
         Command::Verify(args) => verify::run(args, &data_dir()?),
         Command::CheckId(args) => check_id::run(args),
     }

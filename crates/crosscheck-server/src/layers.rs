@@ -1,0 +1,144 @@
+//! What wraps every route: the URL length cap (414, as yente), CORS (any origin, as yente),
+//! access tokens (401, 403), a panic turned into 500 `{"status": "error"}` and a log line, and
+//! one log line per request with the token's name.
+//!
+//! The request log names the route's pattern (`/match/{dataset}`), never the URL: a query
+//! string or an entity id may be a name someone asked about, and names never reach the log.
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use crosscheck_engine::{Role, TokenInfo};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// yente's `MAX_URL_LENGTH`: the path and query string together.
+pub const MAX_URL_LENGTH: usize = 60_000;
+
+pub fn wrap(router: Router, state: Arc<AppState>) -> Router {
+    router
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+        .layer(axum::middleware::from_fn_with_state(state, access))
+        .layer(tower_http::cors::CorsLayer::very_permissive())
+        .layer(axum::middleware::from_fn(url_length))
+        .layer(axum::middleware::from_fn(request_log))
+}
+
+async fn url_length(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let length = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
+    if length > MAX_URL_LENGTH {
+        return ApiError::detail(StatusCode::URI_TOO_LONG, "Request URI too long").into_response();
+    }
+    next.run(request).await
+}
+
+fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    // the panic's message may quote the request: only the fact goes to the log
+    log_line("error: a request panicked; answered 500");
+    ApiError::internal().into_response()
+}
+
+/// The name of the token a request came with, for the log.
+#[derive(Debug, Clone)]
+struct TokenName(String);
+
+/// Routes anyone may call: health checks for the machines that watch the server.
+const OPEN_ROUTES: [&str; 2] = ["/healthz", "/readyz"];
+
+/// The role a route needs: every route served today reads (the matching API).
+fn needed_role(_route: &str) -> Role {
+    Role::Reader
+}
+
+/// Whether tokens are in force, and the holder of the one presented.
+enum Access {
+    /// No token is in force.
+    Open,
+    /// Tokens are in force and none valid was presented.
+    Refused,
+    Holder(TokenInfo),
+}
+
+/// Once any token exists, every route but the health checks needs one (`Authorization: ApiKey
+/// <token>`, `Authorization: Bearer <token>` or `?api_key=<token>`): 401 without a valid one,
+/// 403 when its role does not allow the route. Without tokens only a loopback server answers.
+async fn access(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or("", |p| p.as_str()).to_string();
+    if OPEN_ROUTES.contains(&route.as_str()) || request.method() == axum::http::Method::OPTIONS {
+        return next.run(request).await;
+    }
+    let desk = state.desk.clone();
+    let given = presented_token(&request);
+    let checked = tokio::task::spawn_blocking(move || -> Result<Access, crosscheck_engine::AuditError> {
+        if !desk.has_tokens()? {
+            return Ok(Access::Open);
+        }
+        let holder = match given {
+            Some(token) => desk.authenticate(&token)?,
+            None => None,
+        };
+        Ok(holder.map_or(Access::Refused, Access::Holder))
+    })
+    .await;
+    let unauthorized = |detail: &str| {
+        let mut response = ApiError::detail(StatusCode::UNAUTHORIZED, detail).into_response();
+        response.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("ApiKey"));
+        response
+    };
+    match checked {
+        Ok(Ok(Access::Open)) if state.loopback => next.run(request).await,
+        Ok(Ok(Access::Open)) => unauthorized("This server has no access tokens: add one with `crosscheck token add`."),
+        Ok(Ok(Access::Refused)) => unauthorized(
+            "A valid access token is needed: send `Authorization: ApiKey <token>` (or `Bearer <token>`, or `?api_key=<token>`).",
+        ),
+        Ok(Ok(Access::Holder(holder))) => {
+            let needed = needed_role(&route);
+            let mut response = if holder.role.allows(needed) {
+                next.run(request).await
+            } else {
+                let detail =
+                    format!("The token `{}` is a {} token; this needs {}.", holder.name, holder.role.as_str(), needed.as_str());
+                ApiError::detail(StatusCode::FORBIDDEN, detail).into_response()
+            };
+            response.extensions_mut().insert(TokenName(holder.name));
+            response
+        }
+        Ok(Err(e)) => {
+            log_line(&format!("error: the desk's tokens cannot be read: {e}"));
+            ApiError::internal().into_response()
+        }
+        Err(_) => ApiError::internal().into_response(),
+    }
+}
+
+/// The token of `request`: the `Authorization` header (`ApiKey` or `Bearer`), else `api_key`.
+fn presented_token(request: &Request) -> Option<String> {
+    if let Some(header) = request.headers().get(axum::http::header::AUTHORIZATION).and_then(|h| h.to_str().ok()) {
+        let (scheme, token) = header.trim().split_once(' ')?;
+        return (scheme.eq_ignore_ascii_case("apikey") || scheme.eq_ignore_ascii_case("bearer"))
+            .then(|| token.trim().to_string());
+    }
+    crate::params::Params::parse(request.uri().query()).get("api_key").map(str::to_string)
+}
+
+async fn request_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map_or("-", |p| p.as_str()).to_string();
+    let response = next.run(request).await;
+    let token = response.extensions().get::<TokenName>().map_or("-", |t| t.0.as_str());
+    log_line(&format!("{method} {route} {} {}ms {token}", response.status().as_u16(), started.elapsed().as_millis()));
+    response
+}
+
+/// One line on stderr, with the time; a closed stderr stops nothing.
+pub fn log_line(line: &str) {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let _ = writeln!(std::io::stderr().lock(), "{now} {line}");
+}

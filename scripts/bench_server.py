@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Throughput of the team server's /match (issue 16), measured with ApacheBench (`ab`, Debian's
+apache2-utils) on loopback: single-query requests at concurrency 8 against a dataset loaded from
+`people.jsonl` (scripts/gen_namesakes.py writes a million namesakes), optionally reloading the
+dataset while the requests run. Prints requests/s, latency percentiles, errors and the server's
+memory (VmRSS, VmHWM).
+
+    python3 scripts/gen_namesakes.py /tmp/ns1m
+    python3 scripts/bench_server.py /tmp/ns1m --requests 20000 --reloads 2
+
+Standard library only. The binary is target/release/crosscheck unless --binary says otherwise.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def status(pid, key):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) // 1024
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", help="folder with people.jsonl and queries.jsonl")
+    ap.add_argument("--binary", default="target/release/crosscheck")
+    ap.add_argument("--requests", type=int, default=20000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--reloads", type=int, default=0, help="loads of the same file during the run")
+    ap.add_argument("--port", type=int, default=18000)
+    args = ap.parse_args()
+    if not shutil.which("ab"):
+        sys.exit("ab is missing: apt-get install apache2-utils")
+    people = os.path.join(args.data, "people.jsonl")
+    with open(os.path.join(args.data, "queries.jsonl")) as f:
+        query = json.loads(f.readline())
+    query.pop("id", None)
+    work = tempfile.mkdtemp(prefix="cc-bench-server-")
+    data_dir = os.path.join(work, "data")
+    load = [args.binary, "--data-dir", data_dir, "load", "--dataset", "people", people]
+    started = time.time()
+    subprocess.run(load, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"loaded {people} in {time.time() - started:.1f} s")
+    body = os.path.join(work, "body.json")
+    with open(body, "w") as f:
+        json.dump({"queries": {"q": query}}, f)
+    server = subprocess.Popen(
+        [args.binary, "--data-dir", data_dir, "serve", "--bind", f"127.0.0.1:{args.port}"],
+        stderr=subprocess.PIPE, text=True,
+    )
+    line = server.stderr.readline()
+    if "listening" not in line:
+        sys.exit(f"the server did not start: {line}")
+    log_lines = []
+    threading.Thread(target=lambda: log_lines.extend(server.stderr), daemon=True).start()
+    url = f"http://127.0.0.1:{args.port}/match/people"
+    subprocess.run(["ab", "-q", "-n", "200", "-c", "2", "-p", body, "-T", "application/json", url],
+                   check=True, stdout=subprocess.DEVNULL)  # warm-up: the index pages in
+    reloads = []
+
+    def reload_during():
+        for i in range(args.reloads):
+            time.sleep(2 + i * 3)
+            t = time.time()
+            subprocess.run(load, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            reloads.append(time.time() - t)
+
+    reloader = threading.Thread(target=reload_during)
+    reloader.start()
+    out = subprocess.run(
+        ["ab", "-n", str(args.requests), "-c", str(args.concurrency), "-p", body, "-T", "application/json", url],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    reloader.join()
+    rss, hwm = status(server.pid, "VmRSS"), status(server.pid, "VmHWM")
+    server.terminate()
+    server.wait()
+    field = lambda pattern: re.search(pattern, out).group(1) if re.search(pattern, out) else "?"
+    non2xx = field(r"Non-2xx responses:\s+(\d+)")
+    print(f"requests: {args.requests} at concurrency {args.concurrency}, {len(reloads)} reloads during the run "
+          f"({', '.join(f'{r:.1f} s' for r in reloads)})")
+    rate = field(r"Requests per second:\s+([0-9.]+)")
+    failed = field(r"Failed requests:\s+(\d+)")
+    print(f"requests/s: {rate}")
+    print(f"failed: {failed}, non-2xx: {non2xx if non2xx != '?' else 0}")
+    for p in ["50%", "90%", "99%", "100%"]:
+        latency = field(re.escape(p) + r"\s+(\d+)")
+        print(f"latency {p}: {latency} ms")
+    print(f"server memory: VmRSS {rss} MB, peak VmHWM {hwm} MB")
+    statuses = [l.split()[3] for l in log_lines if "/match/" in l and len(l.split()) > 3]
+    print(f"log lines for /match: {len(statuses)}, not 200: {sum(1 for s in statuses if s != '200')}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
