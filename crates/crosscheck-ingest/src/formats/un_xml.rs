@@ -4,8 +4,8 @@
 //! Streaming with quick-xml: an element is collected as a flat list of its direct children (each
 //! with its own text and the text of its leaf descendants, e.g. an `INDIVIDUAL_ALIAS` with its
 //! `QUALITY` and `ALIAS_NAME`), turned into an entity, and dropped. Memory is one record, whatever
-//! the file size. Lines are counted by a reader wrapper that notes the offsets of newlines as
-//! bytes pass through (quick-xml reports byte offsets only).
+//! the file size. Lines are counted by a reader wrapper that notes the offsets of line ends (LF,
+//! CR LF or a lone CR) as bytes pass through (quick-xml reports byte offsets only).
 //!
 //! Mapping decisions:
 //! - `INDIVIDUAL` → `Person`, `ENTITY` → `Organization` (groups, companies, fronts); id
@@ -34,7 +34,10 @@
 //! (`<INDIVIDUAL_/>`) is rejected the same way. A record tag or a list tag (`INDIVIDUALS`,
 //! `ENTITIES`, `CONSOLIDATED_LIST`, start or end) met inside an open record means that record was
 //! never closed: it is rejected with its own line, and the new element is read as if it stood
-//! alone, so the next record still loads. An entity reference XML does not define (`&bogus;`,
+//! alone, so the next record still loads; so does a damaged record tag met inside an open record
+//! (an element holding a `DATAID`, which no part of a record does, or an empty `<INDIVIDUAL_/>`).
+//! A record's fields directly in a list (`<DATAID>` after its start tag was lost) make one reject
+//! up to the record's end tag. An entity reference XML does not define (`&bogus;`,
 //! HTML's `&eacute;`) or a bare `&` rejects its record with the line of the reference: the text
 //! cannot be told, and keeping the raw `&bogus;` would store a value the list does not hold.
 //! Other elements outside the records are ignored.
@@ -58,7 +61,7 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     let text = open_text(path, options.encoding.as_deref(), "UN Security Council XML")?;
     let encoding = text.encoding.clone();
     let lines = Rc::new(RefCell::new(LineIndex::default()));
-    let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines) };
+    let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines), after_cr: false };
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
     reader.config_mut().trim_text(false);
     // End tags are checked by the parser below, which can resume after a mismatch.
@@ -136,11 +139,14 @@ impl LineIndex {
     }
 }
 
-/// A reader that records where newlines are.
+/// A reader that records where lines end: at LF, CR LF (one line end, at the CR) or a lone CR
+/// (files from old Mac tools), as an editor counts them.
 struct Counting {
     inner: Box<dyn Read>,
     offset: u64,
     lines: Rc<RefCell<LineIndex>>,
+    /// The last byte read was CR: an LF right after it ends the same line.
+    after_cr: bool,
 }
 
 impl Read for Counting {
@@ -148,9 +154,10 @@ impl Read for Counting {
         let n = self.inner.read(buf)?;
         let mut lines = self.lines.borrow_mut();
         for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
+            if b == b'\r' || (b == b'\n' && !self.after_cr) {
                 lines.push(self.offset + i as u64);
             }
+            self.after_cr = b == b'\r';
         }
         self.offset += n as u64;
         Ok(n)
@@ -161,6 +168,8 @@ impl Read for Counting {
 #[derive(Debug, Default)]
 struct Child {
     tag: String,
+    /// The line where the element starts.
+    line: u64,
     text: String,
     fields: Vec<(String, String)>,
 }
@@ -233,6 +242,48 @@ fn is_record_tag(tag: &str) -> bool {
     tag == "INDIVIDUAL" || tag == "ENTITY"
 }
 
+/// A tag named like a record (`INDIVIDUAL_`, `ENTITY_X`) that is none of the parts of a UN record.
+fn looks_like_record_tag(tag: &str) -> bool {
+    const PARTS: [&str; 7] = [
+        "INDIVIDUAL_ALIAS",
+        "INDIVIDUAL_ADDRESS",
+        "INDIVIDUAL_DATE_OF_BIRTH",
+        "INDIVIDUAL_PLACE_OF_BIRTH",
+        "INDIVIDUAL_DOCUMENT",
+        "ENTITY_ALIAS",
+        "ENTITY_ADDRESS",
+    ];
+    (tag.starts_with("INDIVIDUAL") || tag.starts_with("ENTITY")) && !PARTS.contains(&tag)
+}
+
+/// The fields of a UN record other than its parts (see [`looks_like_record_tag`]).
+fn is_record_field(tag: &str) -> bool {
+    const FIELDS: [&str; 21] = [
+        "DATAID",
+        "VERSIONNUM",
+        "FIRST_NAME",
+        "SECOND_NAME",
+        "THIRD_NAME",
+        "FOURTH_NAME",
+        "UN_LIST_TYPE",
+        "REFERENCE_NUMBER",
+        "LISTED_ON",
+        "SUBMITTED_ON",
+        "SUBMITTED_BY",
+        "GENDER",
+        "NAME_ORIGINAL_SCRIPT",
+        "COMMENTS1",
+        "TITLE",
+        "DESIGNATION",
+        "NATIONALITY",
+        "LIST_TYPE",
+        "LAST_DAY_UPDATED",
+        "SORT_KEY",
+        "SORT_KEY_LAST_MOD",
+    ];
+    FIELDS.contains(&tag)
+}
+
 /// The elements that enclose records: met inside a record, they mean the record was never closed.
 fn is_list_tag(tag: &str) -> bool {
     tag == "INDIVIDUALS" || tag == "ENTITIES" || tag == "CONSOLIDATED_LIST"
@@ -270,6 +321,12 @@ impl Parser {
             self.line_at(before);
             let event = self.reader.read_event_into(&mut self.buf);
             match event {
+                Err(quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::UnmatchedEndTag(_)))
+                    if self.current.is_none() && self.reader.buffer_position() != before =>
+                {
+                    // An end tag with nothing open, outside a record: it holds no record.
+                    continue;
+                }
                 Err(e) => {
                     let at = self.reader.error_position();
                     let line = self.line_at(at);
@@ -315,13 +372,48 @@ impl Parser {
                             // record: rejected with its line, not dropped.
                             if let Some(expected) = self.container {
                                 let line = self.line_at(before);
-                                let reason = format!("unknown element <{tag}> where <{expected}> was expected");
-                                self.current = Some(Collecting::new(tag, line, Some(reason), Some(expected)));
+                                if is_record_field(&tag) {
+                                    // `<DATAID>` directly in the list: the fields of a record whose
+                                    // start tag was lost, gathered into one reject up to its end tag.
+                                    let reason = format!(
+                                        "<{tag}> directly in the list: a record's fields without its <{expected}> start tag"
+                                    );
+                                    let mut c = Collecting::new(expected.to_string(), line, Some(reason), None);
+                                    c.children.push(Child { tag: tag.clone(), line, ..Child::default() });
+                                    c.stack.push(tag);
+                                    self.current = Some(c);
+                                } else {
+                                    let reason = format!("unknown element <{tag}> where <{expected}> was expected");
+                                    self.current = Some(Collecting::new(tag, line, Some(reason), Some(expected)));
+                                }
                             }
                         }
                         Some(c) => {
+                            if c.stack.len() == 1 && tag == "DATAID" {
+                                // No part of a record holds a DATAID: the element around it is a
+                                // damaged record tag (`<INDIVIDUAL_X><DATAID>`) met while a record
+                                // was open. That record is rejected, unclosed, and the damaged
+                                // one is read as if it stood alone.
+                                let mut open = self.current.take()?;
+                                let part = open.children.pop()?;
+                                open.stack.clear();
+                                let expected = self.container.unwrap_or(if part.tag.starts_with("ENTITY") {
+                                    "ENTITY"
+                                } else {
+                                    "INDIVIDUAL"
+                                });
+                                let reason = format!("unknown element <{}> where <{expected}> was expected", part.tag);
+                                let mut damaged =
+                                    Collecting::new(part.tag.clone(), part.line, Some(reason), Some(expected));
+                                let line = self.lines.borrow_mut().line_at(before);
+                                damaged.children.push(Child { tag, line, ..Child::default() });
+                                damaged.stack.push("DATAID".into());
+                                self.current = Some(damaged);
+                                return Some(self.unclosed(open, part.line, &format!("<{}>", part.tag)));
+                            }
                             if c.stack.is_empty() {
-                                c.children.push(Child { tag: tag.clone(), ..Child::default() });
+                                let line = self.lines.borrow_mut().line_at(before);
+                                c.children.push(Child { tag: tag.clone(), line, ..Child::default() });
                             } else if let Some(child) = c.children.last_mut() {
                                 // Each nested element is its own field, even when two in a row
                                 // share a tag (`<VALUE>a</VALUE><VALUE>b</VALUE>`).
@@ -335,11 +427,20 @@ impl Parser {
                     let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
                     // `<INDIVIDUAL/>`, or a damaged `<INDIVIDUAL_/>` directly in a container: a
                     // record without content, rejected with its line.
-                    let damaged = self.current.is_none() && self.container.is_some() && !is_list_tag(&tag);
+                    let damaged = match &self.current {
+                        None => self.container.is_some() && !is_list_tag(&tag),
+                        // `<INDIVIDUAL_/>` inside an open record: no part of a record is named so.
+                        Some(c) => c.stack.is_empty() && looks_like_record_tag(&tag),
+                    };
                     if is_record_tag(&tag) || damaged {
                         let line = self.line_at(before);
                         let reason = match self.container {
-                            Some(expected) if !is_record_tag(&tag) => {
+                            _ if !is_record_tag(&tag) => {
+                                let expected = self.container.unwrap_or(if tag.starts_with("ENTITY") {
+                                    "ENTITY"
+                                } else {
+                                    "INDIVIDUAL"
+                                });
                                 format!("unknown element <{tag}/> where <{expected}> was expected")
                             }
                             _ => format!("empty <{tag}/> element: no name"),
@@ -418,8 +519,7 @@ impl Parser {
                             Err(e) => {
                                 if c.malformed.is_none() {
                                     let (at, what) = reference_problem(&e);
-                                    let newlines =
-                                        text.get(..at).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count());
+                                    let newlines = text.get(..at).map_or(0, line_ends);
                                     let line = self.lines.borrow_mut().line_at(before) + newlines as u64;
                                     let inside = c.stack.last().map_or(c.tag.as_str(), String::as_str);
                                     c.malformed =
@@ -459,6 +559,11 @@ fn reference_problem(e: &quick_xml::Error) -> (usize, String) {
         quick_xml::Error::Escape(EscapeError::InvalidCharRef(e)) => (0, format!("invalid character reference: {e}")),
         other => (0, format!("unreadable text: {other}")),
     }
+}
+
+/// How many lines end in `bytes` (at LF, CR LF or a lone CR, as [`Counting`] counts them).
+fn line_ends(bytes: &[u8]) -> usize {
+    bytes.iter().enumerate().filter(|&(i, &b)| b == b'\r' || (b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))).count()
 }
 
 /// Adds text to the element on top of the stack.
@@ -924,6 +1029,22 @@ mod tests {
                 // a damaged start tag that never closes: the next record tag ends it
                 format!("{head}\n<INDIVIDUAL_><DATAID>1</DATAID>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
                 vec!["2 unknown element <INDIVIDUAL_> where <INDIVIDUAL> was expected", "ok"],
+            ),
+            (
+                // a record's start tag swallowed by junk: its fields make one reject
+                format!("{head}\n</\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec!["3 <DATAID> directly in the list: a record's fields without its <INDIVIDUAL> start tag", "ok"],
+            ),
+            (
+                // a damaged record tag met inside a record left open, with content and empty
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n<INDIVIDUAL_X><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME></INDIVIDUAL_X>\n<INDIVIDUAL><DATAID>3</DATAID>\n<INDIVIDUAL_/>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(4)),
+                vec![
+                    "2 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL_X> comes at line 3",
+                    "3 unknown element <INDIVIDUAL_X> where <INDIVIDUAL> was expected",
+                    "4 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL_/> comes at line 5",
+                    "5 unknown element <INDIVIDUAL_/> where <INDIVIDUAL> was expected",
+                    "ok",
+                ],
             ),
             (
                 // a mismatched end tag inside a record
