@@ -39,3 +39,7 @@ mod help;
 
 // Issue 15, hostile streams: an over-long or non-UTF-8 input line is answered with an error in place.
 mod hostile_streams;
+
+// Issue 15, hostile input to `load`: damaged CSV, OFAC and UN records rejected at their lines;
+// mapping errors that never print the mapping file.
+mod hostile_input;
