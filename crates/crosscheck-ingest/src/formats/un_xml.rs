@@ -63,7 +63,11 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     let lines = Rc::new(RefCell::new(LineIndex::default()));
     let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines), after_cr: false };
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
-    reader.config_mut().trim_text(false);
+    // Whitespace before a text is skipped as it streams by, not buffered: 100 MB of blank lines
+    // before the first record were held whole as one text event. Values are trimmed anyway;
+    // trailing whitespace is kept, so text split by a CDATA section keeps its spaces.
+    reader.config_mut().trim_text_start = true;
+    reader.config_mut().trim_text_end = false;
     // End tags are checked by the parser below, which can resume after a mismatch.
     reader.config_mut().check_end_names = false;
     let mut parser = Parser {
@@ -320,6 +324,17 @@ impl Parser {
             // Newlines before this event are counted and dropped, whether or not a record asks.
             self.line_at(before);
             let event = self.reader.read_event_into(&mut self.buf);
+            // Where the event starts: whitespace before it was skipped, not returned, so it is
+            // counted back from where the event ends.
+            let end = self.reader.buffer_position();
+            let before = match &event {
+                Ok(Event::Start(e)) => end - (e.len() as u64 + 2),
+                Ok(Event::Empty(e)) => end - (e.len() as u64 + 3),
+                Ok(Event::End(e)) => end - (e.len() as u64 + 3),
+                Ok(Event::Text(t)) => end - t.len() as u64,
+                _ => before,
+            }
+            .max(before);
             match event {
                 Err(quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::UnmatchedEndTag(_)))
                     if self.current.is_none() && self.reader.buffer_position() != before =>
