@@ -45,3 +45,7 @@ mod encodings;
 
 // Issue 16, the team server: yente's /match over HTTP equals `match`, limits at the socket, reloads.
 mod serve;
+
+// Issue 15, hostile input to `load`: damaged CSV, OFAC and UN records rejected at their lines;
+// mapping errors that never print the mapping file.
+mod hostile_input;

@@ -41,11 +41,14 @@ struct Quotes {
     field_start: bool,
     /// A `"` inside quotes just seen: either the closing quote or the first of `""`.
     quote_seen: bool,
+    /// A quote closed with something other than a delimiter or the line's end right after it
+    /// (`"x"y`): the quoting is broken, so a record joined across lines by it is not trusted.
+    stray_close: bool,
 }
 
 impl Quotes {
     fn new() -> Self {
-        Quotes { in_quote: false, field_start: true, quote_seen: false }
+        Quotes { in_quote: false, field_start: true, quote_seen: false, stray_close: false }
     }
 
     /// Feeds one line; whether the record is complete at its end.
@@ -59,6 +62,7 @@ impl Quotes {
                     }
                     self.in_quote = false;
                     self.field_start = b == delimiter;
+                    self.stray_close |= b != delimiter;
                 } else if b == b'"' {
                     self.quote_seen = true;
                 }
@@ -170,6 +174,15 @@ impl CsvRows {
                 (Ok(_), None) => true,
                 (Err(_), _) => false,
             };
+            if end > 0 && quotes.stray_close {
+                // `2,"BROKEN` then `3,"NEXT",...`: the next row's opening quote "closed" this one.
+                let first = self.pending.pop_front().expect("line 0 was read");
+                let reason = format!(
+                    "a quote opened on this line closes only {end} line{} later, inside a field; this line alone is rejected",
+                    if end > 1 { "s" } else { "" }
+                );
+                return Some(Err(Bad { line: number, reason, raw: String::from_utf8_lossy(&first.bytes).into() }));
+            }
             if end > 0 && !fits {
                 let first = self.pending.pop_front().expect("line 0 was read");
                 let fields = parsed.as_ref().map_or(String::new(), |r| format!(", {} fields", r.len()));
@@ -282,6 +295,16 @@ mod tests {
         assert_eq!(got[2], "3 rejected");
         assert_eq!(got[3], "4: 3|Person 3");
         assert_eq!(got[5999], "6000: 5999|Person 5999");
+    }
+
+    /// A quote left open in a field that is quoted on every row (OFAC's names): the next row's
+    /// opening quote would close it and the joined row would even have the header's field count.
+    #[test]
+    fn a_quote_closed_by_the_next_rows_opening_quote_costs_its_own_line_only() {
+        let got = rows("1,\"A\",x\n2,\"BROKEN,x\n3,\"C\",x\n4,\"D\",x\n", Some(3));
+        assert_eq!(got, ["1: 1|A|x", "2 rejected", "3: 3|C|x", "4: 4|D|x"]);
+        // A quoted field that spans lines properly still joins them.
+        assert_eq!(rows("1,\"two\nlines\",x\n", Some(3)), ["1: 1|two\nlines|x"]);
     }
 
     #[test]

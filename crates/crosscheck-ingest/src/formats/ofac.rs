@@ -10,6 +10,10 @@
 //! (ent_num, add_num, address, city/state/postal, country, remarks). After that, a row with another
 //! count is rejected. `detect.rs` recognises the same three shapes.
 //!
+//! **Rows** are cut from physical lines as every CSV reader here cuts them ([`CsvRows`]): a quote
+//! that never closes, or a stray byte, costs its own row (rejected with its line) and never the
+//! rows after it; lines end at LF, CR LF or a lone CR, and each reject names its true line.
+//!
 //! **Joining.** Alias and address rows become fragments with the SDN entry's id (`ofac-ENT_NUM`)
 //! and the schema `Thing`, which the store merges into the more specific schema of the SDN row.
 //! So `load sdn.csv alt.csv add.csv` gives one entity per SDN entry, in any file order.
@@ -34,7 +38,7 @@
 //! LAST` with `firstName`/`lastName` set, as people search for them.
 
 use super::lists::{add_countries, add_dates, add_declared, country_values, mark_listed};
-use super::reject;
+use super::{reject, CsvRows};
 use crate::text::open_text;
 use crate::{Format, IngestError, Opened, ReaderOptions, Record};
 use crosscheck_model::Entity;
@@ -67,9 +71,11 @@ fn live_sdn_files(dataset: &str) -> Vec<Rc<SdnFile>> {
 /// The kind of an OFAC file, from its first record (`None` when it cannot be told).
 fn sniff_kind(path: &Path, encoding: Option<&str>) -> Option<FileKind> {
     let text = open_text(path, encoding, "an OFAC SDN CSV file").ok()?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
-    let mut record = csv::StringRecord::new();
-    while next_text_record(&mut reader, &mut record) {
+    let mut rows = CsvRows::new(text.reader, b',');
+    while let Some(next) = rows.next_record(None) {
+        // A record that cannot be read (a stray byte, a quote never closed) is skipped: the
+        // file's own reader rejects it, and the rows after it still count.
+        let Ok((_, record)) = next else { continue };
         if record.iter().any(|f| !clean_field(f).is_empty() && clean_field(f) != "\u{1a}") {
             return FileKind::from_field_count(record.len());
         }
@@ -77,14 +83,15 @@ fn sniff_kind(path: &Path, encoding: Option<&str>) -> Option<FileKind> {
     None
 }
 
-/// The ent_nums of the SDN rows of `files` (an unreadable file adds none).
+/// The ent_nums of the SDN rows of `files` (an unreadable file adds none), read as the SDN
+/// file's own reader reads them.
 fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
     let mut ids = HashSet::new();
     for file in files {
         let Ok(text) = open_text(&file.path, file.encoding.as_deref(), "an OFAC SDN CSV file") else { continue };
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
-        let mut record = csv::StringRecord::new();
-        while next_text_record(&mut reader, &mut record) {
+        let mut rows = CsvRows::new(text.reader, b',');
+        while let Some(next) = rows.next_record(Some(FileKind::Sdn.fields())) {
+            let Ok((_, record)) = next else { continue };
             if record.len() == FileKind::Sdn.fields() {
                 if let Some(Ok(n)) = record.get(0).map(|f| clean_field(f).parse::<u64>()) {
                     ids.insert(n);
@@ -93,19 +100,6 @@ fn sdn_ent_nums(files: &[Rc<SdnFile>]) -> HashSet<u64> {
         }
     }
     ids
-}
-
-/// Reads the next record that is text into `record`; `false` at the end or on a read error. A
-/// record that is not text (a stray byte) is skipped: the file's own reader rejects it, and the
-/// rows after it still count.
-fn next_text_record(reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>, record: &mut csv::StringRecord) -> bool {
-    loop {
-        match reader.read_record(record) {
-            Ok(more) => return more,
-            Err(e) if e.is_io_error() => return false,
-            Err(_) => continue,
-        }
-    }
 }
 
 /// Which of OFAC's three files a reader is reading.
@@ -168,29 +162,15 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
             None => (None, Vec::new()),
         };
     let mut sdn_ids: Option<Option<HashSet<u64>>> = None;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.reader);
+    let mut rows = CsvRows::new(text.reader, b',');
     let mut kind: Option<FileKind> = None;
     let mut seen: HashMap<u64, u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    let mut done = false;
     let records = std::iter::from_fn(move || loop {
         let _keep_announced = &announced;
-        if done {
-            return None;
-        }
-        let result = reader.read_record(&mut record);
-        let line = record.position().map_or(0, |p| p.line());
-        match result {
-            Ok(false) => return None,
-            Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    done = true;
-                }
-                return Some(Record::Rejected(reject(&display, line, format!("unreadable CSV: {e}"), "")));
-            }
-            Ok(true) => {}
-        }
+        let (line, record) = match rows.next_record(kind.map(FileKind::fields))? {
+            Ok(row) => row,
+            Err(bad) => return Some(Record::Rejected(reject(&display, bad.line, bad.reason, &bad.raw))),
+        };
         let fields: Vec<&str> = record.iter().map(clean_field).collect();
         if fields.iter().all(|f| f.is_empty() || *f == "\u{1a}") {
             continue; // the DOS end-of-file byte, or a blank row: not a record
@@ -701,6 +681,96 @@ mod tests {
                 "4 the SDN row has no name",
                 "5 unknown SDN type `starship` (expected individual, vessel, aircraft or empty)",
                 "6 row has 3 fields, an SDN row has 12",
+            ]
+        );
+    }
+
+    fn read_bytes(content: &[u8]) -> Vec<Record> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(content).unwrap();
+        open(f.path(), "sdn.csv".into(), &ReaderOptions::default()).unwrap().records.collect()
+    }
+
+    /// Damaged rows in an SDN file: each one is a reject at its true line and the rows after it
+    /// load, whatever the line endings.
+    #[test]
+    fn damaged_sdn_rows_table() {
+        let row = |n: u32| format!("{n},\"NAME {n}\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ");
+        let table: Vec<(Vec<u8>, Vec<&str>)> = vec![
+            (
+                // a quote that never closes, in the second row of many
+                format!("{}\n201,\"BROKEN,-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n{}\n{}\n", row(1), row(2), row(3))
+                    .into_bytes(),
+                vec![
+                    "ok",
+                    "2 a quote opened on this line closes only 1 line later, inside a field; this line alone is rejected",
+                    "ok",
+                    "ok",
+                ],
+            ),
+            (
+                // records separated by CR only
+                format!("{}\r{}\r205,\"E\"\r{}\r", row(1), row(2), row(3)).into_bytes(),
+                vec!["ok", "ok", "3 row has 2 fields, an SDN row has 12", "ok"],
+            ),
+            (
+                // CR LF, with a quoted remark spanning two lines
+                format!("{}\r\n{}\r\n", row(1), row(2).replace(",-0- \r", ",\"two\r\nlines\"\r")).into_bytes(),
+                vec!["ok", "ok"],
+            ),
+            (
+                // a stray byte in a file that is UTF-8 beyond doubt (Cyrillic names)
+                [
+                    row(1).as_bytes(),
+                    b"\n202,\"BAD \xff NAME\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n",
+                    row(3).replace("NAME", "ИВАНОВ Пётр Сергеевич").as_bytes(),
+                    b"\n",
+                    row(4).replace("NAME", "СМИРНОВА Анна Павловна").as_bytes(),
+                    b"\n",
+                ]
+                .concat(),
+                vec!["ok", "2 unreadable CSV: field 2 is not valid text in the file's encoding", "ok", "ok"],
+            ),
+            (
+                // a row with too many fields, a number that is not one, then the DOS end-of-file byte
+                format!("{}\n{},extra\nx1,\"A\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n{}\n\x1a", row(1), row(2), row(3))
+                    .into_bytes(),
+                vec!["ok", "2 row has 13 fields, an SDN row has 12", "3 ent_num `x1` is not a number", "ok"],
+            ),
+        ];
+        for (i, (content, want)) in table.iter().enumerate() {
+            let records = read_bytes(content);
+            assert_eq!(&crate::formats::outcomes(&records), want, "shape {i}");
+        }
+        // A damaged first row cannot tell the file's kind; the next row does.
+        let records = read(&format!("1,\"A\n{}\n", row(2)));
+        assert_eq!(crate::formats::outcomes(&records)[1..], ["ok"]);
+    }
+
+    /// The SDN ids an alias file is checked against are read as the SDN reader reads them: an
+    /// unterminated quote in the SDN file does not hide the entries after it.
+    #[test]
+    fn alias_rows_find_sdn_entries_after_a_damaged_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let sdn = dir.path().join("sdn.csv");
+        let alt = dir.path().join("alt.csv");
+        fs_err::write(
+            &sdn,
+            "101,\"BROKEN,-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n\
+             102,\"NORTHWIND FRONT\",-0- ,X,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n",
+        )
+        .unwrap();
+        fs_err::write(&alt, "102,1,aka,\"NORTH FRONT\",-0- \n").unwrap();
+        let options = ReaderOptions { dataset: "ofac-damaged".into(), ..Default::default() };
+        let sdn_opened = open(&sdn, "sdn.csv".into(), &options).unwrap();
+        let alt_records: Vec<Record> = open(&alt, "alt.csv".into(), &options).unwrap().records.collect();
+        assert_eq!(crate::formats::outcomes(&alt_records), ["ok"]);
+        let sdn_records: Vec<Record> = sdn_opened.records.collect();
+        assert_eq!(
+            crate::formats::outcomes(&sdn_records),
+            [
+                "1 a quote opened on this line closes only 1 line later, inside a field; this line alone is rejected",
+                "ok"
             ]
         );
     }

@@ -4,8 +4,8 @@
 //! Streaming with quick-xml: an element is collected as a flat list of its direct children (each
 //! with its own text and the text of its leaf descendants, e.g. an `INDIVIDUAL_ALIAS` with its
 //! `QUALITY` and `ALIAS_NAME`), turned into an entity, and dropped. Memory is one record, whatever
-//! the file size. Lines are counted by a reader wrapper that notes the offsets of newlines as
-//! bytes pass through (quick-xml reports byte offsets only).
+//! the file size. Lines are counted by a reader wrapper that notes the offsets of line ends (LF,
+//! CR LF or a lone CR) as bytes pass through (quick-xml reports byte offsets only).
 //!
 //! Mapping decisions:
 //! - `INDIVIDUAL` → `Person`, `ENTITY` → `Organization` (groups, companies, fronts); id
@@ -30,8 +30,17 @@
 //! closes it); other syntax errors are quick-xml's, and parsing resumes after them when it can. A
 //! file that ends inside a record rejects it as truncated. An element directly inside `INDIVIDUALS`
 //! or `ENTITIES` that is not a record tag (a damaged `<INDIVIDUAL_>`) is a record too, rejected
-//! with its line and closed by its own end tag or the expected record's. Other elements outside
-//! the records are ignored.
+//! with its line and closed by its own end tag or the expected record's; an empty one
+//! (`<INDIVIDUAL_/>`) is rejected the same way. A record tag or a list tag (`INDIVIDUALS`,
+//! `ENTITIES`, `CONSOLIDATED_LIST`, start or end) met inside an open record means that record was
+//! never closed: it is rejected with its own line, and the new element is read as if it stood
+//! alone, so the next record still loads; so does a damaged record tag met inside an open record
+//! (an element holding a `DATAID`, which no part of a record does, or an empty `<INDIVIDUAL_/>`).
+//! A record's fields directly in a list (`<DATAID>` after its start tag was lost) make one reject
+//! up to the record's end tag. An entity reference XML does not define (`&bogus;`,
+//! HTML's `&eacute;`) or a bare `&` rejects its record with the line of the reference: the text
+//! cannot be told, and keeping the raw `&bogus;` would store a value the list does not hold.
+//! Other elements outside the records are ignored.
 
 use super::lists::{add_countries, add_dates, add_declared, mark_listed};
 use super::reject;
@@ -52,12 +61,25 @@ pub fn open(path: &Path, display: String, options: &ReaderOptions) -> Result<Ope
     let text = open_text(path, options.encoding.as_deref(), "UN Security Council XML")?;
     let encoding = text.encoding.clone();
     let lines = Rc::new(RefCell::new(LineIndex::default()));
-    let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines) };
+    let counting = Counting { inner: text.reader, offset: 0, lines: Rc::clone(&lines), after_cr: false };
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, counting));
-    reader.config_mut().trim_text(false);
+    // Whitespace before a text is skipped as it streams by, not buffered: 100 MB of blank lines
+    // before the first record were held whole as one text event. Values are trimmed anyway;
+    // trailing whitespace is kept, so text split by a CDATA section keeps its spaces.
+    reader.config_mut().trim_text_start = true;
+    reader.config_mut().trim_text_end = false;
     // End tags are checked by the parser below, which can resume after a mismatch.
     reader.config_mut().check_end_names = false;
-    let mut parser = Parser { reader, lines, display, buf: Vec::new(), finished: false, container: None };
+    let mut parser = Parser {
+        reader,
+        lines,
+        display,
+        buf: Vec::new(),
+        finished: false,
+        container: None,
+        current: None,
+        ready: VecDeque::new(),
+    };
     let records = std::iter::from_fn(move || parser.next_record());
     Ok(Opened { format: Format::UnXml, encoding, records: crate::Records::new(records) })
 }
@@ -121,11 +143,14 @@ impl LineIndex {
     }
 }
 
-/// A reader that records where newlines are.
+/// A reader that records where lines end: at LF, CR LF (one line end, at the CR) or a lone CR
+/// (files from old Mac tools), as an editor counts them.
 struct Counting {
     inner: Box<dyn Read>,
     offset: u64,
     lines: Rc<RefCell<LineIndex>>,
+    /// The last byte read was CR: an LF right after it ends the same line.
+    after_cr: bool,
 }
 
 impl Read for Counting {
@@ -133,9 +158,10 @@ impl Read for Counting {
         let n = self.inner.read(buf)?;
         let mut lines = self.lines.borrow_mut();
         for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
+            if b == b'\r' || (b == b'\n' && !self.after_cr) {
                 lines.push(self.offset + i as u64);
             }
+            self.after_cr = b == b'\r';
         }
         self.offset += n as u64;
         Ok(n)
@@ -146,6 +172,8 @@ impl Read for Counting {
 #[derive(Debug, Default)]
 struct Child {
     tag: String,
+    /// The line where the element starts.
+    line: u64,
     text: String,
     fields: Vec<(String, String)>,
 }
@@ -206,10 +234,69 @@ struct Parser {
     finished: bool,
     /// The record tag expected inside the open `INDIVIDUALS` or `ENTITIES` container.
     container: Option<&'static str>,
+    /// The record being collected: kept between calls, since the event that rejects an unclosed
+    /// record (a new record tag) also opens the next one.
+    current: Option<Collecting>,
+    /// Records an event produced beyond the one returned (an empty record tag met inside an
+    /// unclosed record rejects both).
+    ready: VecDeque<Record>,
 }
 
 fn is_record_tag(tag: &str) -> bool {
     tag == "INDIVIDUAL" || tag == "ENTITY"
+}
+
+/// A tag named like a record (`INDIVIDUAL_`, `ENTITY_X`) that is none of the parts of a UN record.
+fn looks_like_record_tag(tag: &str) -> bool {
+    const PARTS: [&str; 7] = [
+        "INDIVIDUAL_ALIAS",
+        "INDIVIDUAL_ADDRESS",
+        "INDIVIDUAL_DATE_OF_BIRTH",
+        "INDIVIDUAL_PLACE_OF_BIRTH",
+        "INDIVIDUAL_DOCUMENT",
+        "ENTITY_ALIAS",
+        "ENTITY_ADDRESS",
+    ];
+    (tag.starts_with("INDIVIDUAL") || tag.starts_with("ENTITY")) && !PARTS.contains(&tag)
+}
+
+/// The fields of a UN record other than its parts (see [`looks_like_record_tag`]).
+fn is_record_field(tag: &str) -> bool {
+    const FIELDS: [&str; 21] = [
+        "DATAID",
+        "VERSIONNUM",
+        "FIRST_NAME",
+        "SECOND_NAME",
+        "THIRD_NAME",
+        "FOURTH_NAME",
+        "UN_LIST_TYPE",
+        "REFERENCE_NUMBER",
+        "LISTED_ON",
+        "SUBMITTED_ON",
+        "SUBMITTED_BY",
+        "GENDER",
+        "NAME_ORIGINAL_SCRIPT",
+        "COMMENTS1",
+        "TITLE",
+        "DESIGNATION",
+        "NATIONALITY",
+        "LIST_TYPE",
+        "LAST_DAY_UPDATED",
+        "SORT_KEY",
+        "SORT_KEY_LAST_MOD",
+    ];
+    FIELDS.contains(&tag)
+}
+
+/// The elements that enclose records: met inside a record, they mean the record was never closed.
+fn is_list_tag(tag: &str) -> bool {
+    tag == "INDIVIDUALS" || tag == "ENTITIES" || tag == "CONSOLIDATED_LIST"
+}
+
+impl Collecting {
+    fn new(tag: String, line: u64, malformed: Option<String>, closes_on: Option<&'static str>) -> Collecting {
+        Collecting { tag, line, children: Vec::new(), stack: Vec::new(), malformed, closes_on }
+    }
 }
 
 impl Parser {
@@ -217,15 +304,44 @@ impl Parser {
         self.lines.borrow_mut().line_at(offset)
     }
 
+    /// The reject of a record that `what` (met at `line`) cut short before its end tag. A problem
+    /// met earlier in the record is its reason; else the missing end tag.
+    fn unclosed(&self, c: Collecting, line: u64, what: &str) -> Record {
+        let reason = c
+            .malformed
+            .clone()
+            .unwrap_or_else(|| format!("malformed XML: <{}> is not closed when {what} comes at line {line}", c.tag));
+        Record::Rejected(reject(&self.display, c.line, reason, &c.raw()))
+    }
+
     fn next_record(&mut self) -> Option<Record> {
-        let mut current: Option<Collecting> = None;
+        if let Some(record) = self.ready.pop_front() {
+            return Some(record);
+        }
         while !self.finished {
             self.buf.clear();
             let before = self.reader.buffer_position();
             // Newlines before this event are counted and dropped, whether or not a record asks.
             self.line_at(before);
             let event = self.reader.read_event_into(&mut self.buf);
+            // Where the event starts: whitespace before it was skipped, not returned, so it is
+            // counted back from where the event ends.
+            let end = self.reader.buffer_position();
+            let before = match &event {
+                Ok(Event::Start(e)) => end - (e.len() as u64 + 2),
+                Ok(Event::Empty(e)) => end - (e.len() as u64 + 3),
+                Ok(Event::End(e)) => end - (e.len() as u64 + 3),
+                Ok(Event::Text(t)) => end - t.len() as u64,
+                _ => before,
+            }
+            .max(before);
             match event {
+                Err(quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::UnmatchedEndTag(_)))
+                    if self.current.is_none() && self.reader.buffer_position() != before =>
+                {
+                    // An end tag with nothing open, outside a record: it holds no record.
+                    continue;
+                }
                 Err(e) => {
                     let at = self.reader.error_position();
                     let line = self.line_at(at);
@@ -234,14 +350,14 @@ impl Parser {
                         self.finished = true;
                     }
                     let reason = format!("malformed XML at line {line}: {e}");
-                    return Some(match current.take() {
+                    return Some(match self.current.take() {
                         Some(c) => Record::Rejected(reject(&self.display, c.line, reason, &c.raw())),
                         None => Record::Rejected(reject(&self.display, line, reason, "")),
                     });
                 }
                 Ok(Event::Eof) => {
                     self.finished = true;
-                    if let Some(c) = current.take() {
+                    if let Some(c) = self.current.take() {
                         let reason = format!("truncated: the file ends inside <{}>", c.tag);
                         return Some(Record::Rejected(reject(&self.display, c.line, reason, &c.raw())));
                     }
@@ -249,39 +365,70 @@ impl Parser {
                 }
                 Ok(Event::Start(start)) => {
                     let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                    match &mut current {
-                        None if is_record_tag(&tag) => {
-                            let line = self.line_at(before);
-                            current = Some(Collecting {
-                                tag,
-                                line,
-                                children: Vec::new(),
-                                stack: Vec::new(),
-                                malformed: None,
-                                closes_on: None,
-                            });
+                    if is_record_tag(&tag) || is_list_tag(&tag) {
+                        // A record or a list opened inside a record: that record was never closed.
+                        // It is rejected and the new element read as if it stood alone.
+                        let line = self.line_at(before);
+                        let cut = self.current.take().map(|c| self.unclosed(c, line, &format!("<{tag}>")));
+                        match tag.as_str() {
+                            "INDIVIDUALS" => self.container = Some("INDIVIDUAL"),
+                            "ENTITIES" => self.container = Some("ENTITY"),
+                            "CONSOLIDATED_LIST" => {}
+                            _ => self.current = Some(Collecting::new(tag, line, None, None)),
                         }
-                        None if tag == "INDIVIDUALS" => self.container = Some("INDIVIDUAL"),
-                        None if tag == "ENTITIES" => self.container = Some("ENTITY"),
+                        if cut.is_some() {
+                            return cut;
+                        }
+                        continue;
+                    }
+                    match &mut self.current {
                         None => {
                             // A damaged record tag (`<INDIVIDUAL_>`) directly in a container is a
                             // record: rejected with its line, not dropped.
                             if let Some(expected) = self.container {
                                 let line = self.line_at(before);
-                                let reason = format!("unknown element <{tag}> where <{expected}> was expected");
-                                current = Some(Collecting {
-                                    tag,
-                                    line,
-                                    children: Vec::new(),
-                                    stack: Vec::new(),
-                                    malformed: Some(reason),
-                                    closes_on: Some(expected),
-                                });
+                                if is_record_field(&tag) {
+                                    // `<DATAID>` directly in the list: the fields of a record whose
+                                    // start tag was lost, gathered into one reject up to its end tag.
+                                    let reason = format!(
+                                        "<{tag}> directly in the list: a record's fields without its <{expected}> start tag"
+                                    );
+                                    let mut c = Collecting::new(expected.to_string(), line, Some(reason), None);
+                                    c.children.push(Child { tag: tag.clone(), line, ..Child::default() });
+                                    c.stack.push(tag);
+                                    self.current = Some(c);
+                                } else {
+                                    let reason = format!("unknown element <{tag}> where <{expected}> was expected");
+                                    self.current = Some(Collecting::new(tag, line, Some(reason), Some(expected)));
+                                }
                             }
                         }
                         Some(c) => {
+                            if c.stack.len() == 1 && tag == "DATAID" {
+                                // No part of a record holds a DATAID: the element around it is a
+                                // damaged record tag (`<INDIVIDUAL_X><DATAID>`) met while a record
+                                // was open. That record is rejected, unclosed, and the damaged
+                                // one is read as if it stood alone.
+                                let mut open = self.current.take()?;
+                                let part = open.children.pop()?;
+                                open.stack.clear();
+                                let expected = self.container.unwrap_or(if part.tag.starts_with("ENTITY") {
+                                    "ENTITY"
+                                } else {
+                                    "INDIVIDUAL"
+                                });
+                                let reason = format!("unknown element <{}> where <{expected}> was expected", part.tag);
+                                let mut damaged =
+                                    Collecting::new(part.tag.clone(), part.line, Some(reason), Some(expected));
+                                let line = self.lines.borrow_mut().line_at(before);
+                                damaged.children.push(Child { tag, line, ..Child::default() });
+                                damaged.stack.push("DATAID".into());
+                                self.current = Some(damaged);
+                                return Some(self.unclosed(open, part.line, &format!("<{}>", part.tag)));
+                            }
                             if c.stack.is_empty() {
-                                c.children.push(Child { tag: tag.clone(), ..Child::default() });
+                                let line = self.lines.borrow_mut().line_at(before);
+                                c.children.push(Child { tag: tag.clone(), line, ..Child::default() });
                             } else if let Some(child) = c.children.last_mut() {
                                 // Each nested element is its own field, even when two in a row
                                 // share a tag (`<VALUE>a</VALUE><VALUE>b</VALUE>`).
@@ -292,24 +439,46 @@ impl Parser {
                     }
                 }
                 Ok(Event::Empty(start)) => {
-                    if let Some(c) = &mut current {
+                    let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                    // `<INDIVIDUAL/>`, or a damaged `<INDIVIDUAL_/>` directly in a container: a
+                    // record without content, rejected with its line.
+                    let damaged = match &self.current {
+                        None => self.container.is_some() && !is_list_tag(&tag),
+                        // `<INDIVIDUAL_/>` inside an open record: no part of a record is named so.
+                        Some(c) => c.stack.is_empty() && looks_like_record_tag(&tag),
+                    };
+                    if is_record_tag(&tag) || damaged {
+                        let line = self.line_at(before);
+                        let reason = match self.container {
+                            _ if !is_record_tag(&tag) => {
+                                let expected = self.container.unwrap_or(if tag.starts_with("ENTITY") {
+                                    "ENTITY"
+                                } else {
+                                    "INDIVIDUAL"
+                                });
+                                format!("unknown element <{tag}/> where <{expected}> was expected")
+                            }
+                            _ => format!("empty <{tag}/> element: no name"),
+                        };
+                        let empty = Record::Rejected(reject(&self.display, line, reason, &format!("<{tag}/>")));
+                        return Some(match self.current.take() {
+                            Some(c) => {
+                                self.ready.push_back(empty);
+                                self.unclosed(c, line, &format!("<{tag}/>"))
+                            }
+                            None => empty,
+                        });
+                    }
+                    if let Some(c) = &mut self.current {
                         if c.stack.is_empty() {
-                            let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
                             c.children.push(Child { tag, ..Child::default() });
-                        }
-                    } else {
-                        let tag = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                        if is_record_tag(&tag) {
-                            let line = self.line_at(before);
-                            let reason = format!("empty <{tag}/> element: no name");
-                            return Some(Record::Rejected(reject(&self.display, line, reason, &format!("<{tag}/>"))));
                         }
                     }
                 }
                 Ok(Event::End(end)) => {
                     let tag = String::from_utf8_lossy(end.local_name().as_ref()).into_owned();
-                    let Some(c) = &mut current else {
-                        if tag == "INDIVIDUALS" || tag == "ENTITIES" {
+                    let Some(c) = &mut self.current else {
+                        if is_list_tag(&tag) {
                             self.container = None;
                         }
                         continue;
@@ -319,14 +488,22 @@ impl Parser {
                     // always closes it, and an end tag closes the innermost open element it names.
                     if tag == c.tag || c.closes_on == Some(tag.as_str()) {
                         if let (Some(open), None) = (c.stack.last(), &c.malformed) {
-                            let line = self.line_at(self.reader.buffer_position());
+                            let line = self.lines.borrow_mut().line_at(self.reader.buffer_position());
                             c.malformed = Some(format!("malformed XML at line {line}: <{open}> is not closed"));
                         }
-                        let Some(done) = current.take() else { continue };
+                        let Some(done) = self.current.take() else { continue };
                         return Some(match &done.malformed {
                             Some(reason) => Record::Rejected(reject(&self.display, done.line, reason, &done.raw())),
                             None => build(&self.display, done),
                         });
+                    }
+                    if is_list_tag(&tag) && !c.stack.contains(&tag) {
+                        // `</INDIVIDUALS>` while a record is open: the list ends, and the record
+                        // with it, unclosed.
+                        self.container = None;
+                        let line = self.lines.borrow_mut().line_at(before);
+                        let c = self.current.take()?;
+                        return Some(self.unclosed(c, line, &format!("</{tag}>")));
                     }
                     match c.stack.iter().rposition(|t| *t == tag) {
                         Some(pos) if pos + 1 == c.stack.len() => {
@@ -334,7 +511,7 @@ impl Parser {
                         }
                         found => {
                             if c.malformed.is_none() {
-                                let line = self.line_at(self.reader.buffer_position());
+                                let line = self.lines.borrow_mut().line_at(self.reader.buffer_position());
                                 let expected = c.stack.last().map_or(c.tag.as_str(), String::as_str);
                                 c.malformed = Some(format!(
                                     "malformed XML at line {line}: end tag </{tag}> where </{expected}> was expected"
@@ -347,17 +524,28 @@ impl Parser {
                     }
                 }
                 Ok(Event::Text(text)) => {
-                    if let Some(c) = &mut current {
+                    if let Some(c) = &mut self.current {
                         not_utf8(c, &text);
-                        let value = match text.unescape() {
-                            Ok(v) => v.into_owned(),
-                            Err(_) => String::from_utf8_lossy(&text.into_inner()).into_owned(),
-                        };
-                        push_text(c, &value);
+                        // An entity reference XML does not define (`&bogus;`, or HTML's `&eacute;`)
+                        // rejects the record: its text cannot be told, and keeping the raw
+                        // `&bogus;` would store a value the list does not hold.
+                        match text.unescape() {
+                            Ok(value) => push_text(c, &value),
+                            Err(e) => {
+                                if c.malformed.is_none() {
+                                    let (at, what) = reference_problem(&e);
+                                    let newlines = text.get(..at).map_or(0, line_ends);
+                                    let line = self.lines.borrow_mut().line_at(before) + newlines as u64;
+                                    let inside = c.stack.last().map_or(c.tag.as_str(), String::as_str);
+                                    c.malformed =
+                                        Some(format!("malformed XML at line {line}: {what} in the text of <{inside}>"));
+                                }
+                            }
+                        }
                     }
                 }
                 Ok(Event::CData(data)) => {
-                    if let Some(c) = &mut current {
+                    if let Some(c) = &mut self.current {
                         not_utf8(c, &data);
                         let value = String::from_utf8_lossy(&data.into_inner()).into_owned();
                         push_text(c, &value);
@@ -368,6 +556,29 @@ impl Parser {
         }
         None
     }
+}
+
+/// Where in a text (a byte offset) and what its unreadable reference is, from quick-xml's error.
+fn reference_problem(e: &quick_xml::Error) -> (usize, String) {
+    use quick_xml::escape::EscapeError;
+    match e {
+        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, name)) => (
+            range.start,
+            format!(
+                "unknown entity `&{name};` (XML defines &amp; &lt; &gt; &quot; &apos; and numeric references only)"
+            ),
+        ),
+        quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => {
+            (range.start, "`&` without its `;` (a bare & is written &amp;)".to_string())
+        }
+        quick_xml::Error::Escape(EscapeError::InvalidCharRef(e)) => (0, format!("invalid character reference: {e}")),
+        other => (0, format!("unreadable text: {other}")),
+    }
+}
+
+/// How many lines end in `bytes` (at LF, CR LF or a lone CR, as [`Counting`] counts them).
+fn line_ends(bytes: &[u8]) -> usize {
+    bytes.iter().enumerate().filter(|&(i, &b)| b == b'\r' || (b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))).count()
 }
 
 /// Adds text to the element on top of the stack.
@@ -748,6 +959,130 @@ mod tests {
                 "6 unknown element <ENTITY_> where <ENTITY> was expected",
             ]
         );
+    }
+
+    /// Every damaged shape: each record read is stored or rejected, with its true line, and the
+    /// records after the damage still load. `ok` rows are the records that must survive.
+    #[test]
+    fn damaged_shapes_table() {
+        let good = |i: u32| format!("<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>Name{i}</FIRST_NAME></INDIVIDUAL>");
+        let ent = |i: u32| format!("<ENTITY><DATAID>{i}</DATAID><FIRST_NAME>Front{i}</FIRST_NAME></ENTITY>");
+        let head = "<CONSOLIDATED_LIST><INDIVIDUALS>";
+        let table: Vec<(String, Vec<&str>)> = vec![
+            (
+                // a record tag opened inside another record
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n{}\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2), good(3)),
+                vec!["2 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL> comes at line 3", "ok", "ok"],
+            ),
+            (
+                // an entity opened inside an individual, nested deeper
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><TITLE>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", ent(2)),
+                vec!["2 malformed XML: <INDIVIDUAL> is not closed when <ENTITY> comes at line 3", "ok"],
+            ),
+            (
+                // the list closes while a record is open; the entities after it still load
+                format!("{head}\n{}\n<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME>\n</INDIVIDUALS>\n<ENTITIES>\n{}\n</ENTITIES></CONSOLIDATED_LIST>\n", good(1), ent(3)),
+                vec!["ok", "3 malformed XML: <INDIVIDUAL> is not closed when </INDIVIDUALS> comes at line 4", "ok"],
+            ),
+            (
+                // the next list opens while a record is open
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n<ENTITIES>\n{}\n</ENTITIES></CONSOLIDATED_LIST>\n", ent(2)),
+                vec!["2 malformed XML: <INDIVIDUAL> is not closed when <ENTITIES> comes at line 3", "ok"],
+            ),
+            (
+                // the whole list closes while a record is open
+                format!("{head}\n{}\n<INDIVIDUAL><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME>\n</CONSOLIDATED_LIST>\n", good(1)),
+                vec!["ok", "3 malformed XML: <INDIVIDUAL> is not closed when </CONSOLIDATED_LIST> comes at line 4"],
+            ),
+            (
+                // an entity reference XML does not define, on the record's third line
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID>\n<FIRST_NAME>A\nB &bogus; C</FIRST_NAME></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec![
+                    "2 malformed XML at line 4: unknown entity `&bogus;` (XML defines &amp; &lt; &gt; &quot; &apos; and numeric references only) in the text of <FIRST_NAME>",
+                    "ok",
+                ],
+            ),
+            (
+                // a bare ampersand
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A & B</FIRST_NAME></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec!["2 malformed XML at line 2: `&` without its `;` (a bare & is written &amp;) in the text of <FIRST_NAME>", "ok"],
+            ),
+            (
+                // references XML does define are read
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A &amp; B &#233;</FIRST_NAME></INDIVIDUAL>\n</INDIVIDUALS></CONSOLIDATED_LIST>\n"),
+                vec!["ok"],
+            ),
+            (
+                // an empty damaged record tag, and an empty record tag
+                format!("{head}\n<INDIVIDUAL_/>\n{}\n<INDIVIDUAL/>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(1), good(2)),
+                vec![
+                    "2 unknown element <INDIVIDUAL_/> where <INDIVIDUAL> was expected",
+                    "ok",
+                    "4 empty <INDIVIDUAL/> element: no name",
+                    "ok",
+                ],
+            ),
+            (
+                // an empty record tag inside an open record: both rejected
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n<INDIVIDUAL/>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec![
+                    "2 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL/> comes at line 3",
+                    "3 empty <INDIVIDUAL/> element: no name",
+                    "ok",
+                ],
+            ),
+            (
+                // a damaged start tag closed by its own end tag, then by the expected one
+                format!("{head}\n<INDIVIDUAL_><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL_>\n<INDIVIDUAL_X><DATAID>2</DATAID></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(3)),
+                vec![
+                    "2 unknown element <INDIVIDUAL_> where <INDIVIDUAL> was expected",
+                    "3 unknown element <INDIVIDUAL_X> where <INDIVIDUAL> was expected",
+                    "ok",
+                ],
+            ),
+            (
+                // a damaged start tag that never closes: the next record tag ends it
+                format!("{head}\n<INDIVIDUAL_><DATAID>1</DATAID>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec!["2 unknown element <INDIVIDUAL_> where <INDIVIDUAL> was expected", "ok"],
+            ),
+            (
+                // a record's start tag swallowed by junk: its fields make one reject
+                format!("{head}\n</\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec!["3 <DATAID> directly in the list: a record's fields without its <INDIVIDUAL> start tag", "ok"],
+            ),
+            (
+                // a damaged record tag met inside a record left open, with content and empty
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>\n<INDIVIDUAL_X><DATAID>2</DATAID><FIRST_NAME>B</FIRST_NAME></INDIVIDUAL_X>\n<INDIVIDUAL><DATAID>3</DATAID>\n<INDIVIDUAL_/>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(4)),
+                vec![
+                    "2 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL_X> comes at line 3",
+                    "3 unknown element <INDIVIDUAL_X> where <INDIVIDUAL> was expected",
+                    "4 malformed XML: <INDIVIDUAL> is not closed when <INDIVIDUAL_/> comes at line 5",
+                    "5 unknown element <INDIVIDUAL_/> where <INDIVIDUAL> was expected",
+                    "ok",
+                ],
+            ),
+            (
+                // a mismatched end tag inside a record
+                format!("{head}\n<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</SECOND_NAME></INDIVIDUAL>\n{}\n</INDIVIDUALS></CONSOLIDATED_LIST>\n", good(2)),
+                vec!["2 malformed XML at line 2: end tag </SECOND_NAME> where </FIRST_NAME> was expected", "ok"],
+            ),
+            (
+                // the file ends inside a record
+                format!("{head}\n{}\n<INDIVIDUAL><DATAID>2</DATAID>\n<FIRST_NAME>B</FIRST_NAME>", good(1)),
+                vec!["ok", "3 truncated: the file ends inside <INDIVIDUAL>"],
+            ),
+        ];
+        for (i, (xml, want)) in table.iter().enumerate() {
+            let records = read(xml);
+            let got = super::super::outcomes(&records);
+            assert_eq!(&got, want, "shape {i}:\n{xml}");
+            // Every record in the file is stored or rejected: the tags that open one, counted.
+            let opened = xml.matches("<INDIVIDUAL>").count()
+                + xml.matches("<ENTITY>").count()
+                + xml.matches("<INDIVIDUAL/>").count()
+                + xml.matches("<INDIVIDUAL_").count();
+            assert_eq!(records.len(), opened, "shape {i}: read = stored + rejected");
+        }
     }
 
     /// A stray byte in one record's value rejects that record, with its line; the others load.
