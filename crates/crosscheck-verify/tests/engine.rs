@@ -38,6 +38,9 @@ fn ev(origin: &str, relation: Relation) -> EvidenceItem {
         relation,
         score: None,
         detail: None,
+        latin: None,
+        file: None,
+        lines: Vec::new(),
     }
 }
 
