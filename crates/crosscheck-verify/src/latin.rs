@@ -14,9 +14,20 @@ pub fn has_cyrillic(text: &str) -> bool {
     text.chars().any(|c| matches!(c, '\u{0400}'..='\u{052F}'))
 }
 
-/// The countries an entity names (`country`, `nationality`, `jurisdiction`, ...), as written.
+/// The countries an entity names (`country`, `nationality`, `jurisdiction`, ...), as written,
+/// then the country its other values' letters point to: a record whose birth place is
+/// `м. Харків` is read as Ukrainian even when its name, `Гнатюк Олександр Миколайович`, has no
+/// letter only Ukrainian has.
 pub fn countries(entity: &Entity) -> Vec<String> {
-    entity.values_of_type(PropType::Country).map(|(_, v)| v.to_string()).collect()
+    let mut out: Vec<String> = entity.values_of_type(PropType::Country).map(|(_, v)| v.to_string()).collect();
+    let letters =
+        |pick: fn(char) -> bool| entity.properties.values().flatten().any(|v| v.to_lowercase().chars().any(pick));
+    if letters(|c| c == 'ў') {
+        out.push("by".into());
+    } else if letters(|c| matches!(c, 'і' | 'ї' | 'є' | 'ґ')) {
+        out.push("ua".into());
+    }
+    out
 }
 
 /// The scheme for `text` given the `countries` of its record or person (ISO codes; the first
@@ -76,6 +87,13 @@ mod tests {
         for (text, countries, want) in table {
             assert_eq!(reading(text, countries).as_deref(), *want, "{text} {countries:?}");
         }
+        // a record's other values point to its country when it names none
+        let mut record = Entity::new("r1", "Person");
+        record.add("name", "Гнатюк Олександр Миколайович");
+        record.add("birthPlace", "м. Харків");
+        let hinted = countries(&record);
+        assert_eq!(hinted, ["ua"]);
+        assert_eq!(reading("Гнатюк Олександр Миколайович", &hinted).as_deref(), Some("Hnatiuk Oleksandr Mykolaiovych"));
         assert_eq!(beside("Гнатюк", Some("Hnatiuk")), "Гнатюк (Hnatiuk)");
         assert_eq!(beside("Hnatiuk", None), "Hnatiuk");
     }
