@@ -42,14 +42,17 @@ fn html_report_renders_offline_without_console_errors() {
         eprintln!("skip: headless Chromium is not installed (CI installs the Debian package `chromium`)");
         return;
     };
-    for (example, shot) in [("defector", "verify-defector.png"), ("every-status", "verify-every-status.png")] {
-        render_and_check(&browser, example, shot);
+    // (example, screenshot, window height: the whole report fits at 1280 pixels wide)
+    for (example, shot, height) in
+        [("defector", "verify-defector.png", 11_000), ("every-status", "verify-every-status.png", 5_000)]
+    {
+        render_and_check(&browser, example, shot, height);
     }
 }
 
 /// Renders `examples/<example>/case.yaml` as HTML in Chromium, keeps the screenshot as
-/// `<artifacts>/<keep_as>`, and checks the console and the network log.
-fn render_and_check(browser: &Path, example: &str, keep_as: &str) {
+/// `<artifacts>/<keep_as>` (a window `height` pixels tall), and checks the console and the network log.
+fn render_and_check(browser: &Path, example: &str, keep_as: &str, height: u32) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let case = super::common::root().join("examples").join(example).join("case.yaml");
@@ -76,8 +79,8 @@ fn render_and_check(browser: &Path, example: &str, keep_as: &str) {
             "--metrics-recording-only",
             "--enable-logging=stderr",
             "--v=0",
-            "--window-size=1280,5600",
         ])
+        .arg(format!("--window-size=1280,{height}"))
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--log-net-log={}", netlog.display()))
         .arg(format!("--screenshot={}", shot.display()))

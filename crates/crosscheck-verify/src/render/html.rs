@@ -1,7 +1,8 @@
 //! The HTML report: one self-contained page (inline CSS and SVG; no script, font, image or link
 //! to anything outside), so it can be mailed, archived and opened offline without making a
 //! request. Sections: summary, claims table coloured by status, a diagram of the subject, the
-//! people and the evidence origins, the evidence behind each claim, watchlist findings, warnings,
+//! people and the evidence origins, the evidence behind each claim, watchlist findings grouped per
+//! person, warnings, the records set aside,
 //! "What we could not verify", the datasets consulted and the crosscheck version.
 //!
 //! A Content-Security-Policy forbids every request (styles inline only), so even a value that slipped
@@ -69,6 +70,7 @@ th{background:#f3f5f9}code{font-size:.88rem}
 .tag{border-radius:.3rem;padding:.05rem .4rem;font-weight:600;font-size:.82rem;white-space:nowrap}
 .sup{color:#1b6e35}.con{color:#a31f1f}ul.ev{margin:.2rem 0 .6rem 0}
 svg text{font-family:system-ui,sans-serif;font-size:12px}
+.nw{white-space:nowrap}
 "#;
 
 pub fn render(r: &Report) -> String {
@@ -179,7 +181,7 @@ pub fn render(r: &Report) -> String {
                 let summary = f.map(|f| inline(&f.explanation.summary)).unwrap_or_default();
                 let _ = writeln!(
                     o,
-                    "<tr>{person}<td>{}</td><td>{} <span class=\"muted\">{}</span></td><td>{}</td><td>{:.2}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
+                    "<tr>{person}<td class=\"nw\">{}</td><td>{} <span class=\"muted nw\">{}</span></td><td>{}</td><td>{:.2}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
                     esc(&l.dataset),
                     esc(&crate::latin::beside(&l.caption, l.caption_latin.as_deref())),
                     esc(&l.record),
@@ -200,6 +202,25 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
+    if !r.set_aside.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2>Set aside</h2><p class=\"muted\">Records with a person's name and a birth date or address that were not resolved.</p>\
+             <table><tr><th>person</th><th>dataset</th><th>record</th><th>caption</th><th>kept out because</th></tr>"
+        );
+        for x in &r.set_aside {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"nw\">{}</td><td class=\"nw\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(&x.person),
+                esc(&x.dataset),
+                esc(&x.record),
+                esc(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
+                inline(&x.reason)
+            );
+        }
+        let _ = writeln!(o, "</table>");
+    }
     let _ = writeln!(o, "<h2>What we could not verify</h2>");
     if r.could_not_verify.is_empty() {
         let _ = writeln!(o, "<p>Every claim has evidence for or against it.</p>");
@@ -217,7 +238,7 @@ pub fn render(r: &Report) -> String {
             d.file.as_deref().map_or_else(|| "loaded dataset".to_string(), |f| format!("<code>{}</code>", esc(f)));
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{file}</td><td>{}</td></tr>",
+            "<tr><td class=\"nw\">{}</td><td class=\"nw\">{}</td><td>{}</td><td>{}</td><td class=\"nw\">{}</td><td>{}</td><td>{file}</td><td class=\"nw\">{}</td></tr>",
             esc(&d.dataset),
             esc(&d.origin),
             esc(&d.kind),
@@ -232,25 +253,6 @@ pub fn render(r: &Report) -> String {
         let sources: Vec<String> =
             r.sources.iter().map(|s| format!("{} (group {})", esc(&s.key), esc(&s.group))).collect();
         let _ = writeln!(o, "<p>Human sources: {}.</p>", sources.join(", "));
-    }
-    if !r.set_aside.is_empty() {
-        let _ = writeln!(
-            o,
-            "<h2>Set aside</h2><p class=\"muted\">Records with a person's name and a birth date or address that were not resolved.</p>\
-             <table><tr><th>person</th><th>dataset</th><th>record</th><th>caption</th><th>kept out because</th></tr>"
-        );
-        for x in &r.set_aside {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                esc(&x.person),
-                esc(&x.dataset),
-                esc(&x.record),
-                esc(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
-                inline(&x.reason)
-            );
-        }
-        let _ = writeln!(o, "</table>");
     }
     if !r.exclusions.is_empty() {
         let _ = writeln!(o, "<h2>Ruled out by the desk</h2><ul>");
