@@ -90,6 +90,9 @@ fn every_format_shows_statuses_readings_lines_provenance_and_grouped_findings() 
         }
     }
     let text = String::from_utf8(run("text")).unwrap();
-    assert!(text.contains("Watchlists: brother (Serhii Koval) found: 2 listings on 2 lists"), "{text}");
+    assert!(
+        text.contains("Watchlists: brother (Serhii Koval) found in 2 listings on 2 lists (list-a, list-b), best score"),
+        "{text}"
+    );
     assert_eq!(text.matches("Watchlists:").count(), 1, "one line per person:\n{text}");
 }

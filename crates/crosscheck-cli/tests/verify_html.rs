@@ -44,7 +44,7 @@ fn html_report_renders_offline_without_console_errors() {
     };
     // (example, screenshot, window height: the whole report fits at 1280 pixels wide)
     for (example, shot, height) in
-        [("defector", "verify-defector.png", 11_000), ("every-status", "verify-every-status.png", 5_000)]
+        [("defector", "verify-defector.png", 9_000), ("every-status", "verify-every-status.png", 5_000)]
     {
         render_and_check(&browser, example, shot, height);
     }

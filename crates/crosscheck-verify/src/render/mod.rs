@@ -91,22 +91,19 @@ pub(crate) fn listing_line(l: &crate::report::Listing) -> String {
     )
 }
 
-/// A person's findings in one line: `subject (Kirill Lebedev) on 2 watchlist listings`.
+/// A person's findings in one line: `brother (Serhii Koval) found in 2 listings on 2 lists
+/// (list-a, list-b), best score 0.99, resolved`.
 pub(crate) fn person_findings_head(g: &crate::report::PersonFindings) -> String {
-    let n = g.listings.len();
-    let lists = {
-        let mut names: Vec<&str> = g.listings.iter().map(|l| l.dataset.as_str()).collect();
-        names.dedup();
-        names.sort_unstable();
-        names.dedup();
-        names.len()
+    let mut lists: Vec<&str> = g.listings.iter().map(|l| l.dataset.as_str()).collect();
+    lists.sort_unstable();
+    lists.dedup();
+    let state = if g.resolved { "resolved" } else { "name match only, not resolved" };
+    let what = match (g.listings.len(), lists.len()) {
+        (1, _) => format!("in one listing of {}, score {:.2}", lists[0], g.score),
+        (n, 1) => format!("in {n} listings of {}, best score {:.2}", lists[0], g.score),
+        (n, l) => format!("in {n} listings on {l} lists ({}), best score {:.2}", lists.join(", "), g.score),
     };
-    let what = match (n, lists) {
-        (1, _) => "one listing".to_string(),
-        (n, 1) => format!("{n} listings of one list"),
-        (n, l) => format!("{n} listings on {l} lists"),
-    };
-    format!("{} ({}) found: {what}, best score {:.2}", g.person, g.name, g.score)
+    format!("{} ({}) found {what}, {state}", g.person, g.name)
 }
 
 /// The finding behind a listing (for its explanation and details).
