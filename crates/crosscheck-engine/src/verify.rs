@@ -109,17 +109,24 @@ impl Engine {
 
 /// A case's evidence file with the line of each of its records (issue 14: "registry.csv line 4"
 /// beside each item of evidence). The store keeps no line numbers, so the file is read once more
-/// with the same reader (case files are small); the readers mint the same ids the load did.
-/// A file that cannot be read again gives no lines rather than failing a verification that has
-/// read it once already.
+/// with the same reader, which mints the same ids the load did: lazily, at the first record asked
+/// about, so a file no evidence comes from is not read again. A file that cannot be read again
+/// gives no lines rather than failing a verification that has read it once already.
 struct Lined {
     inner: Box<dyn EvidenceSet>,
-    lines: HashMap<String, Vec<u64>>,
+    spec: FileEvidence,
+    case_dir: PathBuf,
+    lines: std::cell::OnceCell<HashMap<String, Vec<u64>>>,
 }
 
 impl Lined {
     fn new(inner: Box<dyn EvidenceSet>, spec: &FileEvidence, case_dir: &Path) -> Lined {
-        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { case_dir.join(p) };
+        Lined { inner, spec: spec.clone(), case_dir: case_dir.to_path_buf(), lines: std::cell::OnceCell::new() }
+    }
+
+    fn read_lines(&self) -> HashMap<String, Vec<u64>> {
+        let spec = &self.spec;
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { self.case_dir.join(p) };
         let mut lines: HashMap<String, Vec<u64>> = HashMap::new();
         let mapping = spec.mapping.as_ref().map(|m| resolve(m));
         let parsed = match &mapping {
@@ -145,7 +152,7 @@ impl Lined {
                 }
             }
         }
-        Lined { inner, lines }
+        lines
     }
 }
 
@@ -166,7 +173,7 @@ impl EvidenceSet for Lined {
         self.inner.referencing(ids)
     }
     fn lines(&self, id: &str) -> Vec<u64> {
-        self.lines.get(id).cloned().unwrap_or_default()
+        self.lines.get_or_init(|| self.read_lines()).get(id).cloned().unwrap_or_default()
     }
 }
 
