@@ -25,6 +25,9 @@ mod ftm_model;
 // `verify`: the example case in every format, loaded datasets, bad input, notes never leak.
 mod verify;
 
+// Issue 14: examples/every-status, every claim status, a set-aside record, grouped findings.
+mod verify_every_status;
+
 // The HTML report in headless Chromium: no request beyond itself, no console error.
 mod verify_html;
 

@@ -212,3 +212,36 @@ fn compare_and_check_id_speak_text_too() {
     assert_eq!(run.status.code(), Some(1), "one value is invalid");
     assert!(text.contains("`7707083893`: consistent") && text.contains("`7707083894`: INVALID"), "{text}");
 }
+
+#[test]
+fn the_text_table_reads_a_cyrillic_name_in_latin_letters_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.jsonl");
+    std::fs::write(
+        &list,
+        concat!(
+            r#"{"id":"u-1","schema":"Person","properties":{"name":["Гнатюк Олександр"],"nationality":["ua"],"birthDate":["1985-04-09"]}}"#,
+            "\n",
+            r#"{"id":"r-1","schema":"Person","properties":{"name":["Гнатюк Александр"],"nationality":["ru"],"birthDate":["1985-04-09"]}}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let load =
+        crosscheck(Some(&data), &["load", "--dataset", "cyr", "--kind", "watchlist", list.to_str().unwrap()], None);
+    assert_eq!(load.status.code(), Some(0), "{}", String::from_utf8_lossy(&load.stderr));
+    let args = ["match", "--dataset", "cyr", "--name", "Oleksandr Hnatiuk", "--output-format", "text"];
+    let run = crosscheck(Some(&data), &args, None);
+    let text = String::from_utf8_lossy(&run.stdout);
+    // each under the scheme of its record's country: Ukrainian national, ICAO 9303 (Russia)
+    assert!(text.contains("Гнатюк Олександр (Hnatiuk Oleksandr)"), "{text}");
+    assert!(text.contains("Гнатюк Александр (Gnatiuk Aleksandr)"), "{text}");
+    // JSON keeps the caption as it is
+    let json = crosscheck(Some(&data), &args[..5], None);
+    assert!(json_lines(&json.stdout)[0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["caption"].as_str().unwrap().contains('(')));
+}

@@ -15,8 +15,12 @@
 
 use crate::evidence::{self, EvidenceError};
 use crate::Engine;
-use crosscheck_verify::case::{looks_like_mapping, EvidenceSpec};
+use crosscheck_ingest::{Format, Mapping, ReaderOptions, Record};
+use crosscheck_model::Entity;
+use crosscheck_verify::case::{looks_like_mapping, EvidenceSpec, FileEvidence};
+use crosscheck_verify::evidence::{DatasetInfo, EvidenceSet, Screened, SetError};
 use crosscheck_verify::{parse_case, CaseError, Pos, Report};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -86,11 +90,90 @@ impl Engine {
             reason,
         })?;
         evidence::clean_stale_scratch();
-        let opened = evidence::open(&case, &case_dir, self.store(), *self.scorer())
+        let mut opened = evidence::open(&case, &case_dir, self.store(), *self.scorer())
             .map_err(|error| VerifyError::Evidence { path: path.into(), error })?;
+        let sets = std::mem::take(&mut opened.sets);
+        opened.sets = sets
+            .into_iter()
+            .zip(&case.evidence)
+            .map(|(set, spec)| match spec {
+                EvidenceSpec::File(f) => Box::new(Lined::new(set, f, &case_dir)) as Box<dyn EvidenceSet>,
+                EvidenceSpec::Dataset { .. } => set,
+            })
+            .collect();
         let report = crosscheck_verify::verify_with(&case, &opened.sets, self.scorer().algorithm())
             .map_err(|error| VerifyError::Dataset { path: path.into(), error })?;
         Ok(Verified { report, loads: opened.loads.clone() })
+    }
+}
+
+/// A case's evidence file with the line of each of its records (issue 14: "registry.csv line 4"
+/// beside each item of evidence). The store keeps no line numbers, so the file is read once more
+/// with the same reader, which mints the same ids the load did: lazily, at the first record asked
+/// about, so a file no evidence comes from is not read again. A file that cannot be read again
+/// gives no lines rather than failing a verification that has read it once already.
+struct Lined {
+    inner: Box<dyn EvidenceSet>,
+    spec: FileEvidence,
+    case_dir: PathBuf,
+    lines: std::cell::OnceCell<HashMap<String, Vec<u64>>>,
+}
+
+impl Lined {
+    fn new(inner: Box<dyn EvidenceSet>, spec: &FileEvidence, case_dir: &Path) -> Lined {
+        Lined { inner, spec: spec.clone(), case_dir: case_dir.to_path_buf(), lines: std::cell::OnceCell::new() }
+    }
+
+    fn read_lines(&self) -> HashMap<String, Vec<u64>> {
+        let spec = &self.spec;
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { self.case_dir.join(p) };
+        let mut lines: HashMap<String, Vec<u64>> = HashMap::new();
+        let mapping = spec.mapping.as_ref().map(|m| resolve(m));
+        let parsed = match &mapping {
+            Some(m) => fs_err::read_to_string(m).ok().and_then(|t| Mapping::parse(&t).ok()),
+            None => None,
+        };
+        let format = spec.format.as_deref().and_then(Format::from_name);
+        let options = ReaderOptions {
+            mapping: parsed,
+            mapping_path: mapping,
+            encoding: spec.encoding.clone(),
+            dataset: spec.dataset.clone(),
+        };
+        if let Ok(opened) = crosscheck_ingest::open(&resolve(&spec.file), format, &options) {
+            for record in opened.records {
+                if let Record::Entities { line, entities } = record {
+                    for e in entities {
+                        let at = lines.entry(e.id).or_default();
+                        if !at.contains(&line) {
+                            at.push(line);
+                        }
+                    }
+                }
+            }
+        }
+        lines
+    }
+}
+
+impl EvidenceSet for Lined {
+    fn info(&self) -> &DatasetInfo {
+        self.inner.info()
+    }
+    fn candidates(&self, query: &Entity, limit: usize) -> Result<Vec<Entity>, SetError> {
+        self.inner.candidates(query, limit)
+    }
+    fn screen(&self, query: &Entity, threshold: f64) -> Result<Vec<Screened>, SetError> {
+        self.inner.screen(query, threshold)
+    }
+    fn get(&self, id: &str) -> Result<Option<Entity>, SetError> {
+        self.inner.get(id)
+    }
+    fn referencing(&self, ids: &[String]) -> Result<Vec<Entity>, SetError> {
+        self.inner.referencing(ids)
+    }
+    fn lines(&self, id: &str) -> Vec<u64> {
+        self.lines.get_or_init(|| self.read_lines()).get(id).cloned().unwrap_or_default()
     }
 }
 

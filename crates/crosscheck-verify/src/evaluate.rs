@@ -90,12 +90,14 @@ pub fn verify_with(
                 dataset: set.info().dataset.clone(),
                 record: m.record.clone(),
                 caption: m.caption.clone(),
+                caption_latin: None,
                 reason: m.reason.clone(),
             })
         })
         .collect();
     let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names(), set_aside: &set_aside };
-    let claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
+    let mut claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
+    annotate(case, sets, &mut claims)?;
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
         for (idx, Screened { entity: record, score, explanation }) in matches {
@@ -124,6 +126,7 @@ pub fn verify_with(
                 person: case.people[idx].key.clone(),
                 dataset: set.info().dataset.clone(),
                 record: record.id.clone(),
+                caption_latin: crate::latin::reading(&record.caption(), &crate::latin::countries(&record)),
                 caption: record.caption(),
                 score,
                 explanation,
@@ -156,7 +159,25 @@ pub fn verify_with(
         key: case.people[i].key.clone(),
         relationship: case.people[i].relationship.clone(),
         name: case.people[i].entity.caption(),
+        latin: crate::latin::reading(
+            &case.people[i].entity.caption(),
+            &crate::latin::countries(&case.people[i].entity),
+        ),
     };
+    let subject = summary_of(0);
+    let people: Vec<PersonSummary> = (1..case.people.len()).map(summary_of).collect();
+    let everyone: Vec<&PersonSummary> = std::iter::once(&subject).chain(&people).collect();
+    let findings_by_person = crate::report::group_findings(&findings, &everyone);
+    let mut set_aside = set_aside;
+    for x in &mut set_aside {
+        let countries = sets
+            .iter()
+            .find(|s| s.info().dataset == x.dataset)
+            .and_then(|s| s.get(&x.record).ok().flatten())
+            .map(|e| crate::latin::countries(&e))
+            .unwrap_or_default();
+        x.caption_latin = crate::latin::reading(&x.caption, &countries);
+    }
     Ok(Report {
         case: case.id.clone(),
         as_of: case.as_of.to_string(),
@@ -165,15 +186,64 @@ pub fn verify_with(
         datasets: sets.iter().map(|s| s.info().clone()).collect(),
         claims,
         findings,
+        findings_by_person,
         set_aside,
         warnings,
         could_not_verify,
-        subject: summary_of(0),
-        people: (1..case.people.len()).map(summary_of).collect(),
+        subject,
+        people,
         sources: case.sources.iter().map(|s| SourceLabel { key: s.key.clone(), group: s.group.clone() }).collect(),
         exclusions: case.exclude.clone(),
         summary,
     })
+}
+
+/// Adds what an editor needs beside each item of evidence (issue 14): a Latin reading of a
+/// Cyrillic value (the scheme of the record's country, else of the person's), and for a record
+/// read from one of the case's files, that file and the record's line(s), in the detail too
+/// ("evidence/registry.csv line 4"). Claimed values in Cyrillic get a reading as well.
+fn annotate(case: &Case, sets: &[Box<dyn EvidenceSet>], claims: &mut [ClaimResult]) -> Result<(), SetError> {
+    for claim in claims {
+        let person = case.people.iter().find(|p| p.key == claim.person);
+        let person_countries = person.map(|p| crate::latin::countries(&p.entity)).unwrap_or_default();
+        if let serde_json::Value::String(v) = &claim.claimed {
+            claim.claimed_latin = crate::latin::reading(v, &person_countries);
+        }
+        for e in &mut claim.evidence {
+            let Some(set) = e.dataset.as_deref().and_then(|d| sets.iter().find(|s| s.info().dataset == d)) else {
+                continue;
+            };
+            if let Some(value) = e.value.as_deref().filter(|v| crate::latin::has_cyrillic(v)) {
+                let mut countries = match set.get(&e.record)? {
+                    Some(record) => crate::latin::countries(&record),
+                    None => Vec::new(),
+                };
+                countries.extend(person_countries.iter().cloned());
+                e.latin = crate::latin::reading(value, &countries);
+            }
+            if let Some(file) = &set.info().file {
+                e.lines = set.lines(&e.record);
+                e.file = Some(file.clone());
+                if let Some(at) = where_in_file(file, &e.lines) {
+                    e.detail = Some(match e.detail.take() {
+                        Some(d) => format!("{d}; {at}"),
+                        None => at,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "registry.csv line 4", "registry.csv lines 4, 9": where a record stands in a case's file.
+fn where_in_file(file: &str, lines: &[u64]) -> Option<String> {
+    let numbers: Vec<String> = lines.iter().map(u64::to_string).collect();
+    match numbers.len() {
+        0 => None,
+        1 => Some(format!("{file} line {}", numbers[0])),
+        _ => Some(format!("{file} lines {}", numbers.join(", "))),
+    }
 }
 
 /// The holder checks again with the names of the holder's resolved records beside the claimed
@@ -262,6 +332,9 @@ fn item(
         relation,
         score: score.map(|s| (s * 10_000.0).round() / 10_000.0),
         detail: Some(detail),
+        latin: None,
+        file: None,
+        lines: Vec::new(),
     }
 }
 
@@ -288,6 +361,9 @@ impl Ctx<'_> {
                         relation,
                         score: None,
                         detail: None,
+                        latin: None,
+                        file: None,
+                        lines: Vec::new(),
                     });
                 }
             }
@@ -340,6 +416,7 @@ impl Ctx<'_> {
         ClaimResult {
             id: claim.id.clone(),
             claimed: claim.claimed.clone(),
+            claimed_latin: None,
             status,
             evidence,
             explanation,
@@ -363,6 +440,9 @@ impl Ctx<'_> {
             relation,
             score: None,
             detail: Some(detail.to_string()),
+            latin: None,
+            file: None,
+            lines: Vec::new(),
         };
         match check {
             Check::Passed(detail) => evidence.push(own(Relation::Supports, detail)),

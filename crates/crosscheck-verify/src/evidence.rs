@@ -60,6 +60,11 @@ pub trait EvidenceSet {
     /// Records with an entity-reference property (Family `person`, Employment `employee`, ...)
     /// naming any of `ids`.
     fn referencing(&self, ids: &[String]) -> Result<Vec<Entity>, SetError>;
+    /// The lines of the dataset's file (`info().file`) that hold the record with this id: none
+    /// when unknown (a dataset loaded with `load`).
+    fn lines(&self, _id: &str) -> Vec<u64> {
+        Vec::new()
+    }
 }
 
 /// Whether `entity` links to any of `ids` through an entity-typed property.
@@ -72,6 +77,8 @@ pub fn references_any(entity: &Entity, ids: &[String]) -> bool {
 pub struct MemSet {
     pub info: DatasetInfo,
     pub entities: Vec<Entity>,
+    /// Record id -> lines of `info.file` (see [`MemSet::from_file`]).
+    pub lines: std::collections::BTreeMap<String, Vec<u64>>,
 }
 
 impl MemSet {
@@ -87,7 +94,16 @@ impl MemSet {
             loaded_at: String::new(),
             file: None,
         };
-        MemSet { info, entities }
+        MemSet { info, entities, lines: Default::default() }
+    }
+
+    /// The set as read from the case's evidence file `file`, each entity on the line given beside it.
+    pub fn from_file(mut self, file: &str, lines: &[(&str, u64)]) -> MemSet {
+        self.info.file = Some(file.to_string());
+        for (id, line) in lines {
+            self.lines.entry(id.to_string()).or_default().push(*line);
+        }
+        self
     }
 }
 
@@ -129,5 +145,9 @@ impl EvidenceSet for MemSet {
 
     fn referencing(&self, ids: &[String]) -> Result<Vec<Entity>, SetError> {
         Ok(self.entities.iter().filter(|e| references_any(e, ids)).cloned().collect())
+    }
+
+    fn lines(&self, id: &str) -> Vec<u64> {
+        self.lines.get(id).cloned().unwrap_or_default()
     }
 }

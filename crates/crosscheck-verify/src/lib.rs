@@ -43,6 +43,7 @@ pub mod compare;
 pub mod documents;
 pub mod evaluate;
 pub mod evidence;
+pub mod latin;
 pub mod relation;
 pub mod render;
 pub mod report;

@@ -53,6 +53,17 @@ pub struct EvidenceItem {
     pub relation: Relation,
     pub score: Option<f64>,
     pub detail: Option<String>,
+    /// A Latin reading of a Cyrillic `value` (issue 14), for editors who do not read Cyrillic;
+    /// `value` itself is kept as the record has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latin: Option<String>,
+    /// The case's evidence file the record was read from, as the case names it (absent for a
+    /// dataset loaded with `load`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The lines of `file` holding the record (several when records of one id were merged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<u64>,
 }
 
 /// One claim and its verdict.
@@ -60,6 +71,9 @@ pub struct EvidenceItem {
 pub struct ClaimResult {
     pub id: String,
     pub claimed: Value,
+    /// A Latin reading of a Cyrillic claimed value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_latin: Option<String>,
     pub status: Status,
     pub evidence: Vec<EvidenceItem>,
     pub explanation: String,
@@ -76,6 +90,9 @@ pub struct Finding {
     pub dataset: String,
     pub record: String,
     pub caption: String,
+    /// A Latin reading of a Cyrillic caption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_latin: Option<String>,
     pub score: f64,
     pub explanation: crosscheck_match::Explanation,
     pub resolved: bool,
@@ -93,6 +110,9 @@ pub struct SetAside {
     pub dataset: String,
     pub record: String,
     pub caption: String,
+    /// A Latin reading of a Cyrillic caption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_latin: Option<String>,
     /// "birth place differs: Lozova (the record) against Kharkiv (claimed)".
     pub reason: String,
 }
@@ -103,6 +123,75 @@ pub struct PersonSummary {
     pub key: String,
     pub relationship: Option<String>,
     pub name: String,
+    /// A Latin reading of a Cyrillic name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latin: Option<String>,
+}
+
+/// The watchlist findings of one person, every list and listing under them (issue 14: one
+/// person on three lists is one finding to an editor, not three).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonFindings {
+    /// `subject` or the person's key.
+    pub person: String,
+    /// The person's name as the case gives it.
+    pub name: String,
+    /// Whether any listing is resolved to the person (not a name match only).
+    pub resolved: bool,
+    /// The best score among the listings.
+    pub score: f64,
+    /// Every listing, in the order of `findings`.
+    pub listings: Vec<Listing>,
+}
+
+/// One listing of a person's findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listing {
+    pub dataset: String,
+    /// The listing's record id.
+    pub record: String,
+    pub caption: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_latin: Option<String>,
+    /// The sanctions programme(s) named by the listing (`program`), possibly none.
+    pub programme: Vec<String>,
+    pub score: f64,
+    pub resolved: bool,
+}
+
+/// Groups `findings` per person, people in the order they first appear.
+pub fn group_findings(findings: &[Finding], people: &[&PersonSummary]) -> Vec<PersonFindings> {
+    let mut out: Vec<PersonFindings> = Vec::new();
+    for f in findings {
+        let listing = Listing {
+            dataset: f.dataset.clone(),
+            record: f.record.clone(),
+            caption: f.caption.clone(),
+            caption_latin: f.caption_latin.clone(),
+            programme: f.details.get("program").cloned().unwrap_or_default(),
+            score: f.score,
+            resolved: f.resolved,
+        };
+        match out.iter_mut().find(|g| g.person == f.person) {
+            Some(g) => {
+                g.resolved |= f.resolved;
+                g.score = g.score.max(f.score);
+                g.listings.push(listing);
+            }
+            None => {
+                let name =
+                    people.iter().find(|p| p.key == f.person).map_or_else(|| f.person.clone(), |p| p.name.clone());
+                out.push(PersonFindings {
+                    person: f.person.clone(),
+                    name,
+                    resolved: f.resolved,
+                    score: f.score,
+                    listings: vec![listing],
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A human source by label and group: never anything else.
@@ -134,6 +223,8 @@ pub struct Report {
     pub datasets: Vec<DatasetInfo>,
     pub claims: Vec<ClaimResult>,
     pub findings: Vec<Finding>,
+    /// `findings` grouped per person (additive, issue 14).
+    pub findings_by_person: Vec<PersonFindings>,
     pub set_aside: Vec<SetAside>,
     pub warnings: Vec<String>,
     pub could_not_verify: Vec<String>,

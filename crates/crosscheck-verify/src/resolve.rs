@@ -215,7 +215,11 @@ pub fn near_miss(person: &Person, query: &Query, record: &Entity) -> Option<Stri
     let values = |prop: &str| {
         let found = record.get(prop).join("; ");
         let claimed = person.entity.get(prop).join("; ");
-        format!("{found} (the record) against {claimed} (claimed)")
+        // a Cyrillic value read in Latin letters beside it (issue 14): "м. Суми (m. Sumy; the record)"
+        match crate::latin::reading(&found, &crate::latin::countries(record)) {
+            Some(latin) if latin != found => format!("{found} ({latin}; the record) against {claimed} (claimed)"),
+            _ => format!("{found} (the record) against {claimed} (claimed)"),
+        }
     };
     let mut why = Vec::new();
     if date_bad {

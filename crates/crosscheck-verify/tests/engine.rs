@@ -3,30 +3,17 @@
 //! output format).
 
 use crosscheck_model::{Entity, PartialDate};
-use crosscheck_verify::evidence::{EvidenceSet, MemSet};
+use crosscheck_verify::evidence::MemSet;
 use crosscheck_verify::render::{render, Format};
 use crosscheck_verify::report::{EvidenceItem, Relation};
-use crosscheck_verify::{evaluate, parse_case, verify, Report, Status};
+use crosscheck_verify::{evaluate, parse_case, Report, Status};
 use proptest::prelude::*;
 
-fn entity(id: &str, schema: &str, props: &[(&str, &str)]) -> Entity {
-    let mut e = Entity::new(id, schema);
-    for (p, v) in props {
-        if !e.add(p, v) {
-            e.add_clean(p, v.to_string());
-        }
-    }
-    e
-}
-
-fn run(case: &str, sets: Vec<MemSet>) -> Report {
-    let case = parse_case(case, "t", PartialDate::parse("2024-11-01").unwrap()).expect("a valid case");
-    let sets: Vec<Box<dyn EvidenceSet>> = sets.into_iter().map(|s| Box::new(s) as Box<dyn EvidenceSet>).collect();
-    verify(&case, &sets).expect("in-memory sets cannot fail")
-}
+mod common;
+use common::{entity, run};
 
 fn status(report: &Report, id: &str) -> Status {
-    report.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no claim {id}")).status
+    common::claim(report, id).status
 }
 
 fn ev(origin: &str, relation: Relation) -> EvidenceItem {
@@ -38,6 +25,9 @@ fn ev(origin: &str, relation: Relation) -> EvidenceItem {
         relation,
         score: None,
         detail: None,
+        latin: None,
+        file: None,
+        lines: Vec::new(),
     }
 }
 

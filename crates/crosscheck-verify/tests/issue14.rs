@@ -4,30 +4,12 @@
 //! records kept out of the case are listed with the field that kept them out, and a report says
 //! when no watchlist was consulted.
 
-use crosscheck_model::{Entity, PartialDate};
-use crosscheck_verify::evidence::{EvidenceSet, MemSet};
+use crosscheck_verify::evidence::MemSet;
 use crosscheck_verify::render::{render, Format};
-use crosscheck_verify::{parse_case, verify, Report, Status};
+use crosscheck_verify::Status;
 
-fn entity(id: &str, schema: &str, props: &[(&str, &str)]) -> Entity {
-    let mut e = Entity::new(id, schema);
-    for (p, v) in props {
-        if !e.add(p, v) {
-            e.add_clean(p, v.to_string());
-        }
-    }
-    e
-}
-
-fn run(case: &str, sets: Vec<MemSet>) -> Report {
-    let case = parse_case(case, "t", PartialDate::parse("2024-11-01").unwrap()).expect("a valid case");
-    let sets: Vec<Box<dyn EvidenceSet>> = sets.into_iter().map(|s| Box::new(s) as Box<dyn EvidenceSet>).collect();
-    verify(&case, &sets).expect("in-memory sets cannot fail")
-}
-
-fn claim<'a>(report: &'a Report, id: &str) -> &'a crosscheck_verify::report::ClaimResult {
-    report.claims.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no claim {id}"))
-}
+mod common;
+use common::{claim, entity, run};
 
 const KHARKIV: &str = "case: t\nas_of: 2024-11-01\n\
     subject: {name: Oleksandr Hnatyuk, birthDate: 1985-04-09, birthPlace: Kharkiv, innCode: \"3123456789\"}\n";
@@ -298,4 +280,63 @@ fn a_set_aside_record_is_named_beside_a_claim_it_would_contradict() {
     assert!(place.explanation.contains("`leak` record n1 set aside"), "{}", place.explanation);
     let date = claim(&report, "subject.birthDate");
     assert!(!date.explanation.contains("n1"), "the set-aside record agrees on the birth date: {}", date.explanation);
+}
+
+#[test]
+fn one_person_on_several_lists_is_one_finding_with_each_listing_under_it() {
+    let case = "case: t\nas_of: 2024-11-01\nsubject: {name: Marko Savchenko, birthDate: 1970-02-03}\n";
+    let listed = |id: &str, programme: &str| {
+        entity(id, "Person", &[("name", "Савченко Марко"), ("birthDate", "1970-02-03"), ("program", programme)])
+    };
+    let report = run(
+        case,
+        vec![
+            MemSet::new(
+                "list-a",
+                "list-a",
+                "watchlist",
+                vec![listed("a1", "Programme A"), listed("a2", "Programme A2")],
+            ),
+            MemSet::new("list-b", "list-b", "watchlist", vec![listed("b1", "Programme B")]),
+        ],
+    );
+    assert_eq!(report.findings.len(), 3, "{:?}", report.findings);
+    assert_eq!(report.findings_by_person.len(), 1);
+    let g = &report.findings_by_person[0];
+    assert_eq!((g.person.as_str(), g.name.as_str(), g.listings.len()), ("subject", "Marko Savchenko", 3));
+    let mut programmes: Vec<&str> = g.listings.iter().map(|l| l.programme[0].as_str()).collect();
+    programmes.sort_unstable();
+    assert_eq!(programmes, ["Programme A", "Programme A2", "Programme B"]);
+    assert_eq!(g.listings[0].caption_latin.as_deref(), Some("Savchenko Marko"));
+    let text = render(&report, Format::Text);
+    assert_eq!(text.matches("Watchlists:").count(), 1, "{text}");
+    assert!(text.contains("3 listings on 2 lists"), "{text}");
+    for format in [Format::Markdown, Format::Html] {
+        let out = render(&report, format);
+        for needle in ["Programme A2", "Programme B", "a1", "b1", "Савченко Марко (Savchenko Marko)"] {
+            assert!(out.contains(needle), "{}: no {needle}", format.name());
+        }
+    }
+}
+
+#[test]
+fn records_from_a_case_file_carry_the_file_and_line_in_every_format() {
+    let sets = registries("м. Харків");
+    let mut sets = sets.into_iter();
+    let registry = sets.next().unwrap().from_file("evidence/registry.csv", &[("r1", 4)]);
+    let voters = sets.next().unwrap(); // a loaded dataset: no file, no line
+    let report = run(KHARKIV, vec![registry, voters]);
+    let name = claim(&report, "subject.name");
+    let from_file = name.evidence.iter().find(|e| e.dataset.as_deref() == Some("registry")).unwrap();
+    assert_eq!((from_file.file.as_deref(), from_file.lines.as_slice()), (Some("evidence/registry.csv"), &[4][..]));
+    assert!(from_file.detail.as_deref().unwrap().ends_with("evidence/registry.csv line 4"), "{from_file:?}");
+    let loaded = name.evidence.iter().find(|e| e.dataset.as_deref() == Some("voters")).unwrap();
+    assert!(loaded.file.is_none() && loaded.lines.is_empty() && !loaded.detail.as_deref().unwrap().contains(" line "));
+    for format in Format::ALL {
+        assert!(render(&report, format).contains("evidence/registry.csv line 4"), "{}", format.name());
+    }
+    // the value stays as the record has it, its reading beside it
+    assert_eq!(from_file.value.as_deref(), Some("Гнатюк Олександр Миколайович"));
+    assert_eq!(from_file.latin.as_deref(), Some("Hnatiuk Oleksandr Mykolaiovych"));
+    assert!(render(&report, Format::Text).contains("Гнатюк Олександр Миколайович (Hnatiuk Oleksandr Mykolaiovych)"));
 }

@@ -193,13 +193,21 @@ impl super::LineAnswer for wire::MatchAnswer {
         }
         for r in &self.results {
             let born = r.properties.get("birthDate").map(|d| d.join(", ")).unwrap_or_default();
+            // a Cyrillic name with its Latin reading beside it, under the scheme of the record's
+            // country where it names one (issue 14)
+            let countries: Vec<String> = ["nationality", "citizenship", "country"]
+                .iter()
+                .flat_map(|p| r.properties.get(*p).into_iter().flatten().cloned())
+                .collect();
+            let latin = crosscheck_verify::latin::reading(&r.caption, &countries);
+            let name = crosscheck_verify::latin::beside(&r.caption, latin.as_deref());
             writeln!(
                 out,
                 "  {:<6.2} {:<5} {:<12} {:<32} {:<22} {}",
                 r.score,
                 if r.is_match { "MATCH" } else { "" },
                 r.dataset,
-                r.caption,
+                name,
                 born,
                 r.id
             )?;

@@ -1,7 +1,8 @@
 //! The HTML report: one self-contained page (inline CSS and SVG; no script, font, image or link
 //! to anything outside), so it can be mailed, archived and opened offline without making a
 //! request. Sections: summary, claims table coloured by status, a diagram of the subject, the
-//! people and the evidence origins, the evidence behind each claim, watchlist findings, warnings,
+//! people and the evidence origins, the evidence behind each claim, watchlist findings grouped per
+//! person, warnings, the records set aside,
 //! "What we could not verify", the datasets consulted and the crosscheck version.
 //!
 //! A Content-Security-Policy forbids every request (styles inline only), so even a value that slipped
@@ -9,7 +10,7 @@
 //! columns (people left, origins right) with one line per (person, origin) pair that has evidence,
 //! red when any of it contradicts: a fixed layout keeps it readable and needs no layout engine.
 
-use super::{claimed, evidence_where};
+use super::{claimed_shown, evidence_where, finding_of, person_findings_head, person_name, value_shown};
 use crate::report::{Relation, Report, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -69,6 +70,7 @@ th{background:#f3f5f9}code{font-size:.88rem}
 .tag{border-radius:.3rem;padding:.05rem .4rem;font-weight:600;font-size:.82rem;white-space:nowrap}
 .sup{color:#1b6e35}.con{color:#a31f1f}ul.ev{margin:.2rem 0 .6rem 0}
 svg text{font-family:system-ui,sans-serif;font-size:12px}
+.nw{white-space:nowrap}
 "#;
 
 pub fn render(r: &Report) -> String {
@@ -86,7 +88,7 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         o,
         "<p class=\"muted\">Subject: <b>{}</b>. As of {}. crosscheck {}, scorer {}.</p>",
-        esc(&r.subject.name),
+        esc(&person_name(&r.subject)),
         esc(&r.as_of),
         esc(&r.crosscheck_version),
         esc(&r.scorer)
@@ -105,15 +107,11 @@ pub fn render(r: &Report) -> String {
     if r.findings.is_empty() {
         let _ = writeln!(o, "<p>{}</p>", esc(&super::no_findings(r)));
     } else {
-        for f in &r.findings {
+        for g in &r.findings_by_person {
             let _ = writeln!(
                 o,
-                "<p class=\"contradicted\" style=\"padding:.4rem .6rem;border-radius:.4rem\"><b>{}</b> found on <code>{}</code> as {} (score {:.2}, {}).</p>",
-                esc(&f.person),
-                esc(&f.dataset),
-                esc(&f.caption),
-                f.score,
-                if f.resolved { "resolved" } else { "name match only" }
+                "<p class=\"contradicted\" style=\"padding:.4rem .6rem;border-radius:.4rem\">{}</p>",
+                esc(&person_findings_head(g))
             );
         }
     }
@@ -125,7 +123,7 @@ pub fn render(r: &Report) -> String {
             o,
             "<tr class=\"{class}\"><td><code>{}</code></td><td>{}</td><td><span class=\"tag\">{}</span></td><td>{}</td></tr>",
             esc(&c.id),
-            esc(&claimed(&c.claimed)),
+            esc(&claimed_shown(c)),
             c.status.as_str(),
             inline(&c.explanation)
         );
@@ -150,9 +148,12 @@ pub fn render(r: &Report) -> String {
         for e in &c.evidence {
             let (class, word) =
                 if e.relation == Relation::Supports { ("sup", "supports") } else { ("con", "contradicts") };
-            let value = e.value.as_deref().map(|v| format!(": {}", esc(v))).unwrap_or_default();
-            let detail =
-                e.detail.as_deref().map(|d| format!(" <span class=\"muted\">({})</span>", esc(d))).unwrap_or_default();
+            let value = value_shown(e).map(|v| format!(": {}", esc(&v))).unwrap_or_default();
+            let detail = e
+                .detail
+                .as_deref()
+                .map(|d| format!(" <span class=\"muted\">({})</span>", inline(d)))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
                 "<li><span class=\"{class}\">{word}</span> {}{value}{detail}</li>",
@@ -161,23 +162,36 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
-    if !r.findings.is_empty() {
-        let _ = writeln!(o, "<h2>Watchlist findings</h2><table><tr><th>person</th><th>dataset</th><th>record</th><th>score</th><th>resolved</th><th>details</th></tr>");
-        for f in &r.findings {
-            let details: Vec<String> =
-                f.details.iter().map(|(k, v)| format!("{}: {}", esc(k), esc(&v.join("; ")))).collect();
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{} <span class=\"muted\">{}</span></td><td>{:.2}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
-                esc(&f.person),
-                esc(&f.dataset),
-                esc(&f.caption),
-                esc(&f.record),
-                f.score,
-                f.resolved,
-                details.join("<br>"),
-                esc(&f.explanation.summary)
-            );
+    if !r.findings_by_person.is_empty() {
+        let _ = writeln!(o, "<h2>Watchlist findings</h2><table><tr><th>person</th><th>list</th><th>listing</th><th>programme</th><th>score</th><th>resolved</th><th>details</th></tr>");
+        for g in &r.findings_by_person {
+            for (i, l) in g.listings.iter().enumerate() {
+                let person = if i == 0 {
+                    format!("<td rowspan=\"{}\"><b>{}</b><br>{}</td>", g.listings.len(), esc(&g.person), esc(&g.name))
+                } else {
+                    String::new()
+                };
+                let f = finding_of(r, &g.person, l);
+                let details: Vec<String> = f
+                    .into_iter()
+                    .flat_map(|f| &f.details)
+                    .filter(|(k, _)| k.as_str() != "program")
+                    .map(|(k, v)| format!("{}: {}", esc(k), esc(&v.join("; "))))
+                    .collect();
+                let summary = f.map(|f| inline(&f.explanation.summary)).unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "<tr>{person}<td class=\"nw\">{}</td><td>{} <span class=\"muted nw\">{}</span></td><td>{}</td><td>{:.2}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
+                    esc(&l.dataset),
+                    esc(&crate::latin::beside(&l.caption, l.caption_latin.as_deref())),
+                    esc(&l.record),
+                    esc(&l.programme.join("; ")),
+                    l.score,
+                    if l.resolved { "yes" } else { "name match only" },
+                    details.join("<br>"),
+                    summary
+                );
+            }
         }
         let _ = writeln!(o, "</table>");
     }
@@ -188,42 +202,6 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</ul>");
     }
-    let _ = writeln!(o, "<h2>What we could not verify</h2>");
-    if r.could_not_verify.is_empty() {
-        let _ = writeln!(o, "<p>Every claim has evidence for or against it.</p>");
-    } else {
-        let _ = writeln!(o, "<ul>");
-        for id in &r.could_not_verify {
-            let c = r.claims.iter().find(|c| &c.id == id);
-            let _ = writeln!(
-                o,
-                "<li><code>{}</code> {}</li>",
-                esc(id),
-                esc(&c.map(|c| claimed(&c.claimed)).unwrap_or_default())
-            );
-        }
-        let _ = writeln!(o, "</ul>");
-    }
-    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>records</th><th>file</th><th>loaded</th></tr>");
-    for d in &r.datasets {
-        let file =
-            d.file.as_deref().map_or_else(|| "loaded dataset".to_string(), |f| format!("<code>{}</code>", esc(f)));
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{file}</td><td>{}</td></tr>",
-            esc(&d.dataset),
-            esc(&d.origin),
-            esc(&d.kind),
-            d.records,
-            esc(&d.loaded_at)
-        );
-    }
-    let _ = writeln!(o, "</table>");
-    if !r.sources.is_empty() {
-        let sources: Vec<String> =
-            r.sources.iter().map(|s| format!("{} (group {})", esc(&s.key), esc(&s.group))).collect();
-        let _ = writeln!(o, "<p>Human sources: {}.</p>", sources.join(", "));
-    }
     if !r.set_aside.is_empty() {
         let _ = writeln!(
             o,
@@ -233,15 +211,48 @@ pub fn render(r: &Report) -> String {
         for x in &r.set_aside {
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"nw\">{}</td><td class=\"nw\"><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 esc(&x.person),
                 esc(&x.dataset),
                 esc(&x.record),
-                esc(&x.caption),
+                esc(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
                 inline(&x.reason)
             );
         }
         let _ = writeln!(o, "</table>");
+    }
+    let _ = writeln!(o, "<h2>What we could not verify</h2>");
+    if r.could_not_verify.is_empty() {
+        let _ = writeln!(o, "<p>Every claim has evidence for or against it.</p>");
+    } else {
+        let _ = writeln!(o, "<ul>");
+        for id in &r.could_not_verify {
+            let c = r.claims.iter().find(|c| &c.id == id);
+            let _ = writeln!(o, "<li><code>{}</code> {}</li>", esc(id), esc(&c.map(claimed_shown).unwrap_or_default()));
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    let _ = writeln!(o, "<h2>Datasets consulted</h2><table><tr><th>dataset</th><th>origin</th><th>kind</th><th>publisher</th><th>retrieved</th><th>records</th><th>file</th><th>loaded</th></tr>");
+    for d in &r.datasets {
+        let file =
+            d.file.as_deref().map_or_else(|| "loaded dataset".to_string(), |f| format!("<code>{}</code>", esc(f)));
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"nw\">{}</td><td class=\"nw\">{}</td><td>{}</td><td>{}</td><td class=\"nw\">{}</td><td>{}</td><td>{file}</td><td class=\"nw\">{}</td></tr>",
+            esc(&d.dataset),
+            esc(&d.origin),
+            esc(&d.kind),
+            esc(d.publisher.as_deref().unwrap_or("not given")),
+            esc(d.retrieved_at.as_deref().unwrap_or("not given")),
+            d.records,
+            esc(&d.loaded_at)
+        );
+    }
+    let _ = writeln!(o, "</table>");
+    if !r.sources.is_empty() {
+        let sources: Vec<String> =
+            r.sources.iter().map(|s| format!("{} (group {})", esc(&s.key), esc(&s.group))).collect();
+        let _ = writeln!(o, "<p>Human sources: {}.</p>", sources.join(", "));
     }
     if !r.exclusions.is_empty() {
         let _ = writeln!(o, "<h2>Ruled out by the desk</h2><ul>");
@@ -263,8 +274,8 @@ pub fn render(r: &Report) -> String {
 
 /// People (left) and evidence origins (right), one line per pair with evidence.
 fn diagram(r: &Report) -> String {
-    let mut people: Vec<(String, String)> = vec![("subject".into(), r.subject.name.clone())];
-    people.extend(r.people.iter().map(|p| (p.key.clone(), p.name.clone())));
+    let mut people: Vec<(String, String)> = vec![("subject".into(), person_name(&r.subject))];
+    people.extend(r.people.iter().map(|p| (p.key.clone(), person_name(p))));
     let mut origins: Vec<String> = Vec::new();
     // (person, origin) -> any contradiction
     let mut edges: BTreeMap<(usize, usize), bool> = BTreeMap::new();

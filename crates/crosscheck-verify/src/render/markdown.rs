@@ -8,7 +8,7 @@
 //! characters become `?` (as in the text report). Identifiers shown as code lose their
 //! backticks, so a value cannot close its code span.
 
-use super::{claimed, counts, evidence_where, neutralise, no_findings};
+use super::{claimed_shown, counts, evidence_where, finding_of, neutralise, no_findings, person_name, value_shown};
 use crate::report::{Relation, Report};
 use std::fmt::Write;
 
@@ -61,7 +61,7 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.summary;
     let _ = writeln!(o, "# Case {}\n", cell(&r.case));
-    let _ = writeln!(o, "As of {}. Subject: **{}**.\n", cell(&r.as_of), cell(&r.subject.name));
+    let _ = writeln!(o, "As of {}. Subject: **{}**.\n", cell(&r.as_of), cell(&person_name(&r.subject)));
     let _ = writeln!(
         o,
         "{}. {} watchlist finding(s), {} record(s) set aside, {} warning(s).\n",
@@ -78,7 +78,7 @@ pub fn render(r: &Report) -> String {
             o,
             "| {} | {} | **{}** | {} |",
             code(&c.id),
-            cell(&claimed(&c.claimed)),
+            cell(&claimed_shown(c)),
             c.status.as_str(),
             sentence(&c.explanation)
         );
@@ -88,7 +88,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- {} ({})", code(&c.id), c.status.as_str());
         for e in &c.evidence {
             let rel = if e.relation == Relation::Supports { "supports" } else { "contradicts" };
-            let value = e.value.as_deref().map(|v| format!(": {}", cell(v))).unwrap_or_default();
+            let value = value_shown(e).map(|v| format!(": {}", cell(&v))).unwrap_or_default();
             let detail = e.detail.as_deref().map(|d| format!(" ({})", sentence(d))).unwrap_or_default();
             let _ = writeln!(o, "  - {rel}: {}{value}{detail}", cell(&evidence_where(e, r)));
         }
@@ -97,19 +97,36 @@ pub fn render(r: &Report) -> String {
     if r.findings.is_empty() {
         let _ = writeln!(o, "{}", cell(&no_findings(r)));
     }
-    for f in &r.findings {
+    for g in &r.findings_by_person {
         let _ = writeln!(
             o,
-            "- **{}** on {}: {} (record {}), score {:.2}, {}",
-            cell(&f.person),
-            code(&f.dataset),
-            cell(&f.caption),
-            code(&f.record),
-            f.score,
-            if f.resolved { "resolved" } else { "name match only" }
+            "- **{}** ({}): {} listing(s), best score {:.2}, {}",
+            cell(&g.person),
+            cell(&g.name),
+            g.listings.len(),
+            g.score,
+            if g.resolved { "resolved" } else { "name match only" }
         );
-        for (k, v) in &f.details {
-            let _ = writeln!(o, "  - {}: {}", cell(k), cell(&v.join("; ")));
+        for l in &g.listings {
+            let programme = if l.programme.is_empty() {
+                String::new()
+            } else {
+                format!(", programme {}", cell(&l.programme.join("; ")))
+            };
+            let _ = writeln!(
+                o,
+                "  - on {}: {} (record {}){programme}, score {:.2}, {}",
+                code(&l.dataset),
+                cell(&crate::latin::beside(&l.caption, l.caption_latin.as_deref())),
+                code(&l.record),
+                l.score,
+                if l.resolved { "resolved" } else { "name match only" }
+            );
+            for (k, v) in finding_of(r, &g.person, l).into_iter().flat_map(|f| &f.details) {
+                if k != "program" {
+                    let _ = writeln!(o, "    - {}: {}", cell(k), cell(&v.join("; ")));
+                }
+            }
         }
     }
     if !r.set_aside.is_empty() {
@@ -124,7 +141,7 @@ pub fn render(r: &Report) -> String {
                 cell(&x.person),
                 cell(&x.dataset),
                 code(&x.record),
-                cell(&x.caption),
+                cell(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
                 sentence(&x.reason)
             );
         }
@@ -150,15 +167,17 @@ pub fn render(r: &Report) -> String {
         }
     }
     let _ = writeln!(o, "\n## Datasets consulted\n");
-    let _ = writeln!(o, "| dataset | origin | kind | records | file | loaded |");
-    let _ = writeln!(o, "|---|---|---|---|---|---|");
+    let _ = writeln!(o, "| dataset | origin | kind | publisher | retrieved | records | file | loaded |");
+    let _ = writeln!(o, "|---|---|---|---|---|---|---|---|");
     for d in &r.datasets {
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&d.dataset),
             cell(&d.origin),
             cell(&d.kind),
+            cell(d.publisher.as_deref().unwrap_or("not given")),
+            cell(d.retrieved_at.as_deref().unwrap_or("not given")),
             d.records,
             d.file.as_deref().map(code).unwrap_or_else(|| "loaded dataset".into()),
             cell(&d.loaded_at)

@@ -56,6 +56,70 @@ pub(crate) fn claimed(value: &serde_json::Value) -> String {
     }
 }
 
+/// A claim's value for display with its Latin reading beside a Cyrillic one.
+pub(crate) fn claimed_shown(c: &crate::report::ClaimResult) -> String {
+    crate::latin::beside(&claimed(&c.claimed), c.claimed_latin.as_deref())
+}
+
+/// An evidence value with its Latin reading beside a Cyrillic one.
+pub(crate) fn value_shown(e: &crate::report::EvidenceItem) -> Option<String> {
+    e.value.as_deref().map(|v| crate::latin::beside(v, e.latin.as_deref()))
+}
+
+/// A dataset's provenance in words: who published it and when it was retrieved, each said to
+/// be unknown when the case or the load did not give it (issue 14: an editor must see both).
+pub(crate) fn provenance(d: &crate::evidence::DatasetInfo) -> String {
+    let publisher =
+        d.publisher.as_deref().map_or_else(|| "publisher not given".to_string(), |p| format!("published by {p}"));
+    let retrieved =
+        d.retrieved_at.as_deref().map_or_else(|| "retrieval date not given".to_string(), |r| format!("retrieved {r}"));
+    format!("{publisher}, {retrieved}")
+}
+
+/// A listing in one line: `mvd-wanted record w-7 (Лебедев Кирилл (Lebedev Kirill)), programme X,
+/// score 0.93, resolved`.
+pub(crate) fn listing_line(l: &crate::report::Listing) -> String {
+    let programme =
+        if l.programme.is_empty() { String::new() } else { format!(", programme {}", l.programme.join("; ")) };
+    format!(
+        "{} record {} ({}){programme}, score {:.2}, {}",
+        l.dataset,
+        l.record,
+        crate::latin::beside(&l.caption, l.caption_latin.as_deref()),
+        l.score,
+        if l.resolved { "resolved" } else { "name match only, not resolved" }
+    )
+}
+
+/// A person's findings in one line: `brother (Serhii Koval) found in 2 listings on 2 lists
+/// (list-a, list-b), best score 0.99, resolved`.
+pub(crate) fn person_findings_head(g: &crate::report::PersonFindings) -> String {
+    let mut lists: Vec<&str> = g.listings.iter().map(|l| l.dataset.as_str()).collect();
+    lists.sort_unstable();
+    lists.dedup();
+    let state = if g.resolved { "resolved" } else { "name match only, not resolved" };
+    let what = match (g.listings.len(), lists.len()) {
+        (1, _) => format!("in one listing of {}, score {:.2}", lists[0], g.score),
+        (n, 1) => format!("in {n} listings of {}, best score {:.2}", lists[0], g.score),
+        (n, l) => format!("in {n} listings on {l} lists ({}), best score {:.2}", lists.join(", "), g.score),
+    };
+    format!("{} ({}) found {what}, {state}", g.person, g.name)
+}
+
+/// The finding behind a listing (for its explanation and details).
+pub(crate) fn finding_of<'a>(
+    r: &'a Report,
+    person: &str,
+    l: &crate::report::Listing,
+) -> Option<&'a crate::report::Finding> {
+    r.findings.iter().find(|f| f.person == person && f.dataset == l.dataset && f.record == l.record)
+}
+
+/// A person's name with its Latin reading.
+pub(crate) fn person_name(p: &crate::report::PersonSummary) -> String {
+    crate::latin::beside(&p.name, p.latin.as_deref())
+}
+
 /// Where an item of evidence comes from, for display: `registry: r-12`, `source B (group g)`.
 pub(crate) fn evidence_where(e: &crate::report::EvidenceItem, report: &Report) -> String {
     if let Some(key) = e.record.strip_prefix("source:") {

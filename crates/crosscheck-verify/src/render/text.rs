@@ -3,41 +3,42 @@
 //! Control characters from the case or the data (an escape sequence could drive the terminal)
 //! and bidirectional controls (U+202E reorders what is shown) are shown as `?`.
 
-use super::{claimed, counts, evidence_where, neutralise, no_findings};
+use super::{
+    claimed_shown, counts, evidence_where, finding_of, listing_line, neutralise, no_findings, person_findings_head,
+    person_name, provenance, value_shown,
+};
 use crate::report::{Relation, Report};
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Case {} (as of {})", r.case, r.as_of);
-    let _ = writeln!(o, "Subject: {}", r.subject.name);
+    let _ = writeln!(o, "Subject: {}", person_name(&r.subject));
     if !r.people.is_empty() {
-        let people: Vec<String> =
-            r.people.iter().map(|p| format!("{} ({})", p.name, p.relationship.as_deref().unwrap_or(&p.key))).collect();
+        let people: Vec<String> = r
+            .people
+            .iter()
+            .map(|p| format!("{} ({})", person_name(p), p.relationship.as_deref().unwrap_or(&p.key)))
+            .collect();
         let _ = writeln!(o, "People named: {}", people.join(", "));
     }
     let _ = writeln!(o, "{}", counts(r));
     if r.findings.is_empty() {
         let _ = writeln!(o, "Watchlists: {}", no_findings(r));
     } else {
-        for f in &r.findings {
-            let state = if f.resolved { "resolved" } else { "name match only, not resolved" };
-            let _ = writeln!(
-                o,
-                "Watchlists: {} found on {} as {} ({state}, score {:.2})",
-                f.person, f.dataset, f.caption, f.score
-            );
+        for g in &r.findings_by_person {
+            let _ = writeln!(o, "Watchlists: {}", person_findings_head(g));
         }
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "CLAIMS");
     let width = r.claims.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
     for c in &r.claims {
-        let _ = writeln!(o, "  {:<13} {:<width$}  {}", c.status.as_str(), c.id, claimed(&c.claimed));
+        let _ = writeln!(o, "  {:<13} {:<width$}  {}", c.status.as_str(), c.id, claimed_shown(c));
         let _ = writeln!(o, "  {:<13} {:<width$}  {}", "", "", c.explanation);
         for e in &c.evidence {
             let sign = if e.relation == Relation::Supports { "+" } else { "-" };
-            let value = e.value.as_deref().map(|v| format!(": {v}")).unwrap_or_default();
+            let value = value_shown(e).map(|v| format!(": {v}")).unwrap_or_default();
             let detail = e.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
             let _ = writeln!(o, "  {:<13} {:<width$}    {sign} {}{value}{detail}", "", "", evidence_where(e, r));
         }
@@ -45,15 +46,16 @@ pub fn render(r: &Report) -> String {
     if !r.findings.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "FINDINGS");
-        for f in &r.findings {
-            let _ = writeln!(
-                o,
-                "  {} on {}: record {} ({}), score {:.2}, resolved: {}",
-                f.person, f.dataset, f.record, f.caption, f.score, f.resolved
-            );
-            let _ = writeln!(o, "    {}", f.explanation.summary);
-            for (k, v) in &f.details {
-                let _ = writeln!(o, "    {k}: {}", v.join("; "));
+        for g in &r.findings_by_person {
+            let _ = writeln!(o, "  {}", person_findings_head(g));
+            for l in &g.listings {
+                let _ = writeln!(o, "    - {}", listing_line(l));
+                if let Some(f) = finding_of(r, &g.person, l) {
+                    let _ = writeln!(o, "      {}", f.explanation.summary);
+                    for (k, v) in f.details.iter().filter(|(k, _)| k.as_str() != "program") {
+                        let _ = writeln!(o, "      {k}: {}", v.join("; "));
+                    }
+                }
             }
         }
     }
@@ -71,13 +73,21 @@ pub fn render(r: &Report) -> String {
     }
     for id in &r.could_not_verify {
         let c = r.claims.iter().find(|c| &c.id == id);
-        let _ = writeln!(o, "  {id}  {}", c.map(|c| claimed(&c.claimed)).unwrap_or_default());
+        let _ = writeln!(o, "  {id}  {}", c.map(claimed_shown).unwrap_or_default());
     }
     if !r.set_aside.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "SET ASIDE (same name and a birth date or address, not resolved)");
         for x in &r.set_aside {
-            let _ = writeln!(o, "  {} on {}: record {} ({}): {}", x.person, x.dataset, x.record, x.caption, x.reason);
+            let _ = writeln!(
+                o,
+                "  {} on {}: record {} ({}): {}",
+                x.person,
+                x.dataset,
+                x.record,
+                crate::latin::beside(&x.caption, x.caption_latin.as_deref()),
+                x.reason
+            );
         }
     }
     if !r.exclusions.is_empty() {
@@ -93,8 +103,13 @@ pub fn render(r: &Report) -> String {
         let file = d.file.as_deref().map(|f| format!(", from {f}")).unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {} (origin {}, {}, {} records{file}, loaded {})",
-            d.dataset, d.origin, d.kind, d.records, d.loaded_at
+            "  {} (origin {}, {}, {} records{file}, {}, loaded {})",
+            d.dataset,
+            d.origin,
+            d.kind,
+            d.records,
+            provenance(d),
+            d.loaded_at
         );
     }
     if !r.sources.is_empty() {
