@@ -220,8 +220,9 @@ pub fn profiles_rule_out(a: &Profile, b: &Profile, max_cost: f32) -> bool {
     0.225 * class_diff as f32 + 0.2 * symbol_diff as f32 + 0.275 * len_diff as f32 > max_cost + BOUND_MARGIN
 }
 
-/// Room the pruning bounds leave for float error: the programme adds at most 64 costs of about
-/// 1 in `f32` (an error under 1e-5), so a bound this far above `max_cost` is a real excess.
+/// Room the pruning bounds leave for float error: a cell of the programme is a sum of at most 62
+/// costs of 1.1 or less in `f32` (each addition off by half a unit in the last place of a sum
+/// under 70, so under 3e-4 in all), so a bound this far above `max_cost` is a real excess.
 const BOUND_MARGIN: f32 = 1e-3;
 
 /// An exact lower bound on [`edit_cost`] from symbol counts, tighter than
