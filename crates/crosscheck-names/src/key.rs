@@ -202,6 +202,7 @@ pub fn cost_lower_bound(a: &Profile, b: &Profile) -> f32 {
 /// its symbol difference replaced by what the profiles show of it (symbols only one key has,
 /// each a count difference of one at least; and never less than the class difference), which
 /// is never above the count bound and so as exact.
+#[inline]
 pub fn profiles_rule_out(a: &Profile, b: &Profile, max_cost: f32) -> bool {
     let mut class_diff = 0u32;
     let (mut la, mut lb) = (0u32, 0u32);

@@ -107,6 +107,9 @@ pub(crate) struct Token {
     pub key_profile: key::Profile,
     pub alt_profile: key::Profile,
     pub alt2_profile: key::Profile,
+    /// Hash of `alt_key` (0 without one), so that a Western reading meets it in one integer
+    /// comparison before the strings are compared.
+    pub alt_key_hash: u64,
 }
 
 /// The cell of [`Token::western`]: `on` for a Latin word of a name that is not an
@@ -242,6 +245,7 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         key_profile: key::class_profile(&form.compare),
         alt_profile: key::Profile::default(),
         alt2_profile: key::Profile::default(),
+        alt_key_hash: 0,
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -407,6 +411,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
         key_profile,
         alt_profile: alt_key.as_deref().map(key::class_profile).unwrap_or_default(),
         alt2_profile: alt_key2.as_deref().map(key::class_profile).unwrap_or_default(),
+        alt_key_hash: alt_key.as_deref().map_or(0, hash_str),
         group_mask: groups.iter().fold(0u64, |m, g| m | 1u64 << (g % 64)),
         text_hash: 0,
         key_hash: 0,

@@ -149,10 +149,9 @@ fn western_reading(a: &Token, b: &Token) -> bool {
 fn reads_as(latin: &Token, cyr: &Token) -> bool {
     latin.script == Script::Latin
         && cyr.script == Script::Cyrillic
-        && latin
-            .western()
-            .iter()
-            .any(|(h, k, _)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
+        && latin.western().iter().any(|(h, k, _)| {
+            (*h == cyr.key_hash && *k == cyr.key) || (*h == cyr.alt_key_hash && cyr.alt_key.as_deref() == Some(k))
+        })
 }
 
 /// The Western readings of whichever of `a`, `b` is the Latin word, each beside the other
