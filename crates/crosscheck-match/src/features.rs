@@ -169,6 +169,11 @@ fn strip_vessel_prefix(name: &str) -> &str {
 /// of at least `min_letters` letters, or nothing when the value is one name ("M/V", "Maersk
 /// A/S" keep their slash).
 pub(crate) fn alternatives(name: &str, min_letters: usize) -> Vec<String> {
+    // most names hold no separator: every one below has a slash, a semicolon or a k (a.k.a.,
+    // aka, f.k.a., known), and without them the name is one part (and so no alternatives)
+    if !name.bytes().any(|b| matches!(b, b'/' | b';' | b'k' | b'K')) {
+        return Vec::new();
+    }
     let lower = name.to_lowercase();
     let mut parts: Vec<String> = vec![name.to_string()];
     for sep in [" a.k.a. ", " a.k.a ", " aka ", " f.k.a. ", " also known as ", " formerly known as "] {

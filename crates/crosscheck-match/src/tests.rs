@@ -137,6 +137,11 @@ fn alternatives_split_only_lists() {
     assert!(alternatives("Maersk A/S").is_empty());
     assert!(alternatives("M/V Aurora").is_empty());
     assert!(alternatives("Plain Name").is_empty());
+    // the separators in words, whatever their case (the quick test before the search looks
+    // for a k or a slash)
+    assert_eq!(alternatives("Ivan Petrov AKA Vanya Petrov"), vec!["Ivan Petrov", "Vanya Petrov"]);
+    assert_eq!(alternatives("Acme Ltd Formerly Known As Beta Ltd"), vec!["Acme Ltd", "Beta Ltd"]);
+    assert_eq!(alternatives("Alpha; Beta"), vec!["Alpha", "Beta"]);
 }
 
 #[test]

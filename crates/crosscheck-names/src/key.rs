@@ -162,12 +162,29 @@ fn class_of(b: u8) -> usize {
     }
 }
 
-/// Counts of a key's symbols per class, for [`cost_lower_bound`].
-pub fn class_profile(key: &str) -> [u8; 8] {
-    let mut p = [0u8; 8];
+/// What the pair rules know of a key without reading it: its symbols' counts per class (for
+/// [`cost_lower_bound`]) and which symbols it has (bit `(b - b'0') & 63` per symbol `b`), made
+/// once with the token so that most hopeless edit distances are turned away in a few
+/// instructions ([`profiles_rule_out`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Profile {
+    pub classes: [u8; 8],
+    pub symbols: u64,
+}
+
+/// The bit of a symbol in [`Profile::symbols`]: letters and digits of a key fall on distinct
+/// bits but for `p`-`z` sharing with digits (a shared bit only weakens the bound).
+fn symbol_bit(b: u8) -> u64 {
+    1u64 << (b.wrapping_sub(b'0') & 63)
+}
+
+/// The [`Profile`] of a key.
+pub fn class_profile(key: &str) -> Profile {
+    let mut p = Profile::default();
     for b in key.bytes() {
         let c = class_of(b);
-        p[c] = p[c].saturating_add(1);
+        p.classes[c] = p.classes[c].saturating_add(1);
+        p.symbols |= symbol_bit(b);
     }
     p
 }
@@ -175,9 +192,82 @@ pub fn class_profile(key: &str) -> [u8; 8] {
 /// A lower bound on [`edit_cost`] from class profiles: each unit of difference needs an indel
 /// (at least 0.7) or half of a cross-class substitution (0.85 / 2). Lets the matcher skip the
 /// dynamic programme for most token pairs of different names.
-pub fn cost_lower_bound(a: &[u8; 8], b: &[u8; 8]) -> f32 {
-    let d: u32 = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y) as u32).sum();
+pub fn cost_lower_bound(a: &Profile, b: &Profile) -> f32 {
+    let d: u32 = a.classes.iter().zip(&b.classes).map(|(x, y)| x.abs_diff(*y) as u32).sum();
     d as f32 * (SUBSTITUTION / 2.0).min(VOWEL_INDEL)
+}
+
+/// Whether the profiles alone prove that the keys' [`edit_cost`] exceeds `max_cost`: the class
+/// bound ([`cost_lower_bound`], as before), or the count bound of [`count_lower_bound`] with
+/// its symbol difference replaced by what the profiles show of it (symbols only one key has,
+/// each a count difference of one at least; and never less than the class difference), which
+/// is never above the count bound and so as exact.
+#[inline]
+pub fn profiles_rule_out(a: &Profile, b: &Profile, max_cost: f32) -> bool {
+    let mut class_diff = 0u32;
+    let (mut la, mut lb) = (0u32, 0u32);
+    for (x, y) in a.classes.iter().zip(&b.classes) {
+        class_diff += x.abs_diff(*y) as u32;
+        la += *x as u32;
+        lb += *y as u32;
+    }
+    if class_diff as f32 * (SUBSTITUTION / 2.0).min(VOWEL_INDEL) > max_cost {
+        return true;
+    }
+    // a saturated count hides the length
+    let saturated = a.classes.iter().chain(&b.classes).any(|&c| c == u8::MAX);
+    let len_diff = if saturated { 0 } else { la.abs_diff(lb) };
+    let symbol_diff = (a.symbols ^ b.symbols).count_ones().max(class_diff);
+    0.225 * class_diff as f32 + 0.2 * symbol_diff as f32 + 0.275 * len_diff as f32 > max_cost + BOUND_MARGIN
+}
+
+/// Room the pruning bounds leave for float error: a cell of the programme is a sum of at most 62
+/// costs of 1.1 or less in `f32` (each addition off by half a unit in the last place of a sum
+/// under 70, so under 3e-4 in all), so a bound this far above `max_cost` is a real excess.
+const BOUND_MARGIN: f32 = 1e-3;
+
+/// An exact lower bound on [`edit_cost`] from symbol counts, tighter than
+/// [`cost_lower_bound`]: 0.225 per unit of class-count difference, plus 0.2 per unit of
+/// symbol-count difference, plus 0.275 per unit of length difference.
+///
+/// Why it is a lower bound (a potential that no edit lowers by more than it costs): an indel
+/// (0.7 at least) moves one class count, one symbol count and the length by one each (0.7); a
+/// similar-pair substitution (0.4) stays inside its class (see [`class_of`]) and moves two
+/// symbol counts (0.4); any other substitution (0.85) moves at most two class counts and two
+/// symbol counts (0.85); a transposition moves nothing. Since the symbol difference is at least
+/// the class difference, it is never below [`cost_lower_bound`]. Costs O(n + m), against the
+/// programme's O(n · m): most pairs that reach the programme are different names, and this
+/// turns most of them away (four in five of crosscheck-v2's cross-script prepared pairs).
+pub fn count_lower_bound(a: &[u8], b: &[u8]) -> f32 {
+    // per-symbol count differences (a minus b); keys are ASCII and reach here under 32 bytes,
+    // so 128 cells of i8 are ample (and cheap to clear: this runs for every fuzzy token pair)
+    let mut h = [0i8; 128];
+    let mut high = 0u8;
+    for &x in a {
+        high |= x;
+        h[(x & 0x7f) as usize] += 1;
+    }
+    for &x in b {
+        high |= x;
+        h[(x & 0x7f) as usize] -= 1;
+    }
+    if high >= 0x80 || a.len() >= 64 || b.len() >= 64 {
+        // not a key: no bound (the classes are ASCII symbols)
+        return 0.0;
+    }
+    // class counts: classes 1-7 by their symbols, class 0 is the rest of the length
+    let cls = |x: &[u8]| x.iter().map(|&c| h[c as usize] as i32).sum::<i32>();
+    let named = [cls(b"fv"), cls(b"dt"), cls(b"bp"), cls(b"l"), cls(b"m"), cls(b"n"), cls(b"r")];
+    let len_diff = a.len() as i32 - b.len() as i32;
+    let rest = len_diff - named.iter().sum::<i32>();
+    let class_diff: u32 = named.iter().map(|d| d.unsigned_abs()).sum::<u32>() + rest.unsigned_abs();
+    // symbol differences, each byte counted once (its cell is cleared when read)
+    let mut symbol_diff = 0u32;
+    for &x in a.iter().chain(b) {
+        symbol_diff += h[x as usize].unsigned_abs() as u32;
+        h[x as usize] = 0;
+    }
+    0.225 * class_diff as f32 + 0.2 * symbol_diff as f32 + 0.275 * len_diff.unsigned_abs() as f32
 }
 
 /// Pairs a transliteration or a language swaps (ordered, lower byte first).
@@ -248,6 +338,19 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
         let c = (1.0 - sim) * n.max(m) as f32;
         return (c <= max_cost).then_some(c);
     }
+    // most pairs here are different names: the count bound turns them away before the
+    // programme (exact: it never exceeds the cost, and the margin covers float error)
+    if count_lower_bound(a, b) > max_cost + BOUND_MARGIN {
+        return None;
+    }
+    programme(a, b, max_cost)
+}
+
+/// The dynamic programme of [`edit_cost`] for keys of 1 to 31 bytes, `None` when the cost
+/// exceeds `max_cost` (rows are abandoned as soon as no later cell can come back under it).
+fn programme(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
+    const MAX: usize = 32;
+    let (n, m) = (a.len(), b.len());
     // three rolling rows (two back for transpositions), addressed by index: no copying
     let mut rows = [[0f32; MAX + 1]; 3];
     let mut ib = [0f32; MAX];
@@ -257,6 +360,17 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
     for j in 1..=m {
         rows[0][j] = rows[0][j - 1] + ib[j - 1];
     }
+    // The band: a path through cell (i, j) takes at least one indel (0.7) per step off the
+    // diagonal of its start, |j - i|, and per step off the diagonal of its end,
+    // |(m - j) - (n - i)|. Cells where those exceed the budget (plus the margin for float
+    // error) lie on no path within it, so only the band between is computed; the cells just
+    // outside it are set to infinity for the next row to read. Exact: the cheapest path within
+    // the budget runs inside the band, and every cell on it gets the value the full table
+    // gives it (cells are never below their full-table value).
+    let diff = m as isize - n as isize;
+    let slack = ((max_cost + BOUND_MARGIN) / VOWEL_INDEL - diff.unsigned_abs() as f32) * 0.5;
+    let half = if slack >= MAX as f32 { MAX as isize } else { (slack.floor() as isize).max(0) };
+    let (lo, hi) = (diff.min(0) - half, diff.max(0) + half);
     // the cheapest cell of the row before the previous one: transpositions read it
     let mut prev_min = 0f32;
     let (mut p2, mut p1, mut c) = (2usize, 0usize, 1usize);
@@ -266,7 +380,13 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
         let similar_row = if ai < 128 { SIMILAR[ai as usize] } else { 0 };
         rows[c][0] = rows[p1][0] + ia;
         let mut row_min = rows[c][0];
-        for j in 1..=m {
+        // never empty: lo <= m - n <= m - i, and hi >= 0
+        let jlo = (i as isize + lo).max(1) as usize;
+        let jhi = (i as isize + hi).min(m as isize) as usize;
+        if jlo >= 2 {
+            rows[c][jlo - 1] = f32::INFINITY;
+        }
+        for j in jlo..=jhi {
             let bj = b[j - 1];
             let sub = if ai == bj {
                 0.0
@@ -282,6 +402,9 @@ pub fn edit_cost(a: &[u8], b: &[u8], max_cost: f32) -> Option<f32> {
             }
             rows[c][j] = v;
             row_min = row_min.min(v);
+        }
+        if jhi < m {
+            rows[c][jhi + 1] = f32::INFINITY;
         }
         // every later cell costs at least the cheapest of this row, or of the previous row plus
         // one transposition
@@ -352,5 +475,71 @@ mod tests {
         assert!(s("ivanov", "petrov") < 0.6);
         assert!(s("", "abc") < 0.2);
         assert!((s("richter", "rikhter") - 1.0).abs() > 0.0);
+    }
+
+    #[test]
+    fn similar_pairs_stay_inside_a_class() {
+        // what makes the profile and count bounds exact: a cheap substitution never moves a
+        // class count
+        for &(a, b) in SIMILAR_PAIRS {
+            assert_eq!(class_of(a), class_of(b), "{} / {}", a as char, b as char);
+        }
+    }
+
+    /// A table of key pairs, each with its count bound and the cost the programme finds: the
+    /// bound counts what no edit can avoid.
+    #[test]
+    fn count_bound_by_example() {
+        // (a, b, bound, cost): one vowel dropped; a similar pair; a cross-class substitution;
+        // a transposition (the bound sees nothing); unrelated names
+        let table = [
+            ("aleksandr", "aleksndr", 0.7, 0.7),
+            ("oleg", "oleh", 0.4, 0.4),
+            ("ivanov", "ivanof", 0.4, 0.4),
+            ("ivanov", "ivanob", 0.85, 0.85),
+            ("donald", "donlad", 0.0, 0.7),
+            ("ivanov", "petrov", 2.95, 3.4),
+        ];
+        for (a, b, bound, cost) in table {
+            let got = count_lower_bound(a.as_bytes(), b.as_bytes());
+            assert!((got - bound).abs() < 1e-5, "{a} / {b}: bound {got}, expected {bound}");
+            let c = programme(a.as_bytes(), b.as_bytes(), f32::INFINITY).unwrap();
+            assert!((c - cost).abs() < 1e-5, "{a} / {b}: cost {c}, expected {cost}");
+            assert!(got <= c + 1e-5);
+        }
+    }
+
+    /// Keys over the symbols keys are made of, weighted towards the similar pairs and the
+    /// small alphabets where counts collide (the hard cases for a count bound).
+    fn key_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(
+            "[aeiouCcSsZzJghkfvdtbplmnr]{1,31}|[aeiouCcSsZzJghkfvdtbplmnr]{1,8}|[aeiou]{1,6}|[dtfvbp]{1,8}",
+        )
+        .unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+
+        /// The count bound never exceeds the programme's cost, so a pair it turns away (bound
+        /// above `max_cost` plus the margin) really costs more than `max_cost`: pruning
+        /// changes no score.
+        #[test]
+        fn count_bound_never_exceeds_the_cost(a in key_strategy(), b in key_strategy()) {
+            let bound = count_lower_bound(a.as_bytes(), b.as_bytes());
+            let cost = programme(a.as_bytes(), b.as_bytes(), f32::INFINITY).unwrap();
+            proptest::prop_assert!(bound <= cost + 1e-4, "{} / {}: bound {} > cost {}", a, b, bound, cost);
+            proptest::prop_assert!(bound >= cost_lower_bound(&class_profile(&a), &class_profile(&b)) - 1e-4);
+            // and edit_cost, with the bound, agrees with the bare programme at every budget
+            // and so do the profiles' bound: what it rules out costs more than the budget
+            let (pa, pb) = (class_profile(&a), class_profile(&b));
+            for max_cost in [0.35f32, 0.55, 0.7, 1.05, 1.4, 1.55, 2.1, 2.45, 2.8, 3.95] {
+                let full = (cost <= max_cost).then_some(cost);
+                proptest::prop_assert_eq!(edit_cost(a.as_bytes(), b.as_bytes(), max_cost), full);
+                if profiles_rule_out(&pa, &pb, max_cost) {
+                    proptest::prop_assert!(cost > max_cost, "{} / {} ruled out at {} but costs {}", a, b, max_cost, cost);
+                }
+            }
+        }
     }
 }

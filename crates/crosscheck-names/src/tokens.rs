@@ -42,7 +42,7 @@ pub(crate) struct Token {
     /// Bit (id mod 64) per group id: disjoint masks mean disjoint groups, without the walk.
     pub group_mask: u64,
     /// Class profile of `core` ([`key::class_profile`]), to skip hopeless edit distances.
-    pub profile: [u8; 8],
+    pub profile: key::Profile,
     /// Rarity weight: a rare surname weighs more than "Ivanov".
     pub weight: f32,
     pub class: TokenClass,
@@ -104,9 +104,12 @@ pub(crate) struct Token {
     /// the token so that the cross-script comparisons of alternative keys can skip hopeless
     /// edit distances without counting letters on every pair (14% of v2's prepared pairs).
     /// After the fields v1's rules read: only pairs of different scripts look at them.
-    pub key_profile: [u8; 8],
-    pub alt_profile: [u8; 8],
-    pub alt2_profile: [u8; 8],
+    pub key_profile: key::Profile,
+    pub alt_profile: key::Profile,
+    pub alt2_profile: key::Profile,
+    /// Hash of `alt_key` (0 without one), so that a Western reading meets it in one integer
+    /// comparison before the strings are compared.
+    pub alt_key_hash: u64,
 }
 
 /// The cell of [`Token::western`]: `on` for a Latin word of a name that is not an
@@ -114,7 +117,7 @@ pub(crate) struct Token {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WesternCell {
     on: bool,
-    cell: SharedCell<(u64, String, [u8; 8])>,
+    cell: SharedCell<(u64, String, key::Profile)>,
 }
 
 /// A cache cell shared by a memo's token and its clones: filled once, read by all.
@@ -240,8 +243,9 @@ pub(crate) fn legal_token(orig: &str, form: &tables::LegalForm) -> Token {
         alt_key2: None,
         western: WesternCell::default(),
         key_profile: key::class_profile(&form.compare),
-        alt_profile: [0; 8],
-        alt2_profile: [0; 8],
+        alt_profile: key::Profile::default(),
+        alt2_profile: key::Profile::default(),
+        alt_key_hash: 0,
         stem: None,
         groups: Vec::new(),
         weight: if !form.symbol {
@@ -407,6 +411,7 @@ pub(crate) fn build_token(tables: &Tables, word: &str, kind: NameKind) -> Token 
         key_profile,
         alt_profile: alt_key.as_deref().map(key::class_profile).unwrap_or_default(),
         alt2_profile: alt_key2.as_deref().map(key::class_profile).unwrap_or_default(),
+        alt_key_hash: alt_key.as_deref().map_or(0, hash_str),
         group_mask: groups.iter().fold(0u64, |m, g| m | 1u64 << (g % 64)),
         text_hash: 0,
         key_hash: 0,
@@ -434,12 +439,12 @@ impl Token {
     /// writes it: Dietrich → ditrih, Łazarkiewicz → lazarkeviC, [`reading::western`]), with
     /// their hashes and class profiles; only those that differ from `key`, `alt_key` and `alt_key2`. Empty for
     /// other words. Consulted only against Cyrillic (`score/pairing.rs`).
-    pub(crate) fn western(&self) -> &[(u64, String, [u8; 8])] {
+    pub(crate) fn western(&self) -> &[(u64, String, key::Profile)] {
         if !self.western.on {
             return &[];
         }
         self.western.cell.get_or_init(|| {
-            let mut keys: Vec<(u64, String, [u8; 8])> = Vec::new();
+            let mut keys: Vec<(u64, String, key::Profile)> = Vec::new();
             for r in reading::western(&self.orig, &self.text) {
                 let k = key::phonetic_key(&r);
                 if !k.is_empty()

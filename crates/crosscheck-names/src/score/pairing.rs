@@ -13,7 +13,7 @@
 //! typo penalty (Russian spells a foreign name by ear, and one vowel may still differ). Under
 //! v1's neutral values the readings are never looked at.
 
-use crate::key::{cost_lower_bound, key_similarity, key_similarity_len};
+use crate::key::{key_similarity, key_similarity_len, profiles_rule_out, Profile};
 use crate::params::NameParams;
 use crate::tables::Tables;
 use crate::{Names, Script, Token, TokenClass};
@@ -149,18 +149,17 @@ fn western_reading(a: &Token, b: &Token) -> bool {
 fn reads_as(latin: &Token, cyr: &Token) -> bool {
     latin.script == Script::Latin
         && cyr.script == Script::Cyrillic
-        && latin
-            .western()
-            .iter()
-            .any(|(h, k, _)| (*h == cyr.key_hash && *k == cyr.key) || cyr.alt_key.as_deref() == Some(k.as_str()))
+        && latin.western().iter().any(|(h, k, _)| {
+            (*h == cyr.key_hash && *k == cyr.key) || (*h == cyr.alt_key_hash && cyr.alt_key.as_deref() == Some(k))
+        })
 }
 
 /// The Western readings of whichever of `a`, `b` is the Latin word, each beside the other
 /// word's key, when the other is Cyrillic; with both class profiles.
-fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t [u8; 8], &'t str, &'t [u8; 8])> {
+fn reading_pairs<'t>(a: &'t Token, b: &'t Token) -> impl Iterator<Item = (&'t str, &'t Profile, &'t str, &'t Profile)> {
     let (latin, cyr) = if a.script == Script::Latin { (a, b) } else { (b, a) };
     let on = latin.script == Script::Latin && cyr.script == Script::Cyrillic;
-    let readings: &[(u64, String, [u8; 8])] = if on { latin.western() } else { &[] };
+    let readings: &[(u64, String, Profile)] = if on { latin.western() } else { &[] };
     readings.iter().map(move |(_, k, p)| (k.as_str(), p, cyr.key.as_str(), &cyr.key_profile))
 }
 
@@ -214,7 +213,7 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
     }
     let max_cost = (1.0 - floor) * len;
     let mut sim = 0.0f32;
-    if cost_lower_bound(&a.profile, &b.profile) <= max_cost {
+    if !profiles_rule_out(&a.profile, &b.profile, max_cost) {
         sim = key_similarity_len(&a.core, &b.core, len, floor);
     }
     if a.script != b.script {
@@ -226,7 +225,7 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
         ];
         for (x, px, y, py) in alts {
             if let (Some(x), Some(y)) = (x, y) {
-                if cost_lower_bound(px, py) <= max_cost {
+                if !profiles_rule_out(px, py, max_cost) {
                     sim = sim.max(key_similarity_len(x, y, len, floor));
                 }
             }
@@ -256,7 +255,7 @@ pub(super) fn pair_fuzzy(p: &NameParams, a: &Token, b: &Token) -> (f32, Rel) {
 fn western_similarity(a: &Token, b: &Token, len: f32, floor: f32, max_cost: f32) -> f32 {
     let mut best = 0.0f32;
     for (x, px, y, py) in reading_pairs(a, b) {
-        if cost_lower_bound(px, py) <= max_cost {
+        if !profiles_rule_out(px, py, max_cost) {
             best = best.max(key_similarity_len(x, y, len, floor));
         }
     }
