@@ -34,6 +34,7 @@
 //! Everything here is `Send + Sync` and synchronous: a server runs it on a blocking pool.
 
 pub mod blocks;
+pub mod cases;
 pub mod check_id;
 pub mod compare;
 pub mod evidence;

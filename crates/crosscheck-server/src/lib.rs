@@ -13,7 +13,8 @@
 //!
 //! Routes (yente 5.5, `../shared/contracts/yente-5.5.0-openapi.json`): `POST /match/{dataset}`,
 //! `GET /entities/{entity_id}`, `GET /catalog`, `GET /algorithms`, `GET /healthz`,
-//! `GET /readyz`. Every error is `{"detail": "..."}` with yente's status code; a URL longer than
+//! `GET /readyz`; with `--cases DIR`, `GET /cases`, `GET /cases/{case}` (the JSON report) and
+//! `GET /cases/{case}/report.html`. Every error is `{"detail": "..."}` with yente's status code; a URL longer than
 //! 60,000 bytes is 414, a body over `--max-body` 413, a panic 500 `{"status": "error"}` (and a log
 //! line). One log line per request on stderr: time, method, route, status, milliseconds; never a
 //! query's names or properties.
@@ -42,6 +43,8 @@ pub struct Config {
     pub time_limit: Duration,
     /// Requests scored at once (the rest wait): the cores, by default.
     pub workers: usize,
+    /// The folder of case folders (`--cases`), each a `case.yaml` with its files.
+    pub cases: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -52,6 +55,7 @@ impl Config {
             max_body: DEFAULT_MAX_BODY,
             time_limit: Duration::from_secs(30),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            cases: None,
         }
     }
 }

@@ -33,6 +33,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/catalog", get(catalog))
         .route("/match/{dataset}", post(match_batch))
         .route("/entities/{entity_id}", get(entity))
+        .route("/cases", get(cases))
+        .route("/cases/{case}", get(case_json))
+        .route("/cases/{case}/report.html", get(case_html))
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -205,6 +208,58 @@ async fn entity(State(state): Shared, Path(id): Path<String>, RawQuery(raw): Raw
             }
         }
         Err(ApiError::not_found("No such entity!"))
+    })
+    .await
+}
+
+/// The folder of cases, or 404 when the server was started without one.
+fn cases_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
+    state
+        .config
+        .cases
+        .clone()
+        .ok_or_else(|| ApiError::not_found("This server was started without --cases: it serves no cases."))
+}
+
+/// `GET /cases`: every case of the folder, verified, one line each.
+async fn cases(State(state): Shared) -> Result<Json<Value>, ApiError> {
+    let dir = cases_dir(&state)?;
+    let engine = state.engine.clone();
+    blocking(&state, move || {
+        let cases = engine.case_summaries(&dir).map_err(|e| {
+            crate::layers::log_line(&format!("error: the folder of cases cannot be read: {e}"));
+            ApiError::internal()
+        })?;
+        Ok(Json(json!({ "cases": cases })))
+    })
+    .await
+}
+
+/// `GET /cases/{case}`: the case's report as `verify --output-format json` writes it.
+async fn case_json(State(state): Shared, Path(case): Path<String>) -> Result<Response, ApiError> {
+    let report = case_report(&state, case, crosscheck_verify::render::Format::Json).await?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], report).into_response())
+}
+
+/// `GET /cases/{case}/report.html`: the case's report as `verify --output-format html` writes it.
+async fn case_html(State(state): Shared, Path(case): Path<String>) -> Result<Response, ApiError> {
+    let report = case_report(&state, case, crosscheck_verify::render::Format::Html).await?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], report).into_response())
+}
+
+async fn case_report(
+    state: &AppState,
+    case: String,
+    format: crosscheck_verify::render::Format,
+) -> Result<String, ApiError> {
+    let dir = cases_dir(state)?;
+    let engine = state.engine.clone();
+    blocking(state, move || match engine.verify_case(&dir, &case) {
+        Ok(verified) => Ok(crosscheck_verify::render::render(&verified.report, format)),
+        Err(crosscheck_engine::cases::CaseError::Lookup(_)) => Err(ApiError::not_found("No such case.")),
+        Err(crosscheck_engine::cases::CaseError::Verify(e)) => {
+            Err(ApiError::detail(StatusCode::UNPROCESSABLE_ENTITY, format!("The case cannot be verified: {e}")))
+        }
     })
     .await
 }

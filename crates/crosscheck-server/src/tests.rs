@@ -318,3 +318,36 @@ async fn once_a_token_exists_every_route_but_health_needs_one() {
     let (status, _, _) = call(&f, open, with(None, "/catalog")).await;
     assert_eq!(status, 401, "tokens revoked while serving beyond loopback: nobody is let in");
 }
+
+#[tokio::test]
+async fn cases_are_listed_and_reported_as_verify_reports_them() {
+    let f = fixture();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let with_cases = || Config { cases: Some(examples.clone()), ..Config::new() };
+    let (status, _, body) = call(&f, with_cases(), get("/cases")).await;
+    assert_eq!(status, 200, "{body}");
+    let cases = body["cases"].as_array().unwrap();
+    let names: Vec<&str> = cases.iter().map(|c| c["case"].as_str().unwrap()).collect();
+    assert_eq!(names, ["defector", "every-status"], "folders with a case.yaml only");
+    let every = &cases[1];
+    assert!(every["error"].is_null(), "{every}");
+    for status in ["corroborated", "single-source", "contradicted", "unverified"] {
+        assert!(every["statuses"][status].as_u64().unwrap() >= 1, "{status}: {every}");
+    }
+    let total: u64 = every["statuses"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(every["claims"].as_u64().unwrap(), total);
+
+    let (status, _, report) = call(&f, with_cases(), get("/cases/every-status")).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["claims"].as_array().unwrap().len() as u64, total, "the JSON report of verify");
+    let page =
+        app(f.engine.clone(), with_cases()).unwrap().oneshot(get("/cases/every-status/report.html")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    for bad in ["/cases/nowhere", "/cases/..", "/cases/.hidden", "/cases/screening"] {
+        let (status, _, body) = call(&f, with_cases(), get(bad)).await;
+        assert_eq!((status, body), (StatusCode::NOT_FOUND, json!({"detail": "No such case."})), "{bad}");
+    }
+    let (status, _, _) = call(&f, Config::new(), get("/cases")).await;
+    assert_eq!(status, 404, "no --cases, no cases");
+}

@@ -11,14 +11,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Serve yente's matching API (`/match`, `/entities`, `/catalog`, `/algorithms`) over the loaded datasets.
+/// Serve yente's matching API (`/match`, `/entities`, `/catalog`, `/algorithms`) and the desk's cases.
 ///
 /// Clients written for yente or the OpenSanctions API work unchanged: point them at the printed
 /// address. Datasets loaded while the server runs are served from the next request on.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   crosscheck serve
-  crosscheck serve --bind 127.0.0.1:9000
+  crosscheck serve --bind 127.0.0.1:9000 --cases ~/desk/cases
   curl -s localhost:8000/match/default -d @queries.json
 
 queries.json is yente's batch: {\"queries\": {\"q1\": {\"schema\": \"Person\", \"properties\":
@@ -39,15 +39,27 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds, before it is answered 503
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub time_limit: u64,
+    /// A folder of case folders (each a case.yaml with its files), served under /cases
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    if let Some(cases) = &args.cases {
+        if !cases.is_dir() {
+            return Err(user_error_hint(
+                format!("`--cases {}` is not a folder", cases.display()),
+                "give the folder that holds one folder per case, each with its case.yaml",
+            ));
+        }
+    }
     let engine = Engine::open(data_dir)?;
     let names = engine.dataset_names().map_err(super::engine_error)?;
     let config = crosscheck_server::Config {
         bind: args.bind,
         max_body: args.max_body,
         time_limit: Duration::from_secs(args.time_limit.max(1)),
+        cases: args.cases.clone(),
         ..crosscheck_server::Config::new()
     };
     let scorer = engine.scorer().id();
