@@ -31,16 +31,20 @@ pub struct AuditArgs {
     /// text: one line per entry; json: one JSON object per entry
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesFormat::Text)]
     pub output_format: LinesFormat,
+    /// Write to FILE (replaced only when the listing is complete) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: AuditArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let desk = Engine::open(data_dir)?.desk().map_err(super::engine_error)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::sink::Sink::open(args.output.as_deref())?;
     if args.verify {
         let checked = desk.verify().map_err(|e| super::engine_error(e.into()))?;
         if args.output_format == LinesFormat::Json {
             crate::output::write_json_line(&mut out, &checked)?;
         }
+        out.finish()?;
         return Ok(match checked.broken {
             None => {
                 crate::output::diag!(
@@ -76,6 +80,7 @@ pub fn run(args: AuditArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    out.finish()?;
     if entries.is_empty() {
         crate::output::diag!(
             "the desk's log has no entries{}",

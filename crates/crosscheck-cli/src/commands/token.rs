@@ -42,6 +42,9 @@ pub enum TokenAction {
         /// text: a table; json: one JSON object per token
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesFormat::Text)]
         output_format: LinesFormat,
+        /// Write to FILE (replaced only when the listing is complete) instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
     },
     /// End a token: requests with it are refused from now on
     Revoke {
@@ -87,8 +90,9 @@ pub fn run(args: TokenArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
                 Role::from(role).as_str()
             );
         }
-        TokenAction::List { output_format } => {
+        TokenAction::List { output_format, output } => {
             let tokens = engine.desk().and_then(|d| Ok(d.tokens()?)).map_err(desk_error)?;
+            let mut out = crate::sink::Sink::open(output.as_deref())?;
             match output_format {
                 LinesFormat::Json => {
                     for token in &tokens {
@@ -113,6 +117,7 @@ pub fn run(args: TokenArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            out.finish()?;
         }
         TokenAction::Revoke { name } => {
             engine.revoke_token(&name).map_err(desk_error)?;
