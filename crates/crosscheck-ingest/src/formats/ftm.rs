@@ -123,16 +123,23 @@ fn read_chunks(mut lines: BoundedLines<impl Read>, tx: &std::sync::mpsc::SyncSen
             }
         }
         size_hint = size_hint.max(bytes.len() + bytes.len() / 8);
-        match String::from_utf8(bytes) {
+        // The lines are stored without their terminators, so two halves of a character cut by
+        // a line end join into valid UTF-8: each line must also start and end on a character.
+        let whole = match String::from_utf8(bytes) {
+            Ok(text) if batch.iter().all(|&(_, s, e)| text.is_char_boundary(s) && text.is_char_boundary(e)) => Ok(text),
+            Ok(text) => Err(text.into_bytes()),
+            Err(e) => Err(e.into_bytes()),
+        };
+        match whole {
             Ok(text) => {
                 if !batch.is_empty() && tx.send(Chunk::Lines { text, lines: batch }).is_err() {
                     return;
                 }
             }
-            Err(e) => {
+            Err(bytes) => {
                 // Rare: the batch is split line by line, each line that is not UTF-8 becomes a
                 // reject, and the lines around it are handed over as usual.
-                if !send_lines_checked(&e.into_bytes(), &batch, tx) {
+                if !send_lines_checked(&bytes, &batch, tx) {
                     return;
                 }
             }
@@ -252,6 +259,26 @@ mod tests {
             })
             .collect();
         assert_eq!(got, ["1 \"{}\"", "2 \"second\"", "3 bad at 5", "4 \"third\"", "5 bad at 1"]);
+    }
+
+    #[test]
+    fn a_character_cut_by_a_line_end_rejects_both_halves_lines() {
+        let (tx, rx) = std::sync::mpsc::sync_channel(8);
+        // "д" is D0 B4: a line end between its bytes leaves neither line UTF-8, though the two
+        // lines side by side, without their terminator, would be.
+        read_chunks(BoundedLines::lf_only(&b"{}\nab\xd0\n\xb4cd\n{}\n"[..], MAX_JSON_LINE), &tx);
+        drop(tx);
+        let got: Vec<String> = rx
+            .into_iter()
+            .flat_map(|c| match c {
+                Chunk::Lines { text, lines } => {
+                    lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
+                }
+                Chunk::NotUtf8 { line, at, .. } => vec![format!("{line} bad at {at}")],
+                _ => vec!["other".to_string()],
+            })
+            .collect();
+        assert_eq!(got, ["1 \"{}\"", "2 bad at 3", "3 bad at 1", "4 \"{}\""]);
     }
 
     #[test]
