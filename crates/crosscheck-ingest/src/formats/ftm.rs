@@ -240,63 +240,40 @@ mod tests {
         assert_eq!(got.len(), 6);
     }
 
-    #[test]
-    fn a_line_that_is_not_utf8_is_handed_over_alone_and_reading_goes_on() {
+    /// What `read_chunks` hands over for `input` (lines capped at `cap`), one string per line.
+    fn described(input: &[u8], cap: usize) -> Vec<String> {
         let (tx, rx) = std::sync::mpsc::sync_channel(8);
-        let input = b"{}\r\nsecond\nbad \xff byte\nthird\n\xfe\n";
-        read_chunks(BoundedLines::lf_only(&input[..], MAX_JSON_LINE), &tx);
+        read_chunks(BoundedLines::lf_only(input, cap), &tx);
         drop(tx);
-        let chunks: Vec<Chunk> = rx.into_iter().collect();
-        let got: Vec<String> = chunks
-            .iter()
+        rx.into_iter()
             .flat_map(|c| match c {
                 Chunk::Lines { text, lines } => {
                     lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
                 }
                 Chunk::NotUtf8 { line, at, .. } => vec![format!("{line} bad at {at}")],
                 Chunk::Unreadable { line, error } => vec![format!("{line} unreadable {error}")],
-                Chunk::TooLong { line, len, .. } => vec![format!("{line} too long {len}")],
+                Chunk::TooLong { line, len, raw } => vec![format!("{line} too long {len} {raw:?}")],
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_handed_over_alone_and_reading_goes_on() {
+        let got = described(b"{}\r\nsecond\nbad \xff byte\nthird\n\xfe\n", MAX_JSON_LINE);
         assert_eq!(got, ["1 \"{}\"", "2 \"second\"", "3 bad at 5", "4 \"third\"", "5 bad at 1"]);
     }
 
     #[test]
     fn a_character_cut_by_a_line_end_rejects_both_halves_lines() {
-        let (tx, rx) = std::sync::mpsc::sync_channel(8);
         // "д" is D0 B4: a line end between its bytes leaves neither line UTF-8, though the two
         // lines side by side, without their terminator, would be.
-        read_chunks(BoundedLines::lf_only(&b"{}\nab\xd0\n\xb4cd\n{}\n"[..], MAX_JSON_LINE), &tx);
-        drop(tx);
-        let got: Vec<String> = rx
-            .into_iter()
-            .flat_map(|c| match c {
-                Chunk::Lines { text, lines } => {
-                    lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
-                }
-                Chunk::NotUtf8 { line, at, .. } => vec![format!("{line} bad at {at}")],
-                _ => vec!["other".to_string()],
-            })
-            .collect();
+        let got = described(b"{}\nab\xd0\n\xb4cd\n{}\n", MAX_JSON_LINE);
         assert_eq!(got, ["1 \"{}\"", "2 bad at 3", "3 bad at 1", "4 \"{}\""]);
     }
 
     #[test]
     fn a_line_over_the_cap_is_handed_over_alone_with_its_length_and_reading_goes_on() {
-        let (tx, rx) = std::sync::mpsc::sync_channel(8);
-        let input = b"{\"a\": 1}\n{\"much\": \"longer than the cap\"}\r\n\n{\r}\n";
-        read_chunks(BoundedLines::lf_only(&input[..], 16), &tx);
-        drop(tx);
-        let got: Vec<String> = rx
-            .into_iter()
-            .flat_map(|c| match c {
-                Chunk::Lines { text, lines } => {
-                    lines.iter().map(|&(n, s, e)| format!("{n} {:?}", &text[s..e])).collect()
-                }
-                Chunk::TooLong { line, len, raw } => vec![format!("{line} too long {len} {raw:?}")],
-                _ => vec!["other".to_string()],
-            })
-            .collect();
+        let got = described(b"{\"a\": 1}\n{\"much\": \"longer than the cap\"}\r\n\n{\r}\n", 16);
         assert_eq!(
             got,
             ["1 \"{\\\"a\\\": 1}\"", "2 too long 31 \"{\\\"much\\\": \\\"longer\"", "3 \"\"", "4 \"{\\r}\""]
