@@ -173,11 +173,14 @@ impl Engine {
         Ok(Snapshot::new(open, self.scorer))
     }
 
+    /// The live versions of every loaded dataset, by name.
+    pub fn snapshot_all(&self) -> Result<Snapshot, EngineError> {
+        self.snapshot(&self.store.list()?)
+    }
+
     /// Every loaded dataset's live version, by name.
     pub fn datasets(&self) -> Result<Vec<wire::DatasetLine>, EngineError> {
-        let names = self.store.list()?;
-        let snapshot = self.snapshot(&names)?;
-        Ok(snapshot.datasets().iter().map(|d| wire::DatasetLine::new(d)).collect())
+        Ok(self.snapshot_all()?.datasets().iter().map(|d| wire::DatasetLine::new(d)).collect())
     }
 
     /// One stored record by its id, with its dataset's provenance (`crosscheck show`): `None`

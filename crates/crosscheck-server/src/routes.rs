@@ -134,11 +134,7 @@ async fn algorithms() -> Json<Value> {
 /// versions, and 304 for a client that has it.
 async fn catalog(State(state): Shared, headers: HeaderMap) -> Result<Response, ApiError> {
     let engine = state.engine.clone();
-    let snapshot = blocking(&state, move || {
-        let names = engine.dataset_names()?;
-        Ok(engine.snapshot(&names)?)
-    })
-    .await?;
+    let snapshot = blocking(&state, move || Ok(engine.snapshot_all()?)).await?;
     let mut parts: Vec<String> = snapshot.datasets().iter().map(|d| format!("{}:{}", d.name(), d.version())).collect();
     parts.sort();
     let etag = format!("\"{}\"", sha1_smol::Sha1::from(parts.join("\n")).digest());
@@ -199,8 +195,7 @@ async fn entity(State(state): Shared, Path(id): Path<String>, RawQuery(raw): Raw
     params.boolean("nested", true)?;
     let engine = state.engine.clone();
     blocking(&state, move || {
-        let names = engine.dataset_names()?;
-        let snapshot = engine.snapshot(&names)?;
+        let snapshot = engine.snapshot_all()?;
         for dataset in snapshot.datasets() {
             if let Some(entity) = dataset.get(&id).map_err(crosscheck_engine::EngineError::from)? {
                 let watchlist = dataset.meta().kind == "watchlist";
