@@ -183,7 +183,7 @@ pub fn render(r: &Report) -> String {
                     o,
                     "<tr>{person}<td class=\"nw\">{}</td><td>{} <span class=\"muted nw\">{}</span></td><td>{}</td><td>{:.2}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>",
                     esc(&l.dataset),
-                    esc(&crate::latin::beside(&l.caption, l.caption_latin.as_deref())),
+                    esc(&super::listing_caption(l)),
                     esc(&l.record),
                     esc(&l.programme.join("; ")),
                     l.score,
@@ -215,7 +215,7 @@ pub fn render(r: &Report) -> String {
                 esc(&x.person),
                 esc(&x.dataset),
                 esc(&x.record),
-                esc(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
+                esc(&super::set_aside_caption(x)),
                 inline(&x.reason)
             );
         }

@@ -117,7 +117,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "  - on {}: {} (record {}){programme}, score {:.2}, {}",
                 code(&l.dataset),
-                cell(&crate::latin::beside(&l.caption, l.caption_latin.as_deref())),
+                cell(&super::listing_caption(l)),
                 code(&l.record),
                 l.score,
                 if l.resolved { "resolved" } else { "name match only" }
@@ -141,7 +141,7 @@ pub fn render(r: &Report) -> String {
                 cell(&x.person),
                 cell(&x.dataset),
                 code(&x.record),
-                cell(&crate::latin::beside(&x.caption, x.caption_latin.as_deref())),
+                cell(&super::set_aside_caption(x)),
                 sentence(&x.reason)
             );
         }

@@ -66,6 +66,16 @@ pub(crate) fn value_shown(e: &crate::report::EvidenceItem) -> Option<String> {
     e.value.as_deref().map(|v| crate::latin::beside(v, e.latin.as_deref()))
 }
 
+/// A listing's caption with its Latin reading beside a Cyrillic one.
+pub(crate) fn listing_caption(l: &crate::report::Listing) -> String {
+    crate::latin::beside(&l.caption, l.caption_latin.as_deref())
+}
+
+/// A set-aside record's caption with its Latin reading beside a Cyrillic one.
+pub(crate) fn set_aside_caption(x: &crate::report::SetAside) -> String {
+    crate::latin::beside(&x.caption, x.caption_latin.as_deref())
+}
+
 /// A dataset's provenance in words: who published it and when it was retrieved, each said to
 /// be unknown when the case or the load did not give it (issue 14: an editor must see both).
 pub(crate) fn provenance(d: &crate::evidence::DatasetInfo) -> String {
@@ -85,7 +95,7 @@ pub(crate) fn listing_line(l: &crate::report::Listing) -> String {
         "{} record {} ({}){programme}, score {:.2}, {}",
         l.dataset,
         l.record,
-        crate::latin::beside(&l.caption, l.caption_latin.as_deref()),
+        listing_caption(l),
         l.score,
         if l.resolved { "resolved" } else { "name match only, not resolved" }
     )

@@ -85,7 +85,7 @@ pub fn render(r: &Report) -> String {
                 x.person,
                 x.dataset,
                 x.record,
-                crate::latin::beside(&x.caption, x.caption_latin.as_deref()),
+                super::set_aside_caption(x),
                 x.reason
             );
         }
