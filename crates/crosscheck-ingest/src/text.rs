@@ -20,6 +20,8 @@ const SAMPLE: usize = 256 * 1024;
 pub struct TextFile {
     pub reader: Box<dyn Read + Send>,
     pub encoding: EncodingUsed,
+    /// Lines end at CR (old Mac tools): the sample holds a CR and no LF.
+    pub cr_line_ends: bool,
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> IngestError {
@@ -141,6 +143,7 @@ pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Re
             },
         },
     };
+    let cr_line_ends = memchr::memchr(b'\n', &head).is_none() && memchr::memchr(b'\r', &head).is_some();
     let mut file = fs_err::File::open(path).map_err(|e| io_err(path, e))?;
     file.seek(SeekFrom::Start(0)).map_err(|e| io_err(path, e))?;
     if encoding == encoding_rs::UTF_8 && Encoding::for_bom(&head).is_none() {
@@ -148,6 +151,7 @@ pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Re
         // stray byte into U+FFFD without a word: each reader rejects the record holding it.
         let reader = BufReader::with_capacity(1 << 16, file);
         return Ok(TextFile {
+            cr_line_ends,
             reader: Box::new(reader),
             encoding: EncodingUsed { name: encoding.name(), detected, doubt },
         });
@@ -156,7 +160,11 @@ pub fn open_text(path: &Path, label: Option<&str>, expected: &'static str) -> Re
         .encoding(Some(encoding))
         .bom_override(true)
         .build(BufReader::with_capacity(1 << 16, file));
-    Ok(TextFile { reader: Box::new(reader), encoding: EncodingUsed { name: encoding.name(), detected, doubt } })
+    Ok(TextFile {
+        reader: Box::new(reader),
+        encoding: EncodingUsed { name: encoding.name(), detected, doubt },
+        cr_line_ends,
+    })
 }
 
 /// What the evidence says about a guessed encoding.

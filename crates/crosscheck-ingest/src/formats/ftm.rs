@@ -17,17 +17,13 @@ use std::path::Path;
 /// parsed on every core; records come out in file order.
 ///
 /// Lines end at LF (a CR elsewhere is JSON whitespace), except in a file written with CR line
-/// ends (old Mac tools: CR and no LF in its first 64 KiB), whose lines end at CR; a line longer
-/// than 16 MiB is rejected with its length, and reading goes on. `encoding`: the one
-/// `--encoding` names, else detected.
+/// ends (old Mac tools: CR and no LF in the sample `open_text` reads), whose lines end at CR;
+/// a line longer than 16 MiB is rejected with its length, and reading goes on. `encoding`: the
+/// one `--encoding` names, else detected.
 pub fn open(path: &Path, display: String, encoding: Option<&str>) -> Result<Opened, IngestError> {
-    let cr_lines = {
-        let head = crate::text::sample(path, 1 << 16)?;
-        memchr::memchr(b'\n', &head).is_none() && memchr::memchr(b'\r', &head).is_some()
-    };
     let text = open_text(path, encoding, "FtM JSON lines")?;
     let encoding = text.encoding.clone();
-    let lines = if cr_lines {
+    let lines = if text.cr_line_ends {
         BoundedLines::new(text.reader, MAX_JSON_LINE)
     } else {
         BoundedLines::lf_only(text.reader, MAX_JSON_LINE)
