@@ -306,7 +306,10 @@ async fn match_batch(
                 scorer.algorithm().name()
             )));
         }
-        if let Some(feature) = body.weights.keys().next() {
+        // yente applies a weight to the feature of that name and passes over names its algorithm
+        // lacks; ours are fixed by version, so a weight for one of their features is refused
+        // (applying it would make scores differ from the command line's) and others pass as in yente
+        if let Some(feature) = body.weights.keys().find(|name| scorer.algorithm().feature(name).is_some()) {
             return Err(ApiError::bad_request(format!(
                 "Invalid weight: {feature}. The weights of {} are fixed by its version (see /algorithms); \
                  pick another algorithm instead",
