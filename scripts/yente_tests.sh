@@ -5,7 +5,7 @@
 # fixture datasets from the shared data, starts the server on a free loopback port and hands the
 # tests an httpx client. Tests that patch yente's internals are skipped by tests/yente/skip.txt.
 #
-# Usage: scripts/yente_tests.sh [YENTE_CHECKOUT] [PYTEST_ARGS...]
+# Usage: scripts/yente_tests.sh [YENTE_CHECKOUT] [PYTEST_ARGS...]   (e.g. -k reconcile)
 #   YENTE_CHECKOUT  a yente git repository (bare or not: the files are read at HEAD, or at
 #                   $YENTE_REF) or a plain folder with tests/; default the local mirror
 #                   /work/.mirror/opensanctions+yente/repo
@@ -17,8 +17,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CHECKOUT=${1:-/work/.mirror/opensanctions+yente/repo}
-shift || true
+CHECKOUT=/work/.mirror/opensanctions+yente/repo
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    CHECKOUT=$1
+    shift
+fi
 REF=${YENTE_REF:-HEAD}
 VENV=${YENTE_TESTS_VENV:-$ROOT/.venv-tests}
 BIN=${CROSSCHECK_BIN:-$ROOT/target/release/crosscheck}
@@ -60,8 +63,12 @@ status=0
     status=$?
 
 "$VENV/bin/python" - "$WORK/junit.xml" <<'EOF'
+import os
 import sys
 import xml.etree.ElementTree as ET
+
+if not os.path.exists(sys.argv[1]):
+    sys.exit("yente's tests did not run (see the errors above)")
 
 counts = {"passed": 0, "failed": 0, "skipped": 0}
 failures = []

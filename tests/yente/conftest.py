@@ -73,12 +73,12 @@ def _start_server() -> tuple[subprocess.Popen, str, Path]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-    log = open(work / "serve.log", "w")
-    proc = subprocess.Popen(
-        [str(BIN), "--data-dir", str(data_dir), "serve", "--bind", "127.0.0.1:0"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(work / "serve.log", "w") as log:
+        proc = subprocess.Popen(
+            [str(BIN), "--data-dir", str(data_dir), "serve", "--bind", "127.0.0.1:0"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         text = (work / "serve.log").read_text()
