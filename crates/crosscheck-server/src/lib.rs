@@ -22,6 +22,7 @@
 mod error;
 mod layers;
 mod params;
+mod reconcile;
 mod routes;
 mod yente;
 

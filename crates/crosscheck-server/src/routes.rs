@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-type Shared = State<Arc<AppState>>;
+pub(crate) type Shared = State<Arc<AppState>>;
 
 /// yente's limits (its settings `MAX_BATCH`, `MAX_MATCHES`).
 const MAX_BATCH: usize = 100;
@@ -36,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/cases", get(cases))
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
+        .merge(crate::reconcile::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -44,7 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// Runs `work` on the blocking pool once a worker is free, within the request's time limit.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -352,7 +353,7 @@ async fn match_batch(
 }
 
 /// The scorer `name` selects: `best` (the default), or one of ours by name or id.
-fn algorithm_by_name(name: &str) -> Result<Scorer, ApiError> {
+pub(crate) fn algorithm_by_name(name: &str) -> Result<Scorer, ApiError> {
     let clean = name.trim().to_lowercase();
     if clean == "best" {
         return Ok(Scorer::default_scorer());
@@ -408,7 +409,7 @@ fn answer_batch(engine: &crosscheck_engine::Engine, request: MatchRequest) -> Re
 
 /// `changed_since`: a dataset loaded before it has no record changed since (the store keeps no
 /// per-record dates, so a dataset loaded after it is screened whole).
-fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snapshot {
+pub(crate) fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snapshot {
     match changed_since {
         Some(since) => snapshot.only(|d| d.meta().loaded_at.as_str() >= since),
         None => snapshot,
@@ -416,7 +417,11 @@ fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snap
 }
 
 /// The request body, at most `--max-body` bytes (413 above it).
-async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
+pub(crate) async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, ApiError> {
     let max = state.config.max_body;
     let too_large =
         || ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, format!("The request body is larger than {max} bytes."));
