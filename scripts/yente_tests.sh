@@ -11,8 +11,8 @@
 #                   /work/.mirror/opensanctions+yente/repo
 # Environment: CROSSCHECK_BIN (default target/release/crosscheck; build it with
 #   `cargo build --release -p crosscheck-cli`), CROSSCHECK_REFERENCE_DATA (default ../shared/data),
-#   YENTE_TESTS_VENV (default .venv-tests: created with httpx, pytest, pytest-asyncio and
-#   normality when absent), YENTE_TESTS_KEEP_LOG (a file to keep the server's log in).
+#   YENTE_TESTS_VENV (default target/venv, as .ci/run makes it: created with
+#   tests/http/requirements.txt when absent), YENTE_TESTS_KEEP_LOG (a file to keep the server's log in).
 # Prints passed/failed/skipped and each failure; exits as pytest exits (0: all ran passed).
 set -euo pipefail
 
@@ -23,7 +23,7 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
     shift
 fi
 REF=${YENTE_REF:-HEAD}
-VENV=${YENTE_TESTS_VENV:-$ROOT/.venv-tests}
+VENV=${YENTE_TESTS_VENV:-$ROOT/target/venv}
 BIN=${CROSSCHECK_BIN:-$ROOT/target/release/crosscheck}
 DATA=${CROSSCHECK_REFERENCE_DATA:-$ROOT/../shared/data}
 TESTS="test_match test_search test_entity test_reconcile test_base test_app test_trace_context"
@@ -38,7 +38,7 @@ if [ ! -d "$DATA/ftm_samples" ]; then
 fi
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet httpx pytest pytest-asyncio normality
+    "$VENV/bin/pip" install --quiet -r "$ROOT/tests/http/requirements.txt"
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/yente-tests.XXXXXX")
