@@ -19,6 +19,7 @@
 //! line). One log line per request on stderr: time, method, route, status, milliseconds; never a
 //! query's names or properties.
 
+mod desk;
 mod error;
 mod layers;
 mod params;
