@@ -202,7 +202,7 @@ fn audit_verify_finds_an_edited_or_removed_decision() {
         let entries = super::common::json_lines(&run(&desk.data, &["audit", "--output-format", "json"]).stdout);
         assert_eq!(entries.len(), 5);
         assert_eq!(entries[3]["reason"], "second");
-        rusqlite::Connection::open(desk.data.join("desk.sqlite3")).unwrap().execute_batch(&sql).unwrap();
+        rusqlite::Connection::open(desk.data.join("desk.sqlite3")).unwrap().execute_batch(sql).unwrap();
         let out = run(&desk.data, &["audit", "--verify"]);
         assert_eq!(out.status.code(), Some(1), "{sql}");
         let said = String::from_utf8_lossy(&out.stderr);
