@@ -176,6 +176,7 @@ fn judgements_are_exported_one_line_per_pair_in_effect() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let lines = super::common::json_lines(&out.stdout);
     assert_eq!(lines.len(), 1, "{lines:?}");
+    super::common::validate("judgement-line.schema.json", &lines[0]);
     assert_eq!(lines[0]["left"], json!({"dataset": "registry", "id": "r2"}));
     assert_eq!(lines[0]["right"], json!({"dataset": "registry", "id": "r1"}));
     assert_eq!(lines[0]["judgement"], "different");

@@ -65,7 +65,10 @@ pub enum VerifyError {
     Evidence { path: PathBuf, error: EvidenceError },
     #[error("case `{}`: {error}", path.display())]
     Dataset { path: PathBuf, error: crosscheck_verify::evidence::SetError },
-    #[error("case `{}`: the desk's decisions on it cannot be read: {reason}", path.display())]
+    #[error(
+        "case `{}`: the desk's decisions on it cannot be read: {reason} (verify with --no-decisions to leave them out)",
+        path.display()
+    )]
     Decisions { path: PathBuf, reason: String },
 }
 
@@ -315,6 +318,27 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
             let text = e.to_string();
             text.split_once(" at path ").map_or(text.clone(), |(head, _)| head.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod case_name_tests {
+    use super::case_name;
+
+    #[test]
+    fn a_cases_decisions_are_found_by_its_folders_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hollow-2024").join("case.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "case: x").unwrap();
+        assert_eq!(case_name(&file).as_deref(), Some("hollow-2024"));
+        let dotted = dir.path().join("hollow-2024").join(".").join("case.yaml");
+        assert_eq!(case_name(&dotted).as_deref(), Some("hollow-2024"));
+        let up = dir.path().join("hollow-2024").join("sub").join("..").join("case.yaml");
+        std::fs::create_dir_all(dir.path().join("hollow-2024").join("sub")).unwrap();
+        assert_eq!(case_name(&up).as_deref(), Some("hollow-2024"));
+        assert_eq!(case_name(std::path::Path::new("/dev/stdin")), None, "a pipe has no folder");
+        assert_eq!(case_name(&dir.path().join("absent.yaml")), None);
     }
 }
 
