@@ -286,3 +286,17 @@ async fn judgements_on_pairs_are_recorded_listed_and_superseded_in_either_order(
         assert_eq!(answer["detail"][0]["loc"], loc, "{answer}");
     }
 }
+
+#[tokio::test]
+async fn without_tokens_a_loopback_server_records_as_the_user_who_started_it() {
+    let desk = desk();
+    desk.engine.revoke_token("rita").unwrap();
+    desk.engine.revoke_token("vera").unwrap();
+    let body = json!({"target": "subject.name", "judgement": "note"}).to_string();
+    let request = Request::post("/cases/hollow/decisions").body(Body::from(body)).unwrap();
+    let response = app(desk.engine.clone(), desk.config.clone()).unwrap().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let stored: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(stored["by"], desk.engine.actor());
+    assert_eq!(stored["reason"], Value::Null);
+}
