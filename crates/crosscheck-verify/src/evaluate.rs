@@ -96,6 +96,18 @@ pub fn verify_decided(
                 }
             }
         }
+        if set.info().kind == "watchlist" {
+            // a listing the desk decided is the person is a finding of theirs, whatever its score
+            for f in &forced {
+                if !matches.iter().any(|(idx, hit)| *idx == f.person && hit.entity.id == f.entity.id) {
+                    let query = scorer.prepare(&queries[f.person].entity);
+                    let scored = scorer.explain(&query, &scorer.prepare(&f.entity));
+                    let hit =
+                        Screened { entity: f.entity.clone(), score: scored.score, explanation: scored.explanation };
+                    matches.push((f.person, hit));
+                }
+            }
+        }
         let extra: Vec<String> = matches.iter().map(|(_, hit)| hit.entity.id.clone()).collect();
         let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra, &forced)?;
         raw_findings.push(matches);

@@ -117,3 +117,32 @@ fn a_decision_that_no_longer_fits_the_case_is_listed_not_applied() {
         assert!(d.effect.starts_with("not applied"), "{d:?}");
     }
 }
+
+#[test]
+fn a_listing_the_desk_decided_is_the_subject_is_a_resolved_finding_and_different_drops_one() {
+    let case = "case: t
+as_of: 2024-11-01
+subject: {name: Viktor Hollow, birthDate: 1961-02-03}
+evidence:
+  - {dataset: list}
+";
+    let listed = vec![
+        entity("l1", "Person", &[("name", "Viktor Hollow"), ("birthDate", "1961-02-03")]),
+        entity("l2", "Person", &[("name", "Wiktor Holow")]),
+    ];
+    let verify = |decisions: &[Decision]| {
+        let case = parse_case(case, "t", PartialDate::parse("2024-11-01").unwrap()).unwrap();
+        let sets: Vec<Box<dyn EvidenceSet>> = vec![Box::new(MemSet::new("list", "list", "watchlist", listed.clone()))];
+        verify_decided(&case, &sets, crosscheck_match::default_scorer(), decisions).unwrap()
+    };
+    let plain = verify(&[]);
+    assert!(plain.findings.iter().any(|f| f.record == "l1"));
+    assert!(!plain.findings.iter().any(|f| f.record == "l2" && f.resolved));
+
+    let report = verify(&[decision(1, "list:l2", Some("subject"), Judgement::Same)]);
+    let l2 = report.findings.iter().find(|f| f.record == "l2").expect("a finding by desk decision");
+    assert!(l2.resolved);
+
+    let report = verify(&[decision(1, "list:l1", Some("subject"), Judgement::Different)]);
+    assert!(!report.findings.iter().any(|f| f.record == "l1"), "a namesake ruled out is no finding");
+}
