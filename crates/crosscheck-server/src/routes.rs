@@ -37,6 +37,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
         .merge(crate::reconcile::routes())
+        .merge(crate::desk::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -209,7 +210,7 @@ async fn entity(State(state): Shared, Path(id): Path<String>, RawQuery(raw): Raw
 }
 
 /// The folder of cases, or 404 when the server was started without one.
-fn cases_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
+pub(crate) fn cases_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
     state
         .config
         .cases
