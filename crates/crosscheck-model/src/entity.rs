@@ -242,7 +242,14 @@ impl Entity {
                 touched.insert(prop);
             }
             self.dropped.extend(other.dropped);
-            self.merge_provenance(other.referents, other.datasets, other.target, other.first_seen, other.last_seen, other.last_change);
+            self.merge_provenance(
+                other.referents,
+                other.datasets,
+                other.target,
+                other.first_seen,
+                other.last_seen,
+                other.last_change,
+            );
         }
         for prop in &touched {
             if let Some(values) = self.properties.get_mut(prop) {

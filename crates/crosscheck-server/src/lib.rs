@@ -19,6 +19,9 @@
 //! line). One log line per request on stderr: time, method, route, status, milliseconds; never a
 //! query's names or properties.
 
+mod entities;
+#[cfg(test)]
+mod entities_tests;
 mod error;
 mod layers;
 mod params;
