@@ -52,3 +52,6 @@ mod serve;
 // Issue 15, hostile input to `load`: damaged CSV, OFAC and UN records rejected at their lines;
 // mapping errors that never print the mapping file.
 mod hostile_input;
+
+// Issue 16, FtM fidelity: referents and first/last seen carried through load, match and show.
+mod provenance;
