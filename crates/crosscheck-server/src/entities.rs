@@ -194,9 +194,9 @@ enum Lookup {
 /// The loaded datasets, read as one graph.
 struct Graph {
     snapshot: Snapshot,
+    /// The records linking to an id, read once per request (`adjacent` asks for each property).
+    linking: std::cell::RefCell<HashMap<String, Arc<Vec<Record>>>>,
 }
-
-type Store = Result<(), ApiError>;
 
 fn store_error(e: crosscheck_store::StoreError) -> ApiError {
     ApiError::from(crosscheck_engine::EngineError::from(e))
@@ -204,7 +204,7 @@ fn store_error(e: crosscheck_store::StoreError) -> ApiError {
 
 impl Graph {
     fn new(snapshot: Snapshot) -> Graph {
-        Graph { snapshot }
+        Graph { snapshot, linking: Default::default() }
     }
 
     /// The record `id`, merged across the datasets that hold it.
@@ -248,24 +248,36 @@ impl Graph {
     }
 
     /// Every record that links to `id`, through any property or through `prop`'s reverse.
-    fn referencing(&self, id: &str, prop: Option<&EntityProp>, out: &mut Vec<Record>) -> Store {
-        for (rank, dataset) in self.snapshot.datasets().iter().enumerate() {
-            for number in dataset.referencing(id) {
-                let record = self.record(rank, number)?;
-                let wanted = match prop.map(|p| p.reverse) {
-                    None => true,
-                    // yente asks for every record linking to the entity through a property with
-                    // no reverse (`riskSource`), and counts them all though none can be one of
-                    // its values: nothing links back through such a property, so nothing is read
-                    Some(None) => false,
-                    // yente asks for the reverse's own schema, not its descendants
-                    Some(Some((schema, name))) => {
-                        record.entity.schema == schema && record.entity.get(name).iter().any(|v| v == id)
+    fn referencing(&self, id: &str, prop: Option<&EntityProp>, out: &mut Vec<Record>) -> Result<(), ApiError> {
+        let cached = self.linking.borrow().get(id).cloned();
+        let linking = match cached {
+            Some(linking) => linking,
+            None => {
+                let mut all = Vec::new();
+                for (rank, dataset) in self.snapshot.datasets().iter().enumerate() {
+                    for number in dataset.referencing(id) {
+                        all.push(self.record(rank, number)?);
                     }
-                };
-                if wanted {
-                    out.push(record);
                 }
+                let all = Arc::new(all);
+                self.linking.borrow_mut().insert(id.to_string(), all.clone());
+                all
+            }
+        };
+        for record in linking.iter() {
+            let wanted = match prop.map(|p| p.reverse) {
+                None => true,
+                // yente asks for every record linking to the entity through a property with no
+                // reverse (`riskSource`), and counts them all though none can be one of its
+                // values: nothing links back through such a property, so nothing is read
+                Some(None) => false,
+                // yente asks for the reverse's own schema, not its descendants
+                Some(Some((schema, name))) => {
+                    record.entity.schema == schema && record.entity.get(name).iter().any(|v| v == id)
+                }
+            };
+            if wanted {
+                out.push(record.clone());
             }
         }
         Ok(())
