@@ -20,12 +20,12 @@
 //!   (a word not starting upper case costs 2, an upper-case letter inside a word 1, per
 //!   character), then the shortest, then the first alphabetically, is the caption.
 //!
-//! Two approximations, both in the cross-script step only: the ASCII transliteration is
-//! `any_ascii`'s, its syllables spaced and lower-cased as ICU's (which rigour uses), and casefolding is Unicode lower case with `ß` folded to
-//! `ss` (Python's `casefold` folds a few more rare letters). Where the two transliterations
-//! differ (ICU writes Russian `ё` as `yo` and `х` as `h`, `any_ascii` as `e` and `kh`), the
-//! pick among Latin spellings that follow different transliterations may differ from FtM's:
-//! `Пётр Тестов`, `Petr Testov`, `Pyotr Testov` gives `Petr Testov` here, `Pyotr Testov` in FtM.
+//! Two approximations, both in the cross-script step only: the ASCII transliteration is ICU's
+//! table for Cyrillic (as rigour uses it) and `any_ascii`'s for other scripts (its syllables
+//! spaced and lower-cased as ICU's), and casefolding is Unicode lower case with `ß` folded to
+//! `ss` (Python's `casefold` folds a few more rare letters). Where `any_ascii` and ICU differ
+//! (Greek, Armenian, Georgian, Hangul spellings), the pick among Latin spellings that follow
+//! different transliterations may differ from FtM's.
 
 use crate::graph::GraphSchema;
 use crate::Entity;
@@ -211,7 +211,7 @@ fn ascii_text(form: &str) -> String {
     if !text_scripts(form).iter().all(latinizable) {
         return form.to_string();
     }
-    let raw = any_ascii::any_ascii(form);
+    let raw = any_ascii::any_ascii(&cyrillic_to_latin(form));
     let mut out = String::with_capacity(raw.len() + 4);
     let mut previous: Option<char> = None;
     for c in raw.chars() {
@@ -220,6 +220,79 @@ fn ascii_text(form: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
         previous = Some(c);
+    }
+    out
+}
+
+/// Lower-case Cyrillic letters as ICU's Cyrillic-to-Latin transliteration and rigour's ASCII
+/// step write them (`ё` `yo`, `х` `h`, `ц` `ts`, `й` `i`, the signs dropped; `-ий` and `-ый`
+/// ending a word `y`); any other character is left for `any_ascii`.
+fn cyrillic_to_latin(text: &str) -> String {
+    const TABLE: &[(char, &str)] = &[
+        ('а', "a"),
+        ('б', "b"),
+        ('в', "v"),
+        ('г', "g"),
+        ('д', "d"),
+        ('е', "e"),
+        ('ё', "yo"),
+        ('ж', "zh"),
+        ('з', "z"),
+        ('и', "i"),
+        ('й', "i"),
+        ('к', "k"),
+        ('л', "l"),
+        ('м', "m"),
+        ('н', "n"),
+        ('о', "o"),
+        ('п', "p"),
+        ('р', "r"),
+        ('с', "s"),
+        ('т', "t"),
+        ('у', "u"),
+        ('ф', "f"),
+        ('х', "h"),
+        ('ц', "ts"),
+        ('ч', "ch"),
+        ('ш', "sh"),
+        ('щ', "shch"),
+        ('ъ', ""),
+        ('ы', "y"),
+        ('ь', ""),
+        ('э', "e"),
+        ('ю', "yu"),
+        ('я', "ya"),
+        ('і', "i"),
+        ('ї', "i"),
+        ('є', "e"),
+        ('ґ', "g"),
+        ('ў', "u"),
+        ('ђ', "dj"),
+        ('ј', "j"),
+        ('љ', "lj"),
+        ('њ', "nj"),
+        ('ћ', "c"),
+        ('џ', "dz"),
+        ('ѓ', "gj"),
+        ('ќ', "k"),
+        ('ѕ', "z"),
+    ];
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let ends_word = chars.get(i + 2).is_none_or(|n| !n.is_alphabetic());
+        if matches!(c, 'и' | 'ы') && chars.get(i + 1) == Some(&'й') && ends_word {
+            out.push('y');
+            i += 2;
+            continue;
+        }
+        match TABLE.iter().find(|(k, _)| *k == c) {
+            Some((_, latin)) => out.push_str(latin),
+            None => out.push(c),
+        }
+        i += 1;
     }
     out
 }
@@ -284,6 +357,7 @@ mod tests {
                 "Akhmedov Timur Rashidovich",
             ),
             ("Person", &[("name", &["Ли Сяомин", "Li Xiaoming", "Lee Xiao Ming"])], "Li Xiaoming"),
+            ("Person", &[("name", &["Пётр Тестов", "Petr Testov", "Pyotr Testov"])], "Pyotr Testov"),
             ("Person", &[("name", &["احمد تست", "Ahmad Test", "Ahmed Test"])], "Ahmad Test"),
             ("Person", &[("name", &["김테스트", "Kim Teseuteu", "Kim Test"])], "Kim Teseuteu"),
             ("Company", &[("name", &["ООО Тест", "OOO Test", "LLC Test"])], "OOO Test"),
@@ -300,5 +374,20 @@ mod tests {
         assert_eq!(pick_name(&["Solo"]).as_deref(), Some("Solo"));
         // one mostly-Latin value among others is taken as it is
         assert_eq!(pick_name(&["Ольга Тестова", "Olga Testova"]).as_deref(), Some("Olga Testova"));
+    }
+
+    #[test]
+    fn cyrillic_is_spelt_as_icu_spells_it() {
+        for (given, want) in [
+            ("юрий петров", "yury petrov"),
+            ("жёлтый", "zhyolty"),
+            ("андрей", "andrei"),
+            ("йод", "iod"),
+            ("щука", "shchuka"),
+            ("объект", "obekt"),
+            ("ўладзімір", "uladzimir"),
+        ] {
+            assert_eq!(ascii_text(given), want, "{given}");
+        }
     }
 }
