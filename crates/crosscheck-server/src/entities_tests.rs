@@ -431,3 +431,60 @@ async fn yentes_adjacency_tests_on_its_parteispenden_fixture_shared_data() {
     let (_, data) = get(&f, &format!("/entities/{donor}/adjacent/paymentPayer?limit=1&offset=1")).await;
     assert_eq!(ids(&data["results"][0]["properties"]["beneficiary"]), [cdu]);
 }
+
+/// yente's `test_app.py`: `/match` without a `Content-Type`, and a URL over the cap refused
+/// with 414 before any route (with trace context still on the answer). Its ReDoc page test is
+/// left out: this server serves no documentation page.
+#[tokio::test]
+async fn yentes_app_tests() {
+    let f = fixture();
+    let query = r#"{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Otto Beispiel"]}}}}"#;
+    let (status, _, body) = send(&f, Request::post("/match/donations").body(Body::from(query)).unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["responses"]["q1"]["results"][0]["id"], "donor");
+    assert_eq!(body["responses"]["q1"]["results"][0]["caption"], "Herr Otto Beispiel");
+
+    let long = format!("/entities/donor?q={}", "a".repeat(crate::layers::MAX_URL_LENGTH + 100));
+    let (status, headers, body) = send(&f, Request::get(long).body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body), (StatusCode::URI_TOO_LONG, json!({"detail": "Request URI too long"})));
+    assert!(headers.contains_key("traceparent") && headers.contains_key("tracestate"));
+    assert_eq!(get(&f, "/entities/donor?q=acme&nested=false").await.0, 200, "a normal query string passes");
+}
+
+#[tokio::test]
+async fn ownership_directorship_and_family_are_nested_through_their_far_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(&dir.path().join("data")).unwrap();
+    let file = dir.path().join("links.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"id":"owner","schema":"Person","properties":{"name":["Ivo Invented"]}}
+{"id":"firm","schema":"Company","properties":{"name":["Invented Holdings"]}}
+{"id":"own-1","schema":"Ownership","properties":{"owner":["owner"],"asset":["firm"],"percentage":["60"]}}
+{"id":"dir-1","schema":"Directorship","properties":{"director":["owner"],"organization":["firm"],"role":["Director"]}}
+{"id":"kin","schema":"Person","properties":{"name":["Eva Invented"]}}
+{"id":"fam-1","schema":"Family","properties":{"person":["owner"],"relative":["kin"],"relationship":["sister"]}}
+"#,
+    )
+    .unwrap();
+    load(&engine, file, "links");
+    let f = Fixture { _dir: dir, engine };
+
+    let (_, e) = get(&f, "/entities/owner").await;
+    let props = &e["properties"];
+    let ownership = &props["ownershipOwner"][0];
+    assert_eq!((&ownership["id"], &ownership["caption"]), (&json!("own-1"), &json!("Ownership")));
+    assert_eq!(ownership["properties"]["owner"], json!(["owner"]));
+    assert_eq!(ownership["properties"]["asset"][0]["properties"]["name"], json!(["Invented Holdings"]));
+    assert_eq!(props["directorshipDirector"][0]["caption"], "Director");
+    assert_eq!(props["directorshipDirector"][0]["properties"]["organization"][0]["id"], "firm");
+    assert_eq!(props["familyPerson"][0]["properties"]["relative"][0]["caption"], "Eva Invented");
+
+    let (_, e) = get(&f, "/entities/firm").await;
+    assert_eq!(e["properties"]["ownershipAsset"][0]["properties"]["owner"][0]["id"], "owner");
+    assert_eq!(e["properties"]["directorshipOrganization"][0]["properties"]["director"][0]["id"], "owner");
+    let (_, e) = get(&f, "/entities/kin").await;
+    assert_eq!(e["properties"]["familyRelative"][0]["properties"]["person"][0]["caption"], "Ivo Invented");
+    let (_, adjacent) = get(&f, "/entities/owner/adjacent/ownershipOwner").await;
+    assert_eq!(ids(&adjacent["results"]), ["own-1"]);
+}
