@@ -253,10 +253,17 @@ impl Graph {
         let linking = match cached {
             Some(linking) => linking,
             None => {
-                let mut all = Vec::new();
+                let mut all: Vec<Record> = Vec::new();
+                let several = self.snapshot.datasets().len() > 1;
                 for (rank, dataset) in self.snapshot.datasets().iter().enumerate() {
                     for number in dataset.referencing(id) {
-                        all.push(self.record(rank, number)?);
+                        let record = self.record(rank, number)?;
+                        if !several {
+                            all.push(record);
+                        } else if !all.iter().any(|r| r.entity.id == record.entity.id) {
+                            // the same id in another loaded dataset: one record, its parts merged
+                            all.push(self.find(&record.entity.id)?.unwrap_or(record));
+                        }
                     }
                 }
                 let all = Arc::new(all);

@@ -488,3 +488,25 @@ async fn ownership_directorship_and_family_are_nested_through_their_far_side() {
     let (_, adjacent) = get(&f, "/entities/owner/adjacent/ownershipOwner").await;
     assert_eq!(ids(&adjacent["results"]), ["own-1"]);
 }
+
+#[tokio::test]
+async fn an_id_in_two_datasets_is_one_entity_listing_both() {
+    let f = fixture();
+    let extra = f._dir.path().join("more.jsonl");
+    std::fs::write(
+        &extra,
+        r#"{"id":"donor","schema":"Person","properties":{"birthDate":["1950-01-01"]}}
+{"id":"pay-1","schema":"Payment","properties":{"purpose":["Invented donation"]}}
+"#,
+    )
+    .unwrap();
+    load(&f.engine, extra, "more");
+    let (_, e) = get(&f, "/entities/donor").await;
+    assert_eq!(e["datasets"], json!(["donations", "more"]));
+    assert_eq!(e["properties"]["birthDate"], json!(["1950-01-01"]));
+    assert_eq!(e["properties"]["name"], json!(["Herr Otto Beispiel", "OTTO BEISPIEL"]));
+    let payment = by_id(&e["properties"]["paymentPayer"], "pay-1");
+    assert_eq!(payment["datasets"], json!(["donations", "more"]));
+    assert_eq!(payment["properties"]["purpose"], json!(["Invented donation"]));
+    assert_eq!(e["properties"]["paymentPayer"].as_array().unwrap().len(), 2, "one record per id");
+}
