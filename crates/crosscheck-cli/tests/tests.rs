@@ -56,3 +56,5 @@ mod hostile_input;
 // Issue 16, the desk's decisions: kill -9 after a 201, verify applies them (--no-decisions not),
 // audit --judgements, audit --verify among decisions.
 mod decisions;
+// Issue 16, FtM fidelity: referents and first/last seen carried through load, match and show.
+mod provenance;

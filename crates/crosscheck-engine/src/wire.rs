@@ -49,6 +49,35 @@ pub struct MatchResult {
     pub explanation: Explanation,
     /// The candidate's key properties (birth dates, nationalities, programme, identifiers...).
     pub properties: BTreeMap<String, Vec<String>>,
+    /// FtM provenance as the source gave it, only when it did: the ids merged into this record,
+    /// and when it was first seen, last seen and last changed.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+}
+
+/// The FtM provenance fields of a record, each written only when the source gave it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Provenance {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referents: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_change: Option<String>,
+}
+
+impl Provenance {
+    /// The provenance of `entity`, taken out of it.
+    pub fn take(entity: &mut Entity) -> Provenance {
+        Provenance {
+            referents: std::mem::take(&mut entity.referents),
+            first_seen: entity.first_seen.take(),
+            last_seen: entity.last_seen.take(),
+            last_change: entity.last_change.take(),
+        }
+    }
 }
 
 impl MatchAnswer {
@@ -57,7 +86,8 @@ impl MatchAnswer {
         let results = screening
             .hits
             .into_iter()
-            .map(|hit| MatchResult {
+            .map(|mut hit| MatchResult {
+                provenance: Provenance::take(&mut hit.entity),
                 caption: hit.entity.caption(),
                 properties: key_properties(&hit.entity),
                 id: hit.entity.id,
@@ -282,12 +312,17 @@ pub struct ShownRecord {
     /// The properties `match` shows beside a candidate (birth dates, programme, identifiers...).
     pub key_properties: BTreeMap<String, Vec<String>>,
     pub dataset: DatasetLine,
+    /// FtM provenance as the source gave it, only when it did: the ids merged into this record,
+    /// and when it was first seen, last seen and last changed.
+    #[serde(flatten)]
+    pub provenance: Provenance,
 }
 
 impl ShownRecord {
     /// The record of `entity`, stored in `dataset`.
-    pub fn new(entity: Entity, dataset: &crosscheck_store::Dataset) -> ShownRecord {
+    pub fn new(mut entity: Entity, dataset: &crosscheck_store::Dataset) -> ShownRecord {
         ShownRecord {
+            provenance: Provenance::take(&mut entity),
             caption: entity.caption(),
             key_properties: key_properties(&entity),
             properties: entity.properties.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),

@@ -36,6 +36,23 @@ pub struct Entity {
     /// several, and an allocation for each was a measurable part of a load.
     #[serde(default)]
     pub properties: BTreeMap<PropName, Vec<String>>,
+    /// FtM's provenance fields, kept as the source gives them and written back only when
+    /// present (a record without them is stored and shown exactly as before): the ids merged
+    /// into this one (`referents`), the datasets it is in, whether it is a target, and when it
+    /// was first and last seen and last changed (ISO 8601 text as given). A `caption` in the
+    /// source is not kept: [`Entity::ftm_caption`] computes it as FtM does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_change: Option<String>,
     /// Values dropped while cleaning: (property, raw value, reason). Not serialised.
     #[serde(skip)]
     pub dropped: Vec<(String, String, &'static str)>,
@@ -225,6 +242,14 @@ impl Entity {
                 touched.insert(prop);
             }
             self.dropped.extend(other.dropped);
+            self.merge_provenance(
+                other.referents,
+                other.datasets,
+                other.target,
+                other.first_seen,
+                other.last_seen,
+                other.last_change,
+            );
         }
         for prop in &touched {
             if let Some(values) = self.properties.get_mut(prop) {
@@ -232,6 +257,47 @@ impl Entity {
             }
         }
         result
+    }
+}
+
+impl Entity {
+    /// FtM's rule for the provenance of merged parts (`ValueEntity.merge`): referents and
+    /// datasets united in order, the earliest `first_seen`, the latest `last_seen` and
+    /// `last_change`, a target when either part is.
+    fn merge_provenance(
+        &mut self,
+        referents: Vec<String>,
+        datasets: Vec<String>,
+        target: Option<bool>,
+        first_seen: Option<String>,
+        last_seen: Option<String>,
+        last_change: Option<String>,
+    ) {
+        for r in referents {
+            if !self.referents.contains(&r) {
+                self.referents.push(r);
+            }
+        }
+        for d in datasets {
+            if !self.datasets.contains(&d) {
+                self.datasets.push(d);
+            }
+        }
+        self.target = match (self.target, target) {
+            (None, t) | (t, None) => t,
+            (Some(a), Some(b)) => Some(a || b),
+        };
+        self.first_seen = [self.first_seen.take(), first_seen].into_iter().flatten().min();
+        self.last_seen = [self.last_seen.take(), last_seen].into_iter().flatten().max();
+        self.last_change = [self.last_change.take(), last_change].into_iter().flatten().max();
+    }
+
+    /// The caption FtM gives this entity (`EntityProxy.caption`): the first of the schema's
+    /// caption properties that has a value; for a name property with several values, the
+    /// "best" of them as FtM picks it ([`crate::caption::pick_name`]), else its first value;
+    /// the schema's label when none has a value. Not [`Entity::caption`], which reports use.
+    pub fn ftm_caption(&self) -> String {
+        crate::caption::caption(self)
     }
 }
 

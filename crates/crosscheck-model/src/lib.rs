@@ -15,14 +15,17 @@
 //! assert_eq!(PartialDate::parse("1991-03").unwrap().year, 1991);
 //! ```
 
+pub mod caption;
 pub mod clean;
 pub mod country;
 pub mod date;
 mod entity;
+pub mod graph;
 pub mod identifier;
 pub mod schema;
 
 pub use clean::{clean_value, Cleaned};
 pub use date::PartialDate;
 pub use entity::{Entity, EntityError, PropName};
+pub use graph::{EntityProp, GraphSchema};
 pub use schema::{PropType, Schema};

@@ -1,4 +1,5 @@
-//! What wraps every route: the URL length cap (414, as yente), CORS (any origin, as yente),
+//! What wraps every route: the URL length cap (414, as yente), W3C trace context (as yente),
+//! CORS (any origin, as yente),
 //! access tokens (401, 403), a panic turned into 500 `{"status": "error"}` and a log line, and
 //! one log line per request with the token's name.
 //!
@@ -26,7 +27,80 @@ pub fn wrap(router: Router, state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, access))
         .layer(tower_http::cors::CorsLayer::very_permissive())
         .layer(axum::middleware::from_fn(url_length))
+        .layer(axum::middleware::from_fn(trace_context))
         .layer(axum::middleware::from_fn(request_log))
+}
+
+/// W3C trace context as yente propagates it: the answer carries a `traceparent` with the
+/// caller's trace id, version and flags and a new span id of ours, and a `tracestate` with our
+/// entry (`yente=<span id>`, the vendor key yente's clients look for) first, then the caller's
+/// entries (lower-cased, any earlier `yente` entry and any malformed one left out). Without a
+/// usable `traceparent` (absent, version `ff`, an id of zeros or not hex of the right length)
+/// a new trace is started, flags `00`.
+async fn trace_context(request: Request, next: Next) -> Response {
+    let (traceparent, tracestate) = {
+        let header = |name: &str| request.headers().get(name).and_then(|h| h.to_str().ok());
+        trace_headers(header("traceparent"), header("tracestate"))
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&traceparent) {
+        headers.insert("traceparent", value);
+    }
+    if let Ok(value) = axum::http::HeaderValue::from_str(&tracestate) {
+        headers.insert("tracestate", value);
+    }
+    response
+}
+
+/// The `traceparent` and `tracestate` of the answer to a request that came with these.
+fn trace_headers(parent: Option<&str>, state: Option<&str>) -> (String, String) {
+    let span = random_hex(8);
+    let traceparent = match parent.and_then(parse_traceparent) {
+        Some((version, trace, flags)) => format!("{version}-{trace}-{span}-{flags}"),
+        None => format!("00-{}-{span}-00", random_hex(16)),
+    };
+    let mut entries = vec![format!("yente={span}")];
+    for entry in state.unwrap_or("").split(',') {
+        let parts: Vec<&str> = entry.split('=').collect();
+        if let [vendor, value] = parts.as_slice() {
+            let (vendor, value) = (vendor.trim().to_lowercase(), value.trim().to_lowercase());
+            // only what is safe to echo in a header
+            let safe = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b',' && b != b'=');
+            if vendor != "yente" && safe(&vendor) && safe(&value) {
+                entries.push(format!("{vendor}={value}"));
+            }
+        }
+    }
+    (traceparent, entries.join(","))
+}
+
+/// The version, trace id and flags of a usable `traceparent` header.
+fn parse_traceparent(header: &str) -> Option<(String, String, String)> {
+    let mut parts = header.trim().split('-');
+    let (version, trace, parent, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let zeros = |s: &str| s.bytes().all(|b| b == b'0');
+    if !hex(version, 2) || version.eq_ignore_ascii_case("ff") || !hex(trace, 32) || zeros(trace) {
+        return None;
+    }
+    if !hex(parent, 16) || zeros(parent) || !hex(flags, 2) {
+        return None;
+    }
+    Some((version.to_lowercase(), trace.to_lowercase(), flags.to_lowercase()))
+}
+
+/// `bytes` random bytes as lower-case hex (a clock-derived value if the system has no
+/// randomness to give, which only weakens the uniqueness of a span id).
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    if getrandom::fill(&mut buf).is_err() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos());
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = (nanos >> ((i % 16) * 8)) as u8 | 1;
+        }
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn url_length(request: Request, next: Next) -> Response {

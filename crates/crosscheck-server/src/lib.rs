@@ -21,6 +21,9 @@
 //! query's names or properties.
 
 mod desk;
+mod entities;
+#[cfg(test)]
+mod entities_tests;
 mod error;
 mod layers;
 mod params;

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::yente::{EntityResponse, Example, MatchBody, ScoredEntityResponse};
+use crate::yente::{Example, MatchBody, ScoredEntityResponse};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -32,12 +32,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/algorithms", get(algorithms))
         .route("/catalog", get(catalog))
         .route("/match/{dataset}", post(match_batch))
-        .route("/entities/{entity_id}", get(entity))
         .route("/cases", get(cases))
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
         .merge(crate::reconcile::routes())
         .merge(crate::desk::routes())
+        .merge(crate::entities::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -188,25 +188,6 @@ async fn catalog(State(state): Shared, headers: HeaderMap) -> Result<Response, A
     let current: Vec<&str> = snapshot.datasets().iter().map(|d| d.name()).collect();
     let body = json!({ "datasets": datasets, "current": current, "outdated": [], "index_stale": false });
     Ok(([(header::ETAG, etag_header), cache], Json(body)).into_response())
-}
-
-/// `GET /entities/{entity_id}`: the record with that id, from the first loaded dataset (by
-/// name) that has it.
-async fn entity(State(state): Shared, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let params = Params::parse(raw.as_deref());
-    params.boolean("nested", true)?;
-    let engine = state.engine.clone();
-    blocking(&state, move || {
-        let snapshot = engine.snapshot_all()?;
-        for dataset in snapshot.datasets() {
-            if let Some(entity) = dataset.get(&id).map_err(crosscheck_engine::EngineError::from)? {
-                let watchlist = dataset.meta().kind == "watchlist";
-                return Ok(Json(EntityResponse::new(entity, dataset.name(), watchlist)).into_response());
-            }
-        }
-        Err(ApiError::not_found("No such entity!"))
-    })
-    .await
 }
 
 /// The folder of cases, or 404 when the server was started without one.

@@ -1,10 +1,12 @@
 //! yente 5.5's request and response shapes (`../shared/contracts/yente-5.5.0-openapi.json`),
 //! kept apart from the engine's types: the engine's results are turned into these at the edge.
 //!
-//! Where our store does not keep what yente shows, the field says so plainly: `first_seen`,
-//! `last_seen` and `last_change` are `null` (a load keeps no per-entity dates), `referents` is
-//! empty (no entity is merged from others), `datasets` names the loaded dataset the record is
-//! in, and `target` is true for records of a dataset of kind `watchlist`.
+//! An entity is shown as its source gave it, FtM's way: `first_seen`, `last_seen` and
+//! `last_change` as `YYYY-MM-DDTHH:MM:SS` when the source has them (else `null`), its
+//! `referents`, its `datasets` as yente indexes them (the source's datasets that are loaded,
+//! else the loaded one: so always the loaded dataset, which has no children here),
+//! `target` as the source says (else true for records of a dataset of kind `watchlist`), and
+//! its caption computed as followthemoney computes it ([`Entity::ftm_caption`]), not copied.
 
 use crate::error::ApiError;
 use crosscheck_engine::Hit;
@@ -31,19 +33,37 @@ pub struct EntityResponse {
 impl EntityResponse {
     /// A stored record of `dataset` (`watchlist`: whether that dataset is a watchlist).
     pub fn new(entity: Entity, dataset: &str, watchlist: bool) -> EntityResponse {
+        let caption = entity.ftm_caption();
+        // as yente indexes: the source's datasets that are loaded (here: this one), else this one
+        let datasets = vec![dataset.to_string()];
         EntityResponse {
-            caption: entity.caption(),
+            caption,
             properties: entity.properties.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             id: entity.id,
             schema: entity.schema,
-            datasets: vec![dataset.to_string()],
-            referents: Vec::new(),
-            target: watchlist,
-            first_seen: None,
-            last_seen: None,
-            last_change: None,
+            datasets,
+            referents: entity.referents,
+            target: entity.target.unwrap_or(watchlist),
+            first_seen: entity.first_seen.as_deref().and_then(timestamp),
+            last_seen: entity.last_seen.as_deref().and_then(timestamp),
+            last_change: entity.last_change.as_deref().and_then(timestamp),
         }
     }
+}
+
+/// A source's date or time as yente writes it, `YYYY-MM-DDTHH:MM:SS` (UTC, no fraction, no
+/// zone; a date alone is its midnight); `None` for text that is neither.
+pub fn timestamp(given: &str) -> Option<String> {
+    let given = given.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(given) {
+        return Some(t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(given, format) {
+            return Some(t.format("%Y-%m-%dT%H:%M:%S").to_string());
+        }
+    }
+    chrono::NaiveDate::parse_from_str(given, "%Y-%m-%d").ok().map(|d| format!("{}T00:00:00", d.format("%Y-%m-%d")))
 }
 
 /// yente's `FeatureResult`, with our feature's weight and contribution beside its score.
@@ -254,6 +274,45 @@ mod tests {
             assert_eq!(err.status, 422, "{}", String::from_utf8_lossy(body));
             assert_eq!(err.body["detail"][0]["loc"], loc, "{}", String::from_utf8_lossy(body));
         }
+    }
+
+    #[test]
+    fn times_are_written_as_yente_writes_them() {
+        for (given, want) in [
+            ("2025-04-10T12:03:02", Some("2025-04-10T12:03:02")),
+            ("2025-04-10T12:03:02.123456", Some("2025-04-10T12:03:02")),
+            ("2025-04-10T12:03:02Z", Some("2025-04-10T12:03:02")),
+            ("2025-04-10T14:03:02+02:00", Some("2025-04-10T12:03:02")),
+            ("2025-04-10 12:03:02", Some("2025-04-10T12:03:02")),
+            ("2025-04-10", Some("2025-04-10T00:00:00")),
+            ("last spring", None),
+            ("", None),
+        ] {
+            assert_eq!(timestamp(given).as_deref(), want, "{given}");
+        }
+    }
+
+    #[test]
+    fn provenance_is_shown_as_given_and_the_caption_computed() {
+        let entity: Entity = serde_json::from_str(
+            r#"{"id": "p1", "schema": "Person", "caption": "Not This", "referents": ["old-1"],
+                "datasets": ["src"], "target": false, "first_seen": "2024-01-02T03:04:05",
+                "last_change": "2024-02-03", "properties": {"name": ["Olga Testova", "OLGA TESTOVA"]}}"#,
+        )
+        .unwrap();
+        let shown = serde_json::to_value(EntityResponse::new(entity, "loaded", true)).unwrap();
+        assert_eq!(shown["caption"], "Olga Testova");
+        assert_eq!(shown["referents"], json!(["old-1"]));
+        assert_eq!(shown["datasets"], json!(["loaded"]), "the source's own sources are not loaded datasets");
+        assert_eq!(shown["target"], false);
+        assert_eq!(shown["first_seen"], "2024-01-02T03:04:05");
+        assert_eq!(shown["last_seen"], Value::Null);
+        assert_eq!(shown["last_change"], "2024-02-03T00:00:00");
+        let bare = serde_json::to_value(EntityResponse::new(Entity::new("x", "LegalEntity"), "loaded", true)).unwrap();
+        assert_eq!(
+            (&bare["caption"], &bare["datasets"], &bare["target"]),
+            (&json!("Legal entity"), &json!(["loaded"]), &json!(true))
+        );
     }
 
     #[test]

@@ -315,6 +315,17 @@ impl Dataset {
         self.postings(&format!("r:{id}")).collect::<Vec<_>>().into_iter()
     }
 
+    /// The entity numbers of records that name `id` among their `referents` (the ids merged
+    /// into them), in stored order.
+    pub fn merged_into(&self, id: &str) -> impl Iterator<Item = u32> + '_ {
+        self.postings(&format!("m:{id}")).collect::<Vec<_>>().into_iter()
+    }
+
+    /// The entity number of `id`: its place in stored order.
+    pub fn number(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).map(|i| i as u32)
+    }
+
     /// Candidates for a query filed under `keys` (see [`crate::index_keys`]), best first, at most
     /// `limit` (plus ties). Each key is its own piece of evidence; see [`Dataset::candidates_grouped`].
     pub fn candidates(&self, keys: &[String], limit: usize) -> Vec<Candidate> {

@@ -116,6 +116,10 @@ fn visit_keys(entity: &Entity, screening: bool, references: bool, f: &mut dyn Fn
             _ => {}
         }
     }
+    if references {
+        // the ids merged into this one (FtM's `referents`), so that an old id finds its record
+        entity.referents.iter().for_each(|id| f(&["m:", id]));
+    }
 }
 
 /// Screening keys of an entity (see [`visit_keys`]). Sorted, unique.

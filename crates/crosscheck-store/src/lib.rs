@@ -49,7 +49,8 @@
 //! name key with each birth year (or, for a person with no birth date, marked undated), and
 //! normalised identifiers. Queries use the same function, so the two sides cannot drift;
 //! [`Dataset::candidates_grouped`] weighs them (a name with the right year outranks the name).
-//! Each entity is also filed under [`reference_keys`] (`r:<id>` for every record it links to),
+//! Each entity is also filed under [`reference_keys`] (`r:<id>` for every record it links to,
+//! `m:<id>` for every id in its `referents`),
 //! so [`Dataset::referencing`] finds the Family or Employment records naming a person by lookup.
 //!
 //! ```
