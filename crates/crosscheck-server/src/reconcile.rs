@@ -515,7 +515,7 @@ fn freebase_entity(entity: &Entity) -> Value {
     let labels = schema_labels(&entity.schema);
     json!({
         "id": entity.id,
-        "name": entity.caption(),
+        "name": entity.ftm_caption(),
         "description": labels.map(|l| l.label),
         "type": labels.map(freebase_type).into_iter().collect::<Vec<_>>(),
     })
