@@ -81,7 +81,8 @@ pub struct Screening {
 pub struct ScreenFilter {
     /// Candidates of these schemas are not scored.
     pub exclude_schemas: Vec<String>,
-    /// Candidates with these ids are not scored.
+    /// Candidates with these ids, or merged from a record with one of them (`referents`), are
+    /// not scored: an id a client knows is excluded whichever record now carries it, as in yente.
     pub exclude_ids: std::collections::HashSet<String>,
     /// When not empty, only candidates carrying one of these `topics` values are scored.
     pub topics: Vec<String>,
@@ -92,7 +93,10 @@ pub struct ScreenFilter {
 
 impl ScreenFilter {
     fn admits(&self, entity: &Entity) -> bool {
-        if self.exclude_schemas.contains(&entity.schema) || self.exclude_ids.contains(&entity.id) {
+        if self.exclude_schemas.contains(&entity.schema)
+            || self.exclude_ids.contains(&entity.id)
+            || entity.referents.iter().any(|id| self.exclude_ids.contains(id))
+        {
             return false;
         }
         self.topics.is_empty() || entity.get("topics").iter().any(|t| self.topics.contains(t))
@@ -256,4 +260,31 @@ pub fn key_properties(entity: &Entity) -> BTreeMap<String, Vec<String>> {
         out.entry(prop.to_string()).or_default().push(value.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScreenFilter;
+    use crosscheck_model::Entity;
+
+    #[test]
+    fn an_excluded_id_excludes_the_record_it_was_merged_into() {
+        let mut merged = Entity::new("NK-merged", "Person");
+        merged.referents = vec!["list-123".into(), "other-9".into()];
+        let plain = Entity::new("list-7", "Person");
+        let filter = |ids: &[&str]| ScreenFilter {
+            exclude_ids: ids.iter().map(|s| s.to_string()).collect(),
+            ..ScreenFilter::default()
+        };
+        for (ids, merged_admitted, plain_admitted) in [
+            (&[][..], true, true),
+            (&["NK-merged"][..], false, true),
+            (&["other-9"][..], false, true),
+            (&["list-7"][..], true, false),
+            (&["list-12"][..], true, true),
+        ] {
+            let f = filter(ids);
+            assert_eq!((f.admits(&merged), f.admits(&plain)), (merged_admitted, plain_admitted), "{ids:?}");
+        }
+    }
 }
