@@ -23,6 +23,7 @@ mod error;
 mod layers;
 mod params;
 mod routes;
+mod search;
 mod yente;
 
 pub use error::ApiError;

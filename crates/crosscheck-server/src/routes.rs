@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-type Shared = State<Arc<AppState>>;
+pub(crate) type Shared = State<Arc<AppState>>;
 
 /// yente's limits (its settings `MAX_BATCH`, `MAX_MATCHES`).
 const MAX_BATCH: usize = 100;
@@ -36,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/cases", get(cases))
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
+        .merge(crate::search::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -44,7 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// Runs `work` on the blocking pool once a worker is free, within the request's time limit.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {

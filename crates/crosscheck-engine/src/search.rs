@@ -1,0 +1,1376 @@
+//! Full-text search over a [`Snapshot`]: yente's `/search`, without Elasticsearch.
+//!
+//! Each loaded dataset version gets a [`SearchIndex`], built once on first use and kept while
+//! that version is open (a side table keyed by the `Arc<Dataset>`: a reload opens a new
+//! version, whose index is built on its first search; the old one goes when its last snapshot
+//! does). The index is hand-built rather than `tantivy`'s: what yente's search needs is a term
+//! dictionary and sorted posting lists for two fields (names; all values), a few keyword tables
+//! for filters and facets (schema, countries, topics, genders, identifiers) and some numbers
+//! per record, which is a few hundred lines over flat vectors; tantivy would bring its own
+//! tokeniser (not crosscheck-names' normalisation), a segment store on disk beside ours, and
+//! dozens of crates.
+//!
+//! - **Tokens** are crosscheck-names' normalisation ([`crosscheck_names::normalize::normalize`]:
+//!   NFKC, case folding, look-alike letters, punctuation as word boundaries) with diacritics
+//!   folded ([`crosscheck_names::normalize::ascii_fold`]): what Elasticsearch's lowercase +
+//!   asciifolding analyzer gives yente, plus the cross-script cases (Cyrillic look-alikes). A
+//!   name word in another script is also indexed in its Latin reading (`latin_key`), so
+//!   `Zakharov` finds `Захаров` and the reverse.
+//! - **Ranking** is BM25 per field (no term frequencies: a value is short), with a hit in a
+//!   name counted three times a hit elsewhere (yente's `names^3`); yente's `function_score`
+//!   then adds `sqrt(0.5 × number of values)`, so fuller records come first among equals; ties
+//!   by id.
+//! - **Filters** on keyword fields use the keyword tables; on any other field (`properties.*`,
+//!   `dates`, `phones`, ...) the records are first narrowed by the value's tokens in the
+//!   all-values field and then checked one by one against the value.
+
+mod labels;
+pub(crate) mod query;
+
+pub use query::SyntaxError;
+
+use crate::{EngineError, Snapshot};
+use crosscheck_model::{Entity, PropType, Schema};
+use crosscheck_names::normalize::{ascii_fold, normalize};
+use crosscheck_store::Dataset;
+use query::{Field, Node, WordKind};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Weak};
+
+/// The tokens of one value: normalised, diacritics folded, split at word boundaries.
+pub fn tokens(text: &str) -> Vec<String> {
+    let folded = ascii_fold(&normalize(text));
+    folded.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
+/// The tokens of a name value with, for each word not in Latin letters, its Latin reading too.
+fn name_tokens(text: &str, out: &mut Vec<String>) {
+    let words = tokens(text);
+    for w in &words {
+        if !w.is_ascii() {
+            for latin in crosscheck_names::latin_key(w).split(' ').filter(|t| !t.is_empty() && *t != w) {
+                out.push(latin.to_string());
+            }
+        }
+    }
+    out.extend(words);
+}
+
+/// A keyword value as yente's keyword fields keep it: lower case, diacritics folded, trimmed.
+fn keyword(value: &str) -> String {
+    ascii_fold(&value.trim().to_lowercase())
+}
+
+/// The fields yente copies a property type's values into (FtM's type groups).
+fn group_of(kind: PropType) -> Option<&'static str> {
+    Some(match kind {
+        PropType::Name => "names",
+        PropType::Date => "dates",
+        PropType::Country => "countries",
+        PropType::Identifier => "identifiers",
+        PropType::Address => "addresses",
+        PropType::Phone => "phones",
+        PropType::Email => "emails",
+        PropType::Url => "urls",
+        PropType::Entity => "entities",
+        PropType::Gender => "genders",
+        PropType::Topic => "topics",
+        PropType::Text | PropType::String | PropType::Number => return None,
+    })
+}
+
+/// The groups kept in the keyword tables (for filters and facets).
+const KEYWORD_GROUPS: [&str; 4] = ["countries", "topics", "genders", "identifiers"];
+
+/// Whether a record of a dataset of `kind` is one of its targets: yente's `target`. Our store
+/// keeps no per-record flag, so: a record of a watchlist that carries a topic (a listed
+/// person, company, vessel; not its address, sanction or ownership records).
+pub fn is_target(entity: &Entity, dataset_kind: &str) -> bool {
+    dataset_kind == "watchlist" && !entity.get("topics").is_empty()
+}
+
+/// One dataset version's search index. Entities are numbered as in the store.
+pub struct SearchIndex {
+    dataset: Arc<str>,
+    len: usize,
+    /// Sorted terms, concatenated; term `t` is `terms[term_starts[t]..term_starts[t + 1]]`.
+    terms: String,
+    term_starts: Vec<u32>,
+    /// Per term, the entities with it in any value / in a name (sorted).
+    text: Postings,
+    names: Postings,
+    /// Per entity: its place among the dataset's ids in sorted order, its schema (index in
+    /// `Schema::all()`), its number of values, tokens in its values and in its names.
+    id_rank: Vec<u32>,
+    schema: Vec<u8>,
+    values: Vec<u16>,
+    text_len: Vec<u16>,
+    names_len: Vec<u16>,
+    avg_text_len: f32,
+    avg_names_len: f32,
+    /// Keyword values (`group\u{1f}value`), their entities, and each entity's keywords.
+    keywords: FxHashMap<Box<str>, u32>,
+    keyword_names: Vec<(u8, Box<str>)>,
+    keyword_docs: Postings,
+    doc_keywords: Postings,
+    /// Whether each entity is a target ([`is_target`]).
+    target: Vec<bool>,
+}
+
+/// Compressed sparse rows: row `r` is `items[starts[r]..starts[r + 1]]`.
+#[derive(Default)]
+struct Postings {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Postings {
+    fn from_rows(rows: Vec<Vec<u32>>) -> Postings {
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        let mut items = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+        starts.push(0);
+        for row in rows {
+            items.extend_from_slice(&row);
+            starts.push(items.len() as u32);
+        }
+        Postings { starts, items }
+    }
+
+    fn row(&self, r: usize) -> &[u32] {
+        match (self.starts.get(r), self.starts.get(r + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        (self.starts.capacity() + self.items.capacity()) * 4
+    }
+}
+
+/// What one entity gives the index.
+struct DocData {
+    id: String,
+    schema: u8,
+    values: u16,
+    text_len: u16,
+    names_len: u16,
+    /// Distinct tokens, sorted, each with whether it is in a name.
+    tokens: Vec<(String, bool)>,
+    keywords: Vec<(u8, String)>,
+    target: bool,
+}
+
+fn schema_index(name: &str) -> u8 {
+    Schema::all().position(|s| s.name == name).map_or(u8::MAX, |i| i.min(254) as u8)
+}
+
+fn schema_at(i: u8) -> Option<&'static Schema> {
+    Schema::all().nth(i as usize)
+}
+
+fn doc_data(entity: &Entity, kind: &str) -> DocData {
+    let mut toks: Vec<(String, bool)> = Vec::new();
+    let mut keywords = Vec::new();
+    let mut values = 0usize;
+    let mut names_len = 0usize;
+    let mut text_len = 0usize;
+    let mut scratch = Vec::new();
+    for (prop, vals) in &entity.properties {
+        let kind = entity.prop_type(prop);
+        let group = group_of(kind);
+        let kw_group = group.and_then(|g| KEYWORD_GROUPS.iter().position(|k| *k == g));
+        for value in vals {
+            values += 1;
+            scratch.clear();
+            if kind == PropType::Name {
+                name_tokens(value, &mut scratch);
+                names_len += scratch.len();
+            } else {
+                scratch.extend(tokens(value));
+            }
+            text_len += scratch.len();
+            toks.extend(scratch.drain(..).map(|t| (t, kind == PropType::Name)));
+            if let Some(g) = kw_group {
+                keywords.push((g as u8, keyword(value)));
+            }
+        }
+    }
+    toks.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    toks.dedup_by(|later, kept| later.0 == kept.0); // the name flag sorts first and is kept
+    keywords.sort_unstable();
+    keywords.dedup();
+    DocData {
+        id: entity.id.clone(),
+        schema: schema_index(&entity.schema),
+        values: values.min(u16::MAX as usize) as u16,
+        text_len: text_len.min(u16::MAX as usize) as u16,
+        names_len: names_len.min(u16::MAX as usize) as u16,
+        tokens: toks,
+        keywords,
+        target: is_target(entity, kind),
+    }
+}
+
+/// Entities read and tokenised at once, in parallel, before their tokens are numbered.
+const CHUNK: usize = 16_384;
+
+impl SearchIndex {
+    /// Reads every entity of `dataset` and indexes it.
+    pub fn build(dataset: &Dataset) -> Result<SearchIndex, EngineError> {
+        let n = dataset.len();
+        let kind = dataset.meta().kind.clone();
+        let mut dictionary: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut text_rows: Vec<Vec<u32>> = Vec::new();
+        let mut name_rows: Vec<Vec<u32>> = Vec::new();
+        let mut keywords: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut keyword_names: Vec<(u8, Box<str>)> = Vec::new();
+        let mut keyword_rows: Vec<Vec<u32>> = Vec::new();
+        let mut doc_keyword_rows: Vec<Vec<u32>> = Vec::with_capacity(n);
+        let mut ids = Vec::with_capacity(n);
+        let (mut schema, mut values, mut text_len, mut names_len, mut target) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for chunk_start in (0..n).step_by(CHUNK) {
+            let end = (chunk_start + CHUNK).min(n);
+            let docs: Vec<DocData> = (chunk_start..end)
+                .into_par_iter()
+                .map(|i| dataset.entity(i as u32).map(|e| doc_data(&e, &kind)))
+                .collect::<Result<_, _>>()?;
+            for (offset, doc) in docs.into_iter().enumerate() {
+                let d = (chunk_start + offset) as u32;
+                for (token, in_name) in doc.tokens {
+                    let next = dictionary.len() as u32;
+                    let t = *dictionary.entry(token.into_boxed_str()).or_insert(next);
+                    if t == next {
+                        text_rows.push(Vec::new());
+                        name_rows.push(Vec::new());
+                    }
+                    text_rows[t as usize].push(d);
+                    if in_name {
+                        name_rows[t as usize].push(d);
+                    }
+                }
+                let mut mine = Vec::with_capacity(doc.keywords.len());
+                for (group, value) in doc.keywords {
+                    let key = format!("{group}\u{1f}{value}");
+                    let next = keywords.len() as u32;
+                    let k = *keywords.entry(key.into_boxed_str()).or_insert(next);
+                    if k == next {
+                        keyword_names.push((group, value.into_boxed_str()));
+                        keyword_rows.push(Vec::new());
+                    }
+                    keyword_rows[k as usize].push(d);
+                    mine.push(k);
+                }
+                doc_keyword_rows.push(mine);
+                ids.push(doc.id);
+                schema.push(doc.schema);
+                values.push(doc.values);
+                text_len.push(doc.text_len);
+                names_len.push(doc.names_len);
+                target.push(doc.target);
+            }
+        }
+        // terms in sorted order, for prefixes and binary search
+        let mut sorted: Vec<(Box<str>, u32)> = dictionary.into_iter().collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut terms = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
+        let mut term_starts = Vec::with_capacity(sorted.len() + 1);
+        let mut text_sorted = Vec::with_capacity(sorted.len());
+        let mut names_sorted = Vec::with_capacity(sorted.len());
+        for (term, old) in sorted {
+            term_starts.push(terms.len() as u32);
+            terms.push_str(&term);
+            text_sorted.push(std::mem::take(&mut text_rows[old as usize]));
+            names_sorted.push(std::mem::take(&mut name_rows[old as usize]));
+        }
+        term_starts.push(terms.len() as u32);
+        drop((text_rows, name_rows));
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+        let mut id_rank = vec![0u32; n];
+        for (rank, &d) in order.iter().enumerate() {
+            id_rank[d as usize] = rank as u32;
+        }
+        let avg = |v: &[u16]| {
+            if v.is_empty() {
+                1.0
+            } else {
+                (v.iter().map(|&x| x as f64).sum::<f64>() / v.len() as f64).max(1.0) as f32
+            }
+        };
+        Ok(SearchIndex {
+            dataset: dataset.name().into(),
+            len: n,
+            terms,
+            term_starts,
+            text: Postings::from_rows(text_sorted),
+            names: Postings::from_rows(names_sorted),
+            id_rank,
+            schema,
+            avg_text_len: avg(&text_len),
+            avg_names_len: avg(&names_len),
+            values,
+            text_len,
+            names_len,
+            keywords,
+            keyword_names,
+            keyword_docs: Postings::from_rows(keyword_rows),
+            doc_keywords: Postings::from_rows(doc_keyword_rows),
+            target,
+        })
+    }
+
+    /// Entities indexed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the dataset is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Distinct terms.
+    pub fn terms(&self) -> usize {
+        self.term_starts.len().saturating_sub(1)
+    }
+
+    /// Bytes the index holds on the heap (its vectors and tables, roughly).
+    pub fn heap_bytes(&self) -> usize {
+        self.terms.capacity()
+            + self.term_starts.capacity() * 4
+            + self.text.bytes()
+            + self.names.bytes()
+            + self.id_rank.capacity() * 4
+            + self.schema.capacity()
+            + (self.values.capacity() + self.text_len.capacity() + self.names_len.capacity()) * 2
+            + self.keywords.keys().map(|k| k.len() + 24).sum::<usize>()
+            + self.keyword_names.iter().map(|(_, v)| v.len() + 24).sum::<usize>()
+            + self.keyword_docs.bytes()
+            + self.doc_keywords.bytes()
+            + self.target.capacity()
+    }
+
+    fn term(&self, t: usize) -> &str {
+        &self.terms[self.term_starts[t] as usize..self.term_starts[t + 1] as usize]
+    }
+
+    fn find_term(&self, word: &str) -> Option<usize> {
+        let n = self.terms();
+        let i = partition_point(n, |t| self.term(t) < word);
+        (i < n && self.term(i) == word).then_some(i)
+    }
+
+    /// Terms starting with `prefix`, as a range of term numbers.
+    fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let n = self.terms();
+        let start = partition_point(n, |t| self.term(t) < prefix);
+        let end = start + partition_point(n - start, |k| self.term(start + k).starts_with(prefix));
+        start..end
+    }
+
+    fn keyword_id(&self, group: &str, value: &str) -> Option<u32> {
+        let g = KEYWORD_GROUPS.iter().position(|k| *k == group)?;
+        self.keywords.get(format!("{g}\u{1f}{}", keyword(value)).as_str()).copied()
+    }
+}
+
+/// The first index in `0..n` where `before` turns false (it must be true, then false).
+fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The index of each open dataset version, built once (see the module's documentation).
+struct Slot {
+    dataset: Weak<Dataset>,
+    index: Mutex<Option<Arc<SearchIndex>>>,
+}
+
+static INDEXES: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
+
+/// `dataset`'s search index, built on first use (a second caller waits for the first).
+pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, EngineError> {
+    let slot = {
+        let mut slots = INDEXES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        slots.retain(|s| s.dataset.strong_count() > 0);
+        let weak = Arc::downgrade(dataset);
+        match slots.iter().find(|s| Weak::ptr_eq(&s.dataset, &weak)) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(Slot { dataset: weak, index: Mutex::new(None) });
+                slots.push(s.clone());
+                s
+            }
+        }
+    };
+    let mut index = slot.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(built) = index.as_ref() {
+        return Ok(built.clone());
+    }
+    let built = Arc::new(SearchIndex::build(dataset)?);
+    *index = Some(built.clone());
+    Ok(built)
+}
+
+/// The facets yente can count.
+pub const FACETS: [&str; 6] = ["datasets", "schema", "countries", "identifiers", "topics", "genders"];
+
+/// How results are ordered: by one field, ascending or descending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Score,
+    Id,
+    Schema,
+    /// A field no record of ours has a value for (`first_seen`, `last_seen`, `last_change`):
+    /// every record ties on it.
+    Missing,
+}
+
+/// One `/search` request, read and checked by the front end.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The query text (empty: every record).
+    pub q: String,
+    /// Simple syntax instead of query-string syntax.
+    pub simple: bool,
+    /// Whether `word~` (with no number) allows edits.
+    pub fuzzy: bool,
+    /// Records of this schema, as yente widens it ([`schemata_for`]).
+    pub schema: &'static Schema,
+    pub exclude_schemas: Vec<String>,
+    /// `(field, value)` filters: all fields must match; the values of one field any (`filter_and`
+    /// false, yente's default for `/search`) or all.
+    pub filters: Vec<(String, String)>,
+    pub filter_and: bool,
+    /// Facets to count, by name ([`FACETS`]).
+    pub facets: Vec<String>,
+    /// Sort keys (descending when true), before the score and the id.
+    pub sort: Vec<(SortKey, bool)>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl SearchRequest {
+    /// Every record, yente's defaults otherwise.
+    pub fn new(q: &str) -> SearchRequest {
+        SearchRequest {
+            q: q.to_string(),
+            simple: false,
+            fuzzy: false,
+            schema: Schema::get("Thing").expect("FtM has Thing"),
+            exclude_schemas: Vec::new(),
+            filters: Vec::new(),
+            filter_and: false,
+            facets: Vec::new(),
+            sort: Vec::new(),
+            limit: 10,
+            offset: 0,
+        }
+    }
+}
+
+/// Why a search cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the query cannot be read: {0}")]
+    Syntax(SyntaxError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<crosscheck_store::StoreError> for SearchError {
+    fn from(e: crosscheck_store::StoreError) -> SearchError {
+        SearchError::Engine(e.into())
+    }
+}
+
+/// One record found.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub dataset: Arc<str>,
+    pub entity: Entity,
+    pub score: f64,
+    pub target: bool,
+}
+
+/// One facet value and how many records found have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    pub name: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// One facet: its field, its label, its values by count (most first, then by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facet {
+    pub field: String,
+    pub label: String,
+    pub values: Vec<FacetValue>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    /// Records found, before `offset` and `limit`.
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<Facet>,
+}
+
+/// The schemata a search for `schema` covers, as yente widens it: the matchable schemata that
+/// can be compared with it, and, for a schema that is not matchable (`Thing`), every schema
+/// descending from it.
+pub fn schemata_for(schema: &'static Schema) -> Vec<&'static Schema> {
+    Schema::all().filter(|s| if schema.matchable { schema.can_match(s) } else { s.is_a(schema.name) }).collect()
+}
+
+/// Most values counted per facet (Elasticsearch's `size` as yente asks it).
+const FACET_SIZE: usize = 1000;
+
+/// Most words one wildcard or fuzzy word may stand for.
+const MAX_EXPANSIONS: usize = 4096;
+
+impl Snapshot {
+    /// Searches every dataset of the snapshot.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let tree = if request.q.trim().is_empty() {
+            Node::All
+        } else if request.simple {
+            query::parse_simple(&request.q)
+        } else {
+            query::parse(&request.q).map_err(SearchError::Syntax)?
+        };
+        let schemata: Vec<u8> = schemata_for(request.schema).iter().map(|s| schema_index(s.name)).collect();
+        let excluded: Vec<u8> = request.exclude_schemas.iter().map(|s| schema_index(s)).collect();
+        let want = request.offset + request.limit;
+        let mut pages = Vec::new();
+        let mut total = 0;
+        let mut counts: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+        for dataset in self.datasets() {
+            let index = index_for(dataset)?;
+            let search = Search { index: &index, dataset, fuzzy: request.fuzzy };
+            let mut found = search.eval(&tree, None)?;
+            found.retain(|(d, _)| {
+                let s = index.schema[*d as usize];
+                schemata.contains(&s) && !excluded.contains(&s)
+            });
+            found = search.filters(found, &request.filters, request.filter_and)?;
+            total += found.len();
+            for facet in &request.facets {
+                let into = counts.entry(facet.as_str()).or_default();
+                index.count_facet(facet, &found, into);
+            }
+            pages.push(search.top(found, want, &request.sort)?);
+        }
+        let mut hits: Vec<(SearchHit, u8)> = pages.into_iter().flatten().collect();
+        hits.sort_by(|(a, sa), (b, sb)| {
+            for (key, desc) in &request.sort {
+                let order = match key {
+                    SortKey::Score => a.score.total_cmp(&b.score),
+                    SortKey::Id => a.entity.id.cmp(&b.entity.id),
+                    SortKey::Schema => schema_name(*sa).cmp(schema_name(*sb)),
+                    SortKey::Missing => std::cmp::Ordering::Equal,
+                };
+                let order = if *desc { order.reverse() } else { order };
+                if order.is_ne() {
+                    return order;
+                }
+            }
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entity.id.cmp(&b.entity.id))
+                .then_with(|| a.dataset.cmp(&b.dataset))
+        });
+        let hits = hits.into_iter().skip(request.offset).take(request.limit).map(|(h, _)| h).collect();
+        let facets = request.facets.iter().map(|f| facet(f, counts.remove(f.as_str()).unwrap_or_default())).collect();
+        Ok(SearchResults { total, hits, facets })
+    }
+}
+
+fn schema_name(i: u8) -> &'static str {
+    schema_at(i).map_or("", |s| s.name)
+}
+
+/// A facet's counts, most first, with FtM's labels.
+fn facet(field: &str, counts: BTreeMap<String, usize>) -> Facet {
+    let mut values: Vec<FacetValue> =
+        counts.into_iter().map(|(name, count)| FacetValue { label: value_label(field, &name), name, count }).collect();
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    values.truncate(FACET_SIZE);
+    let label = match field {
+        "datasets" => "Data sources",
+        "schema" => "Entity types",
+        "countries" => "Countries",
+        "topics" => "Topics",
+        "genders" => "Genders",
+        "identifiers" => "Identifiers",
+        other => other,
+    };
+    Facet { field: field.to_string(), label: label.to_string(), values }
+}
+
+fn value_label(field: &str, name: &str) -> String {
+    let found = match field {
+        "schema" => labels::SCHEMA_PLURALS.iter().find(|(s, _)| *s == name).map(|(_, l)| l.to_string()),
+        "topics" => labels::TOPIC_LABELS.iter().find(|(t, _)| *t == name).map(|(_, l)| l.to_string()),
+        "countries" => celes::Country::from_alpha2(name).ok().map(|c| c.long_name.to_string()),
+        _ => None,
+    };
+    found.unwrap_or_else(|| name.to_string())
+}
+
+/// Records found in one dataset with their scores, sorted by record number.
+type Found = Vec<(u32, f32)>;
+
+struct Search<'a> {
+    index: &'a SearchIndex,
+    dataset: &'a Arc<Dataset>,
+    fuzzy: bool,
+}
+
+/// yente's BM25 parameters: `k1` as Elasticsearch's default, `b` 0.25 for names (its
+/// `weak_length_norm`, so a record with many aliases is not pushed down) and 0.75 elsewhere.
+const K1: f32 = 1.2;
+const B_NAMES: f32 = 0.25;
+const B_TEXT: f32 = 0.75;
+const NAMES_BOOST: f32 = 3.0;
+
+impl<'a> Search<'a> {
+    fn all(&self) -> Found {
+        (0..self.index.len as u32).map(|d| (d, 1.0)).collect()
+    }
+
+    fn idf(&self, df: usize) -> f32 {
+        let n = self.index.len as f32;
+        (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
+    }
+
+    fn bm25(&self, idf: f32, len: u16, avg: f32, b: f32) -> f32 {
+        idf * (K1 + 1.0) / (1.0 + K1 * (1.0 - b + b * len as f32 / avg))
+    }
+
+    /// The records with term `t`, scored for `field` (names count three times elsewhere).
+    fn term_hits(&self, t: usize, field: &FieldSel, boost: f32) -> Found {
+        let text = self.index.text.row(t);
+        let names = self.index.names.row(t);
+        let (idf_text, idf_names) = (self.idf(text.len()), self.idf(names.len()));
+        let name_score = |d: u32| {
+            NAMES_BOOST * self.bm25(idf_names, self.index.names_len[d as usize], self.index.avg_names_len, B_NAMES)
+        };
+        let text_score = |d: u32| self.bm25(idf_text, self.index.text_len[d as usize], self.index.avg_text_len, B_TEXT);
+        match field {
+            FieldSel::Names => names.iter().map(|&d| (d, name_score(d) / NAMES_BOOST * boost)).collect(),
+            FieldSel::Text => text.iter().map(|&d| (d, text_score(d) * boost)).collect(),
+            FieldSel::Default => {
+                let mut out = Vec::with_capacity(text.len());
+                let mut j = 0;
+                for &d in text {
+                    while j < names.len() && names[j] < d {
+                        j += 1;
+                    }
+                    let in_name = names.get(j) == Some(&d);
+                    let s = if in_name { name_score(d).max(text_score(d)) } else { text_score(d) };
+                    out.push((d, s * boost));
+                }
+                out
+            }
+        }
+    }
+
+    /// The terms a word stands for: itself and its Latin reading; or every term it matches
+    /// as a wildcard or within its edit distance.
+    fn expand(&self, word: &str, kind: WordKind) -> Result<Vec<usize>, SearchError> {
+        let too_many = || {
+            SearchError::Invalid(format!(
+                "`{word}` stands for more than {MAX_EXPANSIONS} different words; make it longer or more precise"
+            ))
+        };
+        match kind {
+            WordKind::Plain => Ok(self.index.find_term(word).into_iter().collect()),
+            WordKind::Wildcard => {
+                let pattern = keyword(word);
+                let literal: String = pattern.chars().take_while(|c| !matches!(c, '*' | '?')).collect();
+                let range = self.index.prefix_range(&literal);
+                let mut out = Vec::new();
+                if pattern.strip_suffix('*').is_some_and(|p| p == literal) {
+                    if range.len() > MAX_EXPANSIONS {
+                        return Err(too_many());
+                    }
+                    out.extend(range);
+                } else {
+                    for t in range {
+                        if glob(&pattern, self.index.term(t)) {
+                            out.push(t);
+                            if out.len() > MAX_EXPANSIONS {
+                                return Err(too_many());
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            WordKind::Fuzzy(n) => {
+                let chars = word.chars().count();
+                let auto = match chars {
+                    0..=2 => 0,
+                    3..=5 => 1,
+                    _ => 2,
+                };
+                let edits = match n {
+                    Some(n) => (n as usize).min(2),
+                    None if self.fuzzy => auto,
+                    None => 0,
+                };
+                if edits == 0 {
+                    return Ok(self.index.find_term(word).into_iter().collect());
+                }
+                let mut out = Vec::new();
+                for t in 0..self.index.terms() {
+                    let term = self.index.term(t);
+                    let len = term.chars().count();
+                    if len.abs_diff(chars) <= edits && strsim::damerau_levenshtein(term, word) <= edits {
+                        out.push(t);
+                        if out.len() > MAX_EXPANSIONS {
+                            return Err(too_many());
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The records with any of `terms` (each record its best score).
+    fn union_terms(&self, terms: &[usize], field: &FieldSel, boost: f32) -> Found {
+        match terms {
+            [] => Vec::new(),
+            [t] => self.term_hits(*t, field, boost),
+            _ => {
+                let mut all: Found = terms.iter().flat_map(|&t| self.term_hits(t, field, boost)).collect();
+                all.sort_unstable_by_key(|(d, _)| *d);
+                all.dedup_by(|later, kept| {
+                    if later.0 == kept.0 {
+                        kept.1 = kept.1.max(later.1);
+                        true
+                    } else {
+                        false
+                    }
+                });
+                all
+            }
+        }
+    }
+
+    /// The records a word (on the default field, `names` or `text`) finds.
+    fn word(&self, text: &str, kind: WordKind, field: &FieldSel, boost: f32) -> Result<Found, SearchError> {
+        if kind != WordKind::Plain {
+            let terms = self.expand(&keyword(text), kind)?;
+            // wildcard and fuzzy words are scored as constants, as Elasticsearch does
+            let mut found = self.union_terms(&terms, field, 1.0);
+            for (d, s) in &mut found {
+                let in_name = terms.iter().any(|&t| self.index.names.row(t).binary_search(d).is_ok());
+                *s = boost * if in_name && *field != FieldSel::Text { NAMES_BOOST } else { 1.0 };
+            }
+            return Ok(found);
+        }
+        let words = tokens(text);
+        if words.is_empty() {
+            return Ok(self.all());
+        }
+        let mut result: Option<Found> = None;
+        for w in &words {
+            let mut alternatives = self.expand(w, WordKind::Plain)?;
+            if !w.is_ascii() {
+                for latin in crosscheck_names::latin_key(w).split(' ').filter(|l| !l.is_empty()) {
+                    alternatives.extend(self.expand(latin, WordKind::Plain)?);
+                }
+            }
+            let found = self.union_terms(&alternatives, field, boost);
+            result = Some(match result {
+                None => found,
+                Some(so_far) => intersect(&so_far, &found),
+            });
+        }
+        Ok(result.unwrap_or_default())
+    }
+
+    fn eval(&self, node: &Node, within: Option<&Found>) -> Result<Found, SearchError> {
+        let found = match node {
+            Node::All => within.cloned().unwrap_or_else(|| self.all()),
+            Node::Word { field, text, kind, boost } => match field_sel(field) {
+                Some(sel) => self.word(text, *kind, &sel, *boost)?,
+                None => self.field_match(field, &Match::Word(text, *kind), within)?,
+            },
+            Node::Phrase { field, text, boost } => match field_sel(field) {
+                Some(sel) => self.phrase(text, &sel, *boost, within)?,
+                None => self.field_match(field, &Match::Phrase(text), within)?,
+            },
+            Node::Range { field, lo, hi } => {
+                self.field_match(field, &Match::Range(lo.as_ref(), hi.as_ref()), within)?
+            }
+            Node::Bool { must, should, must_not } => {
+                let mut result: Option<Found> = None;
+                // clauses read from the index first; those checked record by record after,
+                // on what is left
+                let mut ordered: Vec<&Node> = must.iter().collect();
+                ordered.sort_by_key(|n| needs_records(n));
+                for clause in ordered {
+                    let scope = result.as_ref().or(within);
+                    let found = self.eval(clause, scope)?;
+                    result = Some(match result {
+                        None => found,
+                        Some(so_far) => intersect(&so_far, &found),
+                    });
+                }
+                if must.is_empty() && !should.is_empty() {
+                    let mut any: Found = Vec::new();
+                    for clause in should {
+                        any = union(&any, &self.eval(clause, within)?);
+                    }
+                    result = Some(any);
+                } else if let Some(so_far) = result.as_mut() {
+                    for clause in should {
+                        let extra = self.eval(clause, Some(so_far))?;
+                        add_scores(so_far, &extra);
+                    }
+                }
+                let mut result = result.unwrap_or_else(|| self.all());
+                for clause in must_not {
+                    let out = self.eval(clause, Some(&result))?;
+                    result = difference(&result, &out);
+                }
+                result
+            }
+        };
+        Ok(match within {
+            Some(scope) => intersect_keep(&found, scope),
+            None => found,
+        })
+    }
+
+    /// A phrase on the default field, `names` or `text`: records with every word, then those
+    /// with the words in order in one value.
+    fn phrase(&self, text: &str, field: &FieldSel, boost: f32, within: Option<&Found>) -> Result<Found, SearchError> {
+        let words = tokens(text);
+        if words.len() <= 1 {
+            return self.word(text, WordKind::Plain, field, boost);
+        }
+        let mut candidates = self.word(text, WordKind::Plain, field, boost)?;
+        if let Some(scope) = within {
+            candidates = intersect_keep(&candidates, scope);
+        }
+        let mut out = Vec::new();
+        for (d, s) in candidates {
+            let entity = self.dataset.entity(d)?;
+            let in_value = |names_only: bool| {
+                entity.properties.iter().any(|(prop, vals)| {
+                    let is_name = entity.prop_type(prop) == PropType::Name;
+                    (!names_only || is_name) && vals.iter().any(|v| contains_run(v, &words, is_name))
+                })
+            };
+            let keep = match field {
+                FieldSel::Names => in_value(true),
+                FieldSel::Text | FieldSel::Default => in_value(false),
+            };
+            if keep {
+                out.push((d, s));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A clause on a named field (`schema:Person`, `countries:ru`, `properties.birthDate:1970`).
+    fn field_match(&self, field: &Field, m: &Match, within: Option<&Found>) -> Result<Found, SearchError> {
+        let Field::Named(name) = field else { return Ok(Vec::new()) };
+        let index = self.index;
+        let scope = |found: Found| match within {
+            Some(w) => intersect_keep(&found, w),
+            None => found,
+        };
+        match (name.as_str(), m) {
+            ("schema", Match::Word(v, WordKind::Plain) | Match::Phrase(v)) => {
+                let s = schema_index(v);
+                Ok(scope((0..index.len as u32).filter(|&d| index.schema[d as usize] == s).map(|d| (d, 1.0)).collect()))
+            }
+            ("datasets", Match::Word(v, WordKind::Plain) | Match::Phrase(v)) => {
+                Ok(if *v == self.dataset.name() { within.cloned().unwrap_or_else(|| self.all()) } else { Vec::new() })
+            }
+            ("target", Match::Word(v, WordKind::Plain)) => {
+                let want = matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "t" | "yes");
+                Ok(scope(
+                    (0..index.len as u32).filter(|&d| index.target[d as usize] == want).map(|d| (d, 1.0)).collect(),
+                ))
+            }
+            (group, Match::Word(v, WordKind::Plain) | Match::Phrase(v)) if KEYWORD_GROUPS.contains(&group) => {
+                Ok(scope(match index.keyword_id(group, v) {
+                    Some(k) => index.keyword_docs.row(k as usize).iter().map(|&d| (d, 1.0)).collect(),
+                    None => Vec::new(),
+                }))
+            }
+            _ => self.checked(name, m, within),
+        }
+    }
+
+    /// A clause checked record by record: on the records with the value's words (or on every
+    /// record, for ranges and wildcards), each read and compared.
+    fn checked(&self, field: &str, m: &Match, within: Option<&Found>) -> Result<Found, SearchError> {
+        let target = Target::parse(field);
+        let Some(target) = target else { return Ok(Vec::new()) }; // an unknown field finds nothing, as in yente
+        let words = match m {
+            Match::Word(v, WordKind::Plain) | Match::Phrase(v) => tokens(v),
+            _ => Vec::new(),
+        };
+        let candidates: Found = if words.is_empty() || matches!(target, Target::Id | Target::Caption) {
+            within.cloned().unwrap_or_else(|| self.all())
+        } else {
+            let mut c = self.word(&words.join(" "), WordKind::Plain, &FieldSel::Text, 1.0)?;
+            if let Some(w) = within {
+                c = intersect_keep(&c, w);
+            }
+            c
+        };
+        let mut out = Vec::new();
+        for (d, _) in candidates {
+            let entity = self.dataset.entity(d)?;
+            if target.matches(&entity, m) {
+                out.push((d, 1.0));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `(field, value)` filters: all fields; of one field's values any, or all with `and`.
+    fn filters(&self, found: Found, filters: &[(String, String)], and: bool) -> Result<Found, SearchError> {
+        let mut by_field: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (f, v) in filters {
+            by_field.entry(f.as_str()).or_default().push(v.as_str());
+        }
+        let mut found = found;
+        let mut fields: Vec<(&str, Vec<&str>)> = by_field.into_iter().collect();
+        fields.sort_by_key(|(f, _)| Target::parse(f).is_some_and(|t| t.needs_records()));
+        for (field, values) in fields {
+            let named = Field::Named(field.to_string());
+            let clause =
+                |v: &str| Node::Word { field: named.clone(), text: v.to_string(), kind: WordKind::Plain, boost: 1.0 };
+            let node = if and || values.len() == 1 {
+                Node::Bool { must: values.iter().map(|v| clause(v)).collect(), should: vec![], must_not: vec![] }
+            } else {
+                Node::Bool { must: vec![], should: values.iter().map(|v| clause(v)).collect(), must_not: vec![] }
+            };
+            let kept = self.eval(&node, Some(&found))?;
+            found = intersect(&found, &kept.into_iter().map(|(d, _)| (d, 0.0)).collect::<Vec<_>>());
+        }
+        Ok(found)
+    }
+
+    /// The best `k` records (score, then id), read, with yente's bonus for fuller records.
+    fn top(&self, found: Found, k: usize, sort: &[(SortKey, bool)]) -> Result<Vec<(SearchHit, u8)>, SearchError> {
+        let index = self.index;
+        let mut scored: Vec<(u32, f32)> =
+            found.into_iter().map(|(d, s)| (d, s + (0.5 * index.values[d as usize] as f32).sqrt())).collect();
+        let cmp = |a: &(u32, f32), b: &(u32, f32)| {
+            for (key, desc) in sort {
+                let order = match key {
+                    SortKey::Score => a.1.total_cmp(&b.1),
+                    SortKey::Id => index.id_rank[a.0 as usize].cmp(&index.id_rank[b.0 as usize]),
+                    SortKey::Schema => {
+                        schema_name(index.schema[a.0 as usize]).cmp(schema_name(index.schema[b.0 as usize]))
+                    }
+                    SortKey::Missing => std::cmp::Ordering::Equal,
+                };
+                let order = if *desc { order.reverse() } else { order };
+                if order.is_ne() {
+                    return order;
+                }
+            }
+            b.1.total_cmp(&a.1).then_with(|| index.id_rank[a.0 as usize].cmp(&index.id_rank[b.0 as usize]))
+        };
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, cmp);
+            scored.truncate(k);
+        }
+        scored.sort_by(cmp);
+        scored
+            .into_iter()
+            .map(|(d, s)| {
+                let entity = self.dataset.entity(d)?;
+                let hit = SearchHit {
+                    dataset: index.dataset.clone(),
+                    entity,
+                    score: s as f64,
+                    target: index.target[d as usize],
+                };
+                Ok((hit, index.schema[d as usize]))
+            })
+            .collect()
+    }
+}
+
+impl SearchIndex {
+    fn count_facet(&self, facet: &str, found: &Found, into: &mut BTreeMap<String, usize>) {
+        match facet {
+            "datasets" => {
+                if !found.is_empty() {
+                    *into.entry(self.dataset.to_string()).or_default() += found.len();
+                }
+            }
+            "schema" => {
+                let mut counts = [0usize; 256];
+                for (d, _) in found {
+                    counts[self.schema[*d as usize] as usize] += 1;
+                }
+                for (i, &n) in counts.iter().enumerate() {
+                    if n > 0 {
+                        *into.entry(schema_name(i as u8).to_string()).or_default() += n;
+                    }
+                }
+            }
+            group => {
+                let Some(g) = KEYWORD_GROUPS.iter().position(|k| *k == group) else { return };
+                let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+                for (d, _) in found {
+                    for &k in self.doc_keywords.row(*d as usize) {
+                        if self.keyword_names[k as usize].0 as usize == g {
+                            *counts.entry(k).or_default() += 1;
+                        }
+                    }
+                }
+                for (k, n) in counts {
+                    *into.entry(self.keyword_names[k as usize].1.to_string()).or_default() += n;
+                }
+            }
+        }
+    }
+}
+
+/// Which of the indexed text fields a word looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldSel {
+    Default,
+    Names,
+    Text,
+}
+
+fn field_sel(field: &Field) -> Option<FieldSel> {
+    match field {
+        Field::Default => Some(FieldSel::Default),
+        Field::Named(n) if n == "names" => Some(FieldSel::Names),
+        Field::Named(n) if n == "text" => Some(FieldSel::Text),
+        Field::Named(_) => None,
+    }
+}
+
+/// Whether evaluating `node` reads records one by one (so it should run on fewer records).
+fn needs_records(node: &Node) -> bool {
+    match node {
+        Node::All => false,
+        Node::Word { field, .. } | Node::Phrase { field, .. } | Node::Range { field, .. } => match field {
+            Field::Default => matches!(node, Node::Phrase { .. }),
+            Field::Named(n) => Target::parse(n).is_some_and(|t| t.needs_records()),
+        },
+        Node::Bool { must, should, must_not } => must.iter().chain(should).chain(must_not).any(needs_records),
+    }
+}
+
+/// What a clause on a named field asks.
+enum Match<'q> {
+    Word(&'q str, WordKind),
+    Phrase(&'q str),
+    Range(Option<&'q (String, bool)>, Option<&'q (String, bool)>),
+}
+
+/// A named field checked on the record itself.
+enum Target {
+    Id,
+    Caption,
+    /// `properties.X`.
+    Property(String),
+    /// A type group (`dates`, `phones`, `addresses`, ...), and the keyword groups when a clause
+    /// is not a plain value (a range, a wildcard).
+    Group(&'static str),
+    /// `schema`, `datasets`, `target` with a wildcard or a range.
+    Keyword(&'static str),
+}
+
+impl Target {
+    fn parse(field: &str) -> Option<Target> {
+        if let Some(prop) = field.strip_prefix("properties.") {
+            return Some(Target::Property(prop.to_string()));
+        }
+        let groups = [
+            "names",
+            "dates",
+            "countries",
+            "identifiers",
+            "addresses",
+            "phones",
+            "emails",
+            "urls",
+            "entities",
+            "genders",
+            "topics",
+        ];
+        Some(match field {
+            "id" | "entity_id" => Target::Id,
+            "caption" => Target::Caption,
+            "schema" => Target::Keyword("schema"),
+            "datasets" => Target::Keyword("datasets"),
+            "target" => Target::Keyword("target"),
+            "text" => Target::Group("text"),
+            g => Target::Group(groups.into_iter().find(|x| *x == g)?),
+        })
+    }
+
+    fn needs_records(&self) -> bool {
+        match self {
+            Target::Keyword(_) => false,
+            Target::Group(g) => !KEYWORD_GROUPS.contains(g) && *g != "names" && *g != "text",
+            _ => true,
+        }
+    }
+
+    /// The values of `entity` this field holds, each with its type.
+    fn values<'e>(&self, entity: &'e Entity) -> Vec<(&'e str, PropType)> {
+        match self {
+            Target::Id => vec![(entity.id.as_str(), PropType::Identifier)],
+            Target::Caption | Target::Keyword(_) => Vec::new(),
+            Target::Property(p) => {
+                let kind = entity.prop_type(p);
+                entity.get(p).iter().map(|v| (v.as_str(), kind)).collect()
+            }
+            Target::Group(g) => entity
+                .properties
+                .iter()
+                .flat_map(|(p, vals)| {
+                    let kind = entity.prop_type(p);
+                    let keep = *g == "text" || group_of(kind) == Some(g);
+                    vals.iter().filter(move |_| keep).map(move |v| (v.as_str(), kind))
+                })
+                .collect(),
+        }
+    }
+
+    fn matches(&self, entity: &Entity, m: &Match) -> bool {
+        if let Target::Caption = self {
+            let caption = entity.caption();
+            return value_matches(&caption, PropType::Identifier, m);
+        }
+        if let Target::Keyword(k) = self {
+            let value = match *k {
+                "schema" => entity.schema.clone(),
+                _ => return false,
+            };
+            return value_matches(&value, PropType::Identifier, m);
+        }
+        self.values(entity).into_iter().any(|(v, kind)| value_matches(v, kind, m))
+    }
+}
+
+/// Whether one stored value matches a clause: names, addresses and free text word by word (as
+/// yente analyses them); other types as a whole value (lower case, diacritics folded), dates
+/// also by their leading parts (`1970` finds `1970-05-01`, as yente's expanded dates do).
+fn value_matches(value: &str, kind: PropType, m: &Match) -> bool {
+    let analysed = matches!(kind, PropType::Name | PropType::Address | PropType::Text | PropType::String);
+    match m {
+        Match::Word(w, WordKind::Plain) | Match::Phrase(w) if analysed => {
+            let words = tokens(w);
+            !words.is_empty() && contains_run(value, &words, kind == PropType::Name)
+        }
+        Match::Word(w, WordKind::Plain) | Match::Phrase(w) => {
+            let (v, w) = (keyword(value), keyword(w));
+            v == w
+                || (kind == PropType::Date
+                    && v.len() > w.len()
+                    && v.starts_with(&w)
+                    && matches!(v.as_bytes().get(w.len()), Some(b'-' | b'T')))
+        }
+        Match::Word(w, WordKind::Wildcard) => {
+            let pattern = keyword(w);
+            if analysed {
+                tokens(value).iter().any(|t| glob(&pattern, t))
+            } else {
+                glob(&pattern, &keyword(value))
+            }
+        }
+        Match::Word(w, WordKind::Fuzzy(_)) => {
+            let w = keyword(w);
+            if analysed {
+                tokens(value).iter().any(|t| strsim::damerau_levenshtein(t, &w) <= 2)
+            } else {
+                strsim::damerau_levenshtein(&keyword(value), &w) <= 2
+            }
+        }
+        Match::Range(lo, hi) => {
+            let v = keyword(value);
+            let cmp = |bound: &str| match (v.parse::<f64>(), bound.parse::<f64>()) {
+                (Ok(a), Ok(b)) => a.total_cmp(&b),
+                _ => v.as_str().cmp(keyword(bound).as_str()),
+            };
+            let above = lo.is_none_or(|(b, inclusive)| {
+                let o = cmp(b);
+                o.is_gt() || (*inclusive && o.is_eq())
+            });
+            let below = hi.is_none_or(|(b, inclusive)| {
+                let o = cmp(b);
+                o.is_lt() || (*inclusive && o.is_eq())
+            });
+            above && below
+        }
+    }
+}
+
+/// Whether `value`'s tokens hold `words` one after the other (names also in Latin reading).
+fn contains_run(value: &str, words: &[String], is_name: bool) -> bool {
+    let runs = |tokens: &[String]| tokens.windows(words.len()).any(|w| w == words);
+    let own = tokens(value);
+    if runs(&own) {
+        return true;
+    }
+    if is_name && !value.is_ascii() {
+        let latin: Vec<String> = tokens(&crosscheck_names::latin_key(value));
+        let words: Vec<String> = words.iter().flat_map(|w| tokens(&crosscheck_names::latin_key(w))).collect::<Vec<_>>();
+        return latin.windows(words.len().max(1)).any(|w| w == words.as_slice());
+    }
+    false
+}
+
+/// Glob matching with `*` (any run) and `?` (one character).
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Records in both, scores added.
+fn intersect(a: &Found, b: &Found) -> Found {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Records of `a` also in `scope`, with `a`'s scores.
+fn intersect_keep(a: &Found, scope: &Found) -> Found {
+    let mut out = Vec::with_capacity(a.len().min(scope.len()));
+    let mut j = 0;
+    for &(d, s) in a {
+        while j < scope.len() && scope[j].0 < d {
+            j += 1;
+        }
+        if scope.get(j).is_some_and(|x| x.0 == d) {
+            out.push((d, s));
+        }
+    }
+    out
+}
+
+/// Records in either, scores added.
+fn union(a: &Found, b: &Found) -> Found {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                out.push((x.0, x.1 + y.1));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                out.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+/// Adds `extra`'s scores to the records of `to` it has.
+fn add_scores(to: &mut Found, extra: &Found) {
+    let mut j = 0;
+    for (d, s) in to.iter_mut() {
+        while j < extra.len() && extra[j].0 < *d {
+            j += 1;
+        }
+        if extra.get(j).is_some_and(|x| x.0 == *d) {
+            *s += extra[j].1;
+        }
+    }
+}
+
+/// Records of `a` not in `b`.
+fn difference(a: &Found, b: &Found) -> Found {
+    let mut out = Vec::with_capacity(a.len());
+    let mut j = 0;
+    for &(d, s) in a {
+        while j < b.len() && b[j].0 < d {
+            j += 1;
+        }
+        if b.get(j).is_none_or(|x| x.0 != d) {
+            out.push((d, s));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
