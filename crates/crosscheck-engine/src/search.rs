@@ -96,11 +96,11 @@ pub struct SearchIndex {
     dataset: Arc<str>,
     len: usize,
     /// Sorted terms, concatenated; term `t` is `terms[term_starts[t]..term_starts[t + 1]]`.
-    terms: String,
-    term_starts: Vec<u32>,
-    /// Per term, the entities with it in any value / in a name (sorted).
-    text: Postings,
+    terms: Strings,
+    /// Per term, the entities with it in a name, and those with it only in other values
+    /// (sorted; the two are disjoint, so a name's words are not stored twice).
     names: Postings,
+    others: Postings,
     /// Per entity: its place among the dataset's ids in sorted order, its schema (index in
     /// `Schema::all()`), its number of values, tokens in its values and in its names.
     id_rank: Vec<u32>,
@@ -110,13 +110,43 @@ pub struct SearchIndex {
     names_len: Vec<u16>,
     avg_text_len: f32,
     avg_names_len: f32,
-    /// Keyword values (`group\u{1f}value`), their entities, and each entity's keywords.
-    keywords: FxHashMap<Box<str>, u32>,
-    keyword_names: Vec<(u8, Box<str>)>,
+    /// Keyword values sorted by (group, value): their groups, their entities; and each
+    /// entity's keywords.
+    keywords: Strings,
+    keyword_groups: Vec<u8>,
     keyword_docs: Postings,
     doc_keywords: Postings,
     /// Whether each entity is a target ([`is_target`]).
     target: Vec<bool>,
+}
+
+/// Strings in one buffer: string `i` is `text[starts[i]..starts[i + 1]]`.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    starts: Vec<u32>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.text.push_str(s);
+        self.starts.push(self.text.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn get(&self, i: usize) -> &str {
+        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn bytes(&self) -> usize {
+        self.text.capacity() + self.starts.capacity() * 4
+    }
 }
 
 /// Compressed sparse rows: row `r` is `items[starts[r]..starts[r + 1]]`.
@@ -127,14 +157,21 @@ struct Postings {
 }
 
 impl Postings {
-    fn from_rows(rows: Vec<Vec<u32>>) -> Postings {
-        let mut starts = Vec::with_capacity(rows.len() + 1);
-        let mut items = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-        starts.push(0);
-        for row in rows {
-            items.extend_from_slice(&row);
-            starts.push(items.len() as u32);
+    /// Rows from `(row, item)` pairs given in item order, counted first so that every vector
+    /// is allocated once at its size (a million small vectors would scatter the heap).
+    fn from_pairs(rows: usize, pairs: impl Fn(&mut dyn FnMut(u32, u32))) -> Postings {
+        let mut starts = vec![0u32; rows + 1];
+        pairs(&mut |row, _| starts[row as usize + 1] += 1);
+        for r in 0..rows {
+            starts[r + 1] += starts[r];
         }
+        let mut items = vec![0u32; starts[rows] as usize];
+        let mut next: Vec<u32> = starts[..rows].to_vec();
+        pairs(&mut |row, item| {
+            let at = &mut next[row as usize];
+            items[*at as usize] = item;
+            *at += 1;
+        });
         Postings { starts, items }
     }
 
@@ -217,19 +254,54 @@ fn doc_data(entity: &Entity, kind: &str) -> DocData {
 /// Entities read and tokenised at once, in parallel, before their tokens are numbered.
 const CHUNK: usize = 16_384;
 
+/// The top bit of a term number in an entity's list: the term is in one of its names.
+const IN_NAME: u32 = 1 << 31;
+
+/// Numbers strings in order of first appearance, then renumbers them in sorted order.
+#[derive(Default)]
+struct Numbering {
+    seen: FxHashMap<Box<str>, u32>,
+}
+
+impl Numbering {
+    fn number(&mut self, s: &str) -> u32 {
+        let next = self.seen.len() as u32;
+        match self.seen.get(s) {
+            Some(&n) => n,
+            None => {
+                self.seen.insert(s.into(), next);
+                next
+            }
+        }
+    }
+
+    /// The strings sorted, and each first-appearance number's place among them.
+    fn sorted(self) -> (Vec<Box<str>>, Vec<u32>) {
+        let mut all: Vec<(Box<str>, u32)> = self.seen.into_iter().collect();
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut renumber = vec![0u32; all.len()];
+        let mut sorted = Vec::with_capacity(all.len());
+        for (place, (s, old)) in all.into_iter().enumerate() {
+            renumber[old as usize] = place as u32;
+            sorted.push(s);
+        }
+        (sorted, renumber)
+    }
+}
+
 impl SearchIndex {
     /// Reads every entity of `dataset` and indexes it.
     pub fn build(dataset: &Dataset) -> Result<SearchIndex, EngineError> {
         let n = dataset.len();
         let kind = dataset.meta().kind.clone();
-        let mut dictionary: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut text_rows: Vec<Vec<u32>> = Vec::new();
-        let mut name_rows: Vec<Vec<u32>> = Vec::new();
-        let mut keywords: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut keyword_names: Vec<(u8, Box<str>)> = Vec::new();
-        let mut keyword_rows: Vec<Vec<u32>> = Vec::new();
-        let mut doc_keyword_rows: Vec<Vec<u32>> = Vec::with_capacity(n);
-        let mut ids = Vec::with_capacity(n);
+        let mut terms = Numbering::default();
+        let mut keyword_numbers = Numbering::default();
+        // each entity's term numbers (with IN_NAME) and keyword numbers, flat
+        let mut doc_terms = Postings { starts: Vec::with_capacity(n + 1), items: Vec::new() };
+        let mut doc_kws = Postings { starts: Vec::with_capacity(n + 1), items: Vec::new() };
+        doc_terms.starts.push(0);
+        doc_kws.starts.push(0);
+        let mut ids = Strings::default();
         let (mut schema, mut values, mut text_len, mut names_len, mut target) = (
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -243,34 +315,17 @@ impl SearchIndex {
                 .into_par_iter()
                 .map(|i| dataset.entity(i as u32).map(|e| doc_data(&e, &kind)))
                 .collect::<Result<_, _>>()?;
-            for (offset, doc) in docs.into_iter().enumerate() {
-                let d = (chunk_start + offset) as u32;
-                for (token, in_name) in doc.tokens {
-                    let next = dictionary.len() as u32;
-                    let t = *dictionary.entry(token.into_boxed_str()).or_insert(next);
-                    if t == next {
-                        text_rows.push(Vec::new());
-                        name_rows.push(Vec::new());
-                    }
-                    text_rows[t as usize].push(d);
-                    if in_name {
-                        name_rows[t as usize].push(d);
-                    }
+            for doc in docs {
+                for (token, in_name) in &doc.tokens {
+                    let t = terms.number(token);
+                    doc_terms.items.push(if *in_name { t | IN_NAME } else { t });
                 }
-                let mut mine = Vec::with_capacity(doc.keywords.len());
-                for (group, value) in doc.keywords {
-                    let key = format!("{group}\u{1f}{value}");
-                    let next = keywords.len() as u32;
-                    let k = *keywords.entry(key.into_boxed_str()).or_insert(next);
-                    if k == next {
-                        keyword_names.push((group, value.into_boxed_str()));
-                        keyword_rows.push(Vec::new());
-                    }
-                    keyword_rows[k as usize].push(d);
-                    mine.push(k);
+                doc_terms.starts.push(doc_terms.items.len() as u32);
+                for (group, value) in &doc.keywords {
+                    doc_kws.items.push(keyword_numbers.number(&format!("{group}\u{1f}{value}")));
                 }
-                doc_keyword_rows.push(mine);
-                ids.push(doc.id);
+                doc_kws.starts.push(doc_kws.items.len() as u32);
+                ids.push(&doc.id);
                 schema.push(doc.schema);
                 values.push(doc.values);
                 text_len.push(doc.text_len);
@@ -278,23 +333,54 @@ impl SearchIndex {
                 target.push(doc.target);
             }
         }
-        // terms in sorted order, for prefixes and binary search
-        let mut sorted: Vec<(Box<str>, u32)> = dictionary.into_iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut terms = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
-        let mut term_starts = Vec::with_capacity(sorted.len() + 1);
-        let mut text_sorted = Vec::with_capacity(sorted.len());
-        let mut names_sorted = Vec::with_capacity(sorted.len());
-        for (term, old) in sorted {
-            term_starts.push(terms.len() as u32);
-            terms.push_str(&term);
-            text_sorted.push(std::mem::take(&mut text_rows[old as usize]));
-            names_sorted.push(std::mem::take(&mut name_rows[old as usize]));
+        doc_terms.items.shrink_to_fit();
+        let (sorted_terms, renumber) = terms.sorted();
+        let mut term_strings = Strings {
+            text: String::with_capacity(sorted_terms.iter().map(|t| t.len()).sum()),
+            starts: Vec::with_capacity(sorted_terms.len() + 1),
+        };
+        for t in &sorted_terms {
+            term_strings.push(t);
         }
-        term_starts.push(terms.len() as u32);
-        drop((text_rows, name_rows));
+        drop(sorted_terms);
+        let rows = term_strings.len();
+        let each = |want_name: bool| {
+            let (doc_terms, renumber) = (&doc_terms, &renumber);
+            move |f: &mut dyn FnMut(u32, u32)| {
+                for d in 0..n {
+                    for &t in doc_terms.row(d) {
+                        if (t & IN_NAME != 0) == want_name {
+                            f(renumber[(t & !IN_NAME) as usize], d as u32);
+                        }
+                    }
+                }
+            }
+        };
+        let names = Postings::from_pairs(rows, each(true));
+        let others = Postings::from_pairs(rows, each(false));
+        drop((doc_terms, renumber));
+        // keywords: sorted by group, then value
+        let (sorted_kws, renumber) = keyword_numbers.sorted();
+        let mut keywords = Strings::default();
+        let mut keyword_groups = Vec::with_capacity(sorted_kws.len());
+        for k in &sorted_kws {
+            let (group, value) = k.split_once('\u{1f}').unwrap_or(("0", k));
+            keyword_groups.push(group.parse().unwrap_or(0));
+            keywords.push(value);
+        }
+        for k in &mut doc_kws.items {
+            *k = renumber[*k as usize];
+        }
+        let keyword_docs = Postings::from_pairs(keywords.len(), |f| {
+            for d in 0..n {
+                for &k in doc_kws.row(d) {
+                    f(k, d as u32);
+                }
+            }
+        });
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.par_sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+        order.par_sort_unstable_by(|&a, &b| ids.get(a as usize).cmp(ids.get(b as usize)));
+        drop(ids);
         let mut id_rank = vec![0u32; n];
         for (rank, &d) in order.iter().enumerate() {
             id_rank[d as usize] = rank as u32;
@@ -309,10 +395,9 @@ impl SearchIndex {
         Ok(SearchIndex {
             dataset: dataset.name().into(),
             len: n,
-            terms,
-            term_starts,
-            text: Postings::from_rows(text_sorted),
-            names: Postings::from_rows(names_sorted),
+            terms: term_strings,
+            names,
+            others,
             id_rank,
             schema,
             avg_text_len: avg(&text_len),
@@ -321,9 +406,9 @@ impl SearchIndex {
             text_len,
             names_len,
             keywords,
-            keyword_names,
-            keyword_docs: Postings::from_rows(keyword_rows),
-            doc_keywords: Postings::from_rows(doc_keyword_rows),
+            keyword_groups,
+            keyword_docs,
+            doc_keywords: doc_kws,
             target,
         })
     }
@@ -340,27 +425,26 @@ impl SearchIndex {
 
     /// Distinct terms.
     pub fn terms(&self) -> usize {
-        self.term_starts.len().saturating_sub(1)
+        self.terms.len()
     }
 
-    /// Bytes the index holds on the heap (its vectors and tables, roughly).
+    /// Bytes the index holds on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.terms.capacity()
-            + self.term_starts.capacity() * 4
-            + self.text.bytes()
+        self.terms.bytes()
             + self.names.bytes()
+            + self.others.bytes()
             + self.id_rank.capacity() * 4
             + self.schema.capacity()
             + (self.values.capacity() + self.text_len.capacity() + self.names_len.capacity()) * 2
-            + self.keywords.keys().map(|k| k.len() + 24).sum::<usize>()
-            + self.keyword_names.iter().map(|(_, v)| v.len() + 24).sum::<usize>()
+            + self.keywords.bytes()
+            + self.keyword_groups.capacity()
             + self.keyword_docs.bytes()
             + self.doc_keywords.bytes()
             + self.target.capacity()
     }
 
     fn term(&self, t: usize) -> &str {
-        &self.terms[self.term_starts[t] as usize..self.term_starts[t + 1] as usize]
+        self.terms.get(t)
     }
 
     fn find_term(&self, word: &str) -> Option<usize> {
@@ -378,8 +462,11 @@ impl SearchIndex {
     }
 
     fn keyword_id(&self, group: &str, value: &str) -> Option<u32> {
-        let g = KEYWORD_GROUPS.iter().position(|k| *k == group)?;
-        self.keywords.get(format!("{g}\u{1f}{}", keyword(value)).as_str()).copied()
+        let g = KEYWORD_GROUPS.iter().position(|k| *k == group)? as u8;
+        let value = keyword(value);
+        let n = self.keywords.len();
+        let i = partition_point(n, |k| (self.keyword_groups[k], self.keywords.get(k)) < (g, value.as_str()));
+        (i < n && self.keyword_groups[i] == g && self.keywords.get(i) == value).then_some(i as u32)
     }
 }
 
@@ -671,30 +758,34 @@ impl<'a> Search<'a> {
 
     /// The records with term `t`, scored for `field` (names count three times elsewhere).
     fn term_hits(&self, t: usize, field: &FieldSel, boost: f32) -> Found {
-        let text = self.index.text.row(t);
         let names = self.index.names.row(t);
-        let (idf_text, idf_names) = (self.idf(text.len()), self.idf(names.len()));
+        let others = self.index.others.row(t);
+        let (idf_text, idf_names) = (self.idf(names.len() + others.len()), self.idf(names.len()));
         let name_score = |d: u32| {
             NAMES_BOOST * self.bm25(idf_names, self.index.names_len[d as usize], self.index.avg_names_len, B_NAMES)
         };
         let text_score = |d: u32| self.bm25(idf_text, self.index.text_len[d as usize], self.index.avg_text_len, B_TEXT);
-        match field {
-            FieldSel::Names => names.iter().map(|&d| (d, name_score(d) / NAMES_BOOST * boost)).collect(),
-            FieldSel::Text => text.iter().map(|&d| (d, text_score(d) * boost)).collect(),
-            FieldSel::Default => {
-                let mut out = Vec::with_capacity(text.len());
-                let mut j = 0;
-                for &d in text {
-                    while j < names.len() && names[j] < d {
-                        j += 1;
-                    }
-                    let in_name = names.get(j) == Some(&d);
-                    let s = if in_name { name_score(d).max(text_score(d)) } else { text_score(d) };
-                    out.push((d, s * boost));
-                }
-                out
+        if *field == FieldSel::Names {
+            return names.iter().map(|&d| (d, name_score(d) / NAMES_BOOST * boost)).collect();
+        }
+        let mut out = Vec::with_capacity(names.len() + others.len());
+        let (mut i, mut j) = (0, 0);
+        while i < names.len() || j < others.len() {
+            let from_names = j >= others.len() || (i < names.len() && names[i] < others[j]);
+            let d = if from_names { names[i] } else { others[j] };
+            let s = if from_names && *field == FieldSel::Default {
+                name_score(d).max(text_score(d))
+            } else {
+                text_score(d)
+            };
+            out.push((d, s * boost));
+            if from_names {
+                i += 1;
+            } else {
+                j += 1;
             }
         }
+        out
     }
 
     /// The terms a word stands for: itself and its Latin reading; or every term it matches
@@ -1053,13 +1144,13 @@ impl SearchIndex {
                 let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
                 for (d, _) in found {
                     for &k in self.doc_keywords.row(*d as usize) {
-                        if self.keyword_names[k as usize].0 as usize == g {
+                        if self.keyword_groups[k as usize] as usize == g {
                             *counts.entry(k).or_default() += 1;
                         }
                     }
                 }
                 for (k, n) in counts {
-                    *into.entry(self.keyword_names[k as usize].1.to_string()).or_default() += n;
+                    *into.entry(self.keywords.get(k as usize).to_string()).or_default() += n;
                 }
             }
         }
