@@ -891,11 +891,11 @@ impl<'a> Search<'a> {
         let mut result: Option<Found> = None;
         for w in &words {
             let mut alternatives = self.expand(w, WordKind::Plain)?;
-            if !w.is_ascii() {
-                for latin in crosscheck_names::latin_key(w).split(' ').filter(|l| !l.is_empty()) {
-                    alternatives.extend(self.expand(latin, WordKind::Plain)?);
-                }
+            for other in other_script(w) {
+                alternatives.extend(self.expand(&other, WordKind::Plain)?);
             }
+            alternatives.sort_unstable();
+            alternatives.dedup();
             let found = self.union_terms(&alternatives, field, boost);
             result = Some(match result {
                 None => found,
@@ -1333,19 +1333,45 @@ fn value_matches(value: &str, kind: PropType, m: &Match) -> bool {
     }
 }
 
-/// Whether `value`'s tokens hold `words` one after the other (names also in Latin reading).
+/// The word in the other script: a word in another script read in Latin letters
+/// (`latin_key`: Захаров → zakharov), a Latin word read back as Russian Cyrillic
+/// (`russian_cyrillic_forms`: maria → мария, which the index's Latin reading, mariia, misses).
+fn other_script(word: &str) -> Vec<String> {
+    let forms: Vec<String> = if word.is_ascii() {
+        if !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Vec::new();
+        }
+        crosscheck_names::translit::russian_cyrillic_forms(word)
+    } else {
+        vec![crosscheck_names::latin_key(word)]
+    };
+    let mut out: Vec<String> = forms.iter().flat_map(|f| tokens(f)).filter(|t| t != word).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether `value`'s tokens hold `words` one after the other (names also across scripts).
 fn contains_run(value: &str, words: &[String], is_name: bool) -> bool {
-    let runs = |tokens: &[String]| tokens.windows(words.len()).any(|w| w == words);
+    let runs =
+        |tokens: &[String], words: &[String]| !words.is_empty() && tokens.windows(words.len()).any(|w| w == words);
     let own = tokens(value);
-    if runs(&own) {
+    if runs(&own, words) {
         return true;
     }
-    if is_name && !value.is_ascii() {
-        let latin: Vec<String> = tokens(&crosscheck_names::latin_key(value));
-        let words: Vec<String> = words.iter().flat_map(|w| tokens(&crosscheck_names::latin_key(w))).collect::<Vec<_>>();
-        return latin.windows(words.len().max(1)).any(|w| w == words.as_slice());
+    if !is_name {
+        return false;
     }
-    false
+    // the value in Latin letters against the words in Latin letters, and the value as it is
+    // against the words read as Russian Cyrillic
+    let latin_value = tokens(&crosscheck_names::latin_key(value));
+    let latin_words: Vec<String> = words.iter().flat_map(|w| tokens(&crosscheck_names::latin_key(w))).collect();
+    if runs(&latin_value, &latin_words) {
+        return true;
+    }
+    let cyrillic_words: Vec<String> =
+        words.iter().flat_map(|w| tokens(&crosscheck_names::translit::russian_cyrillic(w))).collect();
+    runs(&own, &cyrillic_words)
 }
 
 /// Glob matching with `*` (any run) and `?` (one character).
