@@ -281,7 +281,7 @@ pub(crate) fn parse(q: &str) -> Result<Node, SyntaxError> {
     if toks.is_empty() {
         return Ok(Node::All);
     }
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0 };
     let node = p.or(&Field::Default)?;
     match p.peek() {
         None => Ok(node),
@@ -293,7 +293,13 @@ pub(crate) fn parse(q: &str) -> Result<Node, SyntaxError> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Parentheses open at this point.
+    depth: usize,
 }
+
+/// Most parentheses open at once: deeper nesting says nothing a person would write, and each
+/// level is a call on the stack.
+pub(crate) const MAX_DEPTH: usize = 32;
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -380,10 +386,15 @@ impl Parser {
     fn primary(&mut self, field: &Field) -> Result<Node, SyntaxError> {
         let node = match self.next() {
             Some(Tok::Open) => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return err(format!("more than {MAX_DEPTH} parentheses are open at once"));
+                }
                 let inner = self.or(field)?;
                 if self.next() != Some(Tok::Close) {
                     return err("a `(` is not closed");
                 }
+                self.depth -= 1;
                 inner
             }
             Some(Tok::Field(name)) => {
@@ -515,6 +526,9 @@ fn simple_primary(chars: &[char], pos: &mut usize, depth: usize) -> Option<Node>
     match chars.get(*pos)? {
         '(' => {
             *pos += 1;
+            if depth >= MAX_DEPTH {
+                return None; // deeper parentheses are read as if they were not there
+            }
             simple_or(chars, pos, depth + 1)
         }
         '"' => {

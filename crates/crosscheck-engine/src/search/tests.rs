@@ -251,3 +251,12 @@ fn latin_words_find_cyrillic_names_and_the_reverse() {
     assert!(found(&snapshot, &SearchRequest::new("\"smirnova mariya\"")).is_empty(), "a phrase keeps its order");
     assert_eq!(found(&snapshot, &SearchRequest::new("кесслер")).len(), 5, "Cyrillic finds the Latin spellings");
 }
+
+#[test]
+fn deep_nesting_is_refused_or_flattened_not_a_stack_overflow() {
+    let deep = format!("{}a{}", "(".repeat(50_000), ")".repeat(50_000));
+    assert!(parse(&deep).unwrap_err().0.contains("parentheses"));
+    assert_eq!(parse(&format!("{}a{}", "(".repeat(32), ")".repeat(32))), Ok(word("a")));
+    let _ = parse_simple(&deep);
+    let _ = parse_simple(&"(".repeat(50_000));
+}
