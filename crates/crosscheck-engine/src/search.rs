@@ -720,10 +720,27 @@ fn value_label(field: &str, name: &str) -> String {
     let found = match field {
         "schema" => labels::SCHEMA_PLURALS.iter().find(|(s, _)| *s == name).map(|(_, l)| l.to_string()),
         "topics" => labels::TOPIC_LABELS.iter().find(|(t, _)| *t == name).map(|(_, l)| l.to_string()),
-        "countries" => celes::Country::from_alpha2(name).ok().map(|c| c.long_name.to_string()),
+        "countries" => country_label(name),
         _ => None,
     };
     found.unwrap_or_else(|| name.to_string())
+}
+
+/// A country's everyday English name, as FtM shows it (`ru` → Russia, not "The Russian
+/// Federation"): a few by hand, then celes' first alias written as one word, else its name.
+fn country_label(code: &str) -> Option<String> {
+    let by_hand = [("us", "United States"), ("gb", "United Kingdom"), ("kr", "South Korea"), ("kp", "North Korea")];
+    if let Some((_, label)) = by_hand.iter().find(|(c, _)| *c == code) {
+        return Some(label.to_string());
+    }
+    use celes::LookupTable;
+    let country = celes::Country::from_alpha2(code).ok()?;
+    let one_word = |a: &&&str| !a.chars().skip(1).any(char::is_uppercase);
+    let short = country.aliases.iter().find(one_word).filter(|_| country.long_name.starts_with("The "));
+    Some(match short {
+        Some(alias) => alias.to_string(),
+        None => country.long_name.trim_start_matches("The ").to_string(),
+    })
 }
 
 /// Records found in one dataset with their scores, sorted by record number.
@@ -851,25 +868,27 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// The records with any of `terms` (each record its best score).
+    /// The records with any of `terms` (each record its best score): a few lists merged, many
+    /// sorted together.
     fn union_terms(&self, terms: &[usize], field: &FieldSel, boost: f32) -> Found {
-        match terms {
-            [] => Vec::new(),
-            [t] => self.term_hits(*t, field, boost),
-            _ => {
-                let mut all: Found = terms.iter().flat_map(|&t| self.term_hits(t, field, boost)).collect();
-                all.sort_unstable_by_key(|(d, _)| *d);
-                all.dedup_by(|later, kept| {
-                    if later.0 == kept.0 {
-                        kept.1 = kept.1.max(later.1);
-                        true
-                    } else {
-                        false
-                    }
-                });
-                all
+        if terms.len() <= 8 {
+            let mut out = Vec::new();
+            for &t in terms {
+                out = union_max(&out, &self.term_hits(t, field, boost));
             }
+            return out;
         }
+        let mut all: Found = terms.iter().flat_map(|&t| self.term_hits(t, field, boost)).collect();
+        all.sort_unstable_by_key(|(d, _)| *d);
+        all.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                kept.1 = kept.1.max(later.1);
+                true
+            } else {
+                false
+            }
+        });
+        all
     }
 
     /// The records a word (on the default field, `names` or `text`) finds.
@@ -1429,6 +1448,35 @@ fn intersect_keep(a: &Found, scope: &Found) -> Found {
             out.push((d, s));
         }
     }
+    out
+}
+
+/// Records in either, each with the better of its scores.
+fn union_max(a: &Found, b: &Found) -> Found {
+    if a.is_empty() {
+        return b.clone();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1.max(b[j].1)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     out
 }
 

@@ -260,3 +260,11 @@ fn deep_nesting_is_refused_or_flattened_not_a_stack_overflow() {
     let _ = parse_simple(&deep);
     let _ = parse_simple(&"(".repeat(50_000));
 }
+
+#[test]
+fn countries_are_labelled_by_their_everyday_names() {
+    for (code, label) in [("ru", "Russia"), ("md", "Moldova"), ("de", "Germany"), ("us", "United States")] {
+        assert_eq!(country_label(code).as_deref(), Some(label), "{code}");
+    }
+    assert_eq!(country_label("zz"), None);
+}
