@@ -492,22 +492,42 @@ struct Slot {
 
 static INDEXES: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
 
+fn slot_for(dataset: &Arc<Dataset>) -> Arc<Slot> {
+    let mut slots = INDEXES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    slots.retain(|s| s.dataset.strong_count() > 0);
+    let weak = Arc::downgrade(dataset);
+    match slots.iter().find(|s| Weak::ptr_eq(&s.dataset, &weak)) {
+        Some(s) => s.clone(),
+        None => {
+            let s = Arc::new(Slot { dataset: weak, index: Mutex::new(None) });
+            slots.push(s.clone());
+            s
+        }
+    }
+}
+
 /// `dataset`'s search index, built on first use (a second caller waits for the first).
 pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, EngineError> {
-    let slot = {
-        let mut slots = INDEXES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        slots.retain(|s| s.dataset.strong_count() > 0);
-        let weak = Arc::downgrade(dataset);
-        match slots.iter().find(|s| Weak::ptr_eq(&s.dataset, &weak)) {
-            Some(s) => s.clone(),
-            None => {
-                let s = Arc::new(Slot { dataset: weak, index: Mutex::new(None) });
-                slots.push(s.clone());
-                s
-            }
-        }
-    };
+    let slot = slot_for(dataset);
     let mut index = slot.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(built) = index.as_ref() {
+        return Ok(built.clone());
+    }
+    let built = Arc::new(SearchIndex::build(dataset)?);
+    *index = Some(built.clone());
+    Ok(built)
+}
+
+/// [`index_for`], except that while another caller is building the index this answers
+/// [`SearchError::Building`] at once instead of waiting: a server's workers are few, and a
+/// dozen searches waiting for one build would hold them all from `/match`.
+pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, SearchError> {
+    let slot = slot_for(dataset);
+    let mut index = match slot.index.try_lock() {
+        Ok(guard) => guard,
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return Err(SearchError::Building(dataset.name().to_string())),
+    };
     if let Some(built) = index.as_ref() {
         return Ok(built.clone());
     }
@@ -580,6 +600,9 @@ pub enum SearchError {
     Syntax(SyntaxError),
     #[error("{0}")]
     Invalid(String),
+    /// The dataset's index is being built for another request.
+    #[error("the search index of `{0}` is being built; try again in a few seconds")]
+    Building(String),
     #[error(transparent)]
     Engine(#[from] EngineError),
 }
@@ -654,7 +677,7 @@ impl Snapshot {
         let mut total = 0;
         let mut counts: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
         for dataset in self.datasets() {
-            let index = index_for(dataset)?;
+            let index = index_or_busy(dataset)?;
             let search = Search { index: &index, dataset, fuzzy: request.fuzzy };
             let mut found = search.eval(&tree, None)?;
             found.retain(|(d, _)| {

@@ -169,6 +169,10 @@ async fn search(
         let found = snapshot.search(&request).map_err(|e| match e {
             SearchError::Syntax(e) => ApiError::bad_request(format!("Invalid query: {e}")),
             SearchError::Invalid(e) => ApiError::bad_request(e),
+            SearchError::Building(name) => ApiError::detail(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!("The search index of `{name}` is being built (about 10 seconds a million records); try again shortly."),
+            ),
             SearchError::Engine(e) => ApiError::from(e),
         })?;
         let results: Vec<EntityResponse> = found

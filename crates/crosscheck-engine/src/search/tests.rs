@@ -268,3 +268,16 @@ fn countries_are_labelled_by_their_everyday_names() {
     }
     assert_eq!(country_label("zz"), None);
 }
+
+#[test]
+fn a_search_during_a_build_is_told_so_instead_of_waiting() {
+    let (_dir, snapshot) = snapshot();
+    let dataset = &snapshot.datasets()[0];
+    let slot = slot_for(dataset);
+    let building = slot.index.lock().unwrap(); // as if another request were building it
+    assert!(
+        matches!(snapshot.search(&SearchRequest::new("anna")), Err(SearchError::Building(name)) if name == "people")
+    );
+    drop(building);
+    assert!(snapshot.search(&SearchRequest::new("anna")).is_ok());
+}
