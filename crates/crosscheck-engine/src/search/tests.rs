@@ -281,3 +281,67 @@ fn a_search_during_a_build_is_told_so_instead_of_waiting() {
     drop(building);
     assert!(snapshot.search(&SearchRequest::new("anna")).is_ok());
 }
+
+#[test]
+fn hostile_queries_are_answered_or_refused_never_a_panic() {
+    let (_dir, snapshot) = snapshot();
+    let long = "a".repeat(70_000);
+    let hostile = [
+        "\\",
+        "\"",
+        "a~99999",
+        "a~1.5.5",
+        "a^",
+        "a^1.2.3",
+        "x:[a TO",
+        "x:{a TO b]",
+        "*?*?",
+        "~",
+        "^",
+        ":",
+        "a:b:c",
+        "((a)",
+        "a||",
+        "&&",
+        "!",
+        "-",
+        "+",
+        "NOT NOT a",
+        "日本語",
+        "\u{0}",
+        "a\u{200B}b",
+        "ﬁ",
+        "İstanbul",
+        "x:>",
+        "x:<=",
+        "x:*",
+        "names:",
+        "properties.:a",
+        "id:a",
+        "caption:anna*",
+        "schema:Per*",
+        "datasets:people",
+        "target:true",
+        "*a*",
+        "?",
+        "a OR OR b",
+        "-(-(-a))",
+        "\"\"",
+        "\"a\"~",
+        "[a TO b]",
+        "text:(kessler AND -anna)",
+        &long,
+    ];
+    for q in hostile {
+        for simple in [false, true] {
+            let mut request = SearchRequest::new(q);
+            request.simple = simple;
+            request.fuzzy = true;
+            request.facets = FACETS.iter().map(|f| f.to_string()).collect();
+            match snapshot.search(&request) {
+                Ok(_) | Err(SearchError::Syntax(_) | SearchError::Invalid(_)) => {}
+                Err(e) => panic!("{q:?}: {e}"),
+            }
+        }
+    }
+}
