@@ -50,12 +50,39 @@ fn name_tokens(text: &str, out: &mut Vec<String>) {
     let words = tokens(text);
     for w in &words {
         if !w.is_ascii() {
-            for latin in crosscheck_names::latin_key(w).split(' ').filter(|t| !t.is_empty() && *t != w) {
-                out.push(latin.to_string());
-            }
+            latin_reading(w, out);
         }
     }
     out.extend(words);
+}
+
+/// Latin readings of name words already made on this thread: a list repeats its first names
+/// and surnames over and over, and transliterating is most of the cost of indexing a name.
+const LATIN_CACHE: usize = 1 << 16;
+
+thread_local! {
+    static LATIN: std::cell::RefCell<FxHashMap<String, Vec<String>>> = std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// Pushes the Latin reading of one non-Latin word (its tokens other than the word itself).
+fn latin_reading(word: &str, out: &mut Vec<String>) {
+    LATIN.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(known) = cache.get(word) {
+            out.extend(known.iter().cloned());
+            return;
+        }
+        let reading: Vec<String> = crosscheck_names::latin_key(word)
+            .split(' ')
+            .filter(|t| !t.is_empty() && *t != word)
+            .map(str::to_string)
+            .collect();
+        out.extend(reading.iter().cloned());
+        if cache.len() >= LATIN_CACHE {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), reading);
+    });
 }
 
 /// A keyword value as yente's keyword fields keep it: lower case, diacritics folded, trimmed.
@@ -487,7 +514,9 @@ fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
 /// The index of each open dataset version, built once (see the module's documentation).
 struct Slot {
     dataset: Weak<Dataset>,
-    index: Mutex<Option<Arc<SearchIndex>>>,
+    /// Held while the index is being built.
+    building: Mutex<()>,
+    index: std::sync::OnceLock<Arc<SearchIndex>>,
 }
 
 static INDEXES: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
@@ -499,41 +528,47 @@ fn slot_for(dataset: &Arc<Dataset>) -> Arc<Slot> {
     match slots.iter().find(|s| Weak::ptr_eq(&s.dataset, &weak)) {
         Some(s) => s.clone(),
         None => {
-            let s = Arc::new(Slot { dataset: weak, index: Mutex::new(None) });
+            let s = Arc::new(Slot { dataset: weak, building: Mutex::new(()), index: std::sync::OnceLock::new() });
             slots.push(s.clone());
             s
         }
     }
 }
 
-/// `dataset`'s search index, built on first use (a second caller waits for the first).
-pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, EngineError> {
-    let slot = slot_for(dataset);
-    let mut index = slot.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(built) = index.as_ref() {
+/// Builds the slot's index unless it is there; the caller holds `building`.
+fn build_in(slot: &Slot, dataset: &Dataset) -> Result<Arc<SearchIndex>, EngineError> {
+    if let Some(built) = slot.index.get() {
         return Ok(built.clone());
     }
     let built = Arc::new(SearchIndex::build(dataset)?);
-    *index = Some(built.clone());
-    Ok(built)
+    Ok(slot.index.get_or_init(|| built).clone())
+}
+
+/// `dataset`'s search index, built on first use (a second caller waits for the first).
+pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, EngineError> {
+    let slot = slot_for(dataset);
+    if let Some(built) = slot.index.get() {
+        return Ok(built.clone());
+    }
+    let _building = slot.building.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    build_in(&slot, dataset)
 }
 
 /// [`index_for`], except that while another caller is building the index this answers
 /// [`SearchError::Building`] at once instead of waiting: a server's workers are few, and a
-/// dozen searches waiting for one build would hold them all from `/match`.
+/// dozen searches waiting for one build would hold them all from `/match`. Once built, the
+/// index is read without a lock.
 pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, SearchError> {
     let slot = slot_for(dataset);
-    let mut index = match slot.index.try_lock() {
+    if let Some(built) = slot.index.get() {
+        return Ok(built.clone());
+    }
+    let _building = match slot.building.try_lock() {
         Ok(guard) => guard,
         Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
         Err(std::sync::TryLockError::WouldBlock) => return Err(SearchError::Building(dataset.name().to_string())),
     };
-    if let Some(built) = index.as_ref() {
-        return Ok(built.clone());
-    }
-    let built = Arc::new(SearchIndex::build(dataset)?);
-    *index = Some(built.clone());
-    Ok(built)
+    Ok(build_in(&slot, dataset)?)
 }
 
 /// The facets yente can count.

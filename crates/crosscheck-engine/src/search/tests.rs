@@ -274,12 +274,21 @@ fn a_search_during_a_build_is_told_so_instead_of_waiting() {
     let (_dir, snapshot) = snapshot();
     let dataset = &snapshot.datasets()[0];
     let slot = slot_for(dataset);
-    let building = slot.index.lock().unwrap(); // as if another request were building it
+    let building = slot.building.lock().unwrap(); // as if another request were building it
     assert!(
         matches!(snapshot.search(&SearchRequest::new("anna")), Err(SearchError::Building(name)) if name == "people")
     );
     drop(building);
     assert!(snapshot.search(&SearchRequest::new("anna")).is_ok());
+    // once built, searches at once never wait or fail, whatever holds the build's lock
+    let _held = slot.building.lock().unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let snapshot = snapshot.clone();
+            std::thread::spawn(move || (0..50).all(|_| snapshot.search(&SearchRequest::new("anna")).is_ok()))
+        })
+        .collect();
+    assert!(threads.into_iter().all(|t| t.join().unwrap()));
 }
 
 #[test]
