@@ -54,6 +54,19 @@ pub struct NewEntry {
     pub reason: Option<String>,
     pub datasets: Vec<DatasetVersion>,
     pub scorer: Option<String>,
+    /// A judgement's pair of records (absent from other entries, and from entries written
+    /// before judgements existed, whose stored text and hashes stay as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<RecordRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<RecordRef>,
+}
+
+/// A stored record, by dataset and id (one side of a judgement).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub dataset: String,
+    pub id: String,
 }
 
 /// One entry of the log.
@@ -102,6 +115,16 @@ impl Desk {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| failed(&e))?;
         conn.execute_batch(SCHEMA).map_err(|e| failed(&e))?;
         Ok(Desk { path, conn: Mutex::new(conn) })
+    }
+
+    /// Opens `desk.sqlite3` in `data_dir` when it exists; `None` when it does not (a reading
+    /// command never creates it).
+    pub fn open_existing(data_dir: &Path) -> Result<Option<Desk>, AuditError> {
+        if data_dir.join(FILE_NAME).is_file() {
+            Desk::open(data_dir).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Where the database is.

@@ -11,6 +11,8 @@ fn decision(n: usize) -> NewEntry {
         reason: Some(format!("reason {n}")),
         datasets: vec![DatasetVersion { dataset: "registry".into(), version: "v1".into() }],
         scorer: Some("crosscheck-v2+399fb8c4".into()),
+        left: None,
+        right: None,
     }
 }
 
@@ -102,4 +104,29 @@ fn the_database_is_readable_by_its_owner_only() {
 fn roles_allow_what_is_below_them() {
     assert!(Role::Admin.allows(Role::Reviewer) && Role::Reviewer.allows(Role::Reader));
     assert!(!Role::Reader.allows(Role::Reviewer) && !Role::Reviewer.allows(Role::Admin));
+}
+
+#[test]
+fn a_judgement_keeps_its_pair_and_an_entry_without_one_keeps_its_stored_text() {
+    let (dir, desk) = desk_with(1);
+    let pair = |d: &str, id: &str| Some(RecordRef { dataset: d.into(), id: id.into() });
+    let judged = NewEntry {
+        by: "boris".into(),
+        action: "judgement".into(),
+        judgement: Some("different".into()),
+        left: pair("leak", "l1"),
+        right: pair("registry", "r1"),
+        ..NewEntry::default()
+    };
+    desk.append(judged.clone()).unwrap();
+    let entries = desk.entries(None).unwrap();
+    assert_eq!(entries[1].fields, judged);
+    let body: String = Connection::open(dir.path().join(FILE_NAME))
+        .unwrap()
+        .query_row("SELECT body FROM log WHERE id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(!body.contains("left") && !body.contains("right"), "{body}");
+    assert_eq!(desk.verify().unwrap().broken, None);
+    assert!(Desk::open_existing(&dir.path().join("elsewhere")).unwrap().is_none());
+    assert!(Desk::open_existing(dir.path()).unwrap().is_some());
 }

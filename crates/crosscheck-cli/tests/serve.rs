@@ -263,3 +263,72 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Issue 16: "`/match` answers equal the command line's `match` for the same queries (a test over
+/// the UN list)". Every tenth person and organisation of the UN Security Council list, asked
+/// for by one name (a full one, and one cut short by a letter) and the birth date where the list
+/// has one, answers over HTTP with the ids, scores and `match` flags the command line gives.
+#[test]
+fn match_over_http_equals_match_on_the_un_list_shared_data() {
+    let Some(list) = crosscheck_testdata::reference_file("watchlists/un_sc/consolidated_un_2025-04-19.xml") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let common = super::common::crosscheck;
+    let out = common(Some(&data), &["load", "--dataset", "un", list.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let xml = std::fs::read_to_string(&list).unwrap();
+    let ids: Vec<String> = xml
+        .split("<DATAID>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</DATAID>").next())
+        .map(|id| format!("un:unsc-{}", id.trim()))
+        .step_by(10)
+        .collect();
+    assert!(ids.len() >= 60, "{} records picked", ids.len());
+    let mut args = vec!["show", "--output-format", "json"];
+    args.extend(ids.iter().map(String::as_str));
+    let shown = common(Some(&data), &args, None);
+    assert_eq!(shown.status.code(), Some(0), "{}", String::from_utf8_lossy(&shown.stderr));
+    let mut queries = Vec::new();
+    for record in super::common::json_lines(&shown.stdout) {
+        let record = record.get("entity").unwrap_or(&record);
+        let name = record["properties"]["name"][0].as_str().unwrap().to_string();
+        let mut short = name.clone();
+        short.pop();
+        for name in [name, short] {
+            let mut properties = json!({ "name": [name] });
+            if let Some(born) = record["properties"].get("birthDate") {
+                properties["birthDate"] = born.clone();
+            }
+            queries.push(json!({ "schema": record["schema"], "properties": properties }));
+        }
+    }
+    let server = Server::start(&data, &[]);
+    let mut compared = 0;
+    for (chunk_no, chunk) in queries.chunks(50).enumerate() {
+        let batch: serde_json::Map<String, Value> =
+            chunk.iter().enumerate().map(|(i, q)| (format!("q{i}"), q.clone())).collect();
+        let (status, body) = server.post("/match/un?limit=10", &json!({ "queries": batch }).to_string());
+        assert_eq!(status, 200, "{body}");
+        let lines: Vec<String> = chunk.iter().map(Value::to_string).collect();
+        let cli = common(Some(&data), &["match", "--dataset", "un", "--limit", "10"], Some(&lines.join("\n")));
+        assert_eq!(cli.status.code(), Some(0), "{}", String::from_utf8_lossy(&cli.stderr));
+        for (i, answer) in super::common::json_lines(&cli.stdout).iter().enumerate() {
+            let served = body["responses"][format!("q{i}")]["results"].as_array().unwrap();
+            let given: Vec<(&Value, &Value, &Value)> = answer["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["match"] == true)
+                .map(|r| (&r["id"], &r["score"], &r["match"]))
+                .collect();
+            let answered: Vec<(&Value, &Value, &Value)> =
+                served.iter().filter(|r| r["match"] == true).map(|r| (&r["id"], &r["score"], &r["match"])).collect();
+            assert_eq!(answered, given, "query {} of batch {chunk_no}: {}", i, chunk[i]);
+            compared += given.len();
+        }
+    }
+    assert!(compared >= queries.len() / 2, "only {compared} matches compared over {} queries", queries.len());
+}

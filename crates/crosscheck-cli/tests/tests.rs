@@ -52,3 +52,7 @@ mod serve;
 // Issue 15, hostile input to `load`: damaged CSV, OFAC and UN records rejected at their lines;
 // mapping errors that never print the mapping file.
 mod hostile_input;
+
+// Issue 16, the desk's decisions: kill -9 after a 201, verify applies them (--no-decisions not),
+// audit --judgements, audit --verify among decisions.
+mod decisions;

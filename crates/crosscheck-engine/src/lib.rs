@@ -37,19 +37,21 @@ pub mod blocks;
 pub mod cases;
 pub mod check_id;
 pub mod compare;
+pub mod desk;
 pub mod evidence;
 pub mod load;
 pub mod query;
 pub mod scoring;
 pub mod screen;
 pub mod search;
+pub mod suggest;
 pub mod verify;
 pub mod wire;
 
 pub use scoring::Scorer;
 pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};
 
-pub use crosscheck_audit::{AuditError, Desk, Role, TokenInfo};
+pub use crosscheck_audit::{AuditError, Desk, Entry, RecordRef, Role, TokenInfo};
 
 use crosscheck_store::{Store, StoreError};
 use std::path::Path;

@@ -40,6 +40,14 @@ pub struct Verified {
 pub struct VerifyOptions {
     /// Let `file:` and `mapping:` paths point outside the case file's folder.
     pub allow_outside_case_folder: bool,
+    /// Ignore the desk's recorded decisions on the case (`verify --no-decisions`).
+    pub no_decisions: bool,
+}
+
+/// A case read, checked and with its evidence open, not yet evaluated.
+pub(crate) struct OpenedCase {
+    pub case: crosscheck_verify::Case,
+    pub evidence: evidence::Evidence,
 }
 
 /// Why a case could not be verified.
@@ -57,6 +65,11 @@ pub enum VerifyError {
     Evidence { path: PathBuf, error: EvidenceError },
     #[error("case `{}`: {error}", path.display())]
     Dataset { path: PathBuf, error: crosscheck_verify::evidence::SetError },
+    #[error(
+        "case `{}`: the desk's decisions on it cannot be read: {reason} (verify with --no-decisions to leave them out)",
+        path.display()
+    )]
+    Decisions { path: PathBuf, reason: String },
 }
 
 impl Engine {
@@ -66,8 +79,29 @@ impl Engine {
         self.verify_with(path, VerifyOptions::default())
     }
 
-    /// Verifies the case file at `path` with `options`.
+    /// Verifies the case file at `path` with `options`, applying the desk's decisions on the
+    /// case (found by the name of the folder holding the case file, the server's `{case}`)
+    /// unless `options.no_decisions`.
     pub fn verify_with(&self, path: &Path, options: VerifyOptions) -> Result<Verified, VerifyError> {
+        let opened = self.open_case(path, options)?;
+        let decisions = match case_name(path) {
+            Some(name) if !options.no_decisions => self
+                .recorded_decisions(&name)
+                .map_err(|e| VerifyError::Decisions { path: path.into(), reason: e.to_string() })?,
+            _ => Vec::new(),
+        };
+        let report = crosscheck_verify::verify_decided(
+            &opened.case,
+            &opened.evidence.sets,
+            self.scorer().algorithm(),
+            &decisions,
+        )
+        .map_err(|error| VerifyError::Dataset { path: path.into(), error })?;
+        Ok(Verified { report, loads: opened.evidence.loads.clone() })
+    }
+
+    /// Reads and checks the case file at `path` and opens its evidence.
+    pub(crate) fn open_case(&self, path: &Path, options: VerifyOptions) -> Result<OpenedCase, VerifyError> {
         let bytes = read_limited(path).map_err(|reason| VerifyError::Read { path: path.into(), reason })?;
         let text = String::from_utf8(bytes).map_err(|_| VerifyError::NotText { path: path.into() })?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into());
@@ -101,10 +135,23 @@ impl Engine {
                 EvidenceSpec::Dataset { .. } => set,
             })
             .collect();
-        let report = crosscheck_verify::verify_with(&case, &opened.sets, self.scorer().algorithm())
-            .map_err(|error| VerifyError::Dataset { path: path.into(), error })?;
-        Ok(Verified { report, loads: opened.loads.clone() })
+        Ok(OpenedCase { case, evidence: opened })
     }
+}
+
+/// The name a case's decisions are recorded under: the name of the folder holding the case file
+/// (the server's `{case}`); none for a case read from a pipe.
+pub fn case_name(path: &Path) -> Option<String> {
+    if path.starts_with("/dev") || path.starts_with("/proc") || !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    // the folder as named (a symlinked case folder keeps its name), else as resolved (`../case.yaml`)
+    let named = std::path::absolute(path).ok().and_then(|p| Some(p.parent()?.file_name()?.to_owned()));
+    let name = match named {
+        Some(name) => name,
+        None => std::fs::canonicalize(path).ok()?.parent()?.file_name()?.to_owned(),
+    };
+    name.to_str().map(str::to_string)
 }
 
 /// A case's evidence file with the line of each of its records (issue 14: "registry.csv line 4"
@@ -271,6 +318,27 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
             let text = e.to_string();
             text.split_once(" at path ").map_or(text.clone(), |(head, _)| head.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod case_name_tests {
+    use super::case_name;
+
+    #[test]
+    fn a_cases_decisions_are_found_by_its_folders_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hollow-2024").join("case.yaml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "case: x").unwrap();
+        assert_eq!(case_name(&file).as_deref(), Some("hollow-2024"));
+        let dotted = dir.path().join("hollow-2024").join(".").join("case.yaml");
+        assert_eq!(case_name(&dotted).as_deref(), Some("hollow-2024"));
+        let up = dir.path().join("hollow-2024").join("sub").join("..").join("case.yaml");
+        std::fs::create_dir_all(dir.path().join("hollow-2024").join("sub")).unwrap();
+        assert_eq!(case_name(&up).as_deref(), Some("hollow-2024"));
+        assert_eq!(case_name(std::path::Path::new("/dev/stdin")), None, "a pipe has no folder");
+        assert_eq!(case_name(&dir.path().join("absent.yaml")), None);
     }
 }
 

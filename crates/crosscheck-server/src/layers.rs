@@ -68,7 +68,7 @@ enum Access {
 /// Once any token exists, every route but the health checks needs one (`Authorization: ApiKey
 /// <token>`, `Authorization: Bearer <token>` or `?api_key=<token>`): 401 without a valid one,
 /// 403 when its role does not allow the route. Without tokens only a loopback server answers.
-async fn access(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+async fn access(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map_or("", |p| p.as_str()).to_string();
     if OPEN_ROUTES.contains(&route.as_str()) || request.method() == axum::http::Method::OPTIONS {
         return next.run(request).await;
@@ -100,6 +100,8 @@ async fn access(State(state): State<Arc<AppState>>, request: Request, next: Next
         Ok(Ok(Access::Holder(holder))) => {
             let needed = needed_role(&route);
             let mut response = if holder.role.allows(needed) {
+                // routes that need more than reading check the holder's role themselves
+                request.extensions_mut().insert(holder.clone());
                 next.run(request).await
             } else {
                 let detail =

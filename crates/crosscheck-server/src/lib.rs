@@ -14,14 +14,17 @@
 //! Routes (yente 5.5, `../shared/contracts/yente-5.5.0-openapi.json`): `POST /match/{dataset}`,
 //! `GET /entities/{entity_id}`, `GET /catalog`, `GET /algorithms`, `GET /healthz`,
 //! `GET /readyz`; with `--cases DIR`, `GET /cases`, `GET /cases/{case}` (the JSON report) and
-//! `GET /cases/{case}/report.html`. Every error is `{"detail": "..."}` with yente's status code; a URL longer than
+//! `GET /cases/{case}/report.html`; the desk's `POST`/`GET /cases/{case}/decisions`, `POST`/`GET
+//! /judgements` and `GET /audit` (`desk.rs`). Every error is `{"detail": "..."}` with yente's status code; a URL longer than
 //! 60,000 bytes is 414, a body over `--max-body` 413, a panic 500 `{"status": "error"}` (and a log
 //! line). One log line per request on stderr: time, method, route, status, milliseconds; never a
 //! query's names or properties.
 
+mod desk;
 mod error;
 mod layers;
 mod params;
+mod reconcile;
 mod routes;
 mod search;
 mod yente;

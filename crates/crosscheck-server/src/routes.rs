@@ -37,6 +37,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
         .merge(crate::search::routes())
+        .merge(crate::reconcile::routes())
+        .merge(crate::desk::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
@@ -209,7 +211,7 @@ async fn entity(State(state): Shared, Path(id): Path<String>, RawQuery(raw): Raw
 }
 
 /// The folder of cases, or 404 when the server was started without one.
-fn cases_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
+pub(crate) fn cases_dir(state: &AppState) -> Result<std::path::PathBuf, ApiError> {
     state
         .config
         .cases
@@ -307,7 +309,10 @@ async fn match_batch(
                 scorer.algorithm().name()
             )));
         }
-        if let Some(feature) = body.weights.keys().next() {
+        // yente applies a weight to the feature of that name and passes over names its algorithm
+        // lacks; ours are fixed by version, so a weight for one of their features is refused
+        // (applying it would make scores differ from the command line's) and others pass as in yente
+        if let Some(feature) = body.weights.keys().find(|name| scorer.algorithm().feature(name).is_some()) {
             return Err(ApiError::bad_request(format!(
                 "Invalid weight: {feature}. The weights of {} are fixed by its version (see /algorithms); \
                  pick another algorithm instead",
@@ -350,7 +355,7 @@ async fn match_batch(
 }
 
 /// The scorer `name` selects: `best` (the default), or one of ours by name or id.
-fn algorithm_by_name(name: &str) -> Result<Scorer, ApiError> {
+pub(crate) fn algorithm_by_name(name: &str) -> Result<Scorer, ApiError> {
     let clean = name.trim().to_lowercase();
     if clean == "best" {
         return Ok(Scorer::default_scorer());
@@ -406,7 +411,7 @@ fn answer_batch(engine: &crosscheck_engine::Engine, request: MatchRequest) -> Re
 
 /// `changed_since`: a dataset loaded before it has no record changed since (the store keeps no
 /// per-record dates, so a dataset loaded after it is screened whole).
-fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snapshot {
+pub(crate) fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snapshot {
     match changed_since {
         Some(since) => snapshot.only(|d| d.meta().loaded_at.as_str() >= since),
         None => snapshot,
@@ -414,7 +419,11 @@ fn within_changed_since(snapshot: Snapshot, changed_since: Option<&str>) -> Snap
 }
 
 /// The request body, at most `--max-body` bytes (413 above it).
-async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
+pub(crate) async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, ApiError> {
     let max = state.config.max_body;
     let too_large =
         || ApiError::detail(StatusCode::PAYLOAD_TOO_LARGE, format!("The request body is larger than {max} bytes."));

@@ -200,6 +200,10 @@ async fn bad_requests_get_yentes_status_codes() {
             assert!(body.get("detail").is_some(), "{uri}: {body}");
         }
     }
+    // a weight for a feature our scorer lacks is passed over, as yente passes over such names
+    let (status, _, body) =
+        call(&f, Config::new(), post("/match/list", hollow(json!({"weights": {"name_literal": 0.8}})))).await;
+    assert_eq!(status, 200, "{body}");
     let (status, _, _) = call(&f, Config::new(), get("/match/list")).await;
     assert_eq!(status, 405);
     let (status, _, body) = call(&f, Config::new(), get("/nowhere")).await;

@@ -55,6 +55,18 @@ pub fn verify_with(
     sets: &[Box<dyn EvidenceSet>],
     scorer: &'static crosscheck_match::Scorer,
 ) -> Result<Report, SetError> {
+    verify_decided(case, sets, scorer, &[])
+}
+
+/// [`verify_with`], applying the desk's recorded `decisions` on the case (in log order; see
+/// [`crate::decisions`]): the report lists every one under `decisions`, with what it did.
+pub fn verify_decided(
+    case: &Case,
+    sets: &[Box<dyn EvidenceSet>],
+    scorer: &'static crosscheck_match::Scorer,
+    decisions: &[crate::decisions::Decision],
+) -> Result<Report, SetError> {
+    let applying = apply_decisions(case, sets, decisions)?;
     let outcomes: Vec<Outcome> =
         case.documents.iter().map(|d| documents::check(d, &case.people[d.holder].entity, &case.as_of)).collect();
     let doc_numbers: Vec<(usize, String)> =
@@ -63,8 +75,17 @@ pub fn verify_with(
     let mut views = Vec::with_capacity(sets.len());
     let mut raw_findings = Vec::new();
     for set in sets {
-        let excluded: HashSet<String> =
-            case.exclude.iter().filter(|x| x.dataset == set.info().dataset).map(|x| x.record.clone()).collect();
+        let dataset = &set.info().dataset;
+        let forced: Vec<resolve::Forced> =
+            applying.same.iter().filter(|(d, _)| d == dataset).map(|(_, f)| f.clone()).collect();
+        let excluded: HashSet<String> = case
+            .exclude
+            .iter()
+            .filter(|x| &x.dataset == dataset)
+            .map(|x| x.record.clone())
+            .chain(applying.different.iter().filter(|(d, _)| d == dataset).map(|(_, r)| r.clone()))
+            .filter(|r| !forced.iter().any(|f| &f.entity.id == r))
+            .collect();
         let mut matches = Vec::new();
         if set.info().kind == "watchlist" {
             for (idx, query) in queries.iter().enumerate() {
@@ -75,8 +96,20 @@ pub fn verify_with(
                 }
             }
         }
+        if set.info().kind == "watchlist" {
+            // a listing the desk decided is the person is a finding of theirs, whatever its score
+            for f in &forced {
+                if !matches.iter().any(|(idx, hit)| *idx == f.person && hit.entity.id == f.entity.id) {
+                    let query = scorer.prepare(&queries[f.person].entity);
+                    let scored = scorer.explain(&query, &scorer.prepare(&f.entity));
+                    let hit =
+                        Screened { entity: f.entity.clone(), score: scored.score, explanation: scored.explanation };
+                    matches.push((f.person, hit));
+                }
+            }
+        }
         let extra: Vec<String> = matches.iter().map(|(_, hit)| hit.entity.id.clone()).collect();
-        let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra)?;
+        let view = resolve::resolve(case, &queries, set.as_ref(), &excluded, &extra, &forced)?;
         raw_findings.push(matches);
         views.push(view);
     }
@@ -97,6 +130,9 @@ pub fn verify_with(
         .collect();
     let ctx = Ctx { case, sets, views: &views, outcomes: &outcomes, names: scorer.names(), set_aside: &set_aside };
     let mut claims: Vec<ClaimResult> = case.claims.iter().map(|c| ctx.evaluate(c)).collect();
+    for (index, note) in applying.notes {
+        claims[index].notes.push(note);
+    }
     annotate(case, sets, &mut claims)?;
     let mut findings = Vec::new();
     for ((set, view), matches) in sets.iter().zip(&views).zip(raw_findings) {
@@ -188,6 +224,7 @@ pub fn verify_with(
         findings,
         findings_by_person,
         set_aside,
+        decisions: applying.lines,
         warnings,
         could_not_verify,
         subject,
@@ -196,6 +233,82 @@ pub fn verify_with(
         exclusions: case.exclude.clone(),
         summary,
     })
+}
+
+/// The decisions sorted into what verification does with them.
+struct Applying {
+    /// `same` in effect: (dataset, the record forced to its person).
+    same: Vec<(String, resolve::Forced)>,
+    /// `different` in effect: (dataset, record).
+    different: Vec<(String, String)>,
+    /// `note` in effect: (claim index, note).
+    notes: Vec<(usize, crate::report::ClaimNote)>,
+    lines: Vec<crate::report::DecisionLine>,
+}
+
+/// Checks each decision against the case (and a record target against its dataset), finds which
+/// are in effect, and says what each does.
+fn apply_decisions(
+    case: &Case,
+    sets: &[Box<dyn EvidenceSet>],
+    decisions: &[crate::decisions::Decision],
+) -> Result<Applying, SetError> {
+    use crate::decisions::{self, Checked, Judgement};
+    let targets: Vec<(i64, String)> = decisions.iter().map(|d| (d.id, d.target.trim().to_string())).collect();
+    let later = decisions::superseded_by(&targets);
+    let mut out = Applying { same: Vec::new(), different: Vec::new(), notes: Vec::new(), lines: Vec::new() };
+    for (d, superseded_by) in decisions.iter().zip(later) {
+        let (applied, effect) = if let Some(next) = superseded_by {
+            (false, format!("superseded by decision {next}"))
+        } else {
+            match decisions::check(case, &d.target, d.person.as_deref(), d.judgement) {
+                Err(misfit) => (false, format!("not applied: it no longer fits the case ({misfit})")),
+                Ok(Checked::Claim(index)) => {
+                    let note = crate::report::ClaimNote {
+                        decision: d.id,
+                        at: d.at.clone(),
+                        by: d.by.clone(),
+                        reason: d.reason.clone(),
+                    };
+                    out.notes.push((index, note));
+                    (true, format!("a note on {}", case.claims[index].id))
+                }
+                Ok(Checked::Record { dataset, record, person }) => {
+                    let key = &case.people[person].key;
+                    let set = sets.iter().find(|s| s.info().dataset == dataset);
+                    let entity = match set {
+                        Some(set) => set.get(&record)?,
+                        None => None,
+                    };
+                    match (d.judgement, entity) {
+                        (_, None) => (false, format!("not applied: {dataset} has no record {record}")),
+                        (Judgement::Same, Some(entity)) => {
+                            out.same.push((dataset, resolve::Forced { person, entity, decision: d.id }));
+                            (true, format!("the record is about {key}, by desk decision"))
+                        }
+                        (Judgement::Different, Some(_)) => {
+                            out.different.push((dataset, record));
+                            (true, format!("the record is not about {key}: kept out, as the case file's exclude"))
+                        }
+                        (_, Some(_)) => (false, "recorded; unsure changes nothing".to_string()),
+                    }
+                }
+            }
+        };
+        out.lines.push(crate::report::DecisionLine {
+            id: d.id,
+            at: d.at.clone(),
+            by: d.by.clone(),
+            target: d.target.clone(),
+            person: d.person.clone(),
+            judgement: d.judgement,
+            reason: d.reason.clone(),
+            applied,
+            superseded_by,
+            effect,
+        });
+    }
+    Ok(out)
 }
 
 /// Adds what an editor needs beside each item of evidence (issue 14): a Latin reading of a
@@ -422,6 +535,7 @@ impl Ctx<'_> {
             explanation,
             person: self.case.people[claim.person].key.clone(),
             origins,
+            notes: Vec::new(),
         }
     }
 

@@ -40,6 +40,7 @@
 
 pub mod case;
 pub mod compare;
+pub mod decisions;
 pub mod documents;
 pub mod evaluate;
 pub mod evidence;
@@ -51,6 +52,7 @@ pub mod resolve;
 mod yaml;
 
 pub use case::{parse_case, Case, CaseError};
-pub use evaluate::{verify, verify_with};
+pub use decisions::{Decision, Judgement};
+pub use evaluate::{verify, verify_decided, verify_with};
 pub use report::{Report, Status};
 pub use yaml::Pos;

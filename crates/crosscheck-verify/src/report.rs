@@ -81,6 +81,40 @@ pub struct ClaimResult {
     pub person: String,
     /// The distinct origins of the supporting evidence.
     pub origins: Vec<String>,
+    /// The desk's notes on the claim (decisions `note` in effect), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<ClaimNote>,
+}
+
+/// A desk note on a claim: a decision `note` in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimNote {
+    /// The decision's id in the desk's log.
+    pub decision: i64,
+    pub at: String,
+    pub by: String,
+    pub reason: Option<String>,
+}
+
+/// One of the desk's recorded decisions on the case, and what applying it did (PRODUCT.md,
+/// `decisions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionLine {
+    /// The decision's id in the desk's log.
+    pub id: i64,
+    pub at: String,
+    pub by: String,
+    /// A claim id, or a record as `dataset:record`.
+    pub target: String,
+    pub person: Option<String>,
+    pub judgement: crate::decisions::Judgement,
+    pub reason: Option<String>,
+    /// Whether it changed this report: in effect, fitting the case, and not `unsure`.
+    pub applied: bool,
+    /// The later decision on the same target that replaced it, if any.
+    pub superseded_by: Option<i64>,
+    /// What it did, or why it was not applied, in a sentence.
+    pub effect: String,
 }
 
 /// A watchlist record matching a person of the case.
@@ -226,6 +260,9 @@ pub struct Report {
     /// `findings` grouped per person (additive, issue 14).
     pub findings_by_person: Vec<PersonFindings>,
     pub set_aside: Vec<SetAside>,
+    /// The desk's decisions on the case, in the order they were made (empty with
+    /// `--no-decisions`).
+    pub decisions: Vec<DecisionLine>,
     pub warnings: Vec<String>,
     pub could_not_verify: Vec<String>,
     pub subject: PersonSummary,

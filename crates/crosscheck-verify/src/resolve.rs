@@ -46,8 +46,17 @@ pub const CANDIDATES: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub enum How {
     Identifier(String),
-    Name { score: f64, agreeing: &'static str },
-    Link { relationship: String },
+    Name {
+        score: f64,
+        agreeing: &'static str,
+    },
+    Link {
+        relationship: String,
+    },
+    /// The desk decided the record is about the person (a decision `same`, by its log id).
+    Decision {
+        id: i64,
+    },
 }
 
 impl How {
@@ -57,6 +66,7 @@ impl How {
             How::Identifier(prop) => format!("resolved by identifier ({prop})"),
             How::Name { agreeing, .. } => format!("resolved by name and {agreeing}"),
             How::Link { relationship } => format!("resolved through a family record ({relationship})"),
+            How::Decision { id } => format!("resolved by desk decision {id}"),
         }
     }
 }
@@ -273,16 +283,33 @@ pub fn best_name_score(query: &Query, record: &Entity) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// A record the desk decided is about a person (a decision `same`): it resolves to them
+/// whatever the rules say.
+#[derive(Debug, Clone)]
+pub struct Forced {
+    pub person: usize,
+    pub entity: Entity,
+    /// The decision's id in the desk's log.
+    pub decision: i64,
+}
+
 /// Resolves every person of `case` in `set`. `extra_ids` are records whose links are wanted too
-/// (watchlist findings, for their listings).
+/// (watchlist findings, for their listings); `forced` are the desk's `same` decisions on records
+/// of this set (never in `excluded`).
 pub fn resolve(
     case: &Case,
     queries: &[Query],
     set: &dyn EvidenceSet,
     excluded: &HashSet<String>,
     extra_ids: &[String],
+    forced: &[Forced],
 ) -> Result<View, SetError> {
     let mut view = View::default();
+    for f in forced {
+        let score = best_name_score(&queries[f.person], &f.entity);
+        let how = How::Decision { id: f.decision };
+        view.resolved.push(Resolved { person: f.person, entity: f.entity.clone(), how, name_score: score });
+    }
     for (idx, (person, query)) in case.people.iter().zip(queries).enumerate() {
         for record in set.candidates(&query.entity, CANDIDATES)? {
             if excluded.contains(&record.id) {
@@ -357,6 +384,8 @@ pub fn resolve(
 
 fn add(view: &mut View, r: Resolved) {
     match view.resolved.iter_mut().find(|x| x.entity.id == r.entity.id) {
+        // the desk's decision stands whatever the rules say
+        Some(existing) if matches!(existing.how, How::Decision { .. }) => {}
         Some(existing) if existing.person != r.person && r.name_score > existing.name_score => *existing = r,
         Some(_) => {}
         None => view.resolved.push(r),

@@ -25,6 +25,10 @@ use std::process::ExitCode;
   crosscheck verify case.yaml --output-format html -o report.html
   crosscheck verify case.yaml --strict --output-format json > report.json
   crosscheck verify --allow-outside-case-folder shared/case.yaml
+  crosscheck verify cases/hollow/case.yaml --no-decisions
+
+The desk's decisions on the case (recorded on the team server, under the name of the folder
+holding the case file) are applied and listed in the report, unless --no-decisions.
 
 The case file's keys, claim ids and rules: docs/case-file.md.
 
@@ -51,6 +55,11 @@ pub struct VerifyArgs {
     /// default they must stay inside it, symlinks followed: a case file may come from someone else)
     #[arg(long)]
     pub allow_outside_case_folder: bool,
+
+    /// Ignore the desk's recorded decisions on this case (by default they are applied: the
+    /// decisions recorded under the name of the folder holding CASE, as the server records them)
+    #[arg(long)]
+    pub no_decisions: bool,
 
     /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`) [default: the newest]
     #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
@@ -79,7 +88,8 @@ impl OutputFormat {
 
 pub fn run(args: VerifyArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let engine = Engine::open(data_dir)?.with_scorer(args.scorer.unwrap_or_default());
-    let options = VerifyOptions { allow_outside_case_folder: args.allow_outside_case_folder };
+    let options =
+        VerifyOptions { allow_outside_case_folder: args.allow_outside_case_folder, no_decisions: args.no_decisions };
     let verified = engine.verify_with(&args.case, options).map_err(|e| user_error(e.to_string()))?;
     for (file, read, loaded, rejected) in &verified.loads {
         diag!("read {read} records of `{file}`: {loaded} entities, {rejected} rejected");

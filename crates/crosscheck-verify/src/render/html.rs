@@ -126,6 +126,7 @@ pub fn render(r: &Report) -> String {
             esc(&claimed_shown(c)),
             c.status.as_str(),
             inline(&c.explanation)
+                + &c.notes.iter().map(|n| format!("<br><em>{}</em>", esc(&super::note_line(n)))).collect::<String>()
         );
     }
     let _ = writeln!(o, "</table>");
@@ -264,6 +265,13 @@ pub fn render(r: &Report) -> String {
                 esc(&x.record),
                 esc(x.reason.as_deref().unwrap_or(""))
             );
+        }
+        let _ = writeln!(o, "</ul>");
+    }
+    if !r.decisions.is_empty() {
+        let _ = writeln!(o, "<h2>Decisions of the desk</h2><ul>");
+        for d in &r.decisions {
+            let _ = writeln!(o, "<li>{}</li>", esc(&super::decision_line(d)));
         }
         let _ = writeln!(o, "</ul>");
     }

@@ -81,6 +81,7 @@ pub fn render(r: &Report) -> String {
             cell(&claimed_shown(c)),
             c.status.as_str(),
             sentence(&c.explanation)
+                + &c.notes.iter().map(|n| format!(" {}.", cell(&super::note_line(n)))).collect::<String>()
         );
     }
     let _ = writeln!(o, "\n## Evidence\n");
@@ -164,6 +165,12 @@ pub fn render(r: &Report) -> String {
         for x in &r.exclusions {
             let reason = x.reason.as_deref().map(|r| format!(": {}", cell(r))).unwrap_or_default();
             let _ = writeln!(o, "- {}{reason}", code(&format!("{}:{}", x.dataset, x.record)));
+        }
+    }
+    if !r.decisions.is_empty() {
+        let _ = writeln!(o, "\n## Decisions of the desk\n");
+        for d in &r.decisions {
+            let _ = writeln!(o, "- {}", cell(&super::decision_line(d)));
         }
     }
     let _ = writeln!(o, "\n## Datasets consulted\n");

@@ -47,6 +47,29 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
+/// A desk note on a claim, in words: "desk note (decision 4, alice, 2024-11-02T10:00:00Z): reason".
+pub(crate) fn note_line(n: &crate::report::ClaimNote) -> String {
+    let reason = n.reason.as_deref().filter(|r| !r.is_empty()).map(|r| format!(": {r}")).unwrap_or_default();
+    format!("desk note (decision {}, {}, {}){reason}", n.decision, n.by, n.at)
+}
+
+/// One of the desk's decisions, in words: "4 2024-11-02T10:00:00Z alice: registry:r7 same as
+/// subject (reason) — applied: the record is about subject, by desk decision".
+pub(crate) fn decision_line(d: &crate::report::DecisionLine) -> String {
+    let person = d.person.as_deref().map(|p| format!(" as {p}")).unwrap_or_default();
+    let reason = d.reason.as_deref().filter(|r| !r.is_empty()).map(|r| format!(" ({r})")).unwrap_or_default();
+    let applied = if d.applied { "applied" } else { "not applied" };
+    format!(
+        "decision {} at {} by {}: {} {}{person}{reason} — {applied}: {}",
+        d.id,
+        d.at,
+        d.by,
+        d.target,
+        d.judgement.as_str(),
+        d.effect
+    )
+}
+
 /// A claim's value for display: text as is, numbers as numbers, document claims as a dash.
 pub(crate) fn claimed(value: &serde_json::Value) -> String {
     match value {

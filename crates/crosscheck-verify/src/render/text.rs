@@ -42,6 +42,9 @@ pub fn render(r: &Report) -> String {
             let detail = e.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
             let _ = writeln!(o, "  {:<13} {:<width$}    {sign} {}{value}{detail}", "", "", evidence_where(e, r));
         }
+        for n in &c.notes {
+            let _ = writeln!(o, "  {:<13} {:<width$}    {}", "", "", super::note_line(n));
+        }
     }
     if !r.findings.is_empty() {
         let _ = writeln!(o);
@@ -95,6 +98,13 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "RULED OUT BY THE DESK");
         for x in &r.exclusions {
             let _ = writeln!(o, "  {}:{}  {}", x.dataset, x.record, x.reason.as_deref().unwrap_or(""));
+        }
+    }
+    if !r.decisions.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "DECISIONS OF THE DESK");
+        for d in &r.decisions {
+            let _ = writeln!(o, "  {}", super::decision_line(d));
         }
     }
     let _ = writeln!(o);

@@ -1,0 +1,1 @@
+"""Stand-in for `fastapi`, used only when FastAPI is not installed (test_app.py imports its TestClient)."""
