@@ -511,15 +511,23 @@ fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
     lo
 }
 
-/// The index of each open dataset version, built once (see the module's documentation).
+/// The index of each open dataset version, built once (see the module's documentation), on a
+/// thread of its own.
 struct Slot {
     dataset: Weak<Dataset>,
-    /// Held while the index is being built.
-    building: Mutex<()>,
-    index: std::sync::OnceLock<Arc<SearchIndex>>,
+    /// Whether a build was started.
+    started: std::sync::atomic::AtomicBool,
+    /// The index, or why the version could not be read.
+    index: std::sync::OnceLock<Result<Arc<SearchIndex>, String>>,
 }
 
 static INDEXES: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
+
+/// The newest version of each dataset whose index is built, kept open with it: searches of a
+/// newer version are answered from it while that version's index is being built, so a reload
+/// never leaves search without an answer. (It keeps that version's folder until the newer
+/// version's index replaces it.)
+static LATEST: Mutex<Vec<(Arc<Dataset>, Arc<SearchIndex>)>> = Mutex::new(Vec::new());
 
 fn slot_for(dataset: &Arc<Dataset>) -> Arc<Slot> {
     let mut slots = INDEXES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -528,47 +536,76 @@ fn slot_for(dataset: &Arc<Dataset>) -> Arc<Slot> {
     match slots.iter().find(|s| Weak::ptr_eq(&s.dataset, &weak)) {
         Some(s) => s.clone(),
         None => {
-            let s = Arc::new(Slot { dataset: weak, building: Mutex::new(()), index: std::sync::OnceLock::new() });
+            let s = Arc::new(Slot {
+                dataset: weak,
+                started: std::sync::atomic::AtomicBool::new(false),
+                index: std::sync::OnceLock::new(),
+            });
             slots.push(s.clone());
             s
         }
     }
 }
 
-/// Builds the slot's index unless it is there; the caller holds `building`.
-fn build_in(slot: &Slot, dataset: &Dataset) -> Result<Arc<SearchIndex>, EngineError> {
-    if let Some(built) = slot.index.get() {
-        return Ok(built.clone());
+/// Starts building the slot's index unless a build was started; whether this call started it.
+fn start_build(slot: &Arc<Slot>, dataset: &Arc<Dataset>) -> bool {
+    if slot.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return false;
     }
-    let built = Arc::new(SearchIndex::build(dataset)?);
-    Ok(slot.index.get_or_init(|| built).clone())
+    let (slot, dataset) = (slot.clone(), dataset.clone());
+    std::thread::spawn(move || {
+        let built = SearchIndex::build(&dataset).map(Arc::new).map_err(|e| e.to_string());
+        if let Ok(index) = &built {
+            let mut latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match latest.iter_mut().find(|(d, _)| same_dataset(d, &dataset)) {
+                Some(entry) if entry.0.version() < dataset.version() => *entry = (dataset.clone(), index.clone()),
+                Some(_) => {}
+                None => latest.push((dataset.clone(), index.clone())),
+            }
+        }
+        let _ = slot.index.set(built);
+    });
+    true
+}
+
+/// Whether two versions are of one dataset of one store (its folder: tests open several stores).
+fn same_dataset(a: &Dataset, b: &Dataset) -> bool {
+    a.dir().parent() == b.dir().parent()
+}
+
+fn unreadable(dataset: &Dataset, reason: &str) -> SearchError {
+    SearchError::Unreadable(format!("`{}` cannot be indexed for search: {reason}", dataset.name()))
 }
 
 /// `dataset`'s search index, built on first use (a second caller waits for the first).
-pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, EngineError> {
+pub fn index_for(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, SearchError> {
     let slot = slot_for(dataset);
-    if let Some(built) = slot.index.get() {
-        return Ok(built.clone());
-    }
-    let _building = slot.building.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    build_in(&slot, dataset)
+    start_build(&slot, dataset);
+    slot.index.wait().clone().map_err(|e| unreadable(dataset, &e))
 }
 
-/// [`index_for`], except that while another caller is building the index this answers
-/// [`SearchError::Building`] at once instead of waiting: a server's workers are few, and a
-/// dozen searches waiting for one build would hold them all from `/match`. Once built, the
-/// index is read without a lock.
-pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<Arc<SearchIndex>, SearchError> {
+/// The index a search of `dataset` reads, with the version it indexes: `dataset`'s own when
+/// built; while it is being built, the newest older version's that is; when there is none,
+/// the request that started the build waits for it and others are told
+/// [`SearchError::Building`] at once (a server's workers are few: a dozen searches waiting for
+/// one build would hold them all from `/match`). A built index is read without a lock.
+pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<(Arc<Dataset>, Arc<SearchIndex>), SearchError> {
     let slot = slot_for(dataset);
     if let Some(built) = slot.index.get() {
-        return Ok(built.clone());
+        return built.clone().map(|i| (dataset.clone(), i)).map_err(|e| unreadable(dataset, &e));
     }
-    let _building = match slot.building.try_lock() {
-        Ok(guard) => guard,
-        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-        Err(std::sync::TryLockError::WouldBlock) => return Err(SearchError::Building(dataset.name().to_string())),
+    let started = start_build(&slot, dataset);
+    let previous = {
+        let latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        latest.iter().find(|(d, _)| same_dataset(d, dataset) && d.version() < dataset.version()).cloned()
     };
-    Ok(build_in(&slot, dataset)?)
+    if let Some(previous) = previous {
+        return Ok(previous);
+    }
+    if started {
+        return slot.index.wait().clone().map(|i| (dataset.clone(), i)).map_err(|e| unreadable(dataset, &e));
+    }
+    Err(SearchError::Building(dataset.name().to_string()))
 }
 
 /// The facets yente can count.
@@ -638,6 +675,9 @@ pub enum SearchError {
     /// The dataset's index is being built for another request.
     #[error("the search index of `{0}` is being built; try again in a few seconds")]
     Building(String),
+    /// A record of the dataset could not be read while indexing it (a damaged store).
+    #[error("{0}")]
+    Unreadable(String),
     #[error(transparent)]
     Engine(#[from] EngineError),
 }
@@ -712,8 +752,8 @@ impl Snapshot {
         let mut total = 0;
         let mut counts: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
         for dataset in self.datasets() {
-            let index = index_or_busy(dataset)?;
-            let search = Search { index: &index, dataset, fuzzy: request.fuzzy };
+            let (dataset, index) = index_or_busy(dataset)?;
+            let search = Search { index: &index, dataset: &dataset, fuzzy: request.fuzzy };
             let mut found = search.eval(&tree, None)?;
             found.retain(|(d, _)| {
                 let s = index.schema[*d as usize];

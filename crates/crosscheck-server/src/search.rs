@@ -173,6 +173,10 @@ async fn search(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 format!("The search index of `{name}` is being built (about 10 seconds a million records); try again shortly."),
             ),
+            SearchError::Unreadable(e) => {
+                crate::layers::log_line(&format!("error: {e}"));
+                ApiError::internal()
+            }
             SearchError::Engine(e) => ApiError::from(e),
         })?;
         let results: Vec<EntityResponse> = found

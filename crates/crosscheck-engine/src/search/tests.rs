@@ -274,21 +274,46 @@ fn a_search_during_a_build_is_told_so_instead_of_waiting() {
     let (_dir, snapshot) = snapshot();
     let dataset = &snapshot.datasets()[0];
     let slot = slot_for(dataset);
-    let building = slot.building.lock().unwrap(); // as if another request were building it
+    slot.started.store(true, std::sync::atomic::Ordering::SeqCst); // as if another request were building it
     assert!(
         matches!(snapshot.search(&SearchRequest::new("anna")), Err(SearchError::Building(name)) if name == "people")
     );
-    drop(building);
+    let _ = slot.index.set(Ok(Arc::new(SearchIndex::build(dataset).unwrap())));
     assert!(snapshot.search(&SearchRequest::new("anna")).is_ok());
-    // once built, searches at once never wait or fail, whatever holds the build's lock
-    let _held = slot.building.lock().unwrap();
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let snapshot = snapshot.clone();
             std::thread::spawn(move || (0..50).all(|_| snapshot.search(&SearchRequest::new("anna")).is_ok()))
         })
         .collect();
-    assert!(threads.into_iter().all(|t| t.join().unwrap()));
+    assert!(threads.into_iter().all(|t| t.join().unwrap()), "a built index is read at once by all");
+}
+
+#[test]
+fn a_new_version_is_searched_in_the_previous_one_while_its_index_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(&dir.path().join("data")).unwrap();
+    let load = |text: &str| {
+        let file = dir.path().join("list.jsonl");
+        std::fs::write(&file, text).unwrap();
+        let request = LoadRequest {
+            files: vec![file],
+            options: ReaderOptions { dataset: "list".into(), ..ReaderOptions::default() },
+            ..LoadRequest::default()
+        };
+        engine.load(&request, &Quiet, &Cancel::default()).unwrap();
+        engine.snapshot(&["list".to_string()]).unwrap()
+    };
+    let v1 = load(r#"{"id":"old","schema":"Person","properties":{"name":["Anna Old"]}}"#);
+    assert_eq!(found(&v1, &SearchRequest::new("anna")), ["old"]);
+    std::thread::sleep(std::time::Duration::from_millis(5)); // versions are named by time
+    let v2 = load(r#"{"id":"new","schema":"Person","properties":{"name":["Anna New"]}}"#);
+    let slot = slot_for(&v2.datasets()[0]);
+    slot.started.store(true, std::sync::atomic::Ordering::SeqCst); // its index being built
+    assert_eq!(found(&v2, &SearchRequest::new("anna")), ["old"], "answered from the version before");
+    let _ = slot.index.set(Ok(Arc::new(SearchIndex::build(&v2.datasets()[0]).unwrap())));
+    assert_eq!(found(&v2, &SearchRequest::new("anna")), ["new"]);
+    drop(v1);
 }
 
 #[test]
