@@ -43,6 +43,7 @@ pub mod load;
 pub mod query;
 pub mod scoring;
 pub mod screen;
+pub mod search;
 pub mod suggest;
 pub mod verify;
 pub mod wire;

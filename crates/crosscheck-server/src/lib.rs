@@ -29,6 +29,7 @@ mod layers;
 mod params;
 mod reconcile;
 mod routes;
+mod search;
 mod yente;
 
 pub use error::ApiError;

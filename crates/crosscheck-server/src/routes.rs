@@ -35,6 +35,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/cases", get(cases))
         .route("/cases/{case}", get(case_json))
         .route("/cases/{case}/report.html", get(case_html))
+        .merge(crate::search::routes())
         .merge(crate::reconcile::routes())
         .merge(crate::desk::routes())
         .merge(crate::entities::routes())
