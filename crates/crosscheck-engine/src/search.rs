@@ -111,11 +111,48 @@ fn group_of(kind: PropType) -> Option<&'static str> {
 /// The groups kept in the keyword tables (for filters and facets).
 const KEYWORD_GROUPS: [&str; 4] = ["countries", "topics", "genders", "identifiers"];
 
-/// Whether a record of a dataset of `kind` is one of its targets: yente's `target`. Our store
-/// keeps no per-record flag, so: a record of a watchlist that carries a topic (a listed
-/// person, company, vessel; not its address, sanction or ownership records).
+/// Whether a record of a dataset of `kind` is one of its targets: yente's `target`, one rule
+/// for every route. The source's own flag when it gives one (FtM exports do); else a record of
+/// a watchlist that is a party FtM can match (a listed person, company, vessel, wallet), not one
+/// of its addresses (FtM matches addresses too, but nobody is listed as one) or its sanction and
+/// ownership records.
 pub fn is_target(entity: &Entity, dataset_kind: &str) -> bool {
-    dataset_kind == "watchlist" && !entity.get("topics").is_empty()
+    entity.target.unwrap_or_else(|| {
+        dataset_kind == "watchlist" && entity.schema_def().is_some_and(|s| s.matchable && !s.is_a("Address"))
+    })
+}
+
+/// A provenance date (`2024-01-02T03:04:05`, or a prefix of it) as a number that sorts as the
+/// date does (its digits, padded to seconds); 0 when there is none.
+fn seen_number(value: Option<&str>) -> u64 {
+    let Some(value) = value else { return 0 };
+    let digits: String = value.chars().filter(char::is_ascii_digit).take(14).collect();
+    if digits.is_empty() {
+        return 0;
+    }
+    format!("{digits:0<14}").parse().unwrap_or(0)
+}
+
+/// `first_seen` (0), `last_seen` (1) or `last_change` (2) of `entity` as [`seen_number`] reads it.
+fn seen_of(entity: &Entity, field: usize) -> u64 {
+    let value = match field {
+        0 => entity.first_seen.as_deref(),
+        1 => entity.last_seen.as_deref(),
+        _ => entity.last_change.as_deref(),
+    };
+    seen_number(value)
+}
+
+/// Two records' dates ordered as Elasticsearch orders them: a record without one comes last,
+/// ascending or descending (`desc` reverses only the dated ones).
+fn seen_order(a: u64, b: u64, desc: bool) -> std::cmp::Ordering {
+    match (a, b) {
+        (0, 0) => std::cmp::Ordering::Equal,
+        (0, _) => std::cmp::Ordering::Greater,
+        (_, 0) => std::cmp::Ordering::Less,
+        _ if desc => b.cmp(&a),
+        _ => a.cmp(&b),
+    }
 }
 
 /// One dataset version's search index. Entities are numbered as in the store.
@@ -131,6 +168,9 @@ pub struct SearchIndex {
     /// Per entity: its place among the dataset's ids in sorted order, its schema (index in
     /// `Schema::all()`), its number of values, tokens in its values and in its names.
     id_rank: Vec<u32>,
+    /// Per entity, its `first_seen`, `last_seen` and `last_change` as sortable numbers (0: none);
+    /// a table stays empty when no record has that date (most loads).
+    seen: [Vec<u64>; 3],
     schema: Vec<u8>,
     values: Vec<u16>,
     text_len: Vec<u16>,
@@ -225,6 +265,7 @@ struct DocData {
     tokens: Vec<(String, bool)>,
     keywords: Vec<(u8, String)>,
     target: bool,
+    seen: [u64; 3],
 }
 
 fn schema_index(name: &str) -> u8 {
@@ -275,6 +316,7 @@ fn doc_data(entity: &Entity, kind: &str) -> DocData {
         tokens: toks,
         keywords,
         target: is_target(entity, kind),
+        seen: [seen_of(entity, 0), seen_of(entity, 1), seen_of(entity, 2)],
     }
 }
 
@@ -329,6 +371,7 @@ impl SearchIndex {
         doc_terms.starts.push(0);
         doc_kws.starts.push(0);
         let mut ids = Strings::default();
+        let mut seen: [Vec<u64>; 3] = Default::default();
         let (mut schema, mut values, mut text_len, mut names_len, mut target) = (
             Vec::with_capacity(n),
             Vec::with_capacity(n),
@@ -358,6 +401,14 @@ impl SearchIndex {
                 text_len.push(doc.text_len);
                 names_len.push(doc.names_len);
                 target.push(doc.target);
+                for (f, dates) in seen.iter_mut().enumerate() {
+                    if doc.seen[f] != 0 && dates.is_empty() {
+                        dates.resize(schema.len() - 1, 0); // the first dated record: earlier ones have none
+                    }
+                    if !dates.is_empty() {
+                        dates.push(doc.seen[f]);
+                    }
+                }
             }
         }
         doc_terms.items.shrink_to_fit();
@@ -426,6 +477,7 @@ impl SearchIndex {
             names,
             others,
             id_rank,
+            seen,
             schema,
             avg_text_len: avg(&text_len),
             avg_names_len: avg(&names_len),
@@ -461,6 +513,7 @@ impl SearchIndex {
             + self.names.bytes()
             + self.others.bytes()
             + self.id_rank.capacity() * 4
+            + self.seen.iter().map(|d| d.capacity() * 8).sum::<usize>()
             + self.schema.capacity()
             + (self.values.capacity() + self.text_len.capacity() + self.names_len.capacity()) * 2
             + self.keywords.bytes()
@@ -617,9 +670,9 @@ pub enum SortKey {
     Score,
     Id,
     Schema,
-    /// A field no record of ours has a value for (`first_seen`, `last_seen`, `last_change`):
-    /// every record ties on it.
-    Missing,
+    /// A provenance date: 0 `first_seen`, 1 `last_seen`, 2 `last_change`. Records without it
+    /// come last, in either direction.
+    Seen(usize),
 }
 
 /// One `/search` request, read and checked by the front end.
@@ -774,9 +827,9 @@ impl Snapshot {
                     SortKey::Score => a.score.total_cmp(&b.score),
                     SortKey::Id => a.entity.id.cmp(&b.entity.id),
                     SortKey::Schema => schema_name(*sa).cmp(schema_name(*sb)),
-                    SortKey::Missing => std::cmp::Ordering::Equal,
+                    SortKey::Seen(f) => seen_order(seen_of(&a.entity, *f), seen_of(&b.entity, *f), *desc),
                 };
-                let order = if *desc { order.reverse() } else { order };
+                let order = if *desc && !matches!(key, SortKey::Seen(_)) { order.reverse() } else { order };
                 if order.is_ne() {
                     return order;
                 }
@@ -1204,9 +1257,13 @@ impl<'a> Search<'a> {
                     SortKey::Schema => {
                         schema_name(index.schema[a.0 as usize]).cmp(schema_name(index.schema[b.0 as usize]))
                     }
-                    SortKey::Missing => std::cmp::Ordering::Equal,
+                    SortKey::Seen(f) => {
+                        let dates = &index.seen[*f];
+                        let at = |d: u32| dates.get(d as usize).copied().unwrap_or(0);
+                        seen_order(at(a.0), at(b.0), *desc)
+                    }
                 };
-                let order = if *desc { order.reverse() } else { order };
+                let order = if *desc && !matches!(key, SortKey::Seen(_)) { order.reverse() } else { order };
                 if order.is_ne() {
                     return order;
                 }

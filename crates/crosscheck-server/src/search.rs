@@ -108,7 +108,9 @@ fn read(params: &Params) -> Result<(SearchRequest, Scope), ApiError> {
             "_score" => SortKey::Score,
             "entity_id" | "id" => SortKey::Id,
             "schema" => SortKey::Schema,
-            "first_seen" | "last_seen" | "last_change" => SortKey::Missing,
+            "first_seen" => SortKey::Seen(0),
+            "last_seen" => SortKey::Seen(1),
+            "last_change" => SortKey::Seen(2),
             _ => {
                 return Err(ApiError::bad_request(format!(
                     "Results cannot be sorted by `{field}`: sort by _score, entity_id, schema, first_seen, \

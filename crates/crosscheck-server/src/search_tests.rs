@@ -20,7 +20,7 @@ use tower::ServiceExt;
 const LIST: &str = r#"{"id":"p-orlov","schema":"Person","properties":{"name":["Dmitri Orlovsky Varnek"],"alias":["Дмитрий Варнек"],"birthDate":["1972-01-26"],"nationality":["ru"],"country":["ru"],"topics":["sanction"],"addressEntity":["a-tarnow"]}}
 {"id":"p-other","schema":"Person","properties":{"name":["Pavel Grint"],"notes":["Business partner of Dmitri Varnek in Tarnowsk"],"country":["ru"],"topics":["sanction"]}}
 {"id":"c-varnek","schema":"Company","properties":{"name":["Varnek Holdings"],"jurisdiction":["cy"],"topics":["sanction"]}}
-{"id":"c-quiet","schema":"Company","properties":{"name":["Quiet Harbour Shipping"],"jurisdiction":["lb"]}}
+{"id":"c-quiet","schema":"Company","target":false,"properties":{"name":["Quiet Harbour Shipping"],"jurisdiction":["lb"]}}
 {"id":"a-tarnow","schema":"Address","properties":{"full":["12 Mill Street, Tarnowsk"],"city":["Tarnowsk"],"country":["ru"]}}
 {"id":"a-tarnow2","schema":"Address","properties":{"full":["3 Bridge Road, Tarnowsk"],"city":["Tarnowsk"],"country":["ru"]}}
 {"id":"s-1","schema":"Sanction","properties":{"entity":["p-orlov"],"authority":["Invented Council"],"program":["Tarnowsk measures"]}}
@@ -277,9 +277,12 @@ async fn target_filters_listed_records_from_the_rest() {
     let (_, targets) = get(&f, "/search/list?schema=LegalEntity&target=true").await;
     assert!(!ids(&targets).is_empty());
     assert!(targets["results"].as_array().unwrap().iter().all(|r| r["target"] == true));
+    assert!(ids(&targets).contains(&"p-3".to_string()), "a watchlist's people are its targets");
     let (_, rest) = get(&f, "/search/list?schema=LegalEntity&target=false").await;
-    assert!(!ids(&rest).is_empty());
+    assert_eq!(ids(&rest), ["c-quiet"], "unless the source says otherwise");
     assert!(rest["results"].as_array().unwrap().iter().all(|r| r["target"] == false));
+    let (_, sanctions) = get(&f, "/search/list?schema=Sanction").await;
+    assert!(sanctions["results"].as_array().unwrap().iter().all(|r| r["target"] == false), "{sanctions}");
 }
 
 #[tokio::test]

@@ -34,6 +34,8 @@ impl EntityResponse {
     /// A stored record of `dataset` (`watchlist`: whether that dataset is a watchlist).
     pub fn new(entity: Entity, dataset: &str, watchlist: bool) -> EntityResponse {
         let caption = entity.ftm_caption();
+        // one rule on every route: the source's flag, else a watchlist's records with a topic
+        let target = crosscheck_engine::search::is_target(&entity, if watchlist { "watchlist" } else { "" });
         // as yente indexes: the source's datasets that are loaded (here: this one), else this one
         let datasets = vec![dataset.to_string()];
         EntityResponse {
@@ -43,7 +45,7 @@ impl EntityResponse {
             schema: entity.schema,
             datasets,
             referents: entity.referents,
-            target: entity.target.unwrap_or(watchlist),
+            target,
             first_seen: entity.first_seen.as_deref().and_then(timestamp),
             last_seen: entity.last_seen.as_deref().and_then(timestamp),
             last_change: entity.last_change.as_deref().and_then(timestamp),

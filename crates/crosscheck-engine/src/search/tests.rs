@@ -142,10 +142,15 @@ const PEOPLE: &str = r#"{"id":"a","schema":"Person","properties":{"name":["Anna 
 "#;
 
 fn snapshot() -> (tempfile::TempDir, Snapshot) {
+    snapshot_of(PEOPLE)
+}
+
+/// A watchlist `people` holding `records` (FtM JSON lines).
+fn snapshot_of(records: &str) -> (tempfile::TempDir, Snapshot) {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     let file = dir.path().join("people.jsonl");
-    std::fs::write(&file, PEOPLE).unwrap();
+    std::fs::write(&file, records).unwrap();
     let request = LoadRequest {
         files: vec![file],
         options: ReaderOptions { dataset: "people".into(), ..ReaderOptions::default() },
@@ -209,8 +214,8 @@ fn filters_schema_and_facets() {
     let mut request = SearchRequest::new("");
     request.filters = vec![("properties.birthDate".into(), "1975-04".into())];
     assert_eq!(found(&snapshot, &request), ["e"], "a date by its month");
-    request.filters = vec![("target".into(), "true".into())];
-    assert_eq!(found(&snapshot, &request), ["c"], "the record with a topic is the watchlist's target");
+    request.filters = vec![("target".into(), "false".into())];
+    assert_eq!(found(&snapshot, &request), ["d"], "a watchlist's parties are its targets, not an address");
 }
 
 #[test]
@@ -378,4 +383,29 @@ fn hostile_queries_are_answered_or_refused_never_a_panic() {
             }
         }
     }
+}
+
+#[test]
+fn results_sort_by_provenance_dates_undated_last() {
+    let person = |id: &str, seen: &str| {
+        format!(r#"{{"id":"{id}","schema":"Person",{seen}"properties":{{"name":["Olga Berg"]}}}}"#)
+    };
+    let records = [
+        person("a", r#""first_seen":"2023-02-23T18:03:02","#),
+        person("b", ""),
+        person("c", r#""first_seen":"2024-07-19T18:02:43","last_change":"2024-07-20","#),
+        person("d", r#""first_seen":"2023-02-23T18:03:03","#),
+    ]
+    .join("\n");
+    let (_dir, snapshot) = snapshot_of(&records);
+    let sorted = |key: SortKey, desc: bool| {
+        let mut request = SearchRequest::new("olga");
+        request.sort = vec![(key, desc)];
+        found(&snapshot, &request)
+    };
+    assert_eq!(sorted(SortKey::Seen(0), true), ["c", "d", "a", "b"]);
+    assert_eq!(sorted(SortKey::Seen(0), false), ["a", "d", "c", "b"], "undated last either way");
+    assert_eq!(sorted(SortKey::Seen(2), true), ["c", "a", "b", "d"], "then by score and id");
+    assert_eq!(seen_number(Some("2024-07-20")), 20240720000000);
+    assert_eq!(seen_number(Some("")), 0);
 }
