@@ -11,18 +11,25 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Serve yente's matching API (`/match`, `/entities`, `/catalog`, `/algorithms`) and the desk's cases.
+/// Serve yente's API (`/match`, `/search`, `/entities`, `/reconcile`, `/catalog`, `/algorithms`) and the desk's cases.
 ///
-/// Clients written for yente or the OpenSanctions API work unchanged: point them at the printed
-/// address. Datasets loaded while the server runs are served from the next request on.
+/// Clients written for yente or the OpenSanctions API work unchanged, and so does OpenRefine
+/// (add `http://ADDR/reconcile/default` as a reconciliation service): point them at the printed
+/// address. Datasets loaded while the server runs are served from the next request on. With
+/// `--cases`, reviewers record decisions on a case's records and claims
+/// (`POST /cases/{case}/decisions`), which `verify` then applies.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   crosscheck serve
   crosscheck serve --bind 127.0.0.1:9000 --cases ~/desk/cases
   curl -s localhost:8000/match/default -d @queries.json
+  curl -s 'localhost:8000/search/default?q=ivan%20petrov&countries=ru'
+  curl -s localhost:8000/cases/petrov/decisions -H 'Authorization: Bearer TOKEN' -d @decision.json
 
 queries.json is yente's batch: {\"queries\": {\"q1\": {\"schema\": \"Person\", \"properties\":
-{\"name\": [\"Ivan Petrov\"], \"birthDate\": [\"1970\"]}}}}.
+{\"name\": [\"Ivan Petrov\"], \"birthDate\": [\"1970\"]}}}}. decision.json is one decision on a
+record of the case: {\"target\": \"ofac:ofac-123\", \"person\": \"subject\", \"judgement\":
+\"different\", \"reason\": \"born 1950, not our subject\"}.
 
 Without access tokens the server answers only on a loopback address (127.0.0.1, ::1).
 Stop it with Ctrl-C. One log line per request goes to stderr: time, method, route, status,
