@@ -71,8 +71,8 @@ main_feature!(
     name_fingerprint_levenshtein,
     "Two non-person entities have similar fingerprinted names. This includes simplifying \
      entity type names (e.g. \"Limited\" -> \"Ltd\") and uses the Damerau-Levensthein string \
-     distance algorithm. (crosscheck's port does not shorten company types: fingerprints' \
-     table of them is not carried; it measures Levenshtein distance as rigour does.)"
+     distance algorithm. (Company types shortened with fingerprints' table; the distance is \
+     Levenshtein's, as rigour measures it.)"
 );
 main_feature!(
     NAME_METAPHONE_MATCH,

@@ -46,16 +46,33 @@ const PAIRS: &[(Side, Side, f64, f64)] = &[
         (("LegalEntity", &[("name", "Green Valley Farms")]), ("Company", &[("name", "Green Valley Farm"), ("country", "us")]), 0.8266666666666667, 0.85),
         (("Person", &[("name", "Robert Fischer")]), ("Person", &[("name", "Rupert Fisher")]), 0.9416666666666667, 0.6186666666666667),
         (("Person", &[("name", "Li Wei")]), ("Person", &[("name", "Wei Li")]), 1.0, 0.9),
+        (("CryptoWallet", &[("name", "Wallet A"), ("publicKey", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT")]), ("CryptoWallet", &[("name", "Unknown"), ("publicKey", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT")]), 0.0, 0.98),
+        (("Security", &[("name", "Apple Inc. Common Stock"), ("isin", "US0378331005")]), ("Security", &[("name", "AAPL"), ("isin", "US0378331005")]), 0.600625, 0.98),
+        (("Company", &[("name", "Oceanic Freight 2000 Ltd"), ("registrationNumber", "AB123456")]), ("Company", &[("name", "Oceanic Freight 2001 Limited"), ("registrationNumber", "XY987654")]), 0.8604166666666666, 0.557142857142857),
+        (("Person", &[("name", "Dr. Fatima Zahra Benali"), ("birthDate", "1980-07-14")]), ("Person", &[("name", "Fatima Benali"), ("birthDate", "1980-07")]), 0.8333333333333333, 0.45),
+        (("Person", &[("name", "Jean-Luc Picard"), ("nationality", "fr"), ("gender", "male")]), ("Person", &[("name", "Jean Luc Picard"), ("nationality", "fr"), ("gender", "male")]), 1.0, 1.0),
+        (("Organization", &[("name", "Front for the Liberation of Nowhere"), ("alias", "FLN")]), ("Organization", &[("name", "Nowhere Liberation Front")]), 0.8656916099773242, 0.0),
+        (("Person", &[("name", "Κωνσταντίνος Παπαδόπουλος")]), ("Person", &[("name", "Konstantinos Papadopoulos")]), 1.0, 0.9),
+        (("Vessel", &[("name", "MV Ocean Queen"), ("mmsi", "636012345")]), ("Vessel", &[("name", "Ocean Queen"), ("mmsi", "636012345")]), 0.8333333333333333, 0.95),
+        (("Person", &[("name", "Mohammed bin Salman")]), ("Person", &[("name", "Muhammad ibn Salman")]), 0.6416666666666666, 0.6),
+        (("Company", &[("name", "Schmidt & Söhne GmbH")]), ("Company", &[("name", "Schmidt und Soehne Gesellschaft mit beschränkter Haftung")]), 0.9837037037037037, 0.8470588235294118),
 ];
 
 #[test]
 fn pairs_score_as_nomenklatura_does() {
+    let (mut differ, mut details) = (Vec::new(), Vec::new());
     for (i, (a, b, name_based, logic_v1)) in PAIRS.iter().enumerate() {
-        let ours = pair(&NAME_BASED, *a, *b);
-        assert!((ours - name_based).abs() < 1e-9, "name-based pair {i}: {ours} against nomenklatura's {name_based}");
-        let ours = pair(&LOGIC_V1, *a, *b);
-        assert!((ours - logic_v1).abs() < 1e-9, "logic-v1 pair {i}: {ours} against nomenklatura's {logic_v1}");
+        for (scorer, theirs) in [(&NAME_BASED, name_based), (&LOGIC_V1, logic_v1)] {
+            let ours = pair(scorer, *a, *b);
+            if (ours - theirs).abs() >= 1e-9 {
+                details.push(format!("{} pair {i}: {ours} against nomenklatura's {theirs}", scorer.name()));
+                differ.push((scorer.name(), i));
+            }
+        }
     }
+    // the one known difference: ICU and crosscheck's tables transliterate the Greek name a
+    // little apart, so one Jaro-Winkler word pair is under 1
+    assert_eq!(differ, [("name-based", 28)], "{details:?}");
 }
 
 #[test]
@@ -137,30 +154,39 @@ fn identifier_formats_table() {
 }
 
 #[test]
-fn name_based_scores_yentes_zakharov_fixture_shared_data() {
+fn yentes_zakharov_fixture_scores_as_in_nomenklatura_shared_data() {
     let Some(path) = crosscheck_testdata::reference_file("ftm_samples/yente_zala_entities.ftm.json") else { return };
     let text = std::fs::read_to_string(path).unwrap();
+    // yente's tests/test_match.py query; nomenklatura 4.17.4 scores its record 1.0 with both
     let mut query = Entity::new("q", "Person");
     query.add("name", "Alexander Vyacheslavovich ZAKHAROV");
     query.add("birthDate", "1965");
     query.add("country", "ru");
-    let mut best: Option<(f64, String)> = None;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let mut e = Entity::new(v["id"].as_str().unwrap(), v["schema"].as_str().unwrap());
-        for (prop, values) in v["properties"].as_object().unwrap() {
-            for value in values.as_array().unwrap() {
-                if let Some(s) = value.as_str() {
-                    e.add(prop, s);
+    let records: Vec<Entity> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let mut e = Entity::new(v["id"].as_str().unwrap(), v["schema"].as_str().unwrap());
+            for (prop, values) in v["properties"].as_object().unwrap() {
+                for value in values.as_array().unwrap().iter().filter_map(|x| x.as_str()) {
+                    e.add(prop, value);
                 }
             }
+            e
+        })
+        .collect();
+    for scorer in [&NAME_BASED, &LOGIC_V1] {
+        let q = scorer.prepare(&query);
+        let mut best: Option<(f64, &str)> = None;
+        for e in &records {
+            let score = scorer.score(&q, &scorer.prepare(e));
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, &e.id));
+            }
         }
-        let score = NAME_BASED.score(&NAME_BASED.prepare(&query), &NAME_BASED.prepare(&e));
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            best = Some((score, e.id.clone()));
-        }
+        let (score, id) = best.unwrap();
+        assert_eq!(id, "NK-aU5ybkbRFJucf8YMwsJvDw", "{}", scorer.name());
+        assert_eq!(score, 1.0, "{}: yente's test asks above 0.70", scorer.name());
     }
-    let (score, id) = best.unwrap();
-    assert_eq!(id, "NK-aU5ybkbRFJucf8YMwsJvDw");
-    assert!(score > 0.70, "{score}");
 }

@@ -13,9 +13,9 @@
 //!   read from Rust's `char` classes: letters and digits are kept, combining marks dropped,
 //!   everything else separates words.
 //! - fingerprints' `replace_types` (company-type spellings to their short form, "limited" to
-//!   "ltd") reads the legal forms of rigour's org-type table, which `crosscheck-names` carries,
-//!   instead of fingerprints' own table; the two agree on the common forms (Limited, Incorporated,
-//!   GmbH, Aktiengesellschaft), not on every one.
+//!   "ltd") reads fingerprints' own table (`data/fingerprints_types.tsv`, MIT), its forms
+//!   cleaned by our ASCII cleaning, so a form written in another script may be spelled apart
+//!   from the way fingerprints spells it and not be found.
 //! - Jaro-Winkler and Levenshtein come from `strsim`; on 4,225 invented pairs they equal
 //!   rigour's (rapidfuzz) to the last bit but one.
 
@@ -40,11 +40,16 @@ fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// fingerprints' `clean_name_light`: dots and apostrophes removed, lower case, punctuation and
-/// symbols to spaces, no transliteration; `None` when under two characters remain.
+/// fingerprints' `clean_name_light`: dots and apostrophes removed, lower case, accents and
+/// other marks dropped, punctuation and symbols to spaces, no transliteration; `None` when
+/// under two characters remain.
 pub(crate) fn clean_name_light(text: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().filter(|c| !is_skipped(*c)).flat_map(char::to_lowercase) {
+    // lower case, then compatibility-decomposed so accents fall away as marks (normality's
+    // `category_replace` decomposes first)
+    let lower: String = text.chars().filter(|c| !is_skipped(*c)).flat_map(char::to_lowercase).collect();
+    for c in lower.nfkd() {
         if c.is_alphanumeric() {
             out.push(c);
         } else if !unicode_normalization::char::is_combining_mark(c) {
@@ -91,18 +96,19 @@ fn remove_person_prefixes(text: &str) -> &str {
     }
 }
 
-/// Company-type phrases (cleaned to ASCII words) and their short form, from the legal forms of
-/// rigour's org-type table; and the most words a phrase has.
+/// Company-type phrases (cleaned to ASCII words) and their short form, from fingerprints'
+/// table (`data/fingerprints_types.tsv`), as its `normalize_replacements` builds them: a form
+/// that cleans to its main form is left out, and of two mains for one form the first wins;
+/// and the most words a phrase has.
 static ORG_TYPES: LazyLock<(HashMap<String, String>, usize)> = LazyLock::new(|| {
     let mut map = HashMap::new();
     let mut max_words = 1;
-    for line in include_str!("../../crosscheck-names/data/org_types.tsv").lines().filter(|l| !l.starts_with('#')) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let [alias, compare, _, "legal"] = cols[..] else { continue };
-        let (Some(alias), Some(compare)) = (clean_name_ascii(alias), clean_name_ascii(compare)) else { continue };
-        if alias != compare {
-            max_words = max_words.max(alias.split(' ').count());
-            map.entry(alias).or_insert(compare);
+    for line in include_str!("../data/fingerprints_types.tsv").lines().filter(|l| !l.starts_with('#')) {
+        let Some((form, main)) = line.split_once('\t') else { continue };
+        let (Some(form), Some(main)) = (clean_name_ascii(form), clean_name_ascii(main)) else { continue };
+        if form != main {
+            max_words = max_words.max(form.split(' ').count());
+            map.entry(form).or_insert(main);
         }
     }
     (map, max_words)
@@ -261,6 +267,7 @@ mod tests {
             ("Иван Петров", Some("иван петров"), Some("ivan petrov")),
             ("x", None, None),
             ("Dr. Dr. Anna-Maria Weiß", Some("dr dr anna maria weiß"), Some("anna maria weiss")),
+            ("Simonyán Ça Ǆ", Some("simonyan ca dz"), Some("simonyan ca dz")),
         ];
         for (input, light, fp) in table {
             assert_eq!(clean_name_light(input).as_deref(), *light, "light {input}");

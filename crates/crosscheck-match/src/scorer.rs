@@ -136,9 +136,9 @@ pub static NAME_BASED: Scorer = Scorer {
           Deprecated in favour of `ofac`, which actually emulates OFAC's public Sanctions List \
           Search behaviour. This algorithm matches on entity name using phonetic comparisons \
           and Jaro-Winkler edit distance, vaguely based on FAQ #249, but does not reach OFAC \
-          parity. The score is the weighted sum of its two features. Differences from \
-          nomenklatura: names are transliterated by crosscheck's own tables, and company-type \
-          words are not shortened (fingerprints' table is not carried).",
+          parity. The score is the weighted sum of its two features. Difference from \
+          nomenklatura: names in other scripts are transliterated by crosscheck's own tables, \
+          not ICU's, so they may be spelled a little apart.",
     features: &crate::name_based::NAME_BASED_FEATURES,
     params: Params::NAME_BASED,
     logic: Logic::NameBased,
@@ -155,9 +155,9 @@ pub static LOGIC_V1: Scorer = Scorer {
           contradicting features of the two entities. The score is the best weighted main \
           feature, plus the weighted qualifiers (negative) when it is above 0, within [0, 1]. \
           Not ported: address_entity_match (weight 0 here, rigour's address tables are not \
-          carried). Approximated: company-type words are not shortened in fingerprints, \
-          countries are compared as codes (no territory table), INN and OGRN check digits are \
-          not verified, transliteration is crosscheck's own.",
+          carried). Approximated: countries are compared as codes (no territory table), INN \
+          and OGRN check digits are not verified, transliteration to ASCII is crosscheck's \
+          own, not ICU's.",
     features: &crate::logic_v1::LOGIC_V1_FEATURES,
     params: Params::LOGIC_V1,
     logic: Logic::LogicV1,
