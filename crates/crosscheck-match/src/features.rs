@@ -37,6 +37,9 @@ pub struct Prepared {
     pub places: Vec<crosscheck_places::Place>,
     /// The `firstName` values, when the record says which words are given names.
     pub first_names: Vec<Name>,
+    /// The entity as nomenklatura's algorithms read it (only for those: `name-based`,
+    /// `logic-v1`; `None` for crosscheck's own, whose preparation it would slow).
+    pub(crate) nk: Option<Box<crate::nk::NkPrepared>>,
 }
 
 impl Prepared {
@@ -127,6 +130,32 @@ impl Prepared {
             gender,
             birth_places,
             first_names,
+            nk: None,
+        }
+    }
+
+    /// Prepares an entity for one of nomenklatura's algorithms: what they read (names as
+    /// written, properties by type) and the kinds, without crosscheck's name parsing.
+    pub(crate) fn for_nomenklatura(entity: &Entity) -> Prepared {
+        let is_person = entity.schema_def().is_some_and(|s| s.is_a("Person"));
+        let kind = match entity.schema_def() {
+            Some(s) if s.is_a("Person") => NameKind::Person,
+            Some(s) if s.is_a("Organization") => NameKind::Organization,
+            _ => NameKind::Any,
+        };
+        Prepared {
+            kind,
+            is_person,
+            is_org: kind == NameKind::Organization,
+            names: Vec::new(),
+            birth_dates: Vec::new(),
+            identifiers: Vec::new(),
+            countries: Vec::new(),
+            gender: None,
+            birth_places: Vec::new(),
+            places: Vec::new(),
+            first_names: Vec::new(),
+            nk: Some(Box::new(crate::nk::NkPrepared::new(entity))),
         }
     }
 }

@@ -95,6 +95,24 @@ macro_rules! params {
     };
 }
 
+/// The canonical text of some parameters: one `name = value` line each, in the order given.
+pub(crate) fn canonical_text(entries: &[ParamEntry]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        out.push_str(entry.name);
+        out.push_str(" = ");
+        out.push_str(&entry.value);
+        out.push('\n');
+    }
+    out
+}
+
+/// The first 8 hex digits of the SHA-1 of the parameters' canonical text.
+pub(crate) fn digest_entries(entries: &[ParamEntry]) -> String {
+    let hex = sha1_smol::Sha1::from(canonical_text(entries)).digest().to_string();
+    hex[..8].to_string()
+}
+
 /// Joins `///` lines (each starts with a space) into one paragraph.
 fn doc_text(lines: &[&str]) -> String {
     lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
@@ -173,6 +191,58 @@ params! {
     /// scripts it cannot relate, two towns a suburb apart). It also switches on the gazetteer
     /// for agreement: Кёльн is Cologne, Tver lies within Russia. Neutral 0: v1 compares words.
     birth_place_disagrees: f64 = 0.0;
+    // nomenklatura's algorithms (`name-based`, `logic-v1`): one weight per feature, named as
+    // nomenklatura names the feature, signed as it writes them (a qualifier's is negative)
+    /// Weight of nomenklatura's `jaro_name_parts` feature in `name-based`. Neutral 0: not part of v1 or v2.
+    jaro_name_parts: f64 = 0.0;
+    /// Weight of nomenklatura's `soundex_name_parts` feature in `name-based`. Neutral 0: not part of v1 or v2.
+    soundex_name_parts: f64 = 0.0;
+    /// Weight of nomenklatura's `name_literal_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    name_literal_match: f64 = 0.0;
+    /// Weight of nomenklatura's `person_name_jaro_winkler` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    person_name_jaro_winkler: f64 = 0.0;
+    /// Weight of nomenklatura's `person_name_phonetic_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    person_name_phonetic_match: f64 = 0.0;
+    /// Weight of nomenklatura's `name_fingerprint_levenshtein` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    name_fingerprint_levenshtein: f64 = 0.0;
+    /// Weight of nomenklatura's `name_metaphone_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    name_metaphone_match: f64 = 0.0;
+    /// Weight of nomenklatura's `name_soundex_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    name_soundex_match: f64 = 0.0;
+    /// Weight of nomenklatura's `address_entity_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    address_entity_match: f64 = 0.0;
+    /// Weight of nomenklatura's `crypto_wallet_address` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    crypto_wallet_address: f64 = 0.0;
+    /// Weight of nomenklatura's `isin_security_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    isin_security_match: f64 = 0.0;
+    /// Weight of nomenklatura's `lei_code_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    lei_code_match: f64 = 0.0;
+    /// Weight of nomenklatura's `ogrn_code_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    ogrn_code_match: f64 = 0.0;
+    /// Weight of nomenklatura's `vessel_imo_mmsi_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    vessel_imo_mmsi_match: f64 = 0.0;
+    /// Weight of nomenklatura's `inn_code_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    inn_code_match: f64 = 0.0;
+    /// Weight of nomenklatura's `bic_code_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    bic_code_match: f64 = 0.0;
+    /// Weight of nomenklatura's `identifier_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    identifier_match: f64 = 0.0;
+    /// Weight of nomenklatura's `weak_alias_match` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    weak_alias_match: f64 = 0.0;
+    /// Weight of nomenklatura's `country_mismatch` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    country_mismatch: f64 = 0.0;
+    /// Weight of nomenklatura's `last_name_mismatch` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    last_name_mismatch: f64 = 0.0;
+    /// Weight of nomenklatura's `dob_year_disjoint` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    dob_year_disjoint: f64 = 0.0;
+    /// Weight of nomenklatura's `dob_day_disjoint` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    dob_day_disjoint: f64 = 0.0;
+    /// Weight of nomenklatura's `gender_mismatch` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    gender_mismatch: f64 = 0.0;
+    /// Weight of nomenklatura's `orgid_disjoint` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    orgid_disjoint: f64 = 0.0;
+    /// Weight of nomenklatura's `numbers_mismatch` feature in `logic-v1`. Neutral 0: not part of v1 or v2.
+    numbers_mismatch: f64 = 0.0;
 }
 
 impl Params {
@@ -187,23 +257,51 @@ impl Params {
 }
 
 impl Params {
+    /// The parameters of nomenklatura's `name-based`: its two feature weights (v1's other
+    /// numbers are unused by it and not published).
+    pub const NAME_BASED: Params = Params { jaro_name_parts: 0.5, soundex_name_parts: 0.5, ..Params::V1 };
+
+    /// The parameters of nomenklatura's `logic-v1`: its feature weights as nomenklatura sets
+    /// them, `address_entity_match` at 0 (not ported; see the scorer's doc). v1's other numbers
+    /// are unused by it and not published.
+    pub const LOGIC_V1: Params = Params {
+        name_literal_match: 1.0,
+        person_name_jaro_winkler: 0.8,
+        person_name_phonetic_match: 0.9,
+        name_fingerprint_levenshtein: 0.9,
+        name_metaphone_match: 0.0,
+        name_soundex_match: 0.0,
+        address_entity_match: 0.0,
+        crypto_wallet_address: 0.98,
+        isin_security_match: 0.98,
+        lei_code_match: 0.95,
+        ogrn_code_match: 0.95,
+        vessel_imo_mmsi_match: 0.95,
+        inn_code_match: 0.95,
+        bic_code_match: 0.95,
+        identifier_match: 0.85,
+        weak_alias_match: 0.8,
+        country_mismatch: -0.2,
+        last_name_mismatch: -0.2,
+        dob_year_disjoint: -0.15,
+        dob_day_disjoint: -0.2,
+        gender_mismatch: -0.2,
+        orgid_disjoint: -0.2,
+        numbers_mismatch: -0.1,
+        ..Params::V1
+    };
+}
+
+impl Params {
     /// The canonical text the id hashes: one `name = value` line per parameter, in declaration
     /// order, floats in shortest round-trip form.
     pub fn canonical_text(&self) -> String {
-        let mut out = String::new();
-        for entry in self.entries() {
-            out.push_str(entry.name);
-            out.push_str(" = ");
-            out.push_str(&entry.value);
-            out.push('\n');
-        }
-        out
+        canonical_text(&self.entries())
     }
 
     /// The first 8 hex digits of the SHA-1 of [`Params::canonical_text`].
     pub fn digest(&self) -> String {
-        let hex = sha1_smol::Sha1::from(self.canonical_text()).digest().to_string();
-        hex[..8].to_string()
+        digest_entries(&self.entries())
     }
 
     /// Compresses raw scores above `squash_from` smoothly toward (never past) 1.0, clamps below

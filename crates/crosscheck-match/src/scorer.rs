@@ -59,6 +59,22 @@ enum Logic {
     /// The additive feature sum of `crosscheck-v1` and `crosscheck-v2`: the rules v2 added are
     /// switched by its parameters (neutral in v1's), so both run one evaluator.
     Additive,
+    /// nomenklatura's `name-based` (`name_based.rs`): a weighted sum of two name features.
+    NameBased,
+    /// nomenklatura's `logic-v1` (`logic_v1.rs`): the best main feature plus qualifiers.
+    LogicV1,
+}
+
+impl Logic {
+    /// A nomenklatura algorithm's feature code and combination.
+    fn nomenklatura(self) -> Option<(&'static [crate::nk::NkFeature], crate::nk::Combine)> {
+        use crate::nk::Combine;
+        match self {
+            Logic::Additive => None,
+            Logic::NameBased => Some((&crate::name_based::NAME_BASED_IMPL, Combine::Sum)),
+            Logic::LogicV1 => Some((&crate::logic_v1::LOGIC_V1_IMPL, Combine::BestThenQualifiers)),
+        }
+    }
 }
 
 /// A scoring algorithm: name, id, doc, feature table and parameters.
@@ -112,6 +128,42 @@ pub static CROSSCHECK_V2: Scorer = Scorer {
     names: v2_names,
 };
 
+/// nomenklatura's `name-based`, ported (MIT, (c) OpenSanctions; see `name_based.rs`).
+pub static NAME_BASED: Scorer = Scorer {
+    name: "name-based",
+    id: "name-based+8136b82b",
+    doc: "nomenklatura's name-based algorithm (yente's `name-based`), ported to crosscheck: \
+          Deprecated in favour of `ofac`, which actually emulates OFAC's public Sanctions List \
+          Search behaviour. This algorithm matches on entity name using phonetic comparisons \
+          and Jaro-Winkler edit distance, vaguely based on FAQ #249, but does not reach OFAC \
+          parity. The score is the weighted sum of its two features. Difference from \
+          nomenklatura: names in other scripts are transliterated by crosscheck's own tables, \
+          not ICU's, so they may be spelled a little apart.",
+    features: &crate::name_based::NAME_BASED_FEATURES,
+    params: Params::NAME_BASED,
+    logic: Logic::NameBased,
+    names: Names::shared,
+};
+
+/// nomenklatura's `logic-v1`, ported (MIT, (c) OpenSanctions; see `logic_v1.rs`).
+pub static LOGIC_V1: Scorer = Scorer {
+    name: "logic-v1",
+    id: "logic-v1+ca3893a3",
+    doc: "nomenklatura's logic-v1 algorithm (yente's `logic-v1`), ported to crosscheck: A \
+          rule-based matching system that generates a set of basic scores via name and \
+          identifier-based matching, and then qualifies that score using supporting or \
+          contradicting features of the two entities. The score is the best weighted main \
+          feature, plus the weighted qualifiers (negative) when it is above 0, within [0, 1]. \
+          Not ported: address_entity_match (weight 0 here, rigour's address tables are not \
+          carried). Approximated: countries are compared as codes (no territory table), INN \
+          and OGRN check digits are not verified, transliteration to ASCII is crosscheck's \
+          own, not ICU's.",
+    features: &crate::logic_v1::LOGIC_V1_FEATURES,
+    params: Params::LOGIC_V1,
+    logic: Logic::LogicV1,
+    names: Names::shared,
+};
+
 /// The names context of `crosscheck-v2`: the shared tables, v2's name numbers.
 fn v2_names() -> &'static Names {
     static V2: LazyLock<Names> = LazyLock::new(|| Names::shared().with_score_params(NameParams::V2));
@@ -119,7 +171,7 @@ fn v2_names() -> &'static Names {
 }
 
 /// Every algorithm this build can run, oldest first.
-static ALGORITHMS: [&Scorer; 2] = [&CROSSCHECK_V1, &CROSSCHECK_V2];
+static ALGORITHMS: [&Scorer; 4] = [&CROSSCHECK_V1, &CROSSCHECK_V2, &NAME_BASED, &LOGIC_V1];
 
 /// Every registered algorithm, oldest first.
 pub fn algorithms() -> &'static [&'static Scorer] {
@@ -181,28 +233,57 @@ impl Scorer {
 
     /// The id this scorer's parameters hash to (what [`Scorer::id`] must say).
     pub fn computed_id(&self) -> String {
-        format!("{}+{}", self.name, self.params.digest())
+        format!("{}+{}", self.name, crate::params::digest_entries(&self.published_params()))
+    }
+
+    /// The parameters this algorithm uses, as published and hashed: all of them for
+    /// crosscheck's own; for nomenklatura's, its feature weights and the threshold (the other
+    /// numbers of the shared struct are not read by it).
+    fn published_params(&self) -> Vec<ParamEntry> {
+        let entries = self.params.entries();
+        match self.logic {
+            Logic::Additive => entries,
+            Logic::NameBased | Logic::LogicV1 => entries
+                .into_iter()
+                .filter(|e| e.name == "default_threshold" || self.feature(e.name).is_some())
+                .collect(),
+        }
     }
 
     /// Prepares an entity for this algorithm (parse once, score against many).
     pub fn prepare(&self, entity: &Entity) -> Prepared {
-        Prepared::with_params(entity, &self.params)
+        match self.logic {
+            Logic::Additive => Prepared::with_params(entity, &self.params),
+            Logic::NameBased | Logic::LogicV1 => Prepared::for_nomenklatura(entity),
+        }
     }
 
     /// The score of `left` against `right` in [0, 1), without an explanation: the fast path.
     /// Both sides should come from this scorer's [`Scorer::prepare`] (its cut-offs).
     pub fn score(&self, left: &Prepared, right: &Prepared) -> f64 {
+        if let Some((features, combine)) = self.logic.nomenklatura() {
+            let (Some(l), Some(r)) = (&left.nk, &right.nk) else { return 0.0 };
+            return crate::nk::score(features, combine, &self.params, l, r);
+        }
         match self.logic {
             Logic::Additive => {
                 let mut raw = RawSum(0.0);
                 evaluate((self.names)(), left, right, &self.params, &mut raw);
                 self.params.squash(raw.0)
             }
+            Logic::NameBased | Logic::LogicV1 => unreachable!("handled above"),
         }
     }
 
     /// The score and why. The score equals [`Scorer::score`]'s bit for bit.
     pub fn explain(&self, left: &Prepared, right: &Prepared) -> Scored {
+        if let Some((features, combine)) = self.logic.nomenklatura() {
+            let (Some(l), Some(r)) = (&left.nk, &right.nk) else {
+                let summary = format!("score 0.00 ({}): a side was not prepared by this algorithm", self.name);
+                return Scored { score: 0.0, explanation: Explanation { summary, features: Vec::new() } };
+            };
+            return crate::nk::explain(self.name, features, combine, &self.params, l, r);
+        }
         match self.logic {
             Logic::Additive => {
                 let mut features: Vec<FeatureResult> = Vec::with_capacity(6);
@@ -212,6 +293,7 @@ impl Scorer {
                 let score = self.params.squash(raw);
                 Scored { score, explanation: Explanation::new(score, raw, features, &self.params) }
             }
+            Logic::NameBased | Logic::LogicV1 => unreachable!("handled above"),
         }
     }
 
@@ -233,7 +315,7 @@ impl Scorer {
                     weights: (f.weights)(&self.params),
                 })
                 .collect(),
-            params: self.params.entries(),
+            params: self.published_params(),
         }
     }
 }

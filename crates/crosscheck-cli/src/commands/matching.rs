@@ -71,7 +71,8 @@ pub struct MatchArgs {
     /// Write the answers to FILE (replaced only when the run finishes) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`); an id's hash must be
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`; yente's `name-based`,
+    /// `logic-v1`); an id's hash must be
     /// this build's [default: the newest]
     #[arg(long, value_name = "NAME", value_parser = scorer)]
     pub scorer: Option<Scorer>,
