@@ -9,7 +9,7 @@ writes what only the reconciliation service shows, from the same pinned `followt
 description and featured properties, and every property it declares itself (in FtM's order) with
 its label, description, whether it is hidden and whether it is an entity reference.
 
-Output: crates/crosscheck-server/src/ftm_labels.rs (committed, so a build needs no Python).
+Output: crates/crosscheck-model/src/labels.rs (committed, so a build needs no Python).
 
 Run (from the project root; needs PyYAML):
   python3 scripts/derive_ftm_labels.py
@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from derive_ftm_schema import PACKAGE, VERSION, as_bool, fetch_wheel, read_wheel, rust_str  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "crates", "crosscheck-server", "src", "ftm_labels.rs")
+OUT = os.path.join(ROOT, "crates", "crosscheck-model", "src", "labels.rs")
 
 
 def opt(s):
@@ -52,7 +52,7 @@ def generate(schemata, licence, version, filename, digest):
     w("//! ```")
     w("")
     w("/// One schema's labels.")
-    w("pub(crate) struct SchemaLabels {")
+    w("pub struct SchemaLabels {")
     w("    pub name: &'static str,")
     w("    pub label: &'static str,")
     w("    pub plural: &'static str,")
@@ -62,7 +62,7 @@ def generate(schemata, licence, version, filename, digest):
     w("}")
     w("")
     w("/// One property's labels, as the schema that declares it has them.")
-    w("pub(crate) struct PropLabels {")
+    w("pub struct PropLabels {")
     w("    pub name: &'static str,")
     w("    pub label: &'static str,")
     w("    pub description: Option<&'static str>,")
@@ -72,7 +72,7 @@ def generate(schemata, licence, version, filename, digest):
     w("")
     w("/// Every schema, sorted by name.")
     w("#[rustfmt::skip]")
-    w("pub(crate) static SCHEMATA: &[SchemaLabels] = &[")
+    w("pub static SCHEMATA: &[SchemaLabels] = &[")
     for name in sorted(schemata):
         spec = schemata[name]
         label = spec.get("label", name)

@@ -869,7 +869,7 @@ fn facet(field: &str, counts: BTreeMap<String, usize>) -> Facet {
 
 fn value_label(field: &str, name: &str) -> String {
     let found = match field {
-        "schema" => labels::SCHEMA_PLURALS.iter().find(|(s, _)| *s == name).map(|(_, l)| l.to_string()),
+        "schema" => crosscheck_model::labels::SCHEMATA.iter().find(|s| s.name == name).map(|s| s.plural.to_string()),
         "topics" => labels::TOPIC_LABELS.iter().find(|(t, _)| *t == name).map(|(_, l)| l.to_string()),
         "countries" => country_label(name),
         _ => None,

@@ -22,6 +22,7 @@ pub mod date;
 mod entity;
 pub mod graph;
 pub mod identifier;
+pub mod labels;
 pub mod schema;
 
 pub use clean::{clean_value, Cleaned};

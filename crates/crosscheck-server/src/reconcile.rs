@@ -13,7 +13,7 @@
 //!   `.../extend/property?type=`: the properties OpenRefine may propose for a type, FtM's
 //!   featured ones first.
 //!
-//! Labels, plurals, descriptions and featured properties are FtM's (`ftm_labels.rs`, generated
+//! Labels, plurals, descriptions and featured properties are FtM's (`crosscheck_model::labels`, generated
 //! from the same pinned release as the model's table).
 //!
 //! Where we differ from yente: `view` and `preview` point at this server's own
@@ -21,9 +21,6 @@
 //! request that is not valid JSON of the expected shape is 400 naming the problem (yente answers
 //! 500); `limit` of a reconciliation query is at most 500, as `/match`'s; values are rendered as
 //! stored even with `render: caption` (we keep no country or topic labels yet).
-
-#[path = "ftm_labels.rs"]
-mod labels;
 
 use crate::error::ApiError;
 use crate::params::Params;
@@ -37,8 +34,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use crosscheck_engine::query::{complete, Query};
 use crosscheck_engine::{Engine, ScreenFilter, ScreenOptions, Snapshot};
+use crosscheck_model::labels::{PropLabels, SchemaLabels, SCHEMATA};
 use crosscheck_model::{Entity, Schema};
-use labels::{PropLabels, SchemaLabels, SCHEMATA};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};

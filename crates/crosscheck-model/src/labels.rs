@@ -35,7 +35,7 @@
 //! ```
 
 /// One schema's labels.
-pub(crate) struct SchemaLabels {
+pub struct SchemaLabels {
     pub name: &'static str,
     pub label: &'static str,
     pub plural: &'static str,
@@ -45,7 +45,7 @@ pub(crate) struct SchemaLabels {
 }
 
 /// One property's labels, as the schema that declares it has them.
-pub(crate) struct PropLabels {
+pub struct PropLabels {
     pub name: &'static str,
     pub label: &'static str,
     pub description: Option<&'static str>,
@@ -55,7 +55,7 @@ pub(crate) struct PropLabels {
 
 /// Every schema, sorted by name.
 #[rustfmt::skip]
-pub(crate) static SCHEMATA: &[SchemaLabels] = &[
+pub static SCHEMATA: &[SchemaLabels] = &[
     SchemaLabels {
         name: "Address",
         label: "Address",
