@@ -24,7 +24,8 @@ use std::time::Duration;
   crosscheck serve --bind 127.0.0.1:9000 --cases ~/desk/cases
   curl -s localhost:8000/match/default -d @queries.json
   curl -s 'localhost:8000/search/default?q=ivan%20petrov&countries=ru'
-  curl -s localhost:8000/cases/petrov/decisions -H 'Authorization: Bearer TOKEN' -d @decision.json
+  curl -s localhost:8000/cases/petrov/decisions \\
+    -H \"Authorization: Bearer $TOKEN\" -d @decision.json
 
 queries.json is yente's batch: {\"queries\": {\"q1\": {\"schema\": \"Person\", \"properties\":
 {\"name\": [\"Ivan Petrov\"], \"birthDate\": [\"1970\"]}}}}. decision.json is one decision on a
