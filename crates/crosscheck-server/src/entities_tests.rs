@@ -3,16 +3,13 @@
 //! `/updatez` tests of `test_base.py`, on an invented donations graph shaped like yente's
 //! fixture (a donor, two addresses, two payments, two parties), then on yente's fixtures.
 
-use crate::{app, Config};
+use crate::test_support::{answer, load_file, Fixture};
+use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::Engine;
-use crosscheck_ingest::{LoadRequest, ReaderOptions};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use tower::ServiceExt;
 
 /// The donor `donor` lists its addresses late-first; in the file the early one comes first.
 /// Two payments from the donor, the first to two parties, the second to one; a sanction on the
@@ -28,37 +25,17 @@ const GRAPH: &str = r#"{"id":"addr-early","schema":"Address","properties":{"full
 {"id":"addr-party","schema":"Address","properties":{"full":["5 Party Square, Testville"]}}
 "#;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    engine: Engine,
-}
-
-fn load(engine: &Engine, file: std::path::PathBuf, dataset: &str) {
-    let request = LoadRequest {
-        files: vec![file],
-        options: ReaderOptions { dataset: dataset.into(), ..ReaderOptions::default() },
-        kind: Some("watchlist".into()),
-        ..LoadRequest::default()
-    };
-    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
-}
-
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     let file = dir.path().join("donations.jsonl");
     std::fs::write(&file, GRAPH).unwrap();
-    load(&engine, file, "donations");
+    load_file(&engine, file, "donations", "watchlist");
     Fixture { _dir: dir, engine }
 }
 
 async fn send(f: &Fixture, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app(f.engine.clone(), Config::new()).unwrap().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-    (status, headers, body)
+    answer(&f.engine, Config::new(), request).await
 }
 
 async fn get(f: &Fixture, uri: &str) -> (StatusCode, Value) {
@@ -356,7 +333,7 @@ fn shared_fixture(files: &[(&str, &str)]) -> Option<Fixture> {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     for (file, dataset) in files {
-        load(&engine, crosscheck_testdata::reference_file(&format!("ftm_samples/{file}"))?, dataset);
+        load_file(&engine, crosscheck_testdata::reference_file(&format!("ftm_samples/{file}"))?, dataset, "watchlist");
     }
     Some(Fixture { _dir: dir, engine })
 }
@@ -467,7 +444,7 @@ async fn ownership_directorship_and_family_are_nested_through_their_far_side() {
 "#,
     )
     .unwrap();
-    load(&engine, file, "links");
+    load_file(&engine, file, "links", "watchlist");
     let f = Fixture { _dir: dir, engine };
 
     let (_, e) = get(&f, "/entities/owner").await;
@@ -500,7 +477,7 @@ async fn an_id_in_two_datasets_is_one_entity_listing_both() {
 "#,
     )
     .unwrap();
-    load(&f.engine, extra, "more");
+    load_file(&f.engine, extra, "more", "watchlist");
     let (_, e) = get(&f, "/entities/donor").await;
     assert_eq!(e["datasets"], json!(["donations", "more"]));
     assert_eq!(e["properties"]["birthDate"], json!(["1950-01-01"]));

@@ -30,6 +30,8 @@ mod params;
 mod reconcile;
 mod routes;
 mod search;
+#[cfg(test)]
+mod test_support;
 mod yente;
 
 pub use error::ApiError;

@@ -1,15 +1,12 @@
 //! The reconciliation service in-process: our own equivalents of each assertion of yente's
 //! `tests/test_reconcile.py`, over an invented list, and the same on yente's zala fixture.
 
-use crate::{app, Config};
+use crate::test_support::{answer, load_file, Fixture};
+use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::Engine;
-use crosscheck_ingest::{LoadRequest, ReaderOptions};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const LIST: &str = r#"{"id":"p-olga","schema":"Person","properties":{"name":["Olga Petrovna Vetrova","Ольга Петровна Ветрова"],"birthDate":["1971-05-06"],"nationality":["ru"],"country":["ru"]}}
 {"id":"p-olaf","schema":"Person","properties":{"name":["Olaf Vetter"],"birthDate":["1950"]}}
@@ -18,37 +15,17 @@ const LIST: &str = r#"{"id":"p-olga","schema":"Person","properties":{"name":["Ol
 {"id":"own-1","schema":"Ownership","properties":{"owner":["p-olga"],"asset":["c-vetra"],"percentage":["60"]}}
 "#;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    engine: Engine,
-}
-
-fn load_file(engine: &Engine, file: std::path::PathBuf, dataset: &str) {
-    let request = LoadRequest {
-        files: vec![file],
-        options: ReaderOptions { dataset: dataset.into(), ..ReaderOptions::default() },
-        kind: Some("watchlist".into()),
-        ..LoadRequest::default()
-    };
-    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
-}
-
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     let file = dir.path().join("list.jsonl");
     std::fs::write(&file, LIST).unwrap();
-    load_file(&engine, file, "list");
+    load_file(&engine, file, "list", "watchlist");
     Fixture { _dir: dir, engine }
 }
 
 async fn call(f: &Fixture, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app(f.engine.clone(), Config::new()).unwrap().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-    (status, headers, body)
+    answer(&f.engine, Config::new(), request).await
 }
 
 async fn get(f: &Fixture, uri: &str) -> (StatusCode, Value) {
@@ -274,7 +251,7 @@ async fn reconcile_on_yentes_zala_fixture_shared_data() {
     let Some(path) = crosscheck_testdata::reference_file("ftm_samples/yente_zala_entities.ftm.json") else { return };
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
-    load_file(&engine, path, "zala");
+    load_file(&engine, path, "zala", "watchlist");
     let f = Fixture { _dir: dir, engine };
     let zakharov = "NK-aU5ybkbRFJucf8YMwsJvDw";
 

@@ -6,15 +6,12 @@
 //! `last_seen` set, and our store keeps no per-record dates (they are `null`, as in `/match`
 //! and `/entities`). `test_search_sorted` holds trivially for the same reason.
 
-use crate::{app, Config};
+use crate::test_support::{answer, load, load_file, Fixture};
+use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::Engine;
-use crosscheck_ingest::{LoadRequest, ReaderOptions};
-use http_body_util::BodyExt;
 use serde_json::Value;
-use tower::ServiceExt;
 
 /// An invented watchlist: two people named alike, a company, their addresses and sanctions.
 const LIST: &str = r#"{"id":"p-orlov","schema":"Person","properties":{"name":["Dmitri Orlovsky Varnek"],"alias":["Дмитрий Варнек"],"birthDate":["1972-01-26"],"nationality":["ru"],"country":["ru"],"topics":["sanction"],"addressEntity":["a-tarnow"]}}
@@ -30,27 +27,6 @@ const LIST: &str = r#"{"id":"p-orlov","schema":"Person","properties":{"name":["D
 {"id":"p-6","schema":"Person","properties":{"name":["Jonas Brill"],"country":["de"]}}
 {"id":"p-7","schema":"Person","properties":{"name":["Ada Kremer"],"country":["de"]}}
 "#;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    engine: Engine,
-}
-
-fn load_file(engine: &Engine, file: std::path::PathBuf, dataset: &str, kind: &str) {
-    let request = LoadRequest {
-        files: vec![file],
-        options: ReaderOptions { dataset: dataset.into(), ..ReaderOptions::default() },
-        kind: Some(kind.into()),
-        ..LoadRequest::default()
-    };
-    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
-}
-
-fn load(engine: &Engine, dir: &std::path::Path, dataset: &str, text: &str, kind: &str) {
-    let file = dir.join(format!("{dataset}.jsonl"));
-    std::fs::write(&file, text).unwrap();
-    load_file(engine, file, dataset, kind);
-}
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -68,11 +44,9 @@ fn fixture() -> Fixture {
 
 async fn get(fixture: &Fixture, uri: &str) -> (StatusCode, Value) {
     let uri = uri.replace(' ', "%20").replace('§', "%C2%A7");
-    let request = Request::get(uri).body(Body::empty()).unwrap();
-    let response = app(fixture.engine.clone(), Config::new()).unwrap().oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let (status, _, body) =
+        answer(&fixture.engine, Config::new(), Request::get(uri).body(Body::empty()).unwrap()).await;
+    (status, body)
 }
 
 fn ids(body: &Value) -> Vec<String> {

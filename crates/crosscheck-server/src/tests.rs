@@ -1,13 +1,11 @@
 //! The API in-process (no socket): each route's shapes, status codes and limits as yente's
 //! clients and tests expect them, over a small fictional watchlist.
 
+use crate::test_support::{answer, load, Fixture};
 use crate::{app, Config};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::Engine;
-use crosscheck_ingest::{LoadRequest, ReaderOptions};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -16,23 +14,6 @@ const LIST: &str = r#"{"id":"p1","schema":"Person","properties":{"name":["Viktor
 {"id":"c1","schema":"Company","properties":{"name":["Hollow Trading"],"jurisdiction":["cy"]}}
 {"id":"p3","schema":"Person","properties":{"name":["Maria Lindqvist"],"birthDate":["1980"]}}
 "#;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    engine: Engine,
-}
-
-fn load(engine: &Engine, dir: &std::path::Path, dataset: &str, text: &str, kind: &str) {
-    let file = dir.join(format!("{dataset}.jsonl"));
-    std::fs::write(&file, text).unwrap();
-    let request = LoadRequest {
-        files: vec![file],
-        options: ReaderOptions { dataset: dataset.into(), ..ReaderOptions::default() },
-        kind: Some(kind.into()),
-        ..LoadRequest::default()
-    };
-    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
-}
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -50,12 +31,7 @@ fn fixture() -> Fixture {
 
 /// One request; the answer's status, headers and JSON body (`Value::Null` when empty).
 async fn call(fixture: &Fixture, config: Config, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app(fixture.engine.clone(), config).unwrap().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
-    (status, headers, body)
+    answer(&fixture.engine, config, request).await
 }
 
 fn post(uri: &str, body: impl Into<Body>) -> Request<Body> {
