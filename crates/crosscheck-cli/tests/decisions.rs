@@ -4,10 +4,9 @@
 //! `--no-decisions` ignores them; `audit --judgements` exports the pairs in effect; `audit
 //! --verify` still finds an edited or removed entry among decisions.
 
+use super::server::Server;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 const REGISTRY: &str = r#"{"id":"r1","schema":"Person","properties":{"name":["Viktor Hollow"],"birthDate":["1961-02-03"]}}
 {"id":"r2","schema":"Person","properties":{"name":["Viktor Hollow"],"birthDate":["1970-05-05"]}}
@@ -69,39 +68,9 @@ impl Desk {
     /// Starts the server, POSTs each body to `path` and kills it (SIGKILL) the instant the last
     /// answer is read; the answers.
     fn post_then_kill(&self, path: &str, bodies: &[Value]) -> Vec<(u16, Value)> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(["serve", "--bind", "127.0.0.1:0", "--cases"])
-            .arg(&self.cases)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut first = String::new();
-        stderr.read_line(&mut first).unwrap();
-        let base = first
-            .split("listening on ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
-        let mut answers = Vec::new();
-        for body in bodies {
-            let mut response = agent
-                .post(&format!("{base}{path}"))
-                .header("Authorization", &format!("ApiKey {}", self.token))
-                .send(body.to_string())
-                .unwrap();
-            let status = response.status().as_u16();
-            let text = response.body_mut().read_to_string().unwrap();
-            answers.push((status, serde_json::from_str(&text).unwrap_or(Value::Null)));
-        }
-        child.kill().unwrap(); // SIGKILL: no shutdown, no flush
-        child.wait().unwrap();
+        let server = Server::start(&self.data, &["--cases", self.cases.to_str().unwrap()]);
+        let answers = bodies.iter().map(|body| server.post_as(&self.token, path, &body.to_string())).collect();
+        server.kill_now();
         answers
     }
 }

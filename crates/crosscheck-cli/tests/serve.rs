@@ -3,74 +3,8 @@
 //! at the socket (a 70,000-byte URL, a 12 MB body, 101 queries), logs one line per request
 //! without the names asked about, and will not listen beyond loopback without tokens.
 
+use super::server::Server;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-/// A running server, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: std::sync::mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(data: &std::path::Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-            .arg("--data-dir")
-            .arg(data)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, log) = std::sync::mpsc::channel();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let first = log.recv_timeout(std::time::Duration::from_secs(60)).expect("the server says where it listens");
-        let base = first
-            .split("listening on ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        Server { child, base, log }
-    }
-
-    fn agent() -> ureq::Agent {
-        ureq::Agent::config_builder().http_status_as_error(false).build().new_agent()
-    }
-
-    fn post(&self, path: &str, body: &str) -> (u16, Value) {
-        let mut response = Server::agent().post(&format!("{}{path}", self.base)).send(body).unwrap();
-        let status = response.status().as_u16();
-        let text = response.body_mut().with_config().limit(64 << 20).read_to_string().unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    fn get(&self, path: &str) -> u16 {
-        Server::agent().get(&format!("{}{path}", self.base)).call().unwrap().status().as_u16()
-    }
-
-    /// The log lines written so far.
-    fn log_lines(&self) -> Vec<String> {
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        self.log.try_iter().collect()
-    }
-}
 
 fn loaded() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,8 @@
 
 // Running the binary, reading JSON lines, validating against docs/schemas.
 mod common;
+// `crosscheck serve` started for a test (serve, decisions)
+mod server;
 
 // `check-id`: values on the command line, input lines in order, holder checks, usage errors.
 mod check_id;
