@@ -40,6 +40,10 @@ if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet -r "$ROOT/tests/http/requirements.txt"
 fi
+# the tests run from a temporary folder: every path given relative to here is made absolute
+VENV=$(cd "$VENV" && pwd)
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+DATA=$(cd "$DATA" && pwd)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/yente-tests.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
