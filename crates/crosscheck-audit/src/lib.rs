@@ -102,6 +102,9 @@ pub struct Broken {
 pub struct Desk {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// The tokens in force, read once and read again only when the database changed
+    /// (`tokens::TokenCache`): the server checks a token on every request.
+    tokens: Mutex<Option<tokens::TokenCache>>,
 }
 
 impl Desk {
@@ -114,7 +117,7 @@ impl Desk {
         let conn = Connection::open(&path).map_err(|e| failed(&e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| failed(&e))?;
         conn.execute_batch(SCHEMA).map_err(|e| failed(&e))?;
-        Ok(Desk { path, conn: Mutex::new(conn) })
+        Ok(Desk { path, conn: Mutex::new(conn), tokens: Mutex::new(None) })
     }
 
     /// Opens `desk.sqlite3` in `data_dir` when it exists; `None` when it does not (a reading

@@ -89,6 +89,25 @@ fn tokens_are_shown_once_stored_hashed_and_logged() {
     assert!(desk.verify().unwrap().broken.is_none());
 }
 
+/// The server keeps the tokens it has read; a `crosscheck token` command in another process
+/// (here another connection) adds or revokes one, and the server sees it on the next check.
+#[test]
+fn a_token_changed_by_another_process_counts_from_the_next_check() {
+    let (dir, server) = desk_with(0);
+    assert!(!server.has_tokens().unwrap());
+    let command = Desk::open(dir.path()).unwrap();
+    let token = command.add_token("anna.desk", Role::Reader, "system:test").unwrap();
+    assert!(server.has_tokens().unwrap(), "added elsewhere");
+    assert_eq!(server.authenticate(&token).unwrap().map(|t| t.name), Some("anna.desk".into()));
+    let own = server.add_token("boris", Role::Admin, "system:test").unwrap();
+    assert_eq!(server.authenticate(&own).unwrap().map(|t| t.role), Some(Role::Admin), "added here");
+    command.revoke_token("anna.desk", "system:test").unwrap();
+    assert!(server.authenticate(&token).unwrap().is_none(), "revoked elsewhere");
+    server.revoke_token("boris", "system:test").unwrap();
+    assert!(server.authenticate(&own).unwrap().is_none(), "revoked here");
+    assert!(!server.has_tokens().unwrap());
+}
+
 #[cfg(unix)]
 #[test]
 fn the_database_is_readable_by_its_owner_only() {
