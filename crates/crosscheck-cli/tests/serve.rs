@@ -105,6 +105,20 @@ fn a_dataset_loaded_while_serving_is_served_without_a_restart() {
 }
 
 #[test]
+fn the_search_index_is_built_when_the_server_starts_not_on_the_first_search() {
+    let (_dir, data) = loaded();
+    let server = Server::start(&data, &[]);
+    let (ready, before) =
+        server.wait_for_log("search index of `wl`", 120).expect("the server logs that the search index is ready");
+    assert!(ready.contains("ready:") && ready.contains(" records in "), "{ready}");
+    assert!(before.iter().all(|line| !line.contains("/search")), "no search was asked: {before:?}");
+    let mut response = Server::agent().get(&format!("{}/search/wl?q=kowalczyk", server.base)).call().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    assert!(body["total"]["value"].as_u64().unwrap() >= 1, "{body}");
+}
+
+#[test]
 fn a_non_loopback_address_without_tokens_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = super::common::crosscheck(Some(dir.path()), &["serve", "--bind", "0.0.0.0:0"], None);

@@ -81,6 +81,20 @@ impl Server {
         self.child.wait().unwrap();
     }
 
+    /// Waits up to `seconds` for a log line containing `needle`: it, and every line before it.
+    pub fn wait_for_log(&self, needle: &str, seconds: u64) -> Option<(String, Vec<String>)> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        let mut before = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            let line = self.log.recv_timeout(left).ok()?;
+            if line.contains(needle) {
+                return Some((line, before));
+            }
+            before.push(line);
+        }
+        None
+    }
+
     /// The log lines written so far.
     pub fn log_lines(&self) -> Vec<String> {
         std::thread::sleep(std::time::Duration::from_millis(200));

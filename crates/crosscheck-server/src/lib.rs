@@ -157,10 +157,33 @@ pub fn serve(engine: Engine, config: Config, ready: impl FnOnce(SocketAddr)) -> 
             .await
             .map_err(|e| StartError::Bind { addr: config.bind, reason: e.to_string() })?;
         ready(listener.local_addr()?);
+        warm_search(&engine);
         let app = app(engine, config)?;
         axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
         Ok(())
     })
+}
+
+/// Starts building every loaded dataset's search index in the background, so that the first
+/// `/search` is answered at once (a million records take some seconds; `/match` does not need
+/// it). A dataset that cannot be read now is left to its first search, which says why.
+fn warm_search(engine: &Engine) {
+    let Ok(snapshot) = engine.snapshot_all() else { return };
+    for dataset in snapshot.datasets().iter().cloned() {
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            match crosscheck_engine::search::index_for(&dataset) {
+                Ok(index) => layers::log_line(&format!(
+                    "search index of `{}` (version {}) ready: {} records in {:.1} s",
+                    dataset.name(),
+                    dataset.version(),
+                    index.len(),
+                    started.elapsed().as_secs_f64()
+                )),
+                Err(e) => layers::log_line(&format!("warning: {e}")),
+            }
+        });
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
