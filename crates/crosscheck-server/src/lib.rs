@@ -169,7 +169,8 @@ pub fn serve(engine: Engine, config: Config, ready: impl FnOnce(SocketAddr)) -> 
 /// it). A dataset that cannot be read now is left to its first search, which says why.
 fn warm_search(engine: &Engine) {
     let Ok(snapshot) = engine.snapshot_all() else { return };
-    for dataset in snapshot.datasets().iter().cloned() {
+    for dataset in snapshot.datasets() {
+        let dataset = dataset.clone();
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             match crosscheck_engine::search::index_for(&dataset) {
