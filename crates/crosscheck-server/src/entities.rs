@@ -82,17 +82,13 @@ async fn fetch_entity(
     let nested = Params::parse(raw.as_deref()).boolean("nested", true)?;
     let engine = state.engine.clone();
     blocking(&state, move || {
-        let graph = Graph::new(engine.snapshot_all()?);
-        let root = match graph.lookup(&id)? {
-            Lookup::Found(root) => root,
-            Lookup::Merged(canonical) => return Ok(redirect(&canonical)),
-            Lookup::Missing => return Err(no_such_entity()),
-        };
-        if !nested {
-            return Ok(Json(graph.shown(&root)).into_response());
-        }
-        let (shown, _) = graph.nest(&root, None, MAX_RESULTS, 0)?;
-        Ok(Json(shown).into_response())
+        with_root(&engine, &id, |graph, root| {
+            if !nested {
+                return Ok(Json(graph.shown(root)).into_response());
+            }
+            let (shown, _) = graph.nest(root, None, MAX_RESULTS, 0)?;
+            Ok(Json(shown).into_response())
+        })
     })
     .await
 }
@@ -107,22 +103,18 @@ async fn fetch_adjacent(
     let (limit, offset) = page(raw.as_deref())?;
     let engine = state.engine.clone();
     blocking(&state, move || {
-        let graph = Graph::new(engine.snapshot_all()?);
-        let root = match graph.lookup(&id)? {
-            Lookup::Found(root) => root,
-            Lookup::Merged(canonical) => return Ok(redirect(&canonical)),
-            Lookup::Missing => return Err(no_such_entity()),
-        };
-        let mut adjacent = Map::new();
-        if let Some(schema) = GraphSchema::get(&root.entity.schema) {
-            for prop in schema.entity_props {
-                let (shown, total) = graph.nest(&root, Some(prop), limit, offset)?;
-                if total > 0 {
-                    adjacent.insert(prop.name.to_string(), results(&shown, prop.name, total, limit, offset));
+        with_root(&engine, &id, |graph, root| {
+            let mut adjacent = Map::new();
+            if let Some(schema) = GraphSchema::get(&root.entity.schema) {
+                for prop in schema.entity_props {
+                    let (shown, total) = graph.nest(root, Some(prop), limit, offset)?;
+                    if total > 0 {
+                        adjacent.insert(prop.name.to_string(), results(&shown, prop.name, total, limit, offset));
+                    }
                 }
             }
-        }
-        Ok(Json(json!({ "entity": graph.shown(&root), "adjacent": adjacent })).into_response())
+            Ok(Json(json!({ "entity": graph.shown(root), "adjacent": adjacent })).into_response())
+        })
     })
     .await
 }
@@ -136,23 +128,30 @@ async fn fetch_adjacent_by_prop(
     let (limit, offset) = page(raw.as_deref())?;
     let engine = state.engine.clone();
     blocking(&state, move || {
-        let graph = Graph::new(engine.snapshot_all()?);
-        let root = match graph.lookup(&id)? {
-            Lookup::Found(root) => root,
-            Lookup::Merged(canonical) => return Ok(redirect(&canonical)),
-            Lookup::Missing => return Err(no_such_entity()),
-        };
-        let prop = GraphSchema::get(&root.entity.schema)
-            .and_then(|s| s.entity_prop(&property))
-            .ok_or_else(|| ApiError::not_found("No such property!"))?;
-        let (shown, total) = graph.nest(&root, Some(prop), limit, offset)?;
-        Ok(Json(results(&shown, prop.name, total, limit, offset)).into_response())
+        with_root(&engine, &id, |graph, root| {
+            let prop = GraphSchema::get(&root.entity.schema)
+                .and_then(|s| s.entity_prop(&property))
+                .ok_or_else(|| ApiError::not_found("No such property!"))?;
+            let (shown, total) = graph.nest(root, Some(prop), limit, offset)?;
+            Ok(Json(results(&shown, prop.name, total, limit, offset)).into_response())
+        })
     })
     .await
 }
 
-fn no_such_entity() -> ApiError {
-    ApiError::not_found("No such entity!")
+/// Answers for entity `id` of every loaded dataset with `answer`, given the graph and the
+/// entity: a merged id is redirected to its canonical one (308), an unknown one is 404.
+fn with_root(
+    engine: &crosscheck_engine::Engine,
+    id: &str,
+    answer: impl FnOnce(&Graph, &Record) -> Result<Response, ApiError>,
+) -> Result<Response, ApiError> {
+    let graph = Graph::new(engine.snapshot_all()?);
+    match graph.lookup(id)? {
+        Lookup::Found(root) => answer(&graph, &root),
+        Lookup::Merged(canonical) => Ok(redirect(&canonical)),
+        Lookup::Missing => Err(ApiError::not_found("No such entity!")),
+    }
 }
 
 /// yente's `AdjacentResultsResponse` for `prop` of a nested entity.
