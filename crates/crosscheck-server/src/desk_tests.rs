@@ -2,15 +2,12 @@
 //! recorded (FastAPI's 422 for shapes, `{"detail"}` naming the field for what does not fit the
 //! case), supersession, and a case's report with its decisions applied.
 
-use crate::{app, Config};
+use crate::test_support::{answer, answer_bytes, load};
+use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use crosscheck_engine::load::{Cancel, Quiet};
 use crosscheck_engine::{Engine, Role};
-use crosscheck_ingest::{LoadRequest, ReaderOptions};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const REGISTRY: &str = r#"{"id":"r1","schema":"Person","properties":{"name":["Viktor Hollow"],"birthDate":["1961-02-03"]}}
 {"id":"r2","schema":"Person","properties":{"name":["Viktor Hollow"],"birthDate":["1970-05-05"]}}
@@ -38,15 +35,7 @@ struct Desk {
 fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
-    let file = dir.path().join("registry.jsonl");
-    std::fs::write(&file, REGISTRY).unwrap();
-    let request = LoadRequest {
-        files: vec![file],
-        options: ReaderOptions { dataset: "registry".into(), ..ReaderOptions::default() },
-        kind: Some("registry".into()),
-        ..LoadRequest::default()
-    };
-    engine.load(&request, &Quiet, &Cancel::default()).unwrap();
+    load(&engine, dir.path(), "registry", REGISTRY, "registry");
     let cases = dir.path().join("cases");
     std::fs::create_dir_all(cases.join("hollow")).unwrap();
     std::fs::write(cases.join("hollow").join("case.yaml"), CASE).unwrap();
@@ -64,10 +53,7 @@ impl Desk {
             .header("authorization", format!("ApiKey {token}"))
             .body(Body::from(body.to_string()))
             .unwrap();
-        let response = app(self.engine.clone(), self.config.clone()).unwrap().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap() };
+        let (status, _, body) = answer(&self.engine, self.config.clone(), request).await;
         (status, body)
     }
 
@@ -172,9 +158,8 @@ async fn a_later_decision_supersedes_and_the_report_applies_the_one_in_effect() 
             .header("authorization", format!("ApiKey {}", desk.reader))
             .body(Body::empty())
             .unwrap();
-        let response = app(desk.engine.clone(), desk.config.clone()).unwrap().oneshot(request).await.unwrap();
-        let status = response.status();
-        (status, String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+        let (status, _, bytes) = answer_bytes(&desk.engine, desk.config.clone(), request).await;
+        (status, String::from_utf8(bytes).unwrap())
     };
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Decisions of the desk") && html.contains("spelled so in his passport"));
@@ -294,9 +279,8 @@ async fn without_tokens_a_loopback_server_records_as_the_user_who_started_it() {
     desk.engine.revoke_token("vera").unwrap();
     let body = json!({"target": "subject.name", "judgement": "note"}).to_string();
     let request = Request::post("/cases/hollow/decisions").body(Body::from(body)).unwrap();
-    let response = app(desk.engine.clone(), desk.config.clone()).unwrap().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let stored: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let (status, _, stored) = answer(&desk.engine, desk.config.clone(), request).await;
+    assert_eq!(status, StatusCode::CREATED);
     assert_eq!(stored["by"], desk.engine.actor());
     assert_eq!(stored["reason"], Value::Null);
 }

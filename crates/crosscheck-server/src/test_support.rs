@@ -39,9 +39,18 @@ pub(crate) fn load(engine: &Engine, dir: &Path, dataset: &str, text: &str, kind:
 /// One request through the app: the answer's status, headers and JSON body (`Value::Null`
 /// when empty or not JSON).
 pub(crate) async fn answer(engine: &Engine, config: Config, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let (status, headers, bytes) = answer_bytes(engine, config, request).await;
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// One request through the app: the answer's status, headers and body as it came.
+pub(crate) async fn answer_bytes(
+    engine: &Engine,
+    config: Config,
+    request: Request<Body>,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
     let response = app(engine.clone(), config).unwrap().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
