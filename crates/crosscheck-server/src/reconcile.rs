@@ -416,19 +416,8 @@ async fn suggest_type(
     Path(dataset): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(raw.as_deref());
-    let prefix = params.get("prefix").unwrap_or("").to_string();
-    let engine = state.engine.clone();
-    blocking(&state, move || {
-        let types = matchable_schemata(&scope(&engine, &dataset)?)?;
-        let result: Vec<Value> = types
-            .iter()
-            .filter_map(|t| schema_labels(t))
-            .filter(|s| match_prefix(&prefix, &[s.name, s.label]))
-            .take(MATCH_PAGE)
-            .map(freebase_type)
-            .collect();
-        Ok(Json(suggestions(&prefix, result)).into_response())
+    suggest_from_schemata(state, dataset, raw, |prefix, schemata| {
+        schemata.filter(|s| match_prefix(prefix, &[s.name, s.label])).take(MATCH_PAGE).map(freebase_type).collect()
     })
     .await
 }
@@ -441,21 +430,32 @@ async fn suggest_property(
     Path(dataset): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let params = Params::parse(raw.as_deref());
-    let prefix = params.get("prefix").unwrap_or("").to_string();
-    let engine = state.engine.clone();
-    blocking(&state, move || {
-        let types = matchable_schemata(&scope(&engine, &dataset)?)?;
-        let result: Vec<Value> = types
-            .iter()
-            .filter_map(|t| schema_labels(t))
+    suggest_from_schemata(state, dataset, raw, |prefix, schemata| {
+        schemata
             .flat_map(|s| s.properties.iter().map(move |p| (s.name, p)))
-            .filter(|(_, p)| !p.hidden && !p.entity && match_prefix(&prefix, &[p.name, p.label]))
+            .filter(|(_, p)| !p.hidden && !p.entity && match_prefix(prefix, &[p.name, p.label]))
             .take(MATCH_PAGE)
             .map(|(schema, p)| {
                 json!({ "id": format!("{schema}:{}", p.name), "name": p.label, "description": p.description })
             })
-            .collect();
+            .collect()
+    })
+    .await
+}
+
+/// The suggest routes over schema metadata: `pick` chooses, for the `prefix` asked, among the
+/// labels of the schemata the dataset's records have.
+async fn suggest_from_schemata(
+    state: Shared,
+    dataset: String,
+    raw: Option<String>,
+    pick: impl FnOnce(&str, &mut dyn Iterator<Item = &'static SchemaLabels>) -> Vec<Value> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let prefix = Params::parse(raw.as_deref()).get("prefix").unwrap_or("").to_string();
+    let engine = state.engine.clone();
+    blocking(&state, move || {
+        let types = matchable_schemata(&scope(&engine, &dataset)?)?;
+        let result = pick(&prefix, &mut types.iter().filter_map(|t| schema_labels(t)));
         Ok(Json(suggestions(&prefix, result)).into_response())
     })
     .await
