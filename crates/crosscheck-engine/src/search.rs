@@ -385,6 +385,8 @@ impl SearchIndex {
                 .into_par_iter()
                 .map(|i| dataset.entity(i as u32).map(|e| doc_data(&e, &kind)))
                 .collect::<Result<_, _>>()?;
+            // the pass reads every record once: leave in memory only what requests read
+            dataset.release_read_pages();
             for doc in docs {
                 for (token, in_name) in &doc.tokens {
                     let t = terms.number(token);

@@ -176,6 +176,18 @@ impl Dataset {
         })
     }
 
+    /// Tells the kernel that the records read so far need not stay in this process's memory
+    /// (after a pass over every record, such as building a search index): they stay in the
+    /// page cache and are mapped again, from it, when next read. The resident memory of a
+    /// server then counts the records its requests read, not every record it once indexed.
+    pub fn release_read_pages(&self) {
+        // SAFETY: the mapping is read-only and its file never changes (see `map`): dropping its
+        // pages loses nothing, the next read maps the same bytes again from the file.
+        #[cfg(unix)]
+        #[allow(unsafe_code)]
+        let _ = unsafe { self.entities.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    }
+
     /// The version folder's name (`v…`), as `CURRENT` named it when this snapshot was opened.
     pub fn version(&self) -> &str {
         &self.version

@@ -362,3 +362,18 @@ proptest::proptest! {
         proptest::prop_assert_eq!(found, want);
     }
 }
+
+#[test]
+fn records_read_after_their_pages_are_released_are_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let entities: Vec<Entity> =
+        (0..2_000).map(|i| person(&format!("p{i}"), &format!("Person Number {i}"), None)).collect();
+    load(&store, "reg", &entities).unwrap();
+    let ds = store.dataset("reg").unwrap();
+    let before: Vec<Vec<u8>> = (0..ds.len() as u32).map(|n| ds.raw(n).to_vec()).collect();
+    ds.release_read_pages();
+    let after: Vec<Vec<u8>> = (0..ds.len() as u32).map(|n| ds.raw(n).to_vec()).collect();
+    assert_eq!(before, after);
+    assert_eq!(ds.get("p1999").unwrap().unwrap().first("name"), Some("Person Number 1999"));
+}
