@@ -3,10 +3,12 @@
 apache2-utils) on loopback: single-query requests at concurrency 8 against a dataset loaded from
 `people.jsonl` (scripts/gen_namesakes.py writes a million namesakes), optionally reloading the
 dataset while the requests run. Prints requests/s, latency percentiles, errors and the server's
-memory (VmRSS, VmHWM).
+memory (VmRSS, VmHWM). With --varied, every request asks another of the 2,000 queries (in turn),
+sent by wrk (Debian's package) with a Lua script, for --seconds: ab can only repeat one body.
 
     python3 scripts/gen_namesakes.py /tmp/ns1m
     python3 scripts/bench_server.py /tmp/ns1m --requests 20000 --reloads 2
+    python3 scripts/bench_server.py /tmp/ns1m --varied --seconds 20 --reloads 2
 
 Standard library only. The binary is target/release/crosscheck unless --binary says otherwise.
 """
@@ -39,9 +41,13 @@ def main():
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--reloads", type=int, default=0, help="loads of the same file during the run")
     ap.add_argument("--port", type=int, default=18000)
+    ap.add_argument("--varied", action="store_true", help="a different query each request (needs wrk)")
+    ap.add_argument("--seconds", type=int, default=20, help="how long the --varied run lasts")
     args = ap.parse_args()
     if not shutil.which("ab"):
         sys.exit("ab is missing: apt-get install apache2-utils")
+    if args.varied and not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
     people = os.path.join(args.data, "people.jsonl")
     with open(os.path.join(args.data, "queries.jsonl")) as f:
         query = json.loads(f.readline())
@@ -85,14 +91,21 @@ def main():
 
     reloader = threading.Thread(target=reload_during)
     reloader.start()
-    out = subprocess.run(
-        ["ab", "-n", str(args.requests), "-c", str(args.concurrency), "-p", body, "-T", "application/json", url],
-        check=True, capture_output=True, text=True,
-    ).stdout
+    if args.varied:
+        out = run_wrk(args, work, url)
+    else:
+        out = subprocess.run(
+            ["ab", "-n", str(args.requests), "-c", str(args.concurrency), "-p", body, "-T", "application/json", url],
+            check=True, capture_output=True, text=True,
+        ).stdout
     reloader.join()
     rss, hwm = status(server.pid, "VmRSS"), status(server.pid, "VmHWM")
     server.terminate()
     server.wait()
+    if args.varied:
+        report_wrk(out, reloads, rss, hwm, log_lines)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     field = lambda pattern: re.search(pattern, out).group(1) if re.search(pattern, out) else "?"
     non2xx = field(r"Non-2xx responses:\s+(\d+)")
     print(f"requests: {args.requests} at concurrency {args.concurrency}, {len(reloads)} reloads during the run "
@@ -108,6 +121,66 @@ def main():
     statuses = [l.split()[3] for l in log_lines if "/match/" in l and len(l.split()) > 3]
     print(f"log lines for /match: {len(statuses)}, not 200: {sum(1 for s in statuses if s != '200')}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+# wrk's Lua: each thread reads the bodies once and sends them in turn from a random start; wrk
+# counts sockets' errors and answers other than 2xx/3xx ("status").
+WRK_SCRIPT = r"""
+local bodies, i = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+  i = math.random(#bodies)
+end
+function request()
+  i = i % #bodies + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])
+end
+function done(summary, latency, requests)
+  io.write(string.format("requests %d\nseconds %.3f\n", summary.requests, summary.duration / 1e6))
+  io.write(string.format("errors connect %d read %d write %d timeout %d status %d\n",
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    summary.errors.status))
+  for _, p in ipairs({50, 90, 99}) do
+    io.write(string.format("latency %d%% %.1f ms\n", p, latency:percentile(p) / 1000))
+  end
+  io.write(string.format("latency 100%% %.1f ms\n", latency.max / 1000))
+end
+"""
+
+
+def run_wrk(args, work, url):
+    """--varied: every query of queries.jsonl as its own one-query batch, sent in turn by wrk."""
+    bodies = os.path.join(work, "bodies.jsonl")
+    with open(os.path.join(args.data, "queries.jsonl")) as f, open(bodies, "w") as out:
+        for line in f:
+            query = json.loads(line)
+            query.pop("id", None)
+            out.write(json.dumps({"queries": {"q": query}}) + "\n")
+    script = os.path.join(work, "varied.lua")
+    with open(script, "w") as f:
+        f.write(WRK_SCRIPT)
+    threads = min(2, args.concurrency)
+    return subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(args.concurrency), "-d", f"{args.seconds}s", "-s", script, url,
+         "--", bodies],
+        check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def report_wrk(out, reloads, rss, hwm, log_lines):
+    if "\nseconds " not in out:
+        sys.exit(f"wrk said:\n{out}")
+    field = lambda pattern: re.search(pattern, out).group(1) if re.search(pattern, out) else "?"
+    requests, seconds = int(field(r"requests (\d+)")), float(field(r"seconds ([0-9.]+)"))
+    print(f"varied queries: {requests} requests in {seconds:.1f} s, {len(reloads)} reloads during the run "
+          f"({', '.join(f'{r:.1f} s' for r in reloads)})")
+    print(f"requests/s: {requests / seconds:.0f}")
+    print(f"errors: {field(r'(errors .*)')}")
+    for p in ["50%", "90%", "99%", "100%"]:
+        print(f"latency {p}: {field('latency ' + re.escape(p) + r' ([0-9.]+) ms')} ms")
+    print(f"server memory: VmRSS {rss} MB, peak VmHWM {hwm} MB")
+    statuses = [l.split()[3] for l in log_lines if "/match/" in l and len(l.split()) > 3]
+    print(f"log lines for /match: {len(statuses)}, not 200: {sum(1 for s in statuses if s != '200')}")
 
 
 if __name__ == "__main__":
