@@ -543,6 +543,40 @@ impl SearchIndex {
         start..end
     }
 
+    /// The records holding each of `words` but the last, and a word beginning with the last,
+    /// in any value, each word in its own script or its Latin reading (as names are indexed):
+    /// every record whose name holds them as a phrase prefix, and some others (the caller
+    /// checks each one). Ascending record numbers; no words, no records.
+    pub fn with_words(&self, words: &str) -> Vec<u32> {
+        let typed = tokens(words);
+        let Some((last, whole)) = typed.split_last() else { return Vec::new() };
+        let readings = |word: &String| {
+            let mut all = vec![word.clone()];
+            if !word.is_ascii() {
+                latin_reading(word, &mut all);
+            }
+            all
+        };
+        let mut sets: Vec<Vec<u32>> =
+            whole.iter().map(|w| self.rows_of(readings(w).iter().filter_map(|r| self.find_term(r)))).collect();
+        sets.push(self.rows_of(readings(last).iter().flat_map(|r| self.prefix_range(r))));
+        sets.sort_by_key(Vec::len);
+        let mut found = sets.swap_remove(0);
+        for other in &sets {
+            found.retain(|d| other.binary_search(d).is_ok());
+        }
+        found
+    }
+
+    /// The records with any of `terms`, in a name or another value, ascending.
+    fn rows_of(&self, terms: impl Iterator<Item = usize>) -> Vec<u32> {
+        let mut rows: Vec<u32> =
+            terms.flat_map(|t| self.names.row(t).iter().chain(self.others.row(t))).copied().collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
     fn keyword_id(&self, group: &str, value: &str) -> Option<u32> {
         let g = KEYWORD_GROUPS.iter().position(|k| *k == group)? as u8;
         let value = keyword(value);
@@ -630,6 +664,13 @@ fn same_dataset(a: &Dataset, b: &Dataset) -> bool {
 
 fn unreadable(dataset: &Dataset, reason: &str) -> SearchError {
     SearchError::Unreadable(format!("`{}` cannot be indexed for search: {reason}", dataset.name()))
+}
+
+/// `dataset`'s own search index if it is built; else `None`, and its build is started.
+pub fn index_if_built(dataset: &Arc<Dataset>) -> Option<Arc<SearchIndex>> {
+    let slot = slot_for(dataset);
+    start_build(&slot, dataset);
+    slot.index.get()?.as_ref().ok().cloned()
 }
 
 /// `dataset`'s search index, built on first use (a second caller waits for the first).

@@ -409,3 +409,41 @@ fn results_sort_by_provenance_dates_undated_last() {
     assert_eq!(seen_number(Some("2024-07-20")), 20240720000000);
     assert_eq!(seen_number(Some("")), 0);
 }
+
+#[test]
+fn suggestions_from_the_index_are_those_of_reading_every_record() {
+    let records = r#"{"id":"a","schema":"Person","properties":{"name":["Aleksandr Vyacheslavovich Zakharov"]}}
+{"id":"b","schema":"Person","properties":{"name":["Александр Захаров"],"alias":["Sasha Zakharov"]}}
+{"id":"c","schema":"Person","properties":{"firstName":["Zoë"],"lastName":["Zakharova-Łęcka"]}}
+{"id":"d","schema":"Company","properties":{"name":["Zakharov & Sons Ltd."],"weakAlias":["ZAK"]}}
+{"id":"e","schema":"Person","properties":{"name":["Alexander Zak"],"notes":["not Zakharov"]}}
+{"id":"f","schema":"Person","properties":{"name":["O'Brien Zakharov"]}}
+"#;
+    let (_dir, snapshot) = snapshot_of(records);
+    let scan = |prefix: &str| crate::suggest::suggest_with(&snapshot, prefix, 10, &|_| None).unwrap();
+    let indexed =
+        |prefix: &str| crate::suggest::suggest_with(&snapshot, prefix, 10, &|d| Some(index_for(d).unwrap())).unwrap();
+    let ids = |found: Vec<crate::suggest::Suggestion>| found.into_iter().map(|s| s.entity.id).collect::<Vec<_>>();
+    for prefix in [
+        "zak",
+        "Zakharov",
+        "aleksandr zak",
+        "Александр Зах",
+        "alexander z",
+        "zoe",
+        "Zoë Zakharova-Ł",
+        "lecka",
+        "o'brien",
+        "obrien",
+        "o brien zak",
+        "sons",
+        "zakharov & s",
+        "not",
+        "",
+        "q",
+    ] {
+        assert_eq!(ids(indexed(prefix)), ids(scan(prefix)), "{prefix:?}");
+    }
+    assert_eq!(ids(indexed("aleksandr zak")), ["b", "a"], "the Cyrillic name and the one with a word skipped");
+    assert_eq!(ids(indexed("not")), Vec::<String>::new(), "a word only in the notes is no name");
+}
