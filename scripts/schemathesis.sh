@@ -34,28 +34,9 @@ if [ ! -f "$samples/yente_zala_entities.ftm.json" ] || [ ! -f "$contract" ]; the
   echo "schemathesis: SKIPPED: no reference data at $samples (set CROSSCHECK_REFERENCE_DATA)"
   exit 0
 fi
-work="$(mktemp -d)"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-"$binary" --data-dir "$work/data" load "$samples/yente_zala_entities.ftm.json" --dataset zala >/dev/null
-"$binary" --data-dir "$work/data" load "$samples/yente_parteispenden_entities.ftm.json" --dataset parteispenden >/dev/null
-port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$binary" --data-dir "$work/data" serve --bind "127.0.0.1:$port" 2>"$work/server.log" &
-server=$!
-for _ in $(seq 100); do
-  if "$python" -c "import httpx, sys; sys.exit(httpx.get('http://127.0.0.1:$port/healthz').status_code != 200)" 2>/dev/null; then
-    break
-  fi
-  sleep 0.1
-done
-status=0
-"$(dirname "$python")/schemathesis" --config-file tests/http/schemathesis.toml run "$contract" \
-  --url "http://127.0.0.1:$port" --max-examples "$examples" --workers 1 --seed 1 \
-  --generation-deterministic --exclude-checks positive_data_acceptance --no-color || status=$?
-if grep -q '" 5[0-9][0-9] ' "$work/server.log" || grep -qi 'panic' "$work/server.log"; then
-  echo "schemathesis: the server logged an error:" >&2
-  grep -i ' 5[0-9][0-9] \|panic' "$work/server.log" | head -20 >&2
-  status=1
-fi
-exit "$status"
+# tests/http/fixture_server.py loads the fixtures, serves them on a free port, puts its address
+# for {url}, and fails the run when the server logged a 5xx answer or a panic
+CROSSCHECK_BIN="$binary" CROSSCHECK_REFERENCE_DATA="$reference" "$python" tests/http/fixture_server.py -- \
+  "$(dirname "$python")/schemathesis" --config-file tests/http/schemathesis.toml run "$contract" \
+  --url "{url}" --max-examples "$examples" --workers 1 --seed 1 \
+  --generation-deterministic --exclude-checks positive_data_acceptance --no-color

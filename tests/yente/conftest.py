@@ -4,10 +4,8 @@
 `scripts/yente_tests.sh` copies yente's test files (never into the project) beside this file and
 runs pytest. At import this conftest:
 
-- loads yente's two fixture datasets from the shared data (`ftm_samples/yente_zala_entities.ftm.json`
-  as `zala`, a watchlist; `yente_parteispenden_entities.ftm.json` as `parteispenden`) into a
-  temporary data directory with `crosscheck load`;
-- starts `crosscheck serve` on a free loopback port over it (stopped when the session ends);
+- starts `crosscheck serve` on yente's two fixture datasets with `tests/http/fixture_server.py`
+  (the launcher schemathesis uses too), stopped when the session ends;
 - offers what yente's test files import from their conftest: `client` (an `httpx.Client` with the
   server's `base_url`), `assert_entity_shape` (the same checks as yente's, written anew), the
   fixtures `zala_test_dataset` and `parteispenden_test_dataset` (no-ops: both datasets are always
@@ -28,11 +26,7 @@ import contextlib
 import datetime
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -49,62 +43,15 @@ except ImportError:
 from yente.data.manifest import Manifest  # noqa: E402  (the stand-in)
 
 PROJECT = Path(os.environ.get("CROSSCHECK_PROJECT", HERE.parent.parent))
-BIN = Path(os.environ.get("CROSSCHECK_BIN", PROJECT / "target" / "release" / "crosscheck"))
-DATA = Path(os.environ.get("CROSSCHECK_REFERENCE_DATA", PROJECT.parent / "shared" / "data"))
-FIXTURES_PATH = DATA / "ftm_samples"
-DATASETS = [
-    ("zala", "yente_zala_entities.ftm.json", "watchlist"),
-    ("parteispenden", "yente_parteispenden_entities.ftm.json", "other"),
-]
+sys.path.insert(0, str(PROJECT / "tests" / "http"))
+from fixture_server import FIXTURES as FIXTURES_PATH, FixtureServer  # noqa: E402
 
-
-def _start_server() -> tuple[subprocess.Popen, str, Path]:
-    if not BIN.exists():
-        sys.exit(f"{BIN} is missing: build it with `cargo build --release -p crosscheck-cli`")
-    work = Path(tempfile.mkdtemp(prefix="crosscheck-yente-"))
-    data_dir = work / "data"
-    for name, file, kind in DATASETS:
-        path = FIXTURES_PATH / file
-        if not path.exists():
-            sys.exit(f"{path} is missing: set CROSSCHECK_REFERENCE_DATA to the shared data folder")
-        subprocess.run(
-            [str(BIN), "--data-dir", str(data_dir), "load", str(path), "--dataset", name, "--kind", kind],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    with open(work / "serve.log", "w") as log:
-        proc = subprocess.Popen(
-            [str(BIN), "--data-dir", str(data_dir), "serve", "--bind", "127.0.0.1:0"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        text = (work / "serve.log").read_text()
-        found = re.search(r"listening on (http://[0-9.:]+)", text)
-        if found:
-            return proc, found.group(1), work
-        if proc.poll() is not None:
-            sys.exit(f"crosscheck serve stopped at once:\n{text}")
-        time.sleep(0.05)
-    proc.kill()
-    sys.exit("crosscheck serve did not start within 60 s")
-
-
-_server, BASE_URL, _work = _start_server()
+_server = FixtureServer()
+BASE_URL = _server.url
 
 
 def _stop_server() -> None:
-    if _server.poll() is None:
-        _server.terminate()
-        try:
-            _server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _server.kill()
-    if os.environ.get("YENTE_TESTS_KEEP_LOG"):
-        shutil.copy(_work / "serve.log", os.environ["YENTE_TESTS_KEEP_LOG"])
-    shutil.rmtree(_work, ignore_errors=True)
+    _server.stop(keep_log=os.environ.get("YENTE_TESTS_KEEP_LOG"))
 
 
 atexit.register(_stop_server)

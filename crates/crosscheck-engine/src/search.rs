@@ -704,6 +704,25 @@ pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<(Arc<Dataset>, Arc<Search
     Err(SearchError::Building(dataset.name().to_string()))
 }
 
+/// Waits until a search of `dataset` can be answered at once (by [`index_or_busy`]): its index
+/// is built, or an older version's is; starts the build when none is. A server calls this
+/// before it gives a search one of its few workers, so that searches waiting for a first build
+/// do not hold them from `/match`.
+pub fn wait_until_searchable(dataset: &Arc<Dataset>) {
+    let slot = slot_for(dataset);
+    if slot.index.get().is_some() {
+        return;
+    }
+    start_build(&slot, dataset);
+    let previous = {
+        let latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        latest.iter().any(|(d, _)| same_dataset(d, dataset) && d.version() < dataset.version())
+    };
+    if !previous {
+        let _ = slot.index.wait();
+    }
+}
+
 /// The facets yente can count.
 pub const FACETS: [&str; 6] = ["datasets", "schema", "countries", "identifiers", "topics", "genders"];
 

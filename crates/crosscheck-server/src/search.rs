@@ -149,6 +149,7 @@ async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let (request, Scope { include, exclude, changed_since }) = read(&params)?;
+    searchable(&state).await?;
     let engine = state.engine.clone();
     blocking(&state, move || {
         let loaded = engine.dataset_names()?;
@@ -209,6 +210,25 @@ async fn search(
         })))
     })
     .await
+}
+
+/// Waits, without taking one of the workers `/match` needs, until every loaded dataset can be
+/// searched (a dataset's first index is built when the server starts, or on its first search
+/// when it was loaded later): 503 when that takes longer than the request's time limit.
+async fn searchable(state: &AppState) -> Result<(), ApiError> {
+    let engine = state.engine.clone();
+    let wait = tokio::task::spawn_blocking(move || {
+        if let Ok(snapshot) = engine.snapshot_all() {
+            snapshot.datasets().iter().for_each(crosscheck_engine::search::wait_until_searchable);
+        }
+    });
+    match tokio::time::timeout(state.config.time_limit, wait).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(ApiError::detail(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The search index is still being built (about 10 seconds a million records); try again shortly.",
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -295,6 +295,25 @@ fn a_search_during_a_build_is_told_so_instead_of_waiting() {
 }
 
 #[test]
+fn waiting_until_searchable_returns_once_the_first_build_is_done() {
+    let (_dir, snapshot) = snapshot();
+    let dataset = snapshot.datasets()[0].clone();
+    let slot = slot_for(&dataset);
+    slot.started.store(true, std::sync::atomic::Ordering::SeqCst); // as if the server's warm-up were building it
+    let waiting = {
+        let (dataset, snapshot) = (dataset.clone(), snapshot.clone());
+        std::thread::spawn(move || {
+            wait_until_searchable(&dataset);
+            snapshot.search(&SearchRequest::new("anna")).is_ok()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!waiting.is_finished(), "no index yet, none before it: the caller waits");
+    let _ = slot.index.set(Ok(Arc::new(SearchIndex::build(&dataset).unwrap())));
+    assert!(waiting.join().unwrap(), "then its search is answered");
+}
+
+#[test]
 fn a_new_version_is_searched_in_the_previous_one_while_its_index_is_built() {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
