@@ -9,6 +9,10 @@ sent by wrk (Debian's package) with a Lua script, for --seconds: ab can only rep
     python3 scripts/gen_namesakes.py /tmp/ns1m
     python3 scripts/bench_server.py /tmp/ns1m --requests 20000 --reloads 2
     python3 scripts/bench_server.py /tmp/ns1m --varied --seconds 20 --reloads 2
+    python3 scripts/bench_server.py /tmp/ns1m --search "smirnova mariia" --requests 20000 --reloads 2
+
+With --search, the requests are `GET /search/people?q=QUERY` instead (each reload's new version
+is indexed while its searches are answered from the version before).
 
 Standard library only. The binary is target/release/crosscheck unless --binary says otherwise.
 """
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 
 def status(pid, key):
@@ -43,6 +48,7 @@ def main():
     ap.add_argument("--port", type=int, default=18000)
     ap.add_argument("--varied", action="store_true", help="a different query each request (needs wrk)")
     ap.add_argument("--seconds", type=int, default=20, help="how long the --varied run lasts")
+    ap.add_argument("--search", metavar="QUERY", help="GET /search/people?q=QUERY instead of /match")
     args = ap.parse_args()
     if not shutil.which("ab"):
         sys.exit("ab is missing: apt-get install apache2-utils")
@@ -78,7 +84,11 @@ def main():
             break
     threading.Thread(target=lambda: log_lines.extend(server.stderr), daemon=True).start()
     url = f"http://127.0.0.1:{args.port}/match/people"
-    subprocess.run(["ab", "-q", "-n", "200", "-c", "2", "-p", body, "-T", "application/json", url],
+    post = ["-p", body, "-T", "application/json"]
+    if args.search:
+        url = f"http://127.0.0.1:{args.port}/search/people?q={urllib.parse.quote(args.search)}"
+        post = []
+    subprocess.run(["ab", "-q", "-n", "200", "-c", "2", *post, url],
                    check=True, stdout=subprocess.DEVNULL)  # warm-up: the index pages in
     reloads = []
 
@@ -95,7 +105,7 @@ def main():
         out = run_wrk(args, work, url)
     else:
         out = subprocess.run(
-            ["ab", "-n", str(args.requests), "-c", str(args.concurrency), "-p", body, "-T", "application/json", url],
+            ["ab", "-n", str(args.requests), "-c", str(args.concurrency), *post, url],
             check=True, capture_output=True, text=True,
         ).stdout
     reloader.join()
@@ -118,8 +128,10 @@ def main():
         latency = field(re.escape(p) + r"\s+(\d+)")
         print(f"latency {p}: {latency} ms")
     print(f"server memory: VmRSS {rss} MB, peak VmHWM {hwm} MB")
-    statuses = [l.split()[3] for l in log_lines if "/match/" in l and len(l.split()) > 3]
-    print(f"log lines for /match: {len(statuses)}, not 200: {sum(1 for s in statuses if s != '200')}")
+    route = "/search/" if args.search else "/match/"
+    statuses = [l.split()[3] for l in log_lines if route in l and len(l.split()) > 3]
+    print(f"log lines for {route}: {len(statuses)}, not 200: {sum(1 for s in statuses if s != '200')}")
+    print("".join(l for l in log_lines if "search index of" in l), end="")
     shutil.rmtree(work, ignore_errors=True)
 
 

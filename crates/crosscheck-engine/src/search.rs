@@ -636,6 +636,24 @@ fn slot_for(dataset: &Arc<Dataset>) -> Arc<Slot> {
     }
 }
 
+/// What is told of every index built: its dataset version, its records (or why it failed), and
+/// how long the build took.
+pub type BuildObserver = fn(&Dataset, Result<usize, &str>, std::time::Duration);
+
+static OBSERVER: std::sync::OnceLock<BuildObserver> = std::sync::OnceLock::new();
+
+/// Has `observe` told of every search index built from now on (a server logs them); the first
+/// call in a process counts.
+pub fn observe_builds(observe: BuildObserver) {
+    let _ = OBSERVER.set(observe);
+}
+
+/// Starts building `dataset`'s search index on a thread of its own unless it is built or being
+/// built; returns at once.
+pub fn warm(dataset: &Arc<Dataset>) {
+    start_build(&slot_for(dataset), dataset);
+}
+
 /// Starts building the slot's index unless a build was started; whether this call started it.
 fn start_build(slot: &Arc<Slot>, dataset: &Arc<Dataset>) -> bool {
     if slot.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
@@ -643,7 +661,11 @@ fn start_build(slot: &Arc<Slot>, dataset: &Arc<Dataset>) -> bool {
     }
     let (slot, dataset) = (slot.clone(), dataset.clone());
     std::thread::spawn(move || {
+        let started = std::time::Instant::now();
         let built = SearchIndex::build(&dataset).map(Arc::new).map_err(|e| e.to_string());
+        if let Some(observe) = OBSERVER.get() {
+            observe(&dataset, built.as_ref().map(|i| i.len()).map_err(String::as_str), started.elapsed());
+        }
         if let Ok(index) = &built {
             let mut latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match latest.iter_mut().find(|(d, _)| same_dataset(d, &dataset)) {

@@ -166,24 +166,23 @@ pub fn serve(engine: Engine, config: Config, ready: impl FnOnce(SocketAddr)) -> 
 
 /// Starts building every loaded dataset's search index in the background, so that the first
 /// `/search` is answered at once (a million records take some seconds; `/match` does not need
-/// it). A dataset that cannot be read now is left to its first search, which says why.
+/// it), and logs each index built, now and later (a dataset loaded while the server runs is
+/// indexed on its first search). A dataset that cannot be read now is left to its first search,
+/// which says why.
 fn warm_search(engine: &Engine) {
-    let Ok(snapshot) = engine.snapshot_all() else { return };
-    for dataset in snapshot.datasets() {
-        let dataset = dataset.clone();
-        std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            match crosscheck_engine::search::index_for(&dataset) {
-                Ok(index) => layers::log_line(&format!(
-                    "search index of `{}` (version {}) ready: {} records in {:.1} s",
-                    dataset.name(),
-                    dataset.version(),
-                    index.len(),
-                    started.elapsed().as_secs_f64()
-                )),
-                Err(e) => layers::log_line(&format!("warning: {e}")),
-            }
-        });
+    crosscheck_engine::search::observe_builds(|dataset, built, took| match built {
+        Ok(records) => layers::log_line(&format!(
+            "search index of `{}` (version {}) ready: {records} records in {:.1} s",
+            dataset.name(),
+            dataset.version(),
+            took.as_secs_f64()
+        )),
+        Err(reason) => {
+            layers::log_line(&format!("warning: `{}` cannot be indexed for search: {reason}", dataset.name()))
+        }
+    });
+    if let Ok(snapshot) = engine.snapshot_all() {
+        snapshot.datasets().iter().for_each(crosscheck_engine::search::warm);
     }
 }
 

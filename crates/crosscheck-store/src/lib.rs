@@ -252,7 +252,15 @@ impl Store {
             match Dataset::open(name, &dir, &current) {
                 Ok(dataset) => {
                     let dataset = Arc::new(dataset);
-                    let replaced = self.lock_open().insert(name.to_string(), dataset.clone());
+                    let mut open = self.lock_open();
+                    if let Some(first) = open.get(name).filter(|d| d.version() == current).cloned() {
+                        // another reader opened this version meanwhile: every reader shares one
+                        // (what is kept beside a version, such as its search index, is kept once)
+                        drop(open);
+                        return Ok(first);
+                    }
+                    let replaced = open.insert(name.to_string(), dataset.clone());
+                    drop(open);
                     drop(replaced); // outside the catalog's lock: dropping may collect its folder
                     return Ok(dataset);
                 }

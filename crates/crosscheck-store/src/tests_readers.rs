@@ -400,3 +400,25 @@ fn issue_12_the_hash_key_belongs_to_the_data_dir() {
     let e = Store::open(dir.path()).unwrap().builder(DatasetMeta::new("reg", "o", "other")).err().unwrap().to_string();
     assert!(e.contains("index.key") && e.contains("remove it"), "{e}");
 }
+
+#[test]
+fn readers_opening_a_new_version_at_once_share_one_open_version() {
+    let dir = tempfile::tempdir().unwrap();
+    load(&Store::open(dir.path()).unwrap(), "reg", &people(1, 50)).unwrap();
+    for _ in 0..20 {
+        // a store that has opened nothing yet, and eight readers at the same instant
+        let store = Store::open(dir.path()).unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, start) = (store.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    store.snapshot("reg").unwrap()
+                })
+            })
+            .collect();
+        let opened: Vec<_> = readers.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(opened.iter().all(|d| std::sync::Arc::ptr_eq(d, &opened[0])), "one version, opened once");
+    }
+}
