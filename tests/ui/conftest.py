@@ -96,12 +96,17 @@ class Page:
                 foreign.append(url)
         return foreign
 
-    def screenshot(self, name, size=DESKTOP):
+    def screenshot(self, name, size=DESKTOP, full=True):
+        """The whole page at `size`'s width, to target/ci-artifacts/ui-NAME.png."""
         os.makedirs(ARTIFACTS, exist_ok=True)
         self.d.set_window_size(*size)
+        metrics = {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size != DESKTOP}
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         height = self.d.execute_script("return document.documentElement.scrollHeight")
-        self.d.set_window_size(size[0], min(max(size[1], height), 6000))
+        metrics["height"] = min(max(size[1], height), 8000) if full else size[1]
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         self.d.save_screenshot(os.path.join(ARTIFACTS, f"ui-{name}.png"))
+        self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         self.d.set_window_size(*DESKTOP)
 
 

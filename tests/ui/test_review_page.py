@@ -158,7 +158,9 @@ def test_every_claim_of_the_example_case_has_the_json_reports_status(page, base,
     assert claims_on_page(page.d) == {c["id"]: c["status"] for c in report["claims"]}
     assert_accessible(page, "case")
     page.screenshot("case")
+    page.screenshot("case-top", full=False)
     page.screenshot("case-phone", PHONE)
+    page.screenshot("case-phone-top", PHONE, full=False)
 
 
 def test_a_different_decision_removes_the_record_and_changes_the_status_as_the_report_says(page, base, reviewer):
