@@ -75,4 +75,4 @@ if [ -z "${ADDR:-}" ]; then
 fi
 export UI_TESTS_URL=$ADDR UI_TESTS_ARTIFACTS=$ARTIFACTS
 cd "$ROOT/tests/ui"
-"$VENV/bin/python" -m pytest -q -rs -p no:cacheprovider "$@" .
+"$VENV/bin/python" -m pytest -q -rs "$@" .
