@@ -107,6 +107,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/ui/static/ui.js", get(|| async { asset("text/javascript; charset=utf-8", JS) }))
         .route("/ui/static/icon.svg", get(|| async { asset("image/svg+xml", ICON) }))
         .layer(Extension(ui))
+        .layer(axum::middleware::from_fn(same_origin))
         .layer(axum::middleware::map_response(page_headers))
 }
 
@@ -136,6 +137,22 @@ async fn page_headers(mut response: Response) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     response
+}
+
+/// Refuses (403) a request that another site's script sends: its `Origin` is not this server.
+/// The API's CORS answers any origin (as yente does); the page must not, or a page elsewhere
+/// could read a form token from a desk running without tokens. Links and forms of the page
+/// itself send no `Origin` or this server's.
+async fn same_origin(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let from = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+        if from.is_none() || from != host {
+            return (StatusCode::FORBIDDEN, "The review page answers only its own pages.").into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// `segment` percent-encoded for a path (a case name or an id in a link or redirect).

@@ -342,3 +342,36 @@ async fn a_judgement_from_the_xref_page_is_recorded_and_listed() {
     assert!(page.body.contains("born nine years apart"));
     assert_eq!(desk.engine.judgements().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn another_sites_script_gets_no_page_and_cannot_post() {
+    let desk = desk();
+    let mut browser = desk.browser();
+    let csrf = browser.get("/ui/cases/hollow").await.csrf();
+    let from = |method: &str, origin: &str, body: String| {
+        Request::builder()
+            .method(method)
+            .uri("/ui/cases/hollow/decisions")
+            .header(header::HOST, "127.0.0.1:8000")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let fields = format!("csrf={csrf}&target=registry%3Ar1&person=subject&judgement=different");
+    let read = Request::builder()
+        .uri("/ui/cases/hollow")
+        .header(header::HOST, "127.0.0.1:8000")
+        .header(header::ORIGIN, "http://elsewhere.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(browser.send(read).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.send(from("POST", "http://elsewhere.example", fields.clone())).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(browser.send(from("POST", "null", fields.clone())).await.status, StatusCode::FORBIDDEN);
+    assert!(desk.engine.audit(Some("hollow")).unwrap().is_empty());
+    // the page's own form, from its own origin
+    assert_eq!(browser.send(from("POST", "http://127.0.0.1:8000", fields)).await.status, StatusCode::SEE_OTHER);
+}
