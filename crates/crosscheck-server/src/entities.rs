@@ -421,3 +421,18 @@ impl Nesting<'_> {
         shown
     }
 }
+
+/// The entity `id` as `GET /entities/{id}` answers it (adjacent entities nested; a merged id
+/// followed to its canonical entity), or `None`: the review page's entity view (`ui`).
+pub(crate) fn nested_entity(snapshot: Snapshot, id: &str) -> Result<Option<Value>, ApiError> {
+    let graph = Graph::new(snapshot);
+    let root = match graph.lookup(id)? {
+        Lookup::Found(root) => root,
+        Lookup::Merged(canonical) => match graph.lookup(&canonical)? {
+            Lookup::Found(root) => root,
+            _ => return Ok(None),
+        },
+        Lookup::Missing => return Ok(None),
+    };
+    Ok(Some(graph.nest(&root, None, MAX_RESULTS, 0)?.0))
+}

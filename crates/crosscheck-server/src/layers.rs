@@ -125,6 +125,11 @@ struct TokenName(String);
 /// Routes anyone may call: health checks for the machines that watch the server.
 const OPEN_ROUTES: [&str; 2] = ["/healthz", "/readyz"];
 
+/// `/`, which redirects to the review page, and the page's own routes.
+fn is_page(route: &str) -> bool {
+    route == "/" || route == "/ui" || route.starts_with("/ui/")
+}
+
 /// The role a route needs: every route served today reads (the matching API).
 fn needed_role(_route: &str) -> Role {
     Role::Reader
@@ -144,7 +149,8 @@ enum Access {
 /// 403 when its role does not allow the route. Without tokens only a loopback server answers.
 async fn access(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map_or("", |p| p.as_str()).to_string();
-    if OPEN_ROUTES.contains(&route.as_str()) || request.method() == axum::http::Method::OPTIONS {
+    // the review page checks its own sessions (`ui/session.rs`): a browser signs in once
+    if OPEN_ROUTES.contains(&route.as_str()) || is_page(&route) || request.method() == axum::http::Method::OPTIONS {
         return next.run(request).await;
     }
     let desk = state.desk.clone();

@@ -32,6 +32,7 @@ mod routes;
 mod search;
 #[cfg(test)]
 mod test_support;
+mod ui;
 mod yente;
 
 pub use error::ApiError;

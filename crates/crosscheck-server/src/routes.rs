@@ -27,6 +27,7 @@ const MAX_EXCLUDED_IDS: usize = 50;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        .route("/", get(|| async { axum::response::Redirect::to("/ui/") }))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/algorithms", get(algorithms))
@@ -39,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(crate::reconcile::routes())
         .merge(crate::desk::routes())
         .merge(crate::entities::routes())
+        .merge(crate::ui::routes())
         .fallback(|| async { ApiError::not_found("Not Found") })
         .method_not_allowed_fallback(|| async {
             ApiError::detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
