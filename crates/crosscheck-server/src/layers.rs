@@ -118,9 +118,10 @@ fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::internal().into_response()
 }
 
-/// The name of the token a request came with, for the log.
+/// The name of the token a request came with, for the log (the review page adds its signed-in
+/// holder's to its answers).
 #[derive(Debug, Clone)]
-struct TokenName(String);
+pub(crate) struct TokenName(pub(crate) String);
 
 /// Routes anyone may call: health checks for the machines that watch the server.
 const OPEN_ROUTES: [&str; 2] = ["/healthz", "/readyz"];

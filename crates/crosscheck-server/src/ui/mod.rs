@@ -73,7 +73,7 @@ impl Ui {
     fn render(&self, status: StatusCode, template: &str, viewer: &Viewer, context: minijinja::Value) -> Response {
         let full = minijinja::context! { viewer => viewer, ..context };
         match self.templates.get_template(template).and_then(|t| t.render(full)) {
-            Ok(html) => (status, Html(html)).into_response(),
+            Ok(html) => viewer.named((status, Html(html)).into_response()),
             Err(e) => {
                 crate::layers::log_line(&format!("error: the page {template} cannot be rendered: {e:#}"));
                 (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><title>Error</title><p>The page failed.</p>"))

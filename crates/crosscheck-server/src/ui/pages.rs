@@ -351,7 +351,7 @@ pub(crate) async fn decide(
     match stored {
         Ok(Ok(stored)) => {
             let fragment = anchor.map(|a| format!("#{}", path_segment(&a))).unwrap_or_default();
-            see_other(&format!("/ui/cases/{}?decided={}{fragment}", path_segment(&case), stored.id))
+            viewer.named(see_other(&format!("/ui/cases/{}?decided={}{fragment}", path_segment(&case), stored.id)))
         }
         Ok(Err(e)) => desk_failed(&ui, &viewer, e),
         Err(e) => failed(&ui, &viewer, e),
@@ -397,7 +397,7 @@ pub(crate) async fn judge(state: Shared, Extension(ui): UiExt, headers: HeaderMa
         JudgementRequest { left: side("left"), right: side("right"), judgement, reason: text(&fields, "reason") };
     let engine = viewer.engine(&state);
     match blocking(&state, move || Ok(engine.judge(request))).await {
-        Ok(Ok(stored)) => see_other(&format!("/ui/xref?judged={}", stored.id)),
+        Ok(Ok(stored)) => viewer.named(see_other(&format!("/ui/xref?judged={}", stored.id))),
         Ok(Err(e)) => desk_failed(&ui, &viewer, e),
         Err(e) => failed(&ui, &viewer, e),
     }

@@ -128,6 +128,14 @@ impl Viewer {
         Viewer { name: None, role: "", can_decide: false, csrf, signed_in: false, role_value: Role::Reader }
     }
 
+    /// `response`, with this person's token name for the request's log line.
+    pub(crate) fn named(&self, mut response: Response) -> Response {
+        if let Some(name) = &self.name {
+            response.extensions_mut().insert(crate::layers::TokenName(name.clone()));
+        }
+        response
+    }
+
     pub(crate) fn allows(&self, needed: Role) -> bool {
         self.role_value.allows(needed)
     }
