@@ -73,6 +73,6 @@ if [ -z "${ADDR:-}" ]; then
     cat "$ARTIFACTS/ui-serve.log" >&2
     exit 2
 fi
-export UI_TESTS_URL=$ADDR UI_TESTS_ARTIFACTS=$ARTIFACTS
+export UI_TESTS_URL=$ADDR UI_TESTS_ARTIFACTS=$ARTIFACTS UI_TESTS_SERVER_LOG=$ARTIFACTS/ui-serve.log
 cd "$ROOT/tests/ui"
 "$VENV/bin/python" -m pytest -q -rs "$@" .

@@ -5,6 +5,7 @@ accessibility basics, and screenshots of each page in target/ci-artifacts."""
 
 import json
 import os
+import re
 import urllib.request
 import xml.etree.ElementTree as ET
 
@@ -270,3 +271,12 @@ def test_sign_in_page(page, reviewer):
     page.wait_url("/ui/sign-in")
     page.go("/ui/cases")
     assert page.d.current_url.endswith("/ui/sign-in")
+
+
+def test_the_server_log_names_who_signed_in_and_never_a_token(page, reviewer, reader):
+    page.sign_in(reviewer)
+    page.go("/ui/cases")
+    with open(os.environ["UI_TESTS_SERVER_LOG"]) as f:
+        log = f.read()
+    assert re.search(r" GET /ui/cases 200 \d+ms vera$", log, re.M), "the reviewer's page views name her token"
+    assert reviewer not in log and reader not in log, "a token never appears in the log"
