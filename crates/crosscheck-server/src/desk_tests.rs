@@ -2,7 +2,7 @@
 //! recorded (FastAPI's 422 for shapes, `{"detail"}` naming the field for what does not fit the
 //! case), supersession, and a case's report with its decisions applied.
 
-use crate::test_support::{answer, answer_bytes, load};
+use crate::test_support::{answer, answer_bytes, load, write_cases};
 use crate::Config;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -36,9 +36,7 @@ fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     load(&engine, dir.path(), "registry", REGISTRY, "registry");
-    let cases = dir.path().join("cases");
-    std::fs::create_dir_all(cases.join("hollow")).unwrap();
-    std::fs::write(cases.join("hollow").join("case.yaml"), CASE).unwrap();
+    let cases = write_cases(dir.path(), &[("hollow", CASE)]);
     let reader = engine.add_token("rita", Role::Reader).unwrap();
     let reviewer = engine.add_token("vera", Role::Reviewer).unwrap();
     let config = Config { cases: Some(cases), ..Config::new() };

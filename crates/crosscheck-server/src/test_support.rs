@@ -36,6 +36,17 @@ pub(crate) fn load(engine: &Engine, dir: &Path, dataset: &str, text: &str, kind:
     load_file(engine, file, dataset, kind);
 }
 
+/// Writes each `(name, case.yaml text)` as a case folder under `<dir>/cases`, the folder a
+/// server's `--cases` names.
+pub(crate) fn write_cases(dir: &Path, cases: &[(&str, &str)]) -> PathBuf {
+    let folder = dir.join("cases");
+    for (name, text) in cases {
+        std::fs::create_dir_all(folder.join(name)).unwrap();
+        std::fs::write(folder.join(name).join("case.yaml"), text).unwrap();
+    }
+    folder
+}
+
 /// One request through the app: the answer's status, headers and JSON body (`Value::Null`
 /// when empty or not JSON).
 pub(crate) async fn answer(engine: &Engine, config: Config, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {

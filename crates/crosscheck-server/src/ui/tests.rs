@@ -2,7 +2,7 @@
 //! templates, forms need the page's token and a reviewer, sessions follow the desk's tokens, and
 //! a decision changes the page as it changes `GET /cases/{case}`.
 
-use crate::test_support::load;
+use crate::test_support::{load, write_cases};
 use crate::{app, Config};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
@@ -53,11 +53,7 @@ fn desk() -> Desk {
     let engine = Engine::open(&dir.path().join("data")).unwrap();
     load(&engine, dir.path(), "registry", REGISTRY, "registry");
     load(&engine, dir.path(), "hostile", HOSTILE_RECORDS, "leak");
-    let cases = dir.path().join("cases");
-    for (name, text) in [("hollow", CASE), ("hostile", HOSTILE_CASE)] {
-        std::fs::create_dir_all(cases.join(name)).unwrap();
-        std::fs::write(cases.join(name).join("case.yaml"), text).unwrap();
-    }
+    let cases = write_cases(dir.path(), &[("hollow", CASE), ("hostile", HOSTILE_CASE)]);
     let app = app(engine.clone(), Config { cases: Some(cases), ..Config::new() }).unwrap();
     Desk { _dir: dir, engine, app }
 }
