@@ -83,7 +83,7 @@ pub fn read_entries(reader: impl Read) -> Result<Vec<Entry>, OpenError> {
                 continue; // `./`, as `tar cf - .` writes it
             }
         }
-        check_bundle_path(&path).map_err(|r| refuse(r))?;
+        check_bundle_path(&path).map_err(&refuse)?;
         match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous => {}
             tar::EntryType::Directory => {}

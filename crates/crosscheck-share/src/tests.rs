@@ -48,7 +48,10 @@ fn bundle(desk: &Desk, encrypted: bool) -> Vec<u8> {
 }
 
 /// A tar of `entries` (path, bytes, kind) with the desk's signed manifest of `listed`.
-fn tar_of(desk: &Desk, listed: &[BundleFile], extra: &[(&str, &[u8], tar::EntryType)]) -> Vec<u8> {
+/// An entry added to a tar: path, bytes, kind.
+type Extra<'a> = (&'a str, &'a [u8], tar::EntryType);
+
+fn tar_of(desk: &Desk, listed: &[BundleFile], extra: &[Extra]) -> Vec<u8> {
     let mut plain = Vec::new();
     write_bundle(head(), listed.to_vec(), &desk.signer, &Vec::new(), &mut plain).unwrap();
     let mut entries: Vec<(String, Vec<u8>, tar::EntryType)> =
@@ -148,7 +151,7 @@ fn one_byte_flipped_anywhere_in_a_file_is_refused_naming_it() {
 fn added_missing_and_unsafe_entries_are_refused_naming_them() {
     let desk = desk();
     let reg = tar::EntryType::Regular;
-    let table: &[(&[(&str, &[u8], tar::EntryType)], &str)] = &[
+    let table: &[(&[Extra], &str)] = &[
         (&[("extra.txt", b"x", reg)], "`extra.txt` is not listed in the manifest"),
         (&[("../escape.txt", b"x", reg)], "`../escape.txt`: a path with `..`"),
         (&[("evidence/../../x", b"x", reg)], "`evidence/../../x`: a path with `..`"),
