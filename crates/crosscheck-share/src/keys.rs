@@ -100,17 +100,26 @@ impl SigningKey {
         if !looks_right {
             return Err(bad("is not a minisign secret key (made by `crosscheck keys new` or `minisign -G`)"));
         }
-        let boxed = || minisign::SecretKeyBox::from_string(text);
-        let secret = match boxed().and_then(|b| b.into_secret_key(Some(String::new()))) {
-            Ok(secret) => secret,
-            Err(_) => {
-                let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
-                    return Err(ShareError::NeedsPassphrase { file: String::new() });
-                };
-                boxed()
-                    .and_then(|b| b.into_secret_key(Some(passphrase.to_string())))
-                    .map_err(|_| bad("the passphrase is wrong, or the file is not a minisign secret key"))?
-            }
+        // "no KDF" (as `minisign -G -W` writes it, with no checksum): the bytes are the key
+        let line = text.lines().nth(1).unwrap_or_default().trim();
+        let raw = {
+            use ct_codecs::Decoder;
+            ct_codecs::Base64::decode_to_vec(line, None)
+                .map_err(|_| bad("is not a minisign secret key (bad base64)"))?
+        };
+        if raw.len() != 158 || &raw[..2] != b"Ed" {
+            return Err(bad("is not a minisign Ed25519 secret key"));
+        }
+        let secret = if raw[2..4] == [0, 0] {
+            minisign::SecretKey::from_bytes(&raw).map_err(|e| bad(&e.to_string()))?
+        } else {
+            let boxed = || minisign::SecretKeyBox::from_string(text);
+            let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
+                return Err(ShareError::NeedsPassphrase { file: String::new() });
+            };
+            boxed()
+                .and_then(|b| b.into_secret_key(Some(passphrase.to_string())))
+                .map_err(|_| bad("the passphrase is wrong, or the file is not a minisign secret key"))?
         };
         let public = minisign::PublicKey::from_secret_key(&secret).map_err(|e| bad(&e.to_string()))?;
         Ok(SigningKey { secret, public })

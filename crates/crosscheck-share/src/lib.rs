@@ -44,7 +44,7 @@ mod write;
 
 pub use keys::{parse_identities, parse_public_key, parse_recipients, DeskKeys, Identities, Recipients, SigningKey};
 pub use manifest::{FileEntry, Manifest, ManifestHead, FORMAT};
-pub use read::{open_bundle, read_entries, OpenedBundle};
+pub use read::{decrypt, open_bundle, read_entries, Entry, OpenedBundle};
 pub use write::{write_bundle, BundleFile};
 
 /// The manifest's name in a bundle.

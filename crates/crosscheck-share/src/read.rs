@@ -30,19 +30,25 @@ pub fn open_bundle(
     identities: &Identities,
 ) -> Result<OpenedBundle, OpenError> {
     let encrypted = bytes.starts_with(AGE_MAGIC);
-    let entries = if encrypted {
-        if identities.is_empty() {
-            return Err(OpenError::NeedsIdentity);
-        }
-        let decryptor = age::Decryptor::new_buffered(bytes).map_err(|e| OpenError::Decrypt(e.to_string()))?;
-        let reader = decryptor
-            .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
-            .map_err(|e| OpenError::Decrypt(decrypt_reason(&e)))?;
-        read_entries(reader.take(MAX_BUNDLE_BYTES))?
-    } else {
-        read_entries(bytes)?
-    };
+    let entries = if encrypted { read_entries(&decrypt(bytes, identities)?[..])? } else { read_entries(bytes)? };
     check(entries, trust, encrypted)
+}
+
+/// The tar inside an age-encrypted bundle.
+pub fn decrypt(bytes: &[u8], identities: &Identities) -> Result<Vec<u8>, OpenError> {
+    if identities.is_empty() {
+        return Err(OpenError::NeedsIdentity);
+    }
+    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|e| OpenError::Decrypt(e.to_string()))?;
+    let reader = decryptor
+        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        .map_err(|e| OpenError::Decrypt(decrypt_reason(&e)))?;
+    let mut out = Vec::new();
+    reader
+        .take(MAX_BUNDLE_BYTES)
+        .read_to_end(&mut out)
+        .map_err(|e| OpenError::Decrypt(format!("{e}: it is truncated or damaged")))?;
+    Ok(out)
 }
 
 fn decrypt_reason(e: &age::DecryptError) -> String {
@@ -135,11 +141,17 @@ fn check(entries: Vec<Entry>, trust: &minisign::PublicKey, encrypted: bool) -> R
     if signature.keynum() != trust.keynum() {
         return Err(OpenError::OtherSigner { signer, trusted: key_id(trust.keynum()) });
     }
-    minisign::verify(trust, &signature, std::io::Cursor::new(&manifest_bytes), true, false, false).map_err(|_| {
-        OpenError::Altered {
-            path: MANIFEST.into(),
-            reason: "its signature does not verify with the trusted key (the manifest or its signature was changed)"
-                .into(),
+    minisign::verify(trust, &signature, std::io::Cursor::new(&manifest_bytes), true, false, false).map_err(|e| {
+        if e.to_string().contains("Comment") {
+            OpenError::Altered {
+                path: SIGNATURE.into(),
+                reason: "its trusted comment does not verify with the trusted key".into(),
+            }
+        } else {
+            OpenError::Altered {
+                path: format!("{MANIFEST}` or `{SIGNATURE}"),
+                reason: "the signature does not verify with the trusted key".into(),
+            }
         }
     })?;
     // minisign reads a signature leniently (spaces, line ends); a changed byte is a changed file

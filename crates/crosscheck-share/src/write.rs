@@ -41,7 +41,9 @@ pub fn write_bundle(
         "crosscheck bundle of case {} made {}",
         head.case.chars().filter(|c| !c.is_control()).take(120).collect::<String>(),
         head.created_at
-    );
+    )
+    .trim()
+    .to_string(); // minisign trims a trusted comment when reading it
     let manifest = Manifest { format: FORMAT.into(), head, files: entries };
     let manifest_bytes = manifest.to_bytes();
     let signature = minisign::sign(
