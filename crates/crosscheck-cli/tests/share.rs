@@ -104,6 +104,7 @@ fn the_example_case_is_bundled_encrypted_and_opens_for_the_partner() {
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(opened.join("MANIFEST.json")).unwrap()).unwrap();
+    super::common::validate("bundle-manifest.schema.json", &manifest);
     assert_eq!(manifest["case"], "defector-2024-001");
     assert_eq!(manifest["evidence"], "cited");
     assert!(manifest["scorer"].as_str().unwrap().starts_with("crosscheck-"));

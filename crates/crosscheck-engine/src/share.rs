@@ -95,8 +95,12 @@ impl Engine {
                 decision_lines.push('\n');
             }
         } else {
+            // desk notes travel only with --decisions
             for line in &mut report.decisions {
-                line.reason = None; // desk notes travel only with --decisions
+                line.reason = None;
+            }
+            for note in report.claims.iter_mut().flat_map(|c| c.notes.iter_mut()) {
+                note.reason = None;
             }
         }
 
@@ -287,4 +291,93 @@ pub fn unpack(files: &[BundleFile], out: &Path) -> Result<(), ShareUseError> {
         let _ = std::fs::remove_dir_all(&temp);
         err(format!("cannot be made: {}", crate::verify::io_reason(&e)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::DecisionRequest;
+    use crosscheck_verify::Judgement;
+
+    const CASE: &str = "case: shared-1 # who A is: SECRET-COMMENT\n\
+        as_of: 2024-11-01\n\
+        subject: {name: Olga Marchenko, birthDate: 1979-04-02}\n\
+        sources:\n\
+        \x20 - {key: A, group: colleagues, confirms: [subject.name], note: SECRET-NOTE}\n\
+        evidence:\n\
+        \x20 - {file: evidence/registry.jsonl, origin: registry-2021, kind: government}\n";
+
+    fn case_folder() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("cases").join("shared-1");
+        std::fs::create_dir_all(folder.join("evidence")).unwrap();
+        std::fs::write(folder.join("case.yaml"), CASE).unwrap();
+        let records = concat!(
+            r#"{"id":"r1","schema":"Person","properties":{"name":["Olga Marchenko"],"birthDate":["1979-04-02"]}}"#,
+            "\n",
+            r#"{"id":"r2","schema":"Person","properties":{"name":["Somebody Else"],"birthDate":["1950-01-01"]}}"#,
+            "\n"
+        );
+        std::fs::write(folder.join("evidence/registry.jsonl"), records).unwrap();
+        (dir, folder.join("case.yaml"))
+    }
+
+    fn file<'a>(contents: &'a ShareContents, path: &str) -> Option<&'a str> {
+        contents.files.iter().find(|f| f.path == path).map(|f| std::str::from_utf8(&f.bytes).unwrap())
+    }
+
+    #[test]
+    fn desk_notes_travel_only_with_decisions_and_source_notes_never() {
+        let (dir, case) = case_folder();
+        let engine = Engine::open(&dir.path().join("data")).unwrap();
+        let request = DecisionRequest {
+            target: "subject.birthDate".into(),
+            person: None,
+            judgement: Judgement::Note,
+            reason: Some("DESK-NOTE: call the registry".into()),
+        };
+        engine.decide(&dir.path().join("cases"), "shared-1", request).unwrap();
+        let without = engine.share_contents(&case, ShareOptions::default()).unwrap();
+        let with = engine.share_contents(&case, ShareOptions { decisions: true, ..Default::default() }).unwrap();
+        for contents in [&without, &with] {
+            for f in &contents.files {
+                let text = String::from_utf8_lossy(&f.bytes);
+                assert!(!text.contains("SECRET"), "{}: {text}", f.path);
+            }
+            assert_eq!(file(contents, "evidence/registry.jsonl").unwrap().lines().count(), 1, "only the cited record");
+        }
+        assert!(!without.files.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains("DESK-NOTE")));
+        assert!(file(&without, "decisions.jsonl").is_none());
+        assert!(file(&with, "decisions.jsonl").unwrap().contains("DESK-NOTE"));
+        assert!(file(&with, "report.json").unwrap().contains("DESK-NOTE"));
+        let all = engine.share_contents(&case, ShareOptions { evidence: EvidenceChoice::All, ..Default::default() });
+        assert_eq!(file(&all.unwrap(), "evidence/registry.jsonl").unwrap().lines().count(), 2);
+        let none = engine.share_contents(&case, ShareOptions { evidence: EvidenceChoice::None, ..Default::default() });
+        let none = none.unwrap();
+        assert!(file(&none, "evidence/registry.jsonl").is_none());
+        assert!(file(&none, "case.yaml").unwrap().contains("dataset: registry"));
+    }
+
+    #[test]
+    fn the_redacted_case_keeps_key_group_confirms_disputes_and_parses() {
+        let (_dir, case) = case_folder();
+        let text = std::fs::read_to_string(case).unwrap();
+        let info = crosscheck_verify::evidence::DatasetInfo {
+            dataset: "registry".into(),
+            origin: "registry-2021".into(),
+            kind: "government".into(),
+            publisher: None,
+            retrieved_at: None,
+            records: 2,
+            loaded_at: String::new(),
+            file: None,
+        };
+        let in_bundle = BTreeMap::from([("registry", "evidence/registry.jsonl")]);
+        let redacted = redact_case(&text, &[info], &in_bundle).unwrap();
+        assert!(!redacted.contains("SECRET"), "{redacted}");
+        assert!(redacted.contains("key: A") && redacted.contains("group: colleagues"), "{redacted}");
+        let parsed = crosscheck_verify::parse_case(&redacted, "case", crate::evidence::today()).unwrap();
+        assert_eq!(parsed.sources.len(), 1);
+        assert_eq!(parsed.sources[0].key, "A");
+    }
 }
