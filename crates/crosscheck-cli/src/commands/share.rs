@@ -23,11 +23,14 @@ use std::process::ExitCode;
     subcommand_negates_reqs = true,
     after_help = "Examples:
   crosscheck keys new --out ~/desk-keys
-  crosscheck share cases/hollow/case.yaml --out hollow.bundle --sign ~/desk-keys/desk.minisign.key \\
-      --to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq --to partners.txt
+  crosscheck share cases/hollow/case.yaml --out hollow.bundle \\
+      --sign ~/desk-keys/desk.minisign.key --to partners.txt \\
+      --to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq
   crosscheck share case.yaml --out case.tar --sign desk.minisign.key --evidence none
-  crosscheck share case.yaml --out case.bundle --sign desk.minisign.key --to partner.age.pub --decisions
-  crosscheck share open hollow.bundle --trust desk.minisign.pub --identity partner.age --out hollow/
+  crosscheck share case.yaml --out case.bundle --sign desk.minisign.key \\
+      --to partner.age.pub --decisions
+  crosscheck share open hollow.bundle --trust desk.minisign.pub \\
+      --identity partner.age --out hollow/
 
 The bundle is a tar of MANIFEST.json (the case, when, crosscheck's version, the scorer, each
 dataset's provenance, and every other file's SHA-256 and size), MANIFEST.json.minisig (its
@@ -89,8 +92,10 @@ pub struct ShareArgs {
 pub enum ShareAction {
     /// Check a bundle (signature, every file) and unpack it; refuse it if anything is wrong
     #[command(after_help = "Examples:
-  crosscheck share open hollow.bundle --trust desk.minisign.pub --identity partner.age --out hollow/
-  crosscheck share open hollow.tar --trust RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3 --out hollow/
+  crosscheck share open hollow.bundle --trust desk.minisign.pub \\
+      --identity partner.age --out hollow/
+  crosscheck share open hollow.tar --out hollow/ \\
+      --trust RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3
 
 The bundle is refused (exit 2, the file named, nothing written) when it was altered, truncated,
 signed by another key than --trust, carries a file the manifest does not list or misses one it
@@ -185,6 +190,10 @@ pub fn run(args: ShareArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
 
 fn run_open(args: OpenArgs) -> anyhow::Result<ExitCode> {
     let trust_path = Path::new(&args.trust);
+    let looks_like_a_path = args.trust.contains('/') || args.trust.ends_with(".pub");
+    if looks_like_a_path && !trust_path.is_file() {
+        return Err(user_error(format!("cannot read the trusted public key `{}`: no such file", args.trust)));
+    }
     let trust = if trust_path.is_file() {
         let text = read_small(trust_path, "public key")?;
         crosscheck_share::parse_public_key(&text, &args.trust)
