@@ -178,7 +178,6 @@ fn a_passphrase_protected_key_signs_with_the_passphrase_from_the_environment() {
 // ---- interoperability with the standard tools ----
 
 /// Whether age, minisign, tar and sha256sum are installed: under CI=true they must be.
-#[allow(clippy::print_stderr)] // a skipped test says so on stderr
 fn tools_present() -> bool {
     let missing: Vec<&str> = ["age", "minisign", "tar", "sha256sum"]
         .into_iter()
@@ -194,8 +193,13 @@ fn tools_present() -> bool {
         return true;
     }
     assert!(std::env::var("CI").as_deref() != Ok("true"), "CI needs {missing:?} (.ci/run installs them)");
-    eprintln!("SKIPPED: the interoperability test needs {missing:?} (apt-get install age minisign)");
+    skip(&format!("{missing:?} (apt-get install age minisign)"));
     false
+}
+
+#[allow(clippy::print_stderr)] // a skipped test says so on stderr
+fn skip(what: &str) {
+    eprintln!("SKIPPED: this test needs {what}");
 }
 
 fn sh(dir: &Path, script: &str) -> Output {
@@ -464,5 +468,33 @@ proptest::proptest! {
             proptest::prop_assert!(case_inside.contains("key: A") && case_inside.contains("group: neighbours"));
             proptest::prop_assert!(case_inside.contains("subject.birthPlace"));
         }
+    }
+}
+
+#[test]
+fn a_partner_with_an_ssh_key_gets_a_bundle_as_age_would_encrypt_it() {
+    let has_keygen =
+        Command::new("sh").arg("-c").arg("command -v ssh-keygen").output().is_ok_and(|o| o.status.success());
+    if !has_keygen {
+        skip("ssh-keygen (openssh-client)");
+        return;
+    }
+    let desks = Desks::new();
+    sh(desks.dir.path(), "ssh-keygen -q -t ed25519 -N '' -C partner@example -f partner_ssh");
+    let bundle = desks.share(example(), "ssh.age", &["--to", s(&desks.path("partner_ssh.pub"))]);
+    let trust = desks.key("desk", "desk.minisign.pub");
+    let out = desks.path("opened-ssh");
+    let identity = desks.path("partner_ssh");
+    let args = ["share", "open", s(&bundle), "--trust", s(&trust), "--identity", s(&identity), "--out", s(&out)];
+    ok(&run(&desks.data(), &args));
+    assert!(out.join("report.html").is_file());
+    // and the same recipient given inline, as `ssh-ed25519 AAAA… comment`
+    let inline = std::fs::read_to_string(desks.path("partner_ssh.pub")).unwrap();
+    desks.share(example(), "ssh-inline.age", &["--to", inline.trim()]);
+    if tools_present() {
+        let by_hand = desks.path("ssh-by-hand");
+        std::fs::create_dir(&by_hand).unwrap();
+        sh(&by_hand, "age -d -i ../partner_ssh ../ssh-inline.age | tar x");
+        minisign_verifies(&by_hand, &trust);
     }
 }
