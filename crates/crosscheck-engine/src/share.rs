@@ -121,6 +121,7 @@ impl Engine {
         }
         let mut evidence_files = Vec::new();
         let mut records = Vec::new();
+        let mut taken = BTreeSet::new();
         for set in sets {
             let name = set.info().dataset.clone();
             let entities = match options.evidence {
@@ -146,7 +147,7 @@ impl Engine {
                 serde_json::to_writer(&mut bytes, e).expect("an entity serialises");
                 bytes.push(b'\n');
             }
-            let file = evidence_path(&name).map_err(case_error)?;
+            let file = evidence_path(&name, &mut taken);
             records.push((name.clone(), entities.len()));
             evidence_files.push((name, file, bytes));
         }
@@ -180,15 +181,22 @@ impl Engine {
     }
 }
 
-/// `evidence/<dataset>.jsonl`, once the dataset's name is a plain file name.
-fn evidence_path(dataset: &str) -> Result<String, String> {
-    let plain = !dataset.is_empty()
-        && !dataset.starts_with('.')
-        && dataset.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !plain {
-        return Err(format!("the dataset name `{dataset}` cannot name a file in a bundle"));
+/// `evidence/<dataset>.jsonl`: the dataset's name with anything but letters, digits, `.`, `_`
+/// and `-` as `_` (and no leading `.`), made unique among `taken` with `-2`, `-3`, ...
+fn evidence_path(dataset: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut stem: String =
+        dataset.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+    if stem.is_empty() || stem.starts_with('.') {
+        stem.insert(0, '_');
     }
-    Ok(format!("evidence/{dataset}.jsonl"))
+    stem = stem.chars().take(100).collect();
+    let mut name = stem.clone();
+    let mut n = 1;
+    while !taken.insert(name.clone()) {
+        n += 1;
+        name = format!("{stem}-{n}");
+    }
+    format!("evidence/{name}.jsonl")
 }
 
 /// The case file `text` as a bundle carries it: every source reduced to `key`, `group`,
@@ -356,6 +364,16 @@ mod tests {
         let none = none.unwrap();
         assert!(file(&none, "evidence/registry.jsonl").is_none());
         assert!(file(&none, "case.yaml").unwrap().contains("dataset: registry"));
+    }
+
+    #[test]
+    fn evidence_files_have_plain_unique_names() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(evidence_path("leak", &mut taken), "evidence/leak.jsonl");
+        assert_eq!(evidence_path("my leak", &mut taken), "evidence/my_leak.jsonl");
+        assert_eq!(evidence_path("my/leak", &mut taken), "evidence/my_leak-2.jsonl");
+        assert_eq!(evidence_path("..", &mut taken), "evidence/_...jsonl");
+        assert_eq!(evidence_path("", &mut taken), "evidence/_.jsonl");
     }
 
     #[test]
