@@ -36,4 +36,8 @@ pub enum Command {
     Serve(commands::serve::ServeArgs),
     Token(commands::token::TokenArgs),
     Audit(commands::audit::AuditArgs),
+    /// Make a desk's keys for sharing cases with partner desks (issue 20)
+    Keys(commands::keys::KeysArgs),
+    /// Share a case with partner desks: a signed bundle, encrypted to them, sources redacted
+    Share(commands::share::ShareArgs),
 }

@@ -60,3 +60,5 @@ mod hostile_input;
 mod decisions;
 // Issue 16, FtM fidelity: referents and first/last seen carried through load, match and show.
 mod provenance;
+// Issue 20, partner bundles: keys new, share, share open; age/minisign/tar interop, tampering, privacy.
+mod share;

@@ -90,6 +90,9 @@ impl EvidenceSet for StoreSet {
         self.dataset.get(id).map_err(|e| self.unreadable(e))
     }
 
+    fn all(&self) -> Option<Result<Vec<Entity>, SetError>> {
+        Some(self.dataset.iter().map(|e| e.map_err(|e| self.unreadable(e))).collect())
+    }
     fn referencing(&self, ids: &[String]) -> Result<Vec<Entity>, SetError> {
         let mut found: Vec<u32> = ids.iter().flat_map(|id| self.dataset.referencing(id)).collect();
         found.sort_unstable();

@@ -13,6 +13,7 @@
 //! - loading files into a dataset, with progress and cancellation: [`Engine::load`];
 //! - looking a stored record up by its id: [`Engine::record`];
 //! - verifying a case: [`Engine::verify`] (its watchlist findings screened as `match` screens);
+//! - sharing a case with partner desks: [`Engine::share_contents`] and [`share::unpack`];
 //! - the blocks a cross-reference iterates: [`blocks::blocks`] (entities sharing an index key).
 //!
 //! Front ends parse arguments, read and write streams, and print; a use case written in a front
@@ -44,12 +45,14 @@ pub mod query;
 pub mod scoring;
 pub mod screen;
 pub mod search;
+pub mod share;
 pub mod suggest;
 pub mod verify;
 pub mod wire;
 
 pub use scoring::Scorer;
 pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};
+pub use share::{EvidenceChoice, ShareContents, ShareOptions, ShareUseError};
 
 pub use crosscheck_audit::{AuditError, Desk, Entry, RecordRef, Role, TokenInfo};
 

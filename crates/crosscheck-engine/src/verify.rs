@@ -219,6 +219,9 @@ impl EvidenceSet for Lined {
     fn referencing(&self, ids: &[String]) -> Result<Vec<Entity>, SetError> {
         self.inner.referencing(ids)
     }
+    fn all(&self) -> Option<Result<Vec<Entity>, SetError>> {
+        self.inner.all()
+    }
     fn lines(&self, id: &str) -> Vec<u64> {
         self.lines.get_or_init(|| self.read_lines()).get(id).cloned().unwrap_or_default()
     }

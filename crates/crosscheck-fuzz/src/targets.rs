@@ -225,7 +225,59 @@ pub const TARGETS: &[Target] = &[
         tokens: DATE_TOKENS,
         run: dates,
     },
+    Target {
+        name: "bundle",
+        about: "partner bundles (share open): age, tar, the manifest and its minisign signature",
+        tokens: BUNDLE_TOKENS,
+        run: bundle,
+    },
 ];
+
+const BUNDLE_TOKENS: &[&str] = &[
+    "MANIFEST.json",
+    "MANIFEST.json.minisig",
+    "evidence/",
+    "../",
+    "/etc/passwd",
+    "ustar\x0000",
+    "ustar  \x00",
+    "\"sha256\": \"",
+    "\"size\": ",
+    "\"path\": \"",
+    "untrusted comment: ",
+    "trusted comment: ",
+    "age-encryption.org/v1\n",
+    "-> X25519 ",
+];
+
+/// The fuzz seeds' signer (`corpus/bundle/` was made with its secret key, which is not kept).
+const BUNDLE_TRUST: &str = "RWRvscGWYEHlYpiQPWpIgblKGh0KTr0k0UHDGtMfsoEHy8AI16rr2Qsk";
+/// The invented identity `corpus/bundle/encrypted.age` is encrypted to (fuzzing only).
+const BUNDLE_IDENTITY: &str = "AGE-SECRET-KEY-1V76JEHGHDUMU2X9JP5ERTH7RS5RETE2Y2D658UEW8QF63RJ9YHLSHZZ4KE";
+
+fn bundle(_: &mut Scratch, data: &[u8]) -> Depth {
+    let trust = crosscheck_share::parse_public_key(BUNDLE_TRUST, "fuzz").expect("the fuzz key");
+    let identities = crosscheck_share::parse_identities(BUNDLE_IDENTITY, "fuzz").expect("the fuzz identity");
+    match crosscheck_share::open_bundle(data, &trust, &identities) {
+        Ok(opened) => {
+            for file in &opened.files {
+                assert!(
+                    crosscheck_share::check_bundle_path(&file.path).is_ok(),
+                    "an unsafe path passed: {}",
+                    file.path
+                );
+            }
+            Depth::Parsed
+        }
+        Err(e) => {
+            assert!(!e.to_string().trim().is_empty(), "a bundle error without a message");
+            match crosscheck_share::read_entries(data) {
+                Ok(_) => Depth::Rejected,
+                Err(_) => Depth::Refused,
+            }
+        }
+    }
+}
 
 const FTM_TOKENS: &[&str] = &[
     "{\"id\":",

@@ -64,4 +64,5 @@ smoke_tests! {
     identifiers => "identifiers",
     places => "places",
     dates => "dates",
+    partner_bundles => "bundle",
 }

@@ -65,6 +65,10 @@ pub trait EvidenceSet {
     fn lines(&self, _id: &str) -> Vec<u64> {
         Vec::new()
     }
+    /// Every record of the set, when it can list them (issue 20: `share --evidence all`).
+    fn all(&self) -> Option<Result<Vec<Entity>, SetError>> {
+        None
+    }
 }
 
 /// Whether `entity` links to any of `ids` through an entity-typed property.

@@ -4,9 +4,11 @@ pub mod audit;
 pub mod check_id;
 pub mod compare;
 pub mod datasets;
+pub mod keys;
 pub mod load;
 pub mod matching;
 pub mod serve;
+pub mod share;
 pub mod show;
 pub mod token;
 pub mod verify;
@@ -22,7 +24,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = || data_dir(cli.data_dir.as_deref());
     if matches!(
         cli.command,
-        Command::Load(_) | Command::Match(_) | Command::Compare(_) | Command::Verify(_) | Command::Serve(_)
+        Command::Load(_)
+            | Command::Match(_)
+            | Command::Compare(_)
+            | Command::Verify(_)
+            | Command::Serve(_)
+            | Command::Share(_)
     ) {
         // the name tables are built while the command opens and reads its input
         std::thread::spawn(crosscheck_names::warm_up);
@@ -38,6 +45,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(args, &data_dir()?),
         Command::Verify(args) => verify::run(args, &data_dir()?),
         Command::CheckId(args) => check_id::run(args),
+        Command::Keys(args) => keys::run(args),
+        Command::Share(args) => share::run(args, &data_dir()?),
     }
 }
 
