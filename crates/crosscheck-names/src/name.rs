@@ -179,32 +179,25 @@ impl Name {
     }
 }
 
-/// Each distinct name's parse, per kind of name, owned by a [`Names`] context (see
-/// [`Names::parse`]). Bounded like the memo of tokens: emptied when it holds [`NAME_MEMO_CAP`]
-/// names, so a stream of distinct names costs a lookup, never unbounded memory.
-pub(crate) type NameMemo = [rustc_hash::FxHashMap<Box<str>, Name>; 3];
+/// Names the context's memo of names keeps prepared, per kind (about a kilobyte each with their
+/// tokens), so a stream of distinct names costs a lookup, never unbounded memory.
+pub(crate) const NAME_MEMO_CAP: usize = 1 << 16;
 
-/// Names each memo keeps prepared, per kind (about a kilobyte each with their tokens).
-const NAME_MEMO_CAP: usize = 1 << 15;
+/// Shards of that memo: enough that two threads rarely want the same one at once.
+pub(crate) const NAME_MEMO_SHARDS: usize = 64;
 
 impl Names {
     /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
     ///
-    /// Each distinct name is prepared once per memo of the context's ([`NameMemo`]): a name
-    /// seen again (the same person on many pairs, a common name among candidates) is a lookup
-    /// and a clone whose tokens are shared.
+    /// Each distinct name is prepared once, in the context's memo of names: a name seen again
+    /// (the same person on many pairs, a common name among candidates) is a lookup and a
+    /// pointer copy.
     pub fn parse(&self, raw: &str, kind: NameKind) -> Name {
-        if let Some(name) = self.name_memo.with(|memo| memo[kind as usize].get(raw).cloned()) {
+        if let Some(name) = self.name_memo.get(kind, raw) {
             return name;
         }
         let name = self.parse_uncached(raw, kind);
-        self.name_memo.with(|memo| {
-            let memo = &mut memo[kind as usize];
-            if memo.len() >= NAME_MEMO_CAP {
-                memo.clear();
-            }
-            memo.insert(Box::from(raw), name.clone());
-        });
+        self.name_memo.insert(kind, raw, name.clone());
         name
     }
 
@@ -326,7 +319,7 @@ mod tests {
         for i in 0..NAME_MEMO_CAP + 10 {
             names.parse(&format!("Invented Person{i}"), NameKind::Person);
         }
-        let held = names.name_memo.with(|memo| memo[NameKind::Person as usize].len());
+        let held = names.name_memo.len(NameKind::Person);
         assert!(held <= NAME_MEMO_CAP, "{held}");
         assert_eq!(
             names.parse("Invented Person7", NameKind::Person),
