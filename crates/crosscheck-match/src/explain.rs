@@ -5,6 +5,7 @@
 
 use crate::params::Params;
 use serde::Serialize;
+use std::fmt::Write;
 
 /// One feature's part in a score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,15 +52,18 @@ impl Explanation {
         }
         let name = features.iter().find(|f| f.name == "name").map_or(0.0, |f| f.value);
         let mut summary = format!("score {score:.2}: names {:.0}% alike", name * 100.0);
+        // written into the one string (fmt::Write on a String cannot fail)
         if !for_.is_empty() {
-            summary.push_str(&format!("; for: {}", for_.join(", ")));
+            summary.push_str("; for: ");
+            summary.push_str(&for_.join(", "));
         }
         if !against.is_empty() {
-            summary.push_str(&format!("; against: {}", against.join(", ")));
+            summary.push_str("; against: ");
+            summary.push_str(&against.join(", "));
         }
         if raw > params.squash_from {
             let from = params.squash_from;
-            summary.push_str(&format!(" (raw {raw:.2}, compressed above {from} to keep the ranking)"));
+            let _ = write!(summary, " (raw {raw:.2}, compressed above {from} to keep the ranking)");
         }
         Explanation { summary, features }
     }

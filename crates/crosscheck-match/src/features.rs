@@ -194,6 +194,10 @@ fn strip_vessel_prefix(name: &str) -> &str {
     name
 }
 
+/// What separates alternative names in one value (lower case; the first found is used).
+const ALTERNATIVE_SEPARATORS: [&str; 6] =
+    [" a.k.a. ", " a.k.a ", " aka ", " f.k.a. ", " also known as ", " formerly known as "];
+
 /// The names a value lists as alternatives ("Al-Qa'ida/Islamic Army", "X a.k.a. Y"): each part
 /// of at least `min_letters` letters, or nothing when the value is one name ("M/V", "Maersk
 /// A/S" keep their slash).
@@ -203,9 +207,19 @@ pub(crate) fn alternatives(name: &str, min_letters: usize) -> Vec<String> {
     if !name.bytes().any(|b| matches!(b, b'/' | b';' | b'k' | b'K')) {
         return Vec::new();
     }
+    // an ASCII name with a k but no slash, semicolon or separator is one part too (Nikolay
+    // Kvitka): the same answer as below without lower-casing and splitting it
+    if name.is_ascii()
+        && !name.bytes().any(|b| matches!(b, b'/' | b';'))
+        && !ALTERNATIVE_SEPARATORS
+            .iter()
+            .any(|sep| name.as_bytes().windows(sep.len()).any(|w| w.eq_ignore_ascii_case(sep.as_bytes())))
+    {
+        return Vec::new();
+    }
     let lower = name.to_lowercase();
     let mut parts: Vec<String> = vec![name.to_string()];
-    for sep in [" a.k.a. ", " a.k.a ", " aka ", " f.k.a. ", " also known as ", " formerly known as "] {
+    for sep in ALTERNATIVE_SEPARATORS {
         if let Some(at) = lower.find(sep) {
             // byte offsets of the lower-cased text match the original for these ASCII separators
             // only when lower-casing kept lengths; otherwise leave the value whole

@@ -142,6 +142,11 @@ fn alternatives_split_only_lists() {
     assert_eq!(alternatives("Ivan Petrov AKA Vanya Petrov"), vec!["Ivan Petrov", "Vanya Petrov"]);
     assert_eq!(alternatives("Acme Ltd Formerly Known As Beta Ltd"), vec!["Acme Ltd", "Beta Ltd"]);
     assert_eq!(alternatives("Alpha; Beta"), vec!["Alpha", "Beta"]);
+    // a k and no separator is one name (the ASCII quick path), a separator in mixed case is one
+    assert!(alternatives("Nikolay Kvitka").is_empty());
+    assert!(alternatives("Kakao Akademie").is_empty());
+    assert_eq!(alternatives("Anna Kovac a.K.a. Ana Kovač"), vec!["Anna Kovac", "Ana Kovač"]);
+    assert_eq!(alternatives("Anna Kovac a.K.a. Ana Kovac"), vec!["Anna Kovac", "Ana Kovac"]);
 }
 
 #[test]

@@ -23,6 +23,14 @@
 //!   Sharding one table by word would take a lock per word and copy each word's keys out
 //!   from under it; an explicit per-worker `Memo` argument would be as fast as the pool but
 //!   change every caller's signature, for no gain the pool does not already give.
+//! - Three memos: tokens per distinct word, index keys per distinct word, and whole names per
+//!   distinct name ([`Names::parse`]). `compare` prepares the same few thousand people again on
+//!   every pair they appear in, and a parse was a third of its time: a name seen before is a
+//!   lookup and a pointer copy (a [`crate::Name`] shares its fields between copies). The memo
+//!   of names is one for all threads, in shards by the name's hash ([`ShardedMemo`]): a name is
+//!   looked up once per parse (not per word), so a lock per lookup is cheap and rarely
+//!   contended, and each distinct name is parsed once however many threads meet it (a pool of
+//!   per-thread memos parsed it once per thread: with two, a third more CPU on `compare`).
 //! - A name parsed by one context carries that context's table lookups (name groups,
 //!   frequencies); compare names with the context that parsed them.
 
@@ -30,9 +38,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, LazyLock, Mutex, TryLockError};
 
 use crate::index_keys::WordKeysMemo;
+use crate::name::{NAME_MEMO_CAP, NAME_MEMO_SHARDS};
 use crate::params::NameParams;
 use crate::tables::Tables;
 use crate::tokens::TokenMemo;
+use crate::{Name, NameKind};
 
 /// The names context: tables, parameters and memos (see the module doc).
 ///
@@ -54,6 +64,7 @@ pub struct Names {
     pub(crate) params: NameParams,
     pub(crate) token_memo: Arc<MemoPool<TokenMemo>>,
     pub(crate) word_keys_memo: Arc<MemoPool<WordKeysMemo>>,
+    pub(crate) name_memo: Arc<ShardedMemo<Name>>,
 }
 
 impl std::fmt::Debug for Names {
@@ -84,6 +95,7 @@ impl Names {
             params,
             token_memo: Arc::new(MemoPool::new(n_slots)),
             word_keys_memo: Arc::new(MemoPool::new(n_slots)),
+            name_memo: Arc::new(ShardedMemo::new(NAME_MEMO_SHARDS, NAME_MEMO_CAP)),
         }
     }
 
@@ -108,6 +120,7 @@ impl Names {
             params,
             token_memo: Arc::clone(&self.token_memo),
             word_keys_memo: Arc::clone(&self.word_keys_memo),
+            name_memo: Arc::clone(&self.name_memo),
         }
     }
 
@@ -164,5 +177,97 @@ impl<M: Default> MemoPool<M> {
             }
         }
         f(&mut M::default())
+    }
+}
+
+/// One memo for all threads, split into shards by the key's hash, each behind its own mutex
+/// (see the module doc): for values looked up once per name, where a per-thread memo would
+/// compute each value once per thread. Bounded: a shard is emptied when it holds its share of
+/// the cap. Its values are a pure function of (kind, key), so a race between two threads
+/// computing one value costs only the duplicate work.
+pub(crate) struct ShardedMemo<V> {
+    shards: Box<[Mutex<Shard<V>>]>,
+    cap_per_shard: usize,
+}
+
+/// One shard of a [`ShardedMemo`]: a map per kind of name.
+type Shard<V> = [rustc_hash::FxHashMap<Box<str>, V>; 3];
+
+impl<V: Clone> ShardedMemo<V> {
+    pub(crate) fn new(n_shards: usize, cap: usize) -> Self {
+        let n_shards = n_shards.max(1);
+        ShardedMemo {
+            shards: (0..n_shards).map(|_| Mutex::new(Default::default())).collect(),
+            cap_per_shard: (cap / n_shards).max(1),
+        }
+    }
+
+    fn shard(&self, key: &str) -> std::sync::MutexGuard<'_, Shard<V>> {
+        let mut h = rustc_hash::FxHasher::default();
+        key.hash(&mut h);
+        let shard = &self.shards[(h.finish() >> 32) as usize % self.shards.len()];
+        // a panic while a shard was held leaves it consistent (entries go in whole)
+        shard.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value kept for `key` of `kind`.
+    pub(crate) fn get(&self, kind: NameKind, key: &str) -> Option<V> {
+        self.shard(key)[kind as usize].get(key).cloned()
+    }
+
+    /// Keeps `value` for `key` of `kind`.
+    pub(crate) fn insert(&self, kind: NameKind, key: &str, value: V) {
+        let mut shard = self.shard(key);
+        let memo = &mut shard[kind as usize];
+        if memo.len() >= self.cap_per_shard {
+            memo.clear();
+        }
+        memo.insert(Box::from(key), value);
+    }
+
+    /// How many values are kept for `kind`.
+    #[cfg(test)]
+    pub(crate) fn len(&self, kind: NameKind) -> usize {
+        self.shards.iter().map(|s| s.lock().unwrap_or_else(|e| e.into_inner())[kind as usize].len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ShardedMemo;
+    use crate::{NameKind, Names};
+
+    /// Threads share the memo of names: what one parsed, the others find, and each distinct
+    /// name is kept once whichever thread met it first.
+    #[test]
+    fn threads_share_the_memo_of_names() {
+        let names = Names::new();
+        let raws: Vec<String> = (0..200).map(|i| format!("Invented Surname{i} Jones")).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for raw in &raws {
+                        assert_eq!(names.parse(raw, NameKind::Person), names.parse_uncached(raw, NameKind::Person));
+                    }
+                });
+            }
+        });
+        assert_eq!(names.name_memo.len(NameKind::Person), raws.len());
+        assert_eq!(names.name_memo.len(NameKind::Organization), 0);
+    }
+
+    /// Kinds are kept apart, and a full shard is emptied rather than grown.
+    #[test]
+    fn a_sharded_memo_keeps_kinds_apart_and_stays_bounded() {
+        let memo: ShardedMemo<u32> = ShardedMemo::new(4, 8);
+        memo.insert(NameKind::Person, "a", 1);
+        memo.insert(NameKind::Organization, "a", 2);
+        assert_eq!(memo.get(NameKind::Person, "a"), Some(1));
+        assert_eq!(memo.get(NameKind::Organization, "a"), Some(2));
+        assert_eq!(memo.get(NameKind::Any, "a"), None);
+        for i in 0..100 {
+            memo.insert(NameKind::Any, &i.to_string(), i);
+        }
+        assert!(memo.len(NameKind::Any) <= 8, "{}", memo.len(NameKind::Any));
     }
 }

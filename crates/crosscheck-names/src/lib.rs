@@ -79,7 +79,7 @@ pub mod translit;
 pub use context::Names;
 pub use gender::Gender;
 pub use index_keys::{for_each_index_key, write_index_keys};
-pub use name::{Name, NameKind};
+pub use name::{Name, NameData, NameKind};
 pub use normalize::Script;
 pub use params::NameParams;
 pub use score::{compare, compare_best, compare_score, NameMatch};

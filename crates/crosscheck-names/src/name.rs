@@ -11,6 +11,7 @@ use crate::normalize::{detect_script, Script};
 use crate::segmentation::{segment, Segment};
 use crate::tokens::{hash_str, legal_token, make_token, trailing_particle_is_surname, Token, TokenClass};
 use crate::{key, Names};
+use std::sync::Arc;
 
 /// What kind of thing a name names; decides which rules apply (patronymics, legal forms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,9 +100,28 @@ fn name_roles(raw: &str, parts: &[Token], kind: NameKind) -> Vec<NameRole> {
     roles
 }
 
-/// A name prepared for comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Name {
+/// A name prepared for comparison. Its fields ([`NameData`]) are shared by every copy: a clone
+/// (of the context's memo of names, of a prepared record) is a pointer copy.
+#[derive(Clone, PartialEq)]
+pub struct Name(Arc<NameData>);
+
+impl std::ops::Deref for Name {
+    type Target = NameData;
+
+    fn deref(&self) -> &NameData {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a [`Name`] holds (read through it: `name.raw`, `name.tokens`).
+#[derive(Debug, PartialEq)]
+pub struct NameData {
     /// The name as given.
     pub raw: String,
     /// The kind it was parsed as.
@@ -159,9 +179,30 @@ impl Name {
     }
 }
 
+/// Names the context's memo of names keeps prepared, per kind (about a kilobyte each with their
+/// tokens), so a stream of distinct names costs a lookup, never unbounded memory.
+pub(crate) const NAME_MEMO_CAP: usize = 1 << 16;
+
+/// Shards of that memo: enough that two threads rarely want the same one at once.
+pub(crate) const NAME_MEMO_SHARDS: usize = 64;
+
 impl Names {
     /// Prepares `raw` for comparison. Never fails: an unusable name gives no tokens and scores 0.
+    ///
+    /// Each distinct name is prepared once, in the context's memo of names: a name seen again
+    /// (the same person on many pairs, a common name among candidates) is a lookup and a
+    /// pointer copy.
     pub fn parse(&self, raw: &str, kind: NameKind) -> Name {
+        if let Some(name) = self.name_memo.get(kind, raw) {
+            return name;
+        }
+        let name = self.parse_uncached(raw, kind);
+        self.name_memo.insert(kind, raw, name.clone());
+        name
+    }
+
+    /// [`Names::parse`] without the memo.
+    pub(crate) fn parse_uncached(&self, raw: &str, kind: NameKind) -> Name {
         let tables = &self.tables;
         let read = segment(tables, raw, kind);
         let mut parts: Vec<Token> = Vec::with_capacity(read.segments.len());
@@ -217,7 +258,7 @@ impl Names {
                 .and_then(|k| (k + 1..parts.len()).find(|&j| parts[j].class == TokenClass::Word))
         };
         let roles = name_roles(raw, &parts, kind);
-        Name {
+        Name(Arc::new(NameData {
             raw: raw.to_string(),
             kind,
             tokens,
@@ -230,7 +271,7 @@ impl Names {
             n_joined,
             acronym,
             father,
-        }
+        }))
     }
 
     /// Keys for a candidate index, several per name and each selective: the phonetic key of
@@ -247,5 +288,42 @@ impl Names {
         keys.sort();
         keys.dedup();
         keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NAME_MEMO_CAP;
+    use crate::{NameKind, Names};
+
+    /// A name the memo gives back is the name a fresh parse gives, for each kind, and the memo
+    /// keeps kinds apart (a word reads differently in a company's name than in a person's).
+    #[test]
+    fn the_memo_gives_what_a_parse_gives() {
+        let names = Names::new();
+        let raws = ["Иван Петрович Сидоров", "SIDOROV, Ivan", "Hans J. Friedrich", "Acme Holding LLC", "Fund II", ""];
+        for raw in raws {
+            for kind in [NameKind::Person, NameKind::Organization, NameKind::Any] {
+                let fresh = names.parse_uncached(raw, kind);
+                assert_eq!(names.parse(raw, kind), fresh, "{raw:?} as {kind:?}, first parse");
+                assert_eq!(names.parse(raw, kind), fresh, "{raw:?} as {kind:?}, from the memo");
+            }
+        }
+        assert_ne!(names.parse("Fund II", NameKind::Person), names.parse("Fund II", NameKind::Organization));
+    }
+
+    /// A stream of distinct names never holds more than the cap.
+    #[test]
+    fn the_memo_is_bounded() {
+        let names = Names::new();
+        for i in 0..NAME_MEMO_CAP + 10 {
+            names.parse(&format!("Invented Person{i}"), NameKind::Person);
+        }
+        let held = names.name_memo.len(NameKind::Person);
+        assert!(held <= NAME_MEMO_CAP, "{held}");
+        assert_eq!(
+            names.parse("Invented Person7", NameKind::Person),
+            names.parse_uncached("Invented Person7", NameKind::Person)
+        );
     }
 }

@@ -231,8 +231,12 @@ fn rewrite(word: &str, rules: &[Rule]) -> String {
     let mut i = 0;
     'outer: while i < chars.len() {
         for &(from, to, at) in rules {
-            let n = from.chars().count();
-            if i + n > chars.len() || !from.chars().zip(&chars[i..]).all(|(a, b)| a == *b) {
+            // does `from` start at i? (counted while matching: most rules fail on the first letter)
+            let mut n = 0;
+            if !from.chars().all(|c| {
+                n += 1;
+                chars.get(i + n - 1) == Some(&c)
+            }) {
                 continue;
             }
             let next = chars.get(i + n).copied();

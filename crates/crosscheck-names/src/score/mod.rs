@@ -79,6 +79,10 @@ impl Names {
     /// The best-scoring pair among two sets of names, with the indices of the pair. Only the
     /// winning pair's explanation is written.
     pub fn compare_best(&self, a: &[Name], b: &[Name]) -> Option<(usize, usize, NameMatch)> {
+        // one name a side (most pairs): the pair is the best, scored once
+        if let ([na], [nb]) = (a, b) {
+            return Some((0, 0, self.compare(na, nb)));
+        }
         let mut best: Option<(usize, usize, f64)> = None;
         for (i, na) in a.iter().enumerate() {
             for (j, nb) in b.iter().enumerate() {
