@@ -190,7 +190,11 @@ pub fn run(args: ShareArgs, data_dir: &Path) -> anyhow::Result<ExitCode> {
 
 fn run_open(args: OpenArgs) -> anyhow::Result<ExitCode> {
     let trust_path = Path::new(&args.trust);
-    let looks_like_a_path = args.trust.contains('/') || args.trust.ends_with(".pub");
+    // a minisign public key line is `RW` and 54 more base64 characters (which may hold a `/`)
+    let is_key_line = args.trust.len() == 56
+        && args.trust.starts_with("RW")
+        && args.trust.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
+    let looks_like_a_path = !is_key_line && (args.trust.contains('/') || args.trust.ends_with(".pub"));
     if looks_like_a_path && !trust_path.is_file() {
         return Err(user_error(format!("cannot read the trusted public key `{}`: no such file", args.trust)));
     }
