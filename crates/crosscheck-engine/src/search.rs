@@ -713,11 +713,7 @@ pub fn index_or_busy(dataset: &Arc<Dataset>) -> Result<(Arc<Dataset>, Arc<Search
         return built.clone().map(|i| (dataset.clone(), i)).map_err(|e| unreadable(dataset, &e));
     }
     let started = start_build(&slot, dataset);
-    let previous = {
-        let latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        latest.iter().find(|(d, _)| same_dataset(d, dataset) && d.version() < dataset.version()).cloned()
-    };
-    if let Some(previous) = previous {
+    if let Some(previous) = previous_built(dataset) {
         return Ok(previous);
     }
     if started {
@@ -736,13 +732,15 @@ pub fn wait_until_searchable(dataset: &Arc<Dataset>) {
         return;
     }
     start_build(&slot, dataset);
-    let previous = {
-        let latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        latest.iter().any(|(d, _)| same_dataset(d, dataset) && d.version() < dataset.version())
-    };
-    if !previous {
+    if previous_built(dataset).is_none() {
         let _ = slot.index.wait();
     }
+}
+
+/// The newest older version of `dataset` whose index is built, with that index.
+fn previous_built(dataset: &Dataset) -> Option<(Arc<Dataset>, Arc<SearchIndex>)> {
+    let latest = LATEST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    latest.iter().find(|(d, _)| same_dataset(d, dataset) && d.version() < dataset.version()).cloned()
 }
 
 /// The facets yente can count.

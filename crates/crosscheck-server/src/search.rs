@@ -16,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use crosscheck_engine::search::{SearchError, SearchRequest, SortKey, FACETS};
+use crosscheck_engine::Snapshot;
 use crosscheck_model::Schema;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -149,9 +150,8 @@ async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let params = Params::parse(raw.as_deref());
     let (request, Scope { include, exclude, changed_since }) = read(&params)?;
-    searchable(&state).await?;
     let engine = state.engine.clone();
-    blocking(&state, move || {
+    let snapshot = searchable(&state, move || {
         let loaded = engine.dataset_names()?;
         if dataset != "default" && !loaded.contains(&dataset) {
             return Err(ApiError::not_found("No such dataset."));
@@ -163,10 +163,13 @@ async fn search(
         };
         let names: Vec<String> = loaded.iter().filter(|n| in_scope(n)).cloned().collect();
         let snapshot = engine.snapshot(&names)?;
-        let snapshot = match changed_since.as_deref() {
+        Ok(match changed_since.as_deref() {
             Some(since) => snapshot.only(|d| d.meta().loaded_at.as_str() >= since),
             None => snapshot,
-        };
+        })
+    })
+    .await?;
+    blocking(&state, move || {
         let watchlists: Vec<String> =
             snapshot.datasets().iter().filter(|d| d.meta().kind == "watchlist").map(|d| d.name().to_string()).collect();
         let found = snapshot.search(&request).map_err(|e| match e {
@@ -212,18 +215,25 @@ async fn search(
     .await
 }
 
-/// Waits, without taking one of the workers `/match` needs, until every loaded dataset can be
+/// Opens the snapshot a search reads (`open`) and waits until each of its datasets can be
 /// searched (a dataset's first index is built when the server starts, or on its first search
-/// when it was loaded later): 503 when that takes longer than the request's time limit.
-async fn searchable(state: &AppState) -> Result<(), ApiError> {
-    let engine = state.engine.clone();
+/// when it was loaded later), without taking one of the workers `/match` needs: 503 when that
+/// takes longer than the request's time limit.
+async fn searchable(
+    state: &AppState,
+    open: impl FnOnce() -> Result<Snapshot, ApiError> + Send + 'static,
+) -> Result<Snapshot, ApiError> {
     let wait = tokio::task::spawn_blocking(move || {
-        if let Ok(snapshot) = engine.snapshot_all() {
-            snapshot.datasets().iter().for_each(crosscheck_engine::search::wait_until_searchable);
-        }
+        let snapshot = open()?;
+        snapshot.datasets().iter().for_each(crosscheck_engine::search::wait_until_searchable);
+        Ok(snapshot)
     });
     match tokio::time::timeout(state.config.time_limit, wait).await {
-        Ok(_) => Ok(()),
+        Ok(Ok(opened)) => opened,
+        Ok(Err(e)) => {
+            crate::layers::log_line(&format!("error: a search's snapshot could not be opened: {e}"));
+            Err(ApiError::internal())
+        }
         Err(_) => Err(ApiError::detail(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "The search index is still being built (about 10 seconds a million records); try again shortly.",
