@@ -245,3 +245,28 @@ fn the_text_table_reads_a_cyrillic_name_in_latin_letters_beside_it() {
         .iter()
         .all(|r| !r["caption"].as_str().unwrap().contains('(')));
 }
+
+/// `-o /dev/null` or a named pipe is written to, not replaced: renaming a finished file over a
+/// device would take it away from everyone on the machine.
+#[test]
+fn output_to_a_device_or_pipe_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let pair =
+        r#"{"id":"p1","left":{"properties":{"name":["John Smith"]}},"right":{"properties":{"name":["Smith, John"]}}}"#;
+    let out = crosscheck(None, &["compare", "-o", fifo.to_str().unwrap()], Some(pair));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // checked before waiting for the reader, which a replaced pipe would leave waiting forever
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still the pipe, not a file renamed over it");
+    let read = reader.join().unwrap();
+    assert_eq!(json_lines(read.as_bytes())[0]["id"], "p1", "{read}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file beside it: {leftovers:?}");
+}
