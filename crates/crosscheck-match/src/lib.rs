@@ -56,13 +56,13 @@ mod phonetic;
 mod scorer;
 
 pub use explain::{Explanation, FeatureResult};
-pub use features::{Prepared, V1_FEATURES, V2_FEATURES};
+pub use features::{birth_dates_disagree, Prepared, V1_FEATURES, V2_FEATURES, V3_FEATURES};
 pub use logic_v1::LOGIC_V1_FEATURES;
 pub use name_based::NAME_BASED_FEATURES;
 pub use params::{ParamEntry, Params};
 pub use scorer::{
     algorithm, algorithms, default_scorer, Description, FeatureDef, FeatureDescription, FeatureWeights, Role, Scorer,
-    CROSSCHECK_V1, CROSSCHECK_V2, LOGIC_V1, NAME_BASED,
+    CROSSCHECK_V1, CROSSCHECK_V2, CROSSCHECK_V3, LOGIC_V1, NAME_BASED,
 };
 
 /// The default scorer's name and version. Prefer [`Scorer::id`] of [`default_scorer`] in

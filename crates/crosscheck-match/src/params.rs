@@ -191,6 +191,19 @@ params! {
     /// scripts it cannot relate, two towns a suburb apart). It also switches on the gazetteer
     /// for agreement: Кёльн is Cologne, Tver lies within Russia. Neutral 0: v1 compares words.
     birth_place_disagrees: f64 = 0.0;
+    // added for v3 (issue 18: records of registries and leaks, which carry addresses and
+    // full birth dates, cross-referenced whole)
+    /// Weight of `address` when two addresses share what few people share: at least two
+    /// words, one of them a number (a house number, a postcode) or three words in all. A
+    /// household shares its address, so less than an identifier; a city and a country, which
+    /// millions share, never count. A different address is not evidence against: people move.
+    /// Neutral 0: v1 and v2 do not compare addresses.
+    address_agrees: f64 = 0.0;
+    /// What `birthDate` adds on top of `birth_date_agrees` when both dates are the same full
+    /// day: one person in about 25,000 shares a full birth date by chance, one in 70 a year.
+    /// Never for 1 January, which registries write when only the year is known. Neutral 0: v1
+    /// and v2 weigh every agreement alike.
+    birth_date_day_agrees: f64 = 0.0;
     // nomenklatura's algorithms (`name-based`, `logic-v1`): one weight per feature, named as
     // nomenklatura names the feature, signed as it writes them (a qualifier's is negative)
     /// Weight of nomenklatura's `jaro_name_parts` feature in `name-based`. Neutral 0: not part of v1 or v2.
@@ -253,6 +266,23 @@ impl Params {
         birth_place_disagrees: 0.08,
         names_params: crosscheck_names::NameParams::V2,
         ..Params::V1
+    };
+
+    /// `crosscheck-v3`: v2 with addresses compared and a shared full birth day weighing more
+    /// (issue 18: whole registries and leaks cross-referenced, whose records carry both), and
+    /// birth dates that disagree weighing enough that a name never carries them: born years
+    /// apart (`birth_date_disagrees` 0.75: more than the threshold, so that an identical name
+    /// with country and gender agreeing falls below half of it, not even a possible match) only
+    /// an identifier with an address outweighs; one slip apart (`birth_date_one_slip` -0.55: among thousands of namesakes a
+    /// date one keystroke away is as likely another person as a typo) an address or an
+    /// identifier does. In v2 an identical name with country and gender agreeing still matched
+    /// a birth date years apart (1.0 + 0.04 + 0.02 - 0.35).
+    pub const V3: Params = Params {
+        address_agrees: 0.25,
+        birth_date_day_agrees: 0.12,
+        birth_date_disagrees: 0.75,
+        birth_date_one_slip: -0.55,
+        ..Params::V2
     };
 }
 

@@ -357,3 +357,92 @@ fn v2_birth_places_are_compared_as_places() {
     assert_eq!(feature(&CROSSCHECK_V1, "Köln", "Кёльн"), None);
     assert_eq!(feature(&CROSSCHECK_V1, "Hamburg", "Lviv"), None);
 }
+
+/// `crosscheck-v3` compares addresses: a shared house number or postcode with another word
+/// agrees, in any script; a shared city and country never count; a different address is
+/// never against. v1 and v2 do not compare them.
+#[test]
+fn v3_addresses_agree_only_on_what_few_people_share() {
+    let with_address = |address: &str| person(&[("name", "Tobias Quellmann"), ("address", address)]);
+    let feature = |scorer: &Scorer, a: &str, b: &str| {
+        let scored = scorer.explain(&scorer.prepare(&with_address(a)), &scorer.prepare(&with_address(b)));
+        scored.explanation.features.iter().find(|f| f.name == "address").map(|f| f.contribution)
+    };
+    let v3 = &CROSSCHECK_V3;
+    let rows: &[(&str, &str, Option<f64>)] = &[
+        ("12 Linden Street, Hexham NE46 3AB", "12 linden street hexham ne46 3ab", Some(0.25)),
+        ("Flat 4, 12 Linden St, NE46 3AB", "12 Linden Street, Hexham NE46 3AB", Some(0.25 * 4.0 / 6.0)),
+        ("ул. Ленина 12, Тверь", "ul. Lenina 12, Tver", Some(0.25)),
+        ("Moscow, Russia", "Moscow, Russia", None),
+        ("Hexham, Northumberland, UK", "Hexham, Northumberland, UK", Some(0.25)),
+        ("12 Linden Street", "40 Oak Avenue", None),
+        ("NE46 3AB", "ne46", None),
+    ];
+    for &(a, b, expected) in rows {
+        let got = feature(v3, a, b);
+        match (got, expected) {
+            (Some(g), Some(e)) => assert!((g - e).abs() < 1e-4, "`{a}` / `{b}`: {g} not {e}"),
+            _ => assert_eq!(got, expected, "`{a}` / `{b}`"),
+        }
+        assert_eq!(feature(&CROSSCHECK_V2, a, b), None, "v2 does not compare addresses");
+    }
+}
+
+/// `crosscheck-v3` weighs the same full birth day more than a shared year, except 1 January,
+/// which registries write when only the year is known.
+#[test]
+fn v3_the_same_full_birth_day_weighs_more_than_a_year() {
+    let born = |date: &str| person(&[("name", "Tobias Quellmann"), ("birthDate", date)]);
+    let date = |scorer: &Scorer, a: &str, b: &str| {
+        let scored = scorer.explain(&scorer.prepare(&born(a)), &scorer.prepare(&born(b)));
+        scored.explanation.features.iter().find(|f| f.name == "birthDate").map(|f| f.contribution).unwrap()
+    };
+    let (v2, v3) = (&CROSSCHECK_V2, &CROSSCHECK_V3);
+    assert!((date(v3, "1970-05-04", "1970-05-04") - 0.24).abs() < 1e-9);
+    assert!((date(v2, "1970-05-04", "1970-05-04") - 0.12).abs() < 1e-9);
+    for (a, b) in [("1970-01-01", "1970-01-01"), ("1970", "1970"), ("1970-05", "1970-05"), ("1970", "1970-05-04")] {
+        assert_eq!(date(v3, a, b), date(v2, a, b), "{a} / {b}: as v2");
+    }
+    assert!(date(v3, "1970-05-04", "1988-05-04") < 0.0, "years apart: against, as in v2");
+}
+
+/// `crosscheck-v3` keeps every v2 score where the records carry no address and no full birth day.
+#[test]
+fn v3_is_v2_without_addresses_and_full_days() {
+    let rows = [
+        (person(&[("name", "Ivan Petrovich Sidorov")]), person(&[("name", "Иван Петрович Сидоров")])),
+        (person(&[("name", "Hans Friedrich"), ("birthDate", "1970")]), person(&[("name", "Friedrich, Hans")])),
+        (person(&[("name", "Olga Wendt"), ("gender", "female")]), person(&[("name", "Olga Went"), ("gender", "male")])),
+    ];
+    for (a, b) in &rows {
+        let (v2, v3) = (&CROSSCHECK_V2, &CROSSCHECK_V3);
+        assert_eq!(v2.score(&v2.prepare(a), &v2.prepare(b)), v3.score(&v3.prepare(a), &v3.prepare(b)));
+    }
+}
+
+/// `crosscheck-v3`: born years apart, two people with one name stay below the threshold even when
+/// country and gender agree (v2 let `1.0 + 0.04 + 0.02 - 0.35` through); a date one slip apart
+/// is as likely a namesake as a typo, so a name alone no longer carries it, an address or an
+/// identifier still does.
+#[test]
+fn v3_namesakes_with_other_birth_dates_stay_apart() {
+    let base = [("name", "Nadia Orlov-Kessler"), ("nationality", "de"), ("gender", "female")];
+    let with = |extra: &[(&str, &str)]| {
+        let mut props = base.to_vec();
+        props.extend_from_slice(extra);
+        person(&props)
+    };
+    let score = |scorer: &Scorer, a: &Entity, b: &Entity| scorer.score(&scorer.prepare(a), &scorer.prepare(b));
+    let (v2, v3) = (&CROSSCHECK_V2, &CROSSCHECK_V3);
+    let years_apart = (with(&[("birthDate", "1967-03-14")]), with(&[("birthDate", "1964-10-28")]));
+    assert!(score(v2, &years_apart.0, &years_apart.1) >= 0.7, "the v2 flaw this rule mends");
+    assert!(score(v3, &years_apart.0, &years_apart.1) < 0.35, "not even a possible match");
+    let slip = (with(&[("birthDate", "1975-03-10")]), with(&[("birthDate", "1975-03-01")]));
+    assert!(score(v3, &slip.0, &slip.1) < 0.7, "a name and a slip: a possible match");
+    assert!(score(v3, &slip.0, &slip.1) >= 0.35);
+    let home = ("address", "Lindenweg 12, 50667 Köln");
+    let slip_home = (with(&[("birthDate", "1975-03-10"), home]), with(&[("birthDate", "1975-03-01"), home]));
+    assert!(score(v3, &slip_home.0, &slip_home.1) >= 0.7, "the same home as well: a typo");
+    let father_son = (with(&[("birthDate", "1941-06-02"), home]), with(&[("birthDate", "1969-11-23"), home]));
+    assert!(score(v3, &father_son.0, &father_son.1) < 0.7, "one name and one home, born 28 years apart");
+}

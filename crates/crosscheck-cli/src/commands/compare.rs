@@ -31,8 +31,8 @@ pub struct CompareArgs {
     /// Decision threshold: `match` is `score >= threshold` [default: the scorer's, 0.7]
     #[arg(long, value_name = "T", value_parser = threshold)]
     pub threshold: Option<f64>,
-    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`; yente's `name-based`,
-    /// `logic-v1`) [default: the newest]
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`, `crosscheck-v3`;
+    /// yente's `name-based`, `logic-v1`) [default: crosscheck-v2]
     #[arg(long, value_name = "NAME", value_parser = scorer)]
     pub scorer: Option<Scorer>,
     /// json: one JSON line per pair (the default); text: one line per pair for people

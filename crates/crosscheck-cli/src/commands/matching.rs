@@ -71,9 +71,9 @@ pub struct MatchArgs {
     /// Write the answers to FILE (replaced only when the run finishes) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`; yente's `name-based`,
-    /// `logic-v1`); an id's hash must be
-    /// this build's [default: the newest]
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`, `crosscheck-v3`;
+    /// yente's `name-based`, `logic-v1`); an id's hash must be this build's [default:
+    /// crosscheck-v2]
     #[arg(long, value_name = "NAME", value_parser = scorer)]
     pub scorer: Option<Scorer>,
     /// Candidates taken from the index per dataset before scoring

@@ -83,7 +83,7 @@ pub struct ShareArgs {
     #[arg(long)]
     pub allow_outside_case_folder: bool,
 
-    /// Scoring algorithm, by name or id [default: the newest]
+    /// Scoring algorithm, by name or id [default: crosscheck-v2]
     #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
     pub scorer: Option<crosscheck_engine::Scorer>,
 }

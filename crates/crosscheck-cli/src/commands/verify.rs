@@ -61,8 +61,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub no_decisions: bool,
 
-    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`; yente's `name-based`,
-    /// `logic-v1`) [default: the newest]
+    /// Scoring algorithm, by name or id (`crosscheck-v1`, `crosscheck-v2`, `crosscheck-v3`;
+    /// yente's `name-based`, `logic-v1`) [default: crosscheck-v2]
     #[arg(long, value_name = "NAME", value_parser = super::matching::scorer)]
     pub scorer: Option<crosscheck_engine::Scorer>,
 }
