@@ -53,6 +53,8 @@ if [ -f "$UN_LIST" ]; then
     cc load --dataset un "$UN_LIST" >/dev/null 2>&1
     export UI_TESTS_UN_LIST=$UN_LIST
 fi
+# a cross-reference of the watchlist, so that /ui/xref has pairs to judge (issue 18)
+cc xref --dataset screening -o /dev/null 2>/dev/null
 mkdir -p "$WORK/cases"
 cp -r "$ROOT/examples/defector" "$WORK/cases/defector"
 cp -r "$ROOT/tests/ui/cases/hostile" "$WORK/cases/hostile"

@@ -244,9 +244,20 @@ def test_xref_judges_by_keyboard_and_lists_the_judgement(page, reviewer):
     page.wait_url("judged=")
     table = page.d.find_element(By.ID, "judged-heading").find_element(By.XPATH, "..").text
     assert "born 13 years apart" in table and "different" in table
+    # the pair the cross-reference of the watchlist queued, judged with its own keys
+    queued = '[data-pair="screening:wl-003|screening:wl-004"]'
+    pair = page.d.find_element(By.CSS_SELECTOR, queued)
+    assert "Possible match, score 0.58" in pair.text
     assert_accessible(page, "xref")
     assert_tab_reaches_every_control(page, "xref")
     page.screenshot("xref")
+    before = page.d.current_url
+    pair.find_element(By.NAME, "reason").send_keys("born 14 years apart")
+    pair.find_element(By.CSS_SELECTOR, '[data-judgement="unsure"]').send_keys("n")
+    WebDriverWait(page.d, 30).until(lambda d: d.current_url != before)
+    assert not page.d.find_elements(By.CSS_SELECTOR, queued), "a judged pair leaves the queue"
+    table = page.d.find_element(By.ID, "judged-heading").find_element(By.XPATH, "..").text
+    assert "born 14 years apart" in table
 
 
 def test_the_log_filters_and_verifies_its_chain(page, reviewer):

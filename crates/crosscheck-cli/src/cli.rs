@@ -33,6 +33,8 @@ pub enum Command {
     CheckId(commands::check_id::CheckIdArgs),
     /// Verify a subject's account against evidence, claim by claim
     Verify(commands::verify::VerifyArgs),
+    /// Find the records that are the same person, within a dataset or between two
+    Xref(commands::xref::XrefArgs),
     Serve(commands::serve::ServeArgs),
     Token(commands::token::TokenArgs),
     Audit(commands::audit::AuditArgs),

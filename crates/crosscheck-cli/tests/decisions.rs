@@ -179,3 +179,22 @@ fn audit_verify_finds_an_edited_or_removed_decision() {
         assert!(said.contains(id), "{sql}: {said}");
     }
 }
+
+#[test]
+fn a_judgement_recorded_on_the_server_is_used_by_the_next_xref() {
+    let desk = desk();
+    let clusters = desk._dir.path().join("clusters.jsonl");
+    let xref = |desk: &Desk| -> Vec<Value> {
+        let out = run(&desk.data, &["xref", "--dataset", "registry", "--clusters", clusters.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        super::common::json_lines(&std::fs::read(&clusters).unwrap())
+    };
+    // two Viktor Hollows born nine years apart: two people, until the desk says otherwise
+    assert_eq!(xref(&desk).len(), 2);
+    let judgement = json!({"left": {"dataset": "registry", "id": "r1"}, "right": {"dataset": "registry", "id": "r2"}, "judgement": "same", "reason": "one man, a wrong date in the registry"});
+    let answers = desk.post_then_kill("/judgements", &[judgement]);
+    assert_eq!(answers[0].0, 201, "{:?}", answers[0].1);
+    let after = xref(&desk);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0]["size"], 2);
+}

@@ -62,3 +62,5 @@ mod decisions;
 mod provenance;
 // Issue 20, partner bundles: keys new, share, share open; age/minisign/tar interop, tampering, privacy.
 mod share;
+// Issue 18, cross-reference: pairs and clusters, link mode, judgements, bad input refused whole.
+mod xref;

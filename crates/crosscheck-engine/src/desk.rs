@@ -382,6 +382,7 @@ fn case_versions(
     Ok(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex digits of `bytes` (ids made from digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

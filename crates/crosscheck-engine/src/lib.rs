@@ -37,6 +37,7 @@
 pub mod blocks;
 pub mod cases;
 pub mod check_id;
+pub mod cluster;
 pub mod compare;
 pub mod desk;
 pub mod evidence;
@@ -49,6 +50,7 @@ pub mod share;
 pub mod suggest;
 pub mod verify;
 pub mod wire;
+pub mod xref;
 
 pub use scoring::Scorer;
 pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};

@@ -13,6 +13,8 @@
 //! - `load --output-format json`: one [`LoadSummary`].
 //! - `datasets --output-format json`: one [`DatasetLine`] per loaded dataset.
 //! - `show --output-format json`: one [`ShownRecord`] per record asked for.
+//! - `xref`: one [`XrefPair`] per pair written, then (`--clusters`) one [`XrefCluster`] per
+//!   cluster.
 
 use crate::compare::compare;
 use crate::query::Query;
@@ -151,6 +153,26 @@ struct Pair {
     id: serde_json::Value,
     left: Entity,
     right: Entity,
+}
+
+/// One pair of `xref`: `{"left": {"dataset", "id"}, "right": {...}, "score", "match",
+/// "explanation"}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct XrefPair {
+    pub left: crosscheck_audit::RecordRef,
+    pub right: crosscheck_audit::RecordRef,
+    pub score: f64,
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    pub explanation: Explanation,
+}
+
+/// One cluster of `xref --clusters`: `{"cluster", "size", "members": [{"dataset", "id"}]}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct XrefCluster {
+    pub cluster: String,
+    pub size: usize,
+    pub members: Vec<crosscheck_audit::RecordRef>,
 }
 
 /// The answer to one `compare` line.

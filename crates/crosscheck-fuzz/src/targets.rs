@@ -226,12 +226,45 @@ pub const TARGETS: &[Target] = &[
         run: dates,
     },
     Target {
+        name: "judgements",
+        about: "judgements files (xref --judgements), JSON lines",
+        tokens: JUDGEMENT_TOKENS,
+        run: judgements,
+    },
+    Target {
         name: "bundle",
         about: "partner bundles (share open): age, tar, the manifest and its minisign signature",
         tokens: BUNDLE_TOKENS,
         run: bundle,
     },
 ];
+
+const JUDGEMENT_TOKENS: &[&str] = &[
+    "{\"left\":{\"dataset\":\"a\",\"id\":\"1\"},",
+    "\"right\":{\"dataset\":\"a\",\"id\":\"2\"},",
+    "\"judgement\":\"same\"}",
+    "\"judgement\":\"different\"",
+    "\"reason\":",
+    "\n",
+    "\\u0000",
+    "null",
+];
+
+/// A judgements file: read whole, or refused at its first bad line with that line's number.
+fn judgements(_: &mut Scratch, data: &[u8]) -> Depth {
+    // the command refuses a file that is not UTF-8 before reading its lines
+    let Ok(text) = std::str::from_utf8(data) else { return Depth::Refused };
+    match crosscheck_engine::xref::read_judgements(text) {
+        Ok(read) if read.is_empty() => Depth::Rejected,
+        Ok(_) => Depth::Parsed,
+        Err(e) => {
+            let lines = text.lines().count() as u64;
+            assert!(e.line >= 1 && e.line <= lines.max(1), "line {} of {lines}", e.line);
+            assert!(!e.reason.trim().is_empty(), "a judgements error without a reason");
+            Depth::Rejected
+        }
+    }
+}
 
 const BUNDLE_TOKENS: &[&str] = &[
     "MANIFEST.json",

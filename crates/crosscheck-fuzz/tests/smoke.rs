@@ -65,4 +65,5 @@ smoke_tests! {
     places => "places",
     dates => "dates",
     partner_bundles => "bundle",
+    judgements_files => "judgements",
 }

@@ -35,10 +35,18 @@ pub struct Dataset {
 /// The entities filed under one key of the candidate index ([`Dataset::blocks`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Block<'a> {
+    key: (u64, u32),
     postings: &'a [u8],
 }
 
 impl Block<'_> {
+    /// The key's hash, as the index orders keys: two datasets of one data directory file the
+    /// same key under the same hash (the directory's `index.key`), so a cross-reference between
+    /// them joins their blocks on it.
+    pub fn key(&self) -> (u64, u32) {
+        self.key
+    }
+
     /// How many entities share the key.
     pub fn len(&self) -> usize {
         self.postings.len() / 4
@@ -310,14 +318,14 @@ impl Dataset {
     }
 
     /// Every key of the candidate index with the entities filed under it, in the index's
-    /// order (by key hash: the same for the same data directory and data). What a
+    /// order (ascending [`Block::key`]: the same for the same data directory and data). What a
     /// cross-reference iterates: two entities are candidates for each other when they share a
     /// block. The key's text is not kept (`keyindex.rs`), only its entities.
     pub fn blocks(&self) -> impl Iterator<Item = Block<'_>> + '_ {
         (0..self.n_keys).map(move |r| {
-            let (_, _, count, start) = keyindex::record_at(&self.keys, r);
+            let (hi, lo, count, start) = keyindex::record_at(&self.keys, r);
             let (start, count) = (start as usize, count as usize);
-            Block { postings: self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]) }
+            Block { key: (hi, lo), postings: self.postings.get(start * 4..(start + count) * 4).unwrap_or(&[]) }
         })
     }
 

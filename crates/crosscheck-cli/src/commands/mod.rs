@@ -12,6 +12,7 @@ pub mod share;
 pub mod show;
 pub mod token;
 pub mod verify;
+pub mod xref;
 
 use crate::cli::{Cli, Command};
 use crosscheck_ingest::lines::BoundedLines;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             | Command::Verify(_)
             | Command::Serve(_)
             | Command::Share(_)
+            | Command::Xref(_)
     ) {
         // the name tables are built while the command opens and reads its input
         std::thread::spawn(crosscheck_names::warm_up);
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckId(args) => check_id::run(args),
         Command::Keys(args) => keys::run(args),
         Command::Share(args) => share::run(args, &data_dir()?),
+        Command::Xref(args) => xref::run(args, &data_dir()?),
     }
 }
 

@@ -358,15 +358,45 @@ pub(crate) async fn decide(
     }
 }
 
-/// `GET /ui/xref`: the pairs to judge (once `crosscheck xref` has run) and the judgements so far.
+/// How many pairs `/ui/xref` lists at once: judging them brings up the next.
+const PAIRS_SHOWN: usize = 50;
+
+/// One side of a pair to judge, as the page shows it.
+#[derive(Serialize)]
+struct PairSide {
+    dataset: String,
+    id: String,
+    caption: String,
+    key_properties: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// `GET /ui/xref`: the pairs to judge, best first (the best pairs of the latest `crosscheck
+/// xref` of each set of datasets, less those the desk has judged) and the judgements so far.
 pub(crate) async fn xref(state: Shared, Extension(ui): UiExt, headers: HeaderMap) -> Response {
     let viewer = viewer_or_return!(state, ui, headers);
     let engine = state.engine.clone();
-    let listed = blocking(&state, move || Ok(engine.judgements()?)).await;
+    let listed = blocking(&state, move || {
+        let judgements = engine.judgements()?;
+        let mut pairs = Vec::new();
+        for pair in engine.review_pairs(PAIRS_SHOWN)? {
+            let side = |r: &RecordRef| -> Result<Option<PairSide>, crosscheck_engine::EngineError> {
+                Ok(engine.record(&r.dataset, &r.id)?.map(|shown| PairSide {
+                    dataset: r.dataset.clone(),
+                    id: r.id.clone(),
+                    caption: shown.caption,
+                    key_properties: shown.key_properties,
+                }))
+            };
+            if let (Some(left), Some(right)) = (side(&pair.left)?, side(&pair.right)?) {
+                pairs.push(context! { left, right, is_match => pair.is_match, summary => pair.summary });
+            }
+        }
+        Ok((judgements, pairs))
+    })
+    .await;
     match listed {
-        Ok(mut judgements) => {
+        Ok((mut judgements, pairs)) => {
             judgements.reverse(); // newest first
-            let pairs: Vec<Value> = Vec::new();
             let context = context! { page => "xref", judgements, pairs };
             ui.render(StatusCode::OK, "xref.html", &viewer, context)
         }

@@ -316,12 +316,8 @@ async fn with_tokens_the_page_signs_in_and_a_reader_cannot_decide() {
     assert_eq!(desk.app.clone().oneshot(request).await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn a_judgement_from_the_xref_page_is_recorded_and_listed() {
-    let desk = desk();
-    let mut browser = desk.browser();
-    let page = browser.get("/ui/xref").await;
-    assert!(page.body.contains("crosscheck xref"), "the page says where pairs come from");
+/// Judges the registry's two Viktor Hollows `different` from `page`'s form, as a reviewer would.
+async fn judge_r1_r2(browser: &mut Browser<'_>, page: &Page, reason: &str) -> Page {
     let csrf = page.csrf();
     let fields = [
         ("csrf", csrf.as_str()),
@@ -330,9 +326,18 @@ async fn a_judgement_from_the_xref_page_is_recorded_and_listed() {
         ("right_dataset", "registry"),
         ("right_id", "r2"),
         ("judgement", "different"),
-        ("reason", "born nine years apart"),
+        ("reason", reason),
     ];
-    let judged = browser.post("/ui/xref/judgements", &fields).await;
+    browser.post("/ui/xref/judgements", &fields).await
+}
+
+#[tokio::test]
+async fn a_judgement_from_the_xref_page_is_recorded_and_listed() {
+    let desk = desk();
+    let mut browser = desk.browser();
+    let page = browser.get("/ui/xref").await;
+    assert!(page.body.contains("crosscheck xref"), "the page says where pairs come from");
+    let judged = judge_r1_r2(&mut browser, &page, "born nine years apart").await;
     assert_eq!(judged.status, StatusCode::SEE_OTHER, "{}", judged.body);
     let page = browser.get("/ui/xref").await;
     assert!(page.body.contains("born nine years apart"));
@@ -370,4 +375,33 @@ async fn another_sites_script_gets_no_page_and_cannot_post() {
     assert!(desk.engine.audit(Some("hollow")).unwrap().is_empty());
     // the page's own form, from its own origin
     assert_eq!(browser.send(from("POST", "http://127.0.0.1:8000", fields)).await.status, StatusCode::SEE_OTHER);
+}
+
+/// Discards a cross-reference's lines: the test wants its review queue.
+struct Discard;
+
+impl crosscheck_engine::xref::XrefSink for Discard {
+    fn pairs(&mut self, _: &[crosscheck_engine::wire::XrefPair]) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn clusters(&mut self, _: &[crosscheck_engine::wire::XrefCluster]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_xref_page_lists_the_latest_runs_pairs_until_they_are_judged() {
+    let desk = desk();
+    let request = crosscheck_engine::xref::XrefRequest::new("registry");
+    desk.engine.xref(&request, &mut Discard, &crosscheck_engine::xref::Quiet).unwrap();
+    let mut browser = desk.browser();
+    let page = browser.get("/ui/xref").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"data-pair="registry:r1|registry:r2""#), "{}", page.body);
+    assert!(page.body.contains("Possible match"), "the namesakes born nine years apart score below the threshold");
+    assert!(page.body.contains("1970-05-05"), "each side's key properties are shown");
+    assert_eq!(judge_r1_r2(&mut browser, &page, "two men").await.status, StatusCode::SEE_OTHER);
+    let page = browser.get("/ui/xref").await;
+    assert!(!page.body.contains(r#"data-pair="registry:r1|registry:r2""#), "judged, so no longer to judge");
+    assert!(page.body.contains("two men"));
 }
