@@ -51,6 +51,7 @@ pub mod suggest;
 pub mod verify;
 pub mod wire;
 pub mod xref;
+pub mod xref_pieces;
 
 pub use scoring::Scorer;
 pub use screen::{Hit, ScreenFilter, ScreenOptions, Screening, Snapshot};

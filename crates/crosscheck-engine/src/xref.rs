@@ -25,12 +25,12 @@
 //! Scores are `compare`'s: a stored record is the entity `compare` completes (it was cleaned and
 //! validated when loaded), prepared and scored by the same scorer (a test holds them equal).
 
-use crate::blocks::{birth_number, Block, PairRules, Shape};
+use crate::blocks::{Block, PairRules, Shape};
 use crate::cluster::{self, Evidence};
+use crate::xref_pieces::{cluster_line, Fact, PairScorer};
 use crate::{wire, Engine, EngineError};
 use crosscheck_audit::RecordRef;
-use crosscheck_match::{birth_dates_disagree, Prepared};
-use crosscheck_model::Schema;
+use crosscheck_match::Prepared;
 use crosscheck_store::{Dataset, StoreError};
 use crosscheck_verify::Judgement;
 use rayon::prelude::*;
@@ -247,22 +247,6 @@ impl Universe {
     }
 }
 
-/// What pairing needs of an entity: whether it can match at all, and its birth date.
-#[derive(Clone, Copy)]
-struct Fact {
-    schema: Option<&'static Schema>,
-    birth: u32,
-}
-
-impl Fact {
-    fn compatible(&self, other: &Fact) -> bool {
-        match (self.schema, other.schema) {
-            (Some(a), Some(b)) => a.can_match(b) && b.can_match(a),
-            _ => false,
-        }
-    }
-}
-
 impl Engine {
     /// Cross-references `request.dataset` (see the module docs), writing pairs and then clusters
     /// to `sink`. Everything that can be refused (an unknown dataset, `against` the same one) is
@@ -300,10 +284,8 @@ impl Engine {
         judged.extend(request.judgements.iter().cloned());
 
         let scorer = *self.scorer();
-        let threshold = request.threshold.unwrap_or(scorer.default_threshold());
-        // below half the threshold a pair is not even a possible match (`match`'s cut)
-        let floor = threshold / 2.0;
-        let written_from = request.min_score.unwrap_or(floor);
+        let scoring = PairScorer::new(scorer, request.threshold, request.min_score);
+        let (threshold, written_from) = (scoring.threshold, scoring.written_from);
         let mut summary = XrefSummary {
             scorer: scorer.id(),
             threshold,
@@ -357,7 +339,7 @@ impl Engine {
                         let score = scorer.score(&get(a).1, &get(b).1);
                         // kept when written, or when it matches (clusters need every match,
                         // whatever `min_score` writes)
-                        (score >= written_from || score >= threshold).then_some((a, b, score))
+                        scoring.kept(score).then_some((a, b, score))
                     })
                     .collect();
                 matches.extend(scored.iter().filter(|p| p.2 >= threshold));
@@ -366,14 +348,12 @@ impl Engine {
                     .par_iter()
                     .map(|&(a, b, _)| {
                         let ((left_id, left), (right_id, right)) = (get(a), get(b));
-                        let scored = scorer.explain(left, right);
-                        wire::XrefPair {
-                            left: universe.record(a, left_id.clone()),
-                            right: universe.record(b, right_id.clone()),
-                            score: scored.score,
-                            is_match: scored.score >= threshold,
-                            explanation: scored.explanation,
-                        }
+                        scoring.line(
+                            universe.record(a, left_id.clone()),
+                            universe.record(b, right_id.clone()),
+                            left,
+                            right,
+                        )
                     })
                     .collect();
                 sink.pairs(&lines).map_err(XrefError::Write)?;
@@ -440,7 +420,7 @@ impl Engine {
             // not even a possible match, or born on other dates (a pair that matched despite
             // it was let through above): two people that only a chain would have put together
             let (left, right) = (kept(a).unwrap_or_else(|| &cache[&a]), kept(b).unwrap_or_else(|| &cache[&b]));
-            scorer.score(left, right) < floor || birth_dates_disagree(left, right)
+            scoring.contradicts((&facts[a as usize], &facts[b as usize]), left, right)
         };
         let evidence = Evidence { matches: &matches, same: &same, different: &different };
         let clusters = cluster::cluster(universe.n as usize, &evidence, contradicts);
@@ -467,12 +447,11 @@ impl Engine {
                     if members[0] != e {
                         return Ok(None);
                     }
-                    let mut refs = members
+                    let refs = members
                         .iter()
                         .map(|&m| universe.id(m).map(|id| universe.record(m, id)))
                         .collect::<Result<Vec<_>, _>>()?;
-                    refs.sort();
-                    Ok(Some(wire::XrefCluster { cluster: cluster_id(&refs), size: refs.len(), members: refs }))
+                    Ok(Some(cluster_line(refs)))
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?
                 .into_iter()
@@ -620,18 +599,6 @@ impl BestPairs {
     }
 }
 
-/// A cluster's stable id: the first 16 hex digits of the SHA-256 of its sorted members.
-fn cluster_id(members: &[RecordRef]) -> String {
-    let mut hash = Sha256::new();
-    for m in members {
-        hash.update(m.dataset.as_bytes());
-        hash.update([0x1f]);
-        hash.update(m.id.as_bytes());
-        hash.update([0x1e]);
-    }
-    crate::desk::hex(&hash.finalize()[..8])
-}
-
 /// Every entity's [`Fact`], read on every core.
 fn read_facts(universe: &Universe, progress: &dyn XrefProgress) -> Result<Vec<Fact>, StoreError> {
     let chunk = 1u32 << 14;
@@ -642,9 +609,7 @@ fn read_facts(universe: &Universe, progress: &dyn XrefProgress) -> Result<Vec<Fa
             .into_par_iter()
             .map(|e| {
                 let entity = universe.entity(e)?;
-                let schema = entity.schema_def().filter(|s| s.matchable);
-                let birth = entity.get("birthDate").iter().map(|d| birth_number(d)).find(|&b| b != 0).unwrap_or(0);
-                Ok(Fact { schema, birth })
+                Ok(Fact::of(&entity))
             })
             .collect::<Result<_, StoreError>>()?;
         facts.extend(part);
@@ -735,4 +700,4 @@ fn named_entities(pairs: &[(u32, u32)], n: u32) -> Vec<u32> {
 
 #[cfg(test)]
 #[path = "xref_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -3,7 +3,7 @@ use crate::compare::compare;
 use crosscheck_model::Entity;
 use crosscheck_store::DatasetMeta;
 
-fn person(id: &str, name: &str, birth: Option<&str>) -> Entity {
+pub(crate) fn person(id: &str, name: &str, birth: Option<&str>) -> Entity {
     let mut e = Entity::new(id, "Person");
     e.add("name", name);
     if let Some(b) = birth {
@@ -12,7 +12,7 @@ fn person(id: &str, name: &str, birth: Option<&str>) -> Entity {
     e
 }
 
-fn load(engine: &Engine, dataset: &str, entities: &[Entity]) {
+pub(crate) fn load(engine: &Engine, dataset: &str, entities: &[Entity]) {
     let mut builder = engine.store().builder(DatasetMeta::new(dataset, dataset, "other")).unwrap();
     for e in entities {
         builder.add(e).unwrap();
@@ -21,9 +21,9 @@ fn load(engine: &Engine, dataset: &str, entities: &[Entity]) {
 }
 
 #[derive(Default)]
-struct Lines {
-    pairs: Vec<wire::XrefPair>,
-    clusters: Vec<wire::XrefCluster>,
+pub(crate) struct Lines {
+    pub(crate) pairs: Vec<wire::XrefPair>,
+    pub(crate) clusters: Vec<wire::XrefCluster>,
 }
 
 impl XrefSink for Lines {
@@ -37,7 +37,7 @@ impl XrefSink for Lines {
     }
 }
 
-fn run(engine: &Engine, request: &XrefRequest) -> (Lines, XrefSummary) {
+pub(crate) fn run(engine: &Engine, request: &XrefRequest) -> (Lines, XrefSummary) {
     let mut lines = Lines::default();
     let summary = engine.xref(request, &mut lines, &Quiet).unwrap();
     (lines, summary)
@@ -61,7 +61,7 @@ fn namesakes() -> Vec<Entity> {
     ]
 }
 
-fn engine_with(datasets: &[(&str, Vec<Entity>)]) -> (tempfile::TempDir, Engine) {
+pub(crate) fn engine_with(datasets: &[(&str, Vec<Entity>)]) -> (tempfile::TempDir, Engine) {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(dir.path()).unwrap();
     for (name, entities) in datasets {

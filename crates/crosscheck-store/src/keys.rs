@@ -150,6 +150,25 @@ pub(crate) fn push_key_hashes(entity: &Entity, key: HashKey, out: &mut Vec<(u64,
     out.truncate(start + kept);
 }
 
+/// The key hashes of an entity loaded from `parts` (the records of one id in the order read;
+/// one for most entities) whose merge is `merged`, exactly as a load files them: each part's
+/// keys and, when there are several parts, the screening keys of the merged entity (an assembled
+/// name, one part's birth date giving another's names their `y:` keys). Sorted, unique. For a
+/// front end that computes the index on other machines (the Spark job): the same hashes as the
+/// store's under the same `key`.
+pub fn entity_key_hashes(parts: &[Entity], merged: &Entity, key: HashKey) -> Vec<(u64, u32)> {
+    let mut out = Vec::new();
+    for part in parts {
+        push_key_hashes(part, key, &mut out);
+    }
+    if parts.len() > 1 {
+        out.extend(index_keys(merged).iter().map(|k| split(key.hash(k))));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// [`push_key_hashes`] into a vector of their own, pushed after a value already there (as in a
 /// batch's buffer), which must come out untouched.
 #[cfg(test)]

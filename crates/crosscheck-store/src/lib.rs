@@ -81,7 +81,7 @@ pub use builder::{AddError, Builder, LoadStats, PreparedBatch, REJECTS_FILE};
 pub use check::{CheckReport, FileCheck};
 pub use dataset::{Block, Candidate, Dataset};
 pub use hashkey::{HashKey, INDEX_KEY_FILE};
-pub use keys::{index_keys, query_key_groups, reference_keys};
+pub use keys::{entity_key_hashes, index_keys, query_key_groups, reference_keys};
 pub use meta::{DatasetMeta, FileSum, FORMAT_VERSION, KEY_VERSION};
 
 use dataset::OpenError;
