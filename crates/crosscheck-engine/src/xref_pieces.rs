@@ -172,14 +172,16 @@ pub struct Member {
 
 /// The clusters of one connected component of the matches and `same` judgements: `matches`
 /// and the judgements name members by their numbers (`different` pairs may name anyone; those
-/// outside the component are ignored). Every member is in exactly one cluster of the answer.
+/// outside the component are ignored). Every member is in exactly one cluster of the answer,
+/// each given with the number of its first member (the embedded run writes clusters in that
+/// order).
 pub fn cluster_component(
     scoring: &PairScorer,
     members: &mut [Member],
     matches: &[(u32, u32, f64)],
     same: &[(u32, u32)],
     different: &[(u32, u32)],
-) -> Vec<wire::XrefCluster> {
+) -> Vec<(u32, wire::XrefCluster)> {
     members.sort_unstable_by_key(|m| m.number);
     // numbered 0.. in the run's order, so that ties are broken as in the whole run
     let local = |n: u32| members.binary_search_by_key(&n, |m| m.number).ok().map(|i| i as u32);
@@ -199,7 +201,10 @@ pub fn cluster_component(
     .settled();
     (0..members.len() as u32)
         .filter(|&e| clusters.members(e)[0] == e)
-        .map(|e| cluster_line(clusters.members(e).iter().map(|&m| members[m as usize].record.clone()).collect()))
+        .map(|e| {
+            let refs = clusters.members(e).iter().map(|&m| members[m as usize].record.clone()).collect();
+            (members[e as usize].number, cluster_line(refs))
+        })
         .collect()
 }
 

@@ -139,7 +139,7 @@ fn by_pieces(
             .map(|&n| Member { number: n, record: reference(n), entity: records[n as usize].1.entity.clone() })
             .collect();
         let inside: Vec<_> = matches.iter().filter(|m| members.iter().any(|x| x.number == m.0)).copied().collect();
-        clusters.extend(cluster_component(scoring, &mut members, &inside, &[], &[]));
+        clusters.extend(cluster_component(scoring, &mut members, &inside, &[], &[]).into_iter().map(|(_, c)| c));
     }
     (lines, clusters, blocks)
 }

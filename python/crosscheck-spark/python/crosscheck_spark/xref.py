@@ -1,0 +1,425 @@
+"""Cross-reference FtM entities on Apache Spark, as ``crosscheck xref`` does on one machine.
+
+The steps are the engine's (``crosscheck_engine::xref_pieces``), spread over Spark:
+
+1. every line read as ``crosscheck load`` reads it; the first line that cannot be read stops
+   the job (file and line named) before anything is written;
+2. the records of one id merged, with the store's index key hashes (``mapInArrow``);
+3. entities numbered as a load numbers them: the ``--input`` files' first, in the order given,
+   each by first appearance; then the ``--against`` files';
+4. candidate pairs: an equi-join on the exploded key hashes (a ``groupBy`` per key), each
+   block's pairs chosen by the engine's rule for frequent keys, then ``distinct``;
+5. pairs scored in ``mapInArrow`` by the Rust scorer; the written ones (score at least half the
+   threshold) sorted as ``crosscheck xref`` writes them;
+6. clusters: connected components of the matches and ``same`` judgements by large-star /
+   small-star joins (Kiveris et al., 2014), then each component clustered by the engine's
+   greedy rule with its veto; every other entity a cluster of one.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import sys
+import time
+
+from . import native
+
+EXAMPLES = """\
+examples:
+  python -m crosscheck_spark.xref --input people.jsonl --output pairs/ --clusters clusters/
+  python -m crosscheck_spark.xref --input leak.jsonl --against un.jsonl \\
+      --output pairs/ --threshold 0.8 --master spark://10.0.0.5:7077
+
+The pairs and clusters are JSON lines, as `crosscheck xref` writes them, in Spark part files
+(part-00000-….txt, in order; _SUCCESS once complete). A dataset is named as `crosscheck load`
+names it: --dataset, else the first file's name without its extension.
+
+exit codes: 0 done; 2 a usage or input error (nothing written)."""
+
+
+class InputError(Exception):
+    """Bad input, named for the person running the job (exit 2)."""
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="python -m crosscheck_spark.xref",
+        description="Cross-reference FtM entities on Apache Spark: the pairs and clusters of "
+        "`crosscheck xref`, scored by the same engine.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--input", nargs="+", required=True, metavar="FILE",
+                   help="FtM JSON-lines files (or Parquet: .parquet) of the dataset to deduplicate or link")
+    p.add_argument("--against", nargs="+", metavar="FILE",
+                   help="link mode: pairs across the two datasets only, clusters over both")
+    p.add_argument("--output", required=True, metavar="DIR", help="where the pairs go (replaced)")
+    p.add_argument("--clusters", metavar="DIR", help="where the clusters go (replaced)")
+    p.add_argument("--threshold", type=float, metavar="T",
+                   help="`match` is score >= T [default: the scorer's, 0.7]")
+    p.add_argument("--min-score", type=float, metavar="S",
+                   help="pairs scoring at least S are written [default: half the threshold]")
+    p.add_argument("--scorer", metavar="NAME", help="scoring algorithm by name or id [default: crosscheck-v2]")
+    p.add_argument("--judgements", metavar="FILE",
+                   help='JSON lines {"left": {"dataset","id"}, "right": {...}, "judgement": "same"|"different"}')
+    p.add_argument("--dataset", metavar="NAME", help="the --input dataset's name [default: the first file's stem]")
+    p.add_argument("--against-dataset", metavar="NAME",
+                   help="the --against dataset's name [default: its first file's stem]")
+    p.add_argument("--index-key", metavar="FILE",
+                   help="hash the index keys with this key (a data directory's index.key) [default: a new one]")
+    p.add_argument("--master", metavar="URL",
+                   help="Spark master [default: spark-submit's, else local[*]]")
+    p.add_argument("--partitions", type=int, metavar="N",
+                   help="shuffle partitions [default: twice the cores Spark has]")
+    args = p.parse_args(argv)
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        p.error(f"--threshold {args.threshold}: a threshold is between 0 and 1")
+    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
+        p.error(f"--min-score {args.min_score}: a score is between 0 and 1")
+    return args
+
+
+def stem(path):
+    name = os.path.basename(path.rstrip("/"))
+    return name.split(".", 1)[0] if not name.startswith(".") else name
+
+
+def check_files(files):
+    for f in files:
+        if "://" not in f and not os.path.exists(f):
+            raise InputError(f"{f}: no such file")
+
+
+def read_index_key(path):
+    if path is None:
+        return (secrets.randbits(64), secrets.randbits(64))
+    try:
+        with open(path, encoding="utf-8") as f:
+            key = json.load(f)
+        if key.get("hash") != "siphash-1-3-128":
+            raise ValueError(f"hash {key.get('hash')!r}, not siphash-1-3-128")
+        return (int(key["k0"], 16), int(key["k1"], 16))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"{path}: not an index key file ({e})") from e
+
+
+def session(args):
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    # local workers run this interpreter, which has the engine installed
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("crosscheck xref")
+    if args.master or not SparkConf().contains("spark.master"):
+        builder = builder.master(args.master or "local[*]")
+    builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", "4096")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    parts = args.partitions or max(2, 2 * spark.sparkContext.defaultParallelism)
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    return spark
+
+
+def read_lines(spark, files, side):
+    """(side, file, line, text) of every line; Parquet rows as FtM JSON lines, numbered."""
+    from pyspark.sql import functions as F
+
+    frames = []
+    for index, path in enumerate(files):
+        if path.endswith(".parquet"):
+            frame = spark.read.parquet(path)
+            missing = [c for c in ("id", "schema", "properties") if c not in frame.columns]
+            if missing:
+                raise InputError(f"{path}: no column {', '.join(f'`{c}`' for c in missing)} "
+                                 "(an FtM Parquet file has `id`, `schema` and `properties`)")
+            props = frame.schema["properties"].dataType.simpleString()
+            properties = F.col("properties")
+            if props == "string":
+                properties = F.from_json("properties", "map<string,array<string>>")
+            frame = frame.select(
+                F.lit(side).cast("long").alias("side"), F.lit(index).cast("long").alias("file"),
+                (F.monotonically_increasing_id() + 1).alias("line"),
+                F.to_json(F.struct(F.col("id").cast("string").alias("id"),
+                                   F.col("schema").cast("string").alias("schema"),
+                                   properties.alias("properties"))).alias("text"))
+        else:
+            rdd = spark.sparkContext.textFile(path).zipWithIndex().map(
+                lambda t, s=side, i=index: (s, i, t[1] + 1, t[0]))
+            frame = spark.createDataFrame(rdd, "side long, file long, line long, text string")
+        frames.append(frame)
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.unionByName(frame)
+    return out
+
+
+def _map(frame, fn, schema):
+    return frame.mapInArrow(fn, schema)
+
+
+def parse(lines):
+    def run(batches):
+        import pyarrow as pa
+        for batch in batches:
+            read = native.read_lines(pa.RecordBatch.from_arrays([batch.column("text")], names=["text"]))
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("side"), batch.column("file"), batch.column("line"),
+                 read.column("id"), read.column("json"), read.column("error")],
+                names=["side", "file", "line", "id", "json", "error"])
+
+    return _map(lines, run, "side long, file long, line long, id string, json string, error string")
+
+
+def first_error(frame, files_by_side):
+    from pyspark.sql import functions as F
+
+    bad = frame.where(F.col("error").isNotNull()).orderBy("side", "file", "line").limit(1).collect()
+    if bad:
+        row = bad[0]
+        raise InputError(f"{files_by_side[row['side']][row['file']]}: line {row['line']}: {row['error']}")
+
+
+def merge(parsed, key):
+    from pyspark.sql import functions as F
+
+    parts = parsed.where(F.col("id").isNotNull()).groupBy("side", "id").agg(
+        F.sort_array(F.collect_list(F.struct("file", "line", "json"))).alias("parts"))
+    parts = parts.select(
+        "side", F.col("parts")[0]["file"].alias("file"), F.col("parts")[0]["line"].alias("line"),
+        F.transform("parts", lambda p: p["json"]).alias("parts"))
+
+    def run(batches):
+        import pyarrow as pa
+        for batch in batches:
+            got = native.records(pa.RecordBatch.from_arrays([batch.column("parts")], names=["parts"]), key)
+            yield pa.RecordBatch.from_arrays(
+                [batch.column("side"), batch.column("file"), batch.column("line")]
+                + [got.column(c) for c in ("id", "json", "matchable", "birth", "keys", "error")],
+                names=["side", "file", "line", "id", "json", "matchable", "birth", "keys", "error"])
+
+    return _map(parts, run, "side long, file long, line long, id string, json string, matchable boolean, "
+                            "birth long, keys array<binary>, error string")
+
+
+def number(records):
+    """Numbers the entities 0.. in load order (side, file, line of first appearance), without
+    bringing them to one partition: a range-partitioned sort, then each partition's offset."""
+    from pyspark.sql import functions as F
+
+    ordered = records.orderBy("side", "file", "line").select(
+        "*", F.spark_partition_id().alias("pid"), F.monotonically_increasing_id().alias("mid")).persist()
+    counts = dict(ordered.groupBy("pid").count().collect())
+    offsets, total = {}, 0
+    for pid in sorted(counts):
+        offsets[pid] = total
+        total += counts[pid]
+    offset = F.element_at(F.create_map(*[x for pid, o in offsets.items() for x in (F.lit(pid), F.lit(o))]),
+                          F.col("pid")) if offsets else F.lit(0)
+    numbered = ordered.select(
+        (offset + F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33)).cast("long").alias("n"),
+        "side", "id", "json", "matchable", "birth", "keys")
+    return numbered, total
+
+
+def candidate_pairs(numbered, rules, link):
+    from pyspark.sql import functions as F
+
+    keys = numbered.where("matchable").select("n", "side", "birth", F.explode("keys").alias("key"))
+    blocks = keys.groupBy("key").agg(
+        F.collect_list(F.struct("n", "birth", "side")).alias("members"),
+        F.count("*").alias("size"), F.countDistinct("side").alias("sides"))
+    blocks = blocks.where("sides = 2") if link else blocks.where("size >= 2")
+
+    def run(batches):
+        import pyarrow as pa
+        for batch in batches:
+            yield native.block_pairs(pa.RecordBatch.from_arrays([batch.column("members")], names=["members"]),
+                                     rules, link)
+
+    return _map(blocks.select("members"), run, "a long, b long").distinct()
+
+
+def score(pairs, numbered, scorer, threshold, min_score, datasets, base):
+    from pyspark.sql import functions as F
+
+    ents = numbered.select("n", "json")
+    joined = pairs.join(ents.select(F.col("n").alias("a"), F.col("json").alias("a_json")), "a") \
+        .join(ents.select(F.col("n").alias("b"), F.col("json").alias("b_json")), "b")
+
+    def run(batches):
+        for batch in batches:
+            yield native.score_pairs(batch, scorer, threshold, min_score, datasets, base)
+
+    return _map(joined.select("a", "b", "a_json", "b_json"), run,
+                "a long, b long, score double, match boolean, line string")
+
+
+def connected_components(edges):
+    """(n, comp) for every entity on an edge: comp is the smallest entity of its component.
+    Large-star then small-star until every edge points from a leaf to its star's centre."""
+    from pyspark.sql import functions as F
+
+    e = edges.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v")).where("u != v").distinct()
+    e = e.localCheckpoint()
+    while True:
+        both = e.unionByName(e.select(F.col("v").alias("u"), F.col("u").alias("v")))
+        m = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+        large = both.join(m, "u").where(F.col("v") > F.col("u")).select(F.col("v").alias("u"), F.col("m").alias("v"))
+        oriented = large.select(F.greatest("u", "v").alias("u"), F.least("u", "v").alias("v")).where("u != v")
+        m2 = oriented.groupBy("u").agg(F.min("v").alias("m"))
+        small = oriented.join(m2, "u").select(F.col("v").alias("u"), F.col("m").alias("v")) \
+            .unionByName(m2.select("u", F.col("m").alias("v")))
+        e = small.select(F.greatest("u", "v").alias("u"), F.least("u", "v").alias("v")).where("u != v") \
+            .distinct().localCheckpoint()
+        centres = e.select(F.col("v").alias("x")).distinct()
+        if e.join(centres, e.u == centres.x).limit(1).count() == 0:
+            break
+    return e.select(F.col("u").alias("n"), F.col("v").alias("comp")) \
+        .unionByName(e.select(F.col("v").alias("n"), F.col("v").alias("comp"))).distinct()
+
+
+def clusters(spark, numbered, matches, same, different, scorer, threshold, datasets, base):
+    from pyspark.sql import functions as F
+
+    pair_schema = "a long, b long"
+    same_df = spark.createDataFrame(same, pair_schema)
+    different_df = spark.createDataFrame(different, pair_schema)
+    edges = matches.select("a", "b").unionByName(same_df)
+    labels = connected_components(edges).persist()
+    members = labels.join(numbered.select("n", "json"), "n").groupBy("comp").agg(
+        F.collect_list(F.struct("n", "json")).alias("members"))
+
+    def listed(frame, fields, name):
+        return frame.join(labels.select(F.col("n").alias("a"), "comp"), "a") \
+            .groupBy("comp").agg(F.collect_list(F.struct(*fields)).alias(name))
+
+    rows = members.join(listed(matches, ["a", "b", "score"], "matches"), "comp", "left") \
+        .join(listed(same_df, ["a", "b"], "same"), "comp", "left") \
+        .join(listed(different_df, ["a", "b"], "different"), "comp", "left")
+
+    def run(batches):
+        for batch in batches:
+            yield native.cluster_components(batch, scorer, threshold, datasets, base)
+
+    joined = _map(rows.select("members", "matches", "same", "different"), run, "n long, line string")
+    alone = numbered.select("n", "id").join(labels.select("n"), "n", "left_anti")
+
+    def run_alone(batches):
+        import pyarrow as pa
+        for batch in batches:
+            lines = native.singletons(batch, datasets, base)
+            yield pa.RecordBatch.from_arrays([batch.column("n"), lines.column("line")], names=["n", "line"])
+
+    return joined.unionByName(_map(alone, run_alone, "n long, line string"))
+
+
+def judgement_pairs(spark, path, numbered, datasets):
+    from pyspark.sql import functions as F
+
+    if path is None:
+        return [], [], 0, 0
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot be read ({e})") from e
+    try:
+        judged = native.read_judgements(text)
+    except ValueError as e:
+        raise InputError(f"{path}: {e}") from e
+    if not judged:
+        return [], [], 0, 0
+    refs = spark.createDataFrame(
+        [(i, side, ds, id_) for i, (lds, lid, rds, rid, _) in enumerate(judged)
+         for side, ds, id_ in ((0, lds, lid), (1, rds, rid))],
+        "j long, end long, dataset string, id string")
+    names = spark.createDataFrame(list(enumerate(datasets)), "side long, dataset string")
+    found = refs.join(names, "dataset").join(numbered.select("side", "id", "n"), ["side", "id"])
+    ends = {}
+    for row in found.select("j", "end", "n").collect():
+        ends.setdefault(row["j"], {})[row["end"]] = row["n"]
+    same, different = [], []
+    for j, (_, _, _, _, is_same) in enumerate(judged):
+        pair = ends.get(j, {})
+        if 0 in pair and 1 in pair and pair[0] != pair[1]:
+            a, b = sorted((pair[0], pair[1]))
+            (same if is_same else different).append((a, b))
+    applied = len(same) + len(different)
+    return same, different, applied, len(judged) - applied
+
+
+def write_lines(frame, path, *order):
+    """The lines in `order`, as part files that read in sequence give that order."""
+    frame.orderBy(*order).select("line").write.mode("overwrite").text(path)
+
+
+def run(args):
+    started = time.time()
+    check_files(args.input + (args.against or []))
+    datasets = [args.dataset or stem(args.input[0])]
+    files_by_side = [args.input]
+    if args.against:
+        datasets.append(args.against_dataset or stem(args.against[0]))
+        files_by_side.append(args.against)
+        if datasets[0] == datasets[1]:
+            raise InputError(f"--against names the dataset being cross-referenced (`{datasets[0]}`): "
+                             "to find duplicates inside one dataset, leave --against out; "
+                             "to link two, give them other names (--dataset, --against-dataset)")
+    link = len(datasets) == 2
+    key = read_index_key(args.index_key)
+    scorer, default_threshold = native.scorer_info(args.scorer) if args.scorer else native.scorer_info()
+    threshold = args.threshold if args.threshold is not None else default_threshold
+    rules = native.pair_rules()
+
+    spark = session(args)
+    try:
+        from pyspark.sql import functions as F
+
+        lines = read_lines(spark, files_by_side[0], 0)
+        if link:
+            lines = lines.unionByName(read_lines(spark, files_by_side[1], 1))
+        parsed = parse(lines).persist()
+        first_error(parsed, files_by_side)
+        records = merge(parsed, key).persist()
+        first_error(records, files_by_side)
+        parsed.unpersist()
+        numbered, total = number(records)
+        numbered = numbered.persist()
+        base = numbered.where("side = 0").count() if link else total
+        same, different, applied, elsewhere = judgement_pairs(spark, args.judgements, numbered, datasets)
+
+        pairs = candidate_pairs(numbered, rules, link).persist()
+        scored = score(pairs, numbered, scorer, args.threshold, args.min_score, datasets, base).persist()
+        write_lines(scored.where(F.col("line").isNotNull()), args.output, "a", "b")
+        matches = scored.where("match").select("a", "b", "score").persist()
+        summary = {
+            "scorer": scorer, "threshold": threshold, "entities": total,
+            "candidate_pairs": pairs.count(),
+            "pairs_written": scored.where(F.col("line").isNotNull()).count(),
+            "matches": matches.count(), "judgements_applied": applied, "judgements_elsewhere": elsewhere,
+        }
+        if args.clusters:
+            found = clusters(spark, numbered, matches, same, different, scorer, args.threshold, datasets, base) \
+                .persist()
+            write_lines(found, args.clusters, "n")
+            summary["clusters"] = found.count()
+        summary["seconds"] = round(time.time() - started, 1)
+        print("crosscheck-spark xref: " + json.dumps(summary), file=sys.stderr)
+    finally:
+        spark.stop()
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        run(args)
+    except InputError as e:
+        print(f"crosscheck-spark xref: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
