@@ -315,20 +315,23 @@ def clusters(spark, numbered, matches, same, different, scorer, threshold, datas
     return joined.unionByName(_map(alone, run_alone, "n long, line string"))
 
 
-def judgement_pairs(spark, path, numbered, datasets):
-    from pyspark.sql import functions as F
-
+def read_judgements(path):
+    """The judgements in effect of a judgements file, read whole before Spark starts."""
     if path is None:
-        return [], [], 0, 0
+        return []
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot be read ({e})") from e
     try:
-        judged = native.read_judgements(text)
+        return native.read_judgements(text)
     except ValueError as e:
         raise InputError(f"{path}: {e}") from e
+
+
+def judgement_pairs(spark, judged, numbered, datasets):
+    """The judged pairs as entity numbers: (same, different, applied, elsewhere)."""
     if not judged:
         return [], [], 0, 0
     refs = spark.createDataFrame(
@@ -372,6 +375,7 @@ def run(args):
     scorer, default_threshold = native.scorer_info(args.scorer) if args.scorer else native.scorer_info()
     threshold = args.threshold if args.threshold is not None else default_threshold
     rules = native.pair_rules()
+    judged = read_judgements(args.judgements)
 
     spark = session(args)
     try:
@@ -388,7 +392,7 @@ def run(args):
         numbered, total = number(records)
         numbered = numbered.persist()
         base = numbered.where("side = 0").count() if link else total
-        same, different, applied, elsewhere = judgement_pairs(spark, args.judgements, numbered, datasets)
+        same, different, applied, elsewhere = judgement_pairs(spark, judged, numbered, datasets)
 
         pairs = candidate_pairs(numbered, rules, link).persist()
         scored = score(pairs, numbered, scorer, args.threshold, args.min_score, datasets, base).persist()
