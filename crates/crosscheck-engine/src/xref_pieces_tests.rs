@@ -35,11 +35,14 @@ fn crowd(prefix: &str, n: usize, seed: u64) -> Vec<Entity> {
     // one id given in two records: the second adds a birth date
     out.push(person(&format!("{prefix}m"), "Anna Novak", None));
     out.push(person(&format!("{prefix}m"), "Anna Novakova", Some("1951-02-02")));
-    let mut company = Entity::new(&format!("{prefix}co"), "Company");
+    let mut company = Entity::new(format!("{prefix}co"), "Company");
     company.add("name", "Anna Novak");
     out.push(company);
     out
 }
+
+/// Each (side, key hash) with the entity numbers filed under it.
+type Blocks = BTreeMap<(usize, (u64, u32)), BTreeSet<u32>>;
 
 /// What a Spark job does with the pieces: records merged by id in order of first appearance,
 /// numbered one dataset after the other, blocked on their key hashes, scored, clustered by
@@ -48,7 +51,7 @@ fn by_pieces(
     engine: &Engine,
     sides: &[(&str, &[Entity])],
     scoring: &PairScorer,
-) -> (Vec<wire::XrefPair>, Vec<wire::XrefCluster>, BTreeMap<(usize, (u64, u32)), BTreeSet<u32>>) {
+) -> (Vec<wire::XrefPair>, Vec<wire::XrefCluster>, Blocks) {
     let key = engine.store().hash_key().unwrap();
     let mut records: Vec<(usize, Record)> = Vec::new();
     for (side, (_, entities)) in sides.iter().enumerate() {
@@ -71,7 +74,7 @@ fn by_pieces(
         id: records[n as usize].1.entity.id.clone(),
     };
     // blocks by key hash, per side
-    let mut blocks: BTreeMap<(usize, (u64, u32)), BTreeSet<u32>> = BTreeMap::new();
+    let mut blocks: Blocks = BTreeMap::new();
     for (n, (side, record)) in records.iter().enumerate() {
         for &k in &record.keys {
             blocks.entry((*side, k)).or_default().insert(n as u32);
@@ -161,8 +164,7 @@ fn the_pieces_give_the_pairs_clusters_and_keys_of_a_dedupe() {
     assert_eq!(json(&clusters), json(&whole.clusters));
     // the keys the pieces compute are those the load filed, with the same members
     let dataset = engine.store().snapshot("crowd").unwrap();
-    let stored: BTreeMap<(usize, (u64, u32)), BTreeSet<u32>> =
-        dataset.blocks().map(|b| ((0, b.key()), b.entities().collect())).collect();
+    let stored: Blocks = dataset.blocks().map(|b| ((0, b.key()), b.entities().collect())).collect();
     assert_eq!(stored, blocks);
 }
 

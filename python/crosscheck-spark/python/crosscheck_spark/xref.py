@@ -23,7 +23,7 @@ import secrets
 import sys
 import time
 
-from . import native
+from crosscheck_spark import native  # absolute: spark-submit runs this file as a script
 
 EXAMPLES = """\
 examples:
@@ -71,7 +71,10 @@ def parse_args(argv):
     p.add_argument("--master", metavar="URL",
                    help="Spark master [default: spark-submit's, else local[*]]")
     p.add_argument("--partitions", type=int, metavar="N",
-                   help="shuffle partitions [default: twice the cores Spark has]")
+                   help="shuffle partitions [default: one per 16 MiB of input, at least twice the cores]")
+    p.add_argument("--driver-memory", metavar="SIZE", default="4g",
+                   help="memory of the Spark driver this job starts (local runs; under spark-submit, "
+                        "spark-submit's --driver-memory decides) [default: 4g]")
     args = p.parse_args(argv)
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         p.error(f"--threshold {args.threshold}: a threshold is between 0 and 1")
@@ -105,21 +108,39 @@ def read_index_key(path):
 
 
 def session(args):
-    from pyspark import SparkConf
+    """The Spark session: spark-submit's (its master and settings stand), else a local one.
+    Settings the job picks (batch size, shuffle partitions) apply only where nobody set them."""
     from pyspark.sql import SparkSession
 
     # local workers run this interpreter, which has the engine installed
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("crosscheck xref")
-    if args.master or not SparkConf().contains("spark.master"):
-        builder = builder.master(args.master or "local[*]")
-    builder = builder.config("spark.sql.execution.arrow.maxRecordsPerBatch", "4096")
-    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    # spark-submit starts the JVM first and hands over its gateway: its --master is the master
+    if args.master or "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # this job starts the JVM: its driver (all of a local run) gets the memory asked for
+        builder = builder.master(args.master or "local[*]").config("spark.driver.memory", args.driver_memory)
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
-    parts = args.partitions or max(2, 2 * spark.sparkContext.defaultParallelism)
-    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+    given = spark.sparkContext.getConf()
+    if not given.contains("spark.sql.execution.arrow.maxRecordsPerBatch"):
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "4096")
+    if args.partitions:
+        spark.conf.set("spark.sql.shuffle.partitions", str(args.partitions))
+    elif not given.contains("spark.sql.shuffle.partitions"):
+        # a piece of about 16 MiB of input per task, and at least two tasks per core
+        size = sum(input_bytes(f) for f in args.input + (args.against or []))
+        parts = max(2 * spark.sparkContext.defaultParallelism, -(-size // (16 << 20)))
+        spark.conf.set("spark.sql.shuffle.partitions", str(parts))
     return spark
+
+
+def input_bytes(path):
+    """The size of a local input file (0 for a URL: Spark's own default then counts)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def read_lines(spark, files, side):
@@ -145,14 +166,36 @@ def read_lines(spark, files, side):
                                    F.col("schema").cast("string").alias("schema"),
                                    properties.alias("properties"))).alias("text"))
         else:
-            rdd = spark.sparkContext.textFile(path).zipWithIndex().map(
-                lambda t, s=side, i=index: (s, i, t[1] + 1, t[0]))
-            frame = spark.createDataFrame(rdd, "side long, file long, line long, text string")
+            frame = numbered_lines(spark, path).select(
+                F.lit(side).cast("long").alias("side"), F.lit(index).cast("long").alias("file"), "line", "text")
         frames.append(frame)
     out = frames[0]
     for frame in frames[1:]:
         out = out.unionByName(frame)
     return out
+
+
+def numbered_lines(spark, path):
+    """(line, text) of a text file, line numbers from 1, read by the JVM (no line passes
+    through Python). Spark reads a file in splits (`_metadata.file_block_start`), each a run
+    of consecutive lines in one task, in order; a split's first line number is the count of
+    lines in the splits before it (one small aggregate), and a line's place in its split is
+    its `monotonically_increasing_id` less the split's first."""
+    from pyspark.sql import functions as F
+
+    raw = spark.read.text(path, wholetext=False).select(
+        F.col("value").alias("text"), F.col("_metadata.file_path").alias("path"),
+        F.col("_metadata.file_block_start").alias("block"), F.monotonically_increasing_id().alias("mid")).persist()
+    blocks = raw.groupBy("path", "block").agg(F.min("mid").alias("first"), F.count("*").alias("lines")).collect()
+    starts, seen = [], {}
+    for row in sorted(blocks, key=lambda r: (r["path"], r["block"])):
+        starts.append((row["path"], row["block"], row["first"], seen.get(row["path"], 0)))
+        seen[row["path"]] = seen.get(row["path"], 0) + row["lines"]
+    if not starts:
+        return raw.select(F.lit(0).cast("long").alias("line"), "text").limit(0)
+    offsets = spark.createDataFrame(starts, "path string, block long, first long, before long")
+    return raw.join(F.broadcast(offsets), ["path", "block"]).select(
+        (F.col("mid") - F.col("first") + F.col("before") + 1).alias("line"), "text")
 
 
 def _map(frame, fn, schema):
@@ -399,7 +442,7 @@ def run(args):
         write_lines(scored.where(F.col("line").isNotNull()), args.output, "a", "b")
         matches = scored.where("match").select("a", "b", "score").persist()
         summary = {
-            "scorer": scorer, "threshold": threshold, "entities": total,
+            "master": spark.sparkContext.master, "scorer": scorer, "threshold": threshold, "entities": total,
             "candidate_pairs": pairs.count(),
             "pairs_written": scored.where(F.col("line").isNotNull()).count(),
             "matches": matches.count(), "judgements_applied": applied, "judgements_elsewhere": elsewhere,
