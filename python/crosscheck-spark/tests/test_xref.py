@@ -161,6 +161,18 @@ def test_parquet_input_gives_the_pairs_of_its_json_lines(tmp_path):
     out = spark_job("--input", tmp_path / "people.parquet", "--output", tmp_path / "pq-pairs")
     assert out.returncode == 0, out.stderr[-3000:]
     assert lines_of(tmp_path / "pq-pairs") == expected
+    out = spark_job("--input", tmp_path / "people.parquet", "--output", tmp_path / "pq-out", "--clusters",
+                    tmp_path / "pq-clusters", "--output-format", "parquet")
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = pq.read_table(tmp_path / "pq-out").to_pylist()
+    lines = [json.loads(line) for line in expected.splitlines()]
+    assert [{**r, "explanation": json.loads(r["explanation"])} for r in rows] == lines, "the lines' fields, in order"
+    clusters = pq.read_table(tmp_path / "pq-clusters").to_pylist()
+    assert clusters == [json.loads(line) for line in lines_of(tmp_path / "sp-clusters").splitlines()]
+    pq.write_table(pa.table({"id": ["a", "b"], "schema": ["Person", "Starship"],
+                             "properties": ['{"name": ["A"]}', '{"name": ["B"]}']}), tmp_path / "bad.parquet")
+    out = spark_job("--input", tmp_path / "bad.parquet", "--output", tmp_path / "bad-pairs")
+    assert out.returncode == 2 and "bad.parquet: row 2: unknown schema `Starship`" in out.stderr, out.stderr[-2000:]
 
 
 def test_an_unreadable_line_stops_the_job_naming_file_and_line_and_nothing_is_written(tmp_path):

@@ -56,6 +56,9 @@ def parse_args(argv):
                    help="link mode: pairs across the two datasets only, clusters over both")
     p.add_argument("--output", required=True, metavar="DIR", help="where the pairs go (replaced)")
     p.add_argument("--clusters", metavar="DIR", help="where the clusters go (replaced)")
+    p.add_argument("--output-format", choices=["json", "parquet"], default="json",
+                   help="json: JSON-lines part files, as crosscheck xref writes; parquet: the same "
+                        "fields as columns (explanation as JSON text) [default: json]")
     p.add_argument("--threshold", type=float, metavar="T",
                    help="`match` is score >= T [default: the scorer's, 0.7]")
     p.add_argument("--min-score", type=float, metavar="S",
@@ -144,7 +147,8 @@ def input_bytes(path):
 
 
 def read_lines(spark, files, side):
-    """(side, file, line, text) of every line; Parquet rows as FtM JSON lines, numbered."""
+    """(side, file, line, text) of every line; Parquet rows as FtM JSON lines, numbered by
+    their row in the file."""
     from pyspark.sql import functions as F
 
     frames = []
@@ -161,7 +165,7 @@ def read_lines(spark, files, side):
                 properties = F.from_json("properties", "map<string,array<string>>")
             frame = frame.select(
                 F.lit(side).cast("long").alias("side"), F.lit(index).cast("long").alias("file"),
-                (F.monotonically_increasing_id() + 1).alias("line"),
+                (F.col("_metadata.row_index") + 1).alias("line"),
                 F.to_json(F.struct(F.col("id").cast("string").alias("id"),
                                    F.col("schema").cast("string").alias("schema"),
                                    properties.alias("properties"))).alias("text"))
@@ -221,7 +225,9 @@ def first_error(frame, files_by_side):
     bad = frame.where(F.col("error").isNotNull()).orderBy("side", "file", "line").limit(1).collect()
     if bad:
         row = bad[0]
-        raise InputError(f"{files_by_side[row['side']][row['file']]}: line {row['line']}: {row['error']}")
+        path = files_by_side[row["side"]][row["file"]]
+        where = "row" if path.endswith(".parquet") else "line"
+        raise InputError(f"{path}: {where} {row['line']}: {row['error']}")
 
 
 def merge(parsed, key):
@@ -396,9 +402,28 @@ def judgement_pairs(spark, judged, numbered, datasets):
     return same, different, applied, len(judged) - applied
 
 
-def write_lines(frame, path, *order):
-    """The lines in `order`, as part files that read in sequence give that order."""
-    frame.orderBy(*order).select("line").write.mode("overwrite").text(path)
+RECORD = "struct<dataset:string,id:string>"
+# Parquet columns of the lines: the JSON fields, `explanation` kept as its JSON text
+PARQUET_COLUMNS = {
+    "pairs": (f"left {RECORD}, right {RECORD}, score double, match boolean", ["explanation"]),
+    "clusters": (f"cluster string, size long, members array<{RECORD}>", []),
+}
+
+
+def write_lines(frame, path, kind, fmt, *order):
+    """The lines in `order`, as part files that read in sequence give that order: JSON lines
+    (`json`), or Parquet with the lines' fields as columns (`parquet`)."""
+    from pyspark.sql import functions as F
+
+    ordered = frame.orderBy(*order)
+    if fmt == "json":
+        ordered.select("line").write.mode("overwrite").text(path)
+        return
+    schema, kept_as_text = PARQUET_COLUMNS[kind]
+    parsed = ordered.select(F.from_json("line", schema).alias("l"), "line")
+    columns = [F.col(f"l.{c.split()[0]}") for c in schema.split(", ")]
+    columns += [F.get_json_object("line", f"$.{c}").alias(c) for c in kept_as_text]
+    parsed.select(*columns).write.mode("overwrite").parquet(path)
 
 
 def run(args):
@@ -439,7 +464,7 @@ def run(args):
 
         pairs = candidate_pairs(numbered, rules, link).persist()
         scored = score(pairs, numbered, scorer, args.threshold, args.min_score, datasets, base).persist()
-        write_lines(scored.where(F.col("line").isNotNull()), args.output, "a", "b")
+        write_lines(scored.where(F.col("line").isNotNull()), args.output, "pairs", args.output_format, "a", "b")
         matches = scored.where("match").select("a", "b", "score").persist()
         summary = {
             "master": spark.sparkContext.master, "scorer": scorer, "threshold": threshold, "entities": total,
@@ -450,7 +475,7 @@ def run(args):
         if args.clusters:
             found = clusters(spark, numbered, matches, same, different, scorer, args.threshold, datasets, base) \
                 .persist()
-            write_lines(found, args.clusters, "n")
+            write_lines(found, args.clusters, "clusters", args.output_format, "n")
             summary["clusters"] = found.count()
         summary["seconds"] = round(time.time() - started, 1)
         print("crosscheck-spark xref: " + json.dumps(summary), file=sys.stderr)
