@@ -13,7 +13,8 @@
 //!   line was refused; all three null for a blank line).
 //! - `records`: `parts` (list of `json`, in the order read) -> `id`, `json`, `matchable`,
 //!   `birth`, `keys` (list of 12-byte key hashes), `error`.
-//! - `block_pairs`: `members` (list of struct `n`, `birth`, `side`) -> `a`, `b`.
+//! - `score_blocks`: `members` (list of struct `n`, `birth`, `side`, `json`) -> `a`, `b`,
+//!   `score` (null when the two cannot match): each block's pairs scored in place.
 //! - `score_pairs`: `a`, `b`, `a_json`, `b_json` -> `a`, `b`, `score`, `match`, `line` (the
 //!   pair's JSON line when it is written, else null); pairs that cannot match are left out.
 //! - `cluster_components`: `members` (list of struct `n`, `json`), `matches` (list of struct
@@ -242,26 +243,35 @@ fn records<'py>(py: Python<'py>, batch: &Bound<'py, PyAny>, k0: u64, k1: u64) ->
     )
 }
 
-/// The candidate pairs of each block (a row: the block's members); in link mode (`link`) a
-/// member's `side` says its dataset (0 or 1) and only pairs across are made.
+/// The candidate pairs of each block scored where the block is (a row: its members with
+/// their JSON), so that no pair travels with its two records: every member is prepared once
+/// per block. `score` is null for a pair whose schemas cannot match. A pair shared by several
+/// blocks comes once from each, with the same score.
 #[pyfunction]
-fn block_pairs<'py>(
+#[pyo3(signature = (batch, block_limit, window, link, scorer_name))]
+fn score_blocks<'py>(
     py: Python<'py>,
     batch: &Bound<'py, PyAny>,
     block_limit: usize,
     window: usize,
     link: bool,
+    scorer_name: &str,
 ) -> PyResult<Capsules<'py>> {
     let batch = import(batch)?;
     let rules = PairRules { block_limit, window };
-    let (mut a, mut b) = (Int64Builder::new(), Int64Builder::new());
+    let scoring = PairScorer::new(scorer(scorer_name)?, None, None);
+    let (mut a, mut b, mut scores) = (Int64Builder::new(), Int64Builder::new(), Float64Builder::new());
     for items in struct_lists(column(&batch, "members")?, "members")?.into_iter().flatten() {
         let n = numbers(field(&items, "members", "n")?, "n")?;
         let birth = numbers(field(&items, "members", "birth")?, "birth")?;
         let side = numbers(field(&items, "members", "side")?, "side")?;
+        let json = texts(field(&items, "members", "json")?, "json")?;
         let (mut left, mut right) = (Vec::new(), Vec::new());
+        let mut at: FxHashMap<u32, usize> = FxHashMap::default();
         for i in 0..n.len() {
-            let member = (entity_number(n[i])?, u32::try_from(birth[i]).unwrap_or(0));
+            let number = entity_number(n[i])?;
+            at.insert(number, i);
+            let member = (number, u32::try_from(birth[i]).unwrap_or(0));
             if link && side[i] != 0 {
                 right.push(member);
             } else {
@@ -269,12 +279,23 @@ fn block_pairs<'py>(
             }
         }
         let pairs = xref_pieces::block_pairs(rules, &mut left, link.then_some(&mut right[..]));
+        // only the members some pair names are prepared (a sorted block pairs neighbours)
+        let mut prepared: FxHashMap<u32, (Entity, crosscheck_match::Prepared)> = FxHashMap::default();
         for (x, y) in pairs {
+            for e in [x, y] {
+                if let std::collections::hash_map::Entry::Vacant(slot) = prepared.entry(e) {
+                    let entity = entity(json[at[&e]].as_deref().unwrap_or_default())?;
+                    let p = scoring.scorer.prepare(&entity);
+                    slot.insert((entity, p));
+                }
+            }
+            let ((l, lp), (r, rp)) = (&prepared[&x], &prepared[&y]);
             a.append_value(i64::from(x));
             b.append_value(i64::from(y));
+            scores.append_option(scoring.score((l, lp), (r, rp)));
         }
     }
-    export(py, vec![("a", Arc::new(a.finish())), ("b", Arc::new(b.finish()))])
+    export(py, vec![("a", Arc::new(a.finish())), ("b", Arc::new(b.finish())), ("score", Arc::new(scores.finish()))])
 }
 
 /// Scores candidate pairs; the pairs written carry their JSON line.
@@ -452,7 +473,7 @@ fn pair_rules() -> (usize, usize) {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_lines, m)?)?;
     m.add_function(wrap_pyfunction!(records, m)?)?;
-    m.add_function(wrap_pyfunction!(block_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(score_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(score_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(cluster_components, m)?)?;
     m.add_function(wrap_pyfunction!(singletons, m)?)?;

@@ -23,9 +23,9 @@ def records(batch, key):
     return _batch(_native.records(batch, key[0], key[1]))
 
 
-def block_pairs(batch, rules, link):
-    """``members`` (list of struct n, birth, side) -> ``a``, ``b``."""
-    return _batch(_native.block_pairs(batch, rules[0], rules[1], link))
+def score_blocks(batch, rules, link, scorer):
+    """``members`` (list of struct n, birth, side, json) -> ``a``, ``b``, ``score``."""
+    return _batch(_native.score_blocks(batch, rules[0], rules[1], link, scorer))
 
 
 def score_pairs(batch, scorer, threshold, min_score, datasets, base):

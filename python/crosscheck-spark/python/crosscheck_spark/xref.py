@@ -7,10 +7,11 @@ The steps are the engine's (``crosscheck_engine::xref_pieces``), spread over Spa
 2. the records of one id merged, with the store's index key hashes (``mapInArrow``);
 3. entities numbered as a load numbers them: the ``--input`` files' first, in the order given,
    each by first appearance; then the ``--against`` files';
-4. candidate pairs: an equi-join on the exploded key hashes (a ``groupBy`` per key), each
-   block's pairs chosen by the engine's rule for frequent keys, then ``distinct``;
-5. pairs scored in ``mapInArrow`` by the Rust scorer; the written ones (score at least half the
-   threshold) sorted as ``crosscheck xref`` writes them;
+4. candidate pairs: an equi-join on the exploded key hashes (a ``groupBy`` per key, its members
+   with their records), each block's pairs chosen by the engine's rule for frequent keys and
+   scored there by the Rust scorer (``mapInArrow``), then one line per pair;
+5. the pairs written (score at least half the threshold) joined with their two records,
+   explained, and sorted as ``crosscheck xref`` writes them;
 6. clusters: connected components of the matches and ``same`` judgements by large-star /
    small-star joins (Kiveris et al., 2014), then each component clustered by the engine's
    greedy rule with its veto; every other entity a cluster of one.
@@ -272,25 +273,30 @@ def number(records):
     return numbered, total
 
 
-def candidate_pairs(numbered, rules, link):
+def candidate_pairs(numbered, rules, link, scorer):
+    """Every candidate pair once, `(a, b, score)`, scored inside its block: a block's members
+    travel with their JSON once, not each pair with its two records (`score` is null for two
+    that cannot match)."""
     from pyspark.sql import functions as F
 
-    keys = numbered.where("matchable").select("n", "side", "birth", F.explode("keys").alias("key"))
+    keys = numbered.where("matchable").select("n", "side", "birth", "json", F.explode("keys").alias("key"))
     blocks = keys.groupBy("key").agg(
-        F.collect_list(F.struct("n", "birth", "side")).alias("members"),
+        F.collect_list(F.struct("n", "birth", "side", "json")).alias("members"),
         F.count("*").alias("size"), F.countDistinct("side").alias("sides"))
     blocks = blocks.where("sides = 2") if link else blocks.where("size >= 2")
 
     def run(batches):
         import pyarrow as pa
         for batch in batches:
-            yield native.block_pairs(pa.RecordBatch.from_arrays([batch.column("members")], names=["members"]),
-                                     rules, link)
+            yield native.score_blocks(pa.RecordBatch.from_arrays([batch.column("members")], names=["members"]),
+                                      rules, link, scorer)
 
-    return _map(blocks.select("members"), run, "a long, b long").distinct()
+    # a pair two blocks share comes from both, with the same score
+    return _map(blocks.select("members"), run, "a long, b long, score double").dropDuplicates(["a", "b"])
 
 
-def score(pairs, numbered, scorer, threshold, min_score, datasets, base):
+def explain(pairs, numbered, scorer, threshold, min_score, datasets, base):
+    """The lines of the pairs written: each joined with its two records and explained."""
     from pyspark.sql import functions as F
 
     ents = numbered.select("n", "json")
@@ -462,14 +468,16 @@ def run(args):
         base = numbered.where("side = 0").count() if link else total
         same, different, applied, elsewhere = judgement_pairs(spark, judged, numbered, datasets)
 
-        pairs = candidate_pairs(numbered, rules, link).persist()
-        scored = score(pairs, numbered, scorer, args.threshold, args.min_score, datasets, base).persist()
-        write_lines(scored.where(F.col("line").isNotNull()), args.output, "pairs", args.output_format, "a", "b")
-        matches = scored.where("match").select("a", "b", "score").persist()
+        candidates = candidate_pairs(numbered, rules, link, scorer).persist()
+        written_from = args.min_score if args.min_score is not None else threshold / 2
+        kept = candidates.where(F.col("score") >= min(written_from, threshold))
+        lines = explain(kept.where(F.col("score") >= written_from).select("a", "b"), numbered, scorer,
+                        args.threshold, args.min_score, datasets, base).persist()
+        write_lines(lines, args.output, "pairs", args.output_format, "a", "b")
+        matches = kept.where(F.col("score") >= threshold).select("a", "b", "score").persist()
         summary = {
             "master": spark.sparkContext.master, "scorer": scorer, "threshold": threshold, "entities": total,
-            "candidate_pairs": pairs.count(),
-            "pairs_written": scored.where(F.col("line").isNotNull()).count(),
+            "candidate_pairs": candidates.count(), "pairs_written": lines.count(),
             "matches": matches.count(), "judgements_applied": applied, "judgements_elsewhere": elsewhere,
         }
         if args.clusters:
