@@ -30,7 +30,8 @@ for f in dataset4a.csv dataset4b.csv; do
     [ -f "$DATA/linkage/febrl/$f" ] || missing "no $DATA/linkage/febrl/$f (set CROSSCHECK_REFERENCE_DATA)"
 done
 command -v "$PYTHON" >/dev/null || missing "no python interpreter $PYTHON (set PYTHON)"
-PYTHON=$(command -v "$PYTHON")
+# an absolute path (the job runs from the work dir), not resolved: a venv's python is a link
+case "$PYTHON" in /*) ;; */*) PYTHON=$PWD/$PYTHON ;; *) PYTHON=$(command -v "$PYTHON") ;; esac
 "$PYTHON" -c 'import crosscheck_spark.native, pyspark' 2>/dev/null \
     || missing "$PYTHON cannot import crosscheck_spark and pyspark: pip install 'python/crosscheck-spark[spark]'"
 if [ -n "${JAVA_HOME:-}" ]; then JAVA=$JAVA_HOME/bin/java; else JAVA=$(command -v java || true); fi
