@@ -34,6 +34,10 @@ pub fn read_line(line: &str) -> Option<Result<Entity, String>> {
     if line.trim().is_empty() {
         return None;
     }
+    let max = crosscheck_ingest::lines::MAX_JSON_LINE;
+    if line.len() > max {
+        return Some(Err(format!("line of {} bytes, more than the {} MiB a line may hold", line.len(), max >> 20)));
+    }
     Some(match crosscheck_ingest::formats::ftm::parse_line("", 0, line) {
         crosscheck_ingest::Record::Entities { mut entities, .. } if entities.len() == 1 => Ok(entities.remove(0)),
         crosscheck_ingest::Record::Entities { .. } => Err("not one entity".into()),

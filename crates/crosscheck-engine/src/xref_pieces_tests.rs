@@ -189,6 +189,8 @@ fn a_line_is_read_as_a_load_reads_it() {
     assert_eq!(e.id, "a");
     assert_eq!(read_line("{\"id\":\"b\",\"schema\":\"Starship\"}").unwrap().unwrap_err(), "unknown schema `Starship`");
     assert!(read_line("{not json").unwrap().unwrap_err().starts_with("invalid JSON"));
+    let long = format!("{{\"id\":\"a\",\"schema\":\"Person\",\"notes\":\"{}\"}}", "x".repeat(16 << 20));
+    assert!(read_line(&long).unwrap().unwrap_err().contains("more than the 16 MiB a line may hold"));
     let parts = vec![person("m", "A B", None), Entity::new("m", "Company")];
     assert!(Record::from_parts(parts, HashKey(1, 2)).is_err(), "a person and a company are not one entity");
 }
